@@ -1,0 +1,25 @@
+# Build stage: dependencies first, so a source change does not reinstall them.
+FROM python:3.11-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+ENV PATH="/opt/venv/bin:$PATH"
+COPY pyproject.toml README.md ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+    && pip install --no-cache-dir -r requirements.txt
+COPY faqbot ./faqbot
+RUN pip install --no-cache-dir --no-deps .
+
+# Runtime stage: the virtualenv only, run as an unprivileged user.
+FROM python:3.11-slim
+RUN useradd --create-home --uid 10001 faqbot \
+    && mkdir /data \
+    && chown faqbot:faqbot /data
+COPY --from=build /opt/venv /opt/venv
+ENV PATH="/opt/venv/bin:$PATH" \
+    PYTHONUNBUFFERED=1 \
+    FAQBOT_DATABASE=/data/faqbot.sqlite3
+VOLUME ["/data"]
+USER 10001
+WORKDIR /home/faqbot
+CMD ["faqbot", "run"]

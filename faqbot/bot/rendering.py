@@ -1,0 +1,109 @@
+"""Turns replies into Telegram messages: escaped HTML, a plain-text twin, and buttons."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from faqbot.knowledge.replies import Choice, Reply
+
+MESSAGE_LIMIT = 4096
+BUTTON_LABEL_LIMIT = 60
+
+# Callback data prefixes; each button's data is "<prefix>:<id>" and stays within 64 bytes.
+ANSWER = "a"  # send an entry's answer as a new message
+BROWSE_ROOT = "T"  # /topics: the list of topics
+BROWSE_TOPIC = "t"  # /topics: the questions of one topic
+BROWSE_ENTRY = "v"  # /topics: an answer, shown in place with Back
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One message ready to send: HTML, the same text without markup, and its keyboard."""
+
+    html: str
+    plain: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def callback(prefix: str, value: str = "") -> str:
+    """Callback data for a button."""
+    return f"{prefix}:{value}" if value else prefix
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    """An inline button with a label short enough to read on a phone."""
+    if len(label) > BUTTON_LABEL_LIMIT:
+        label = label[: BUTTON_LABEL_LIMIT - 1].rstrip() + "…"
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def choice_keyboard(
+    choices: tuple[Choice, ...], prefix: str = ANSWER, extra: list[InlineKeyboardButton] = ()
+) -> InlineKeyboardMarkup | None:
+    """One button per row for each choice, then any extra buttons on the last row."""
+    rows = [[button(choice.label, callback(prefix, choice.entry_id))] for choice in choices]
+    if extra:
+        rows.append(list(extra))
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def render(
+    reply: Reply,
+    *,
+    choice_prefix: str = ANSWER,
+    extra_buttons: list[InlineKeyboardButton] = (),
+    limit: int = MESSAGE_LIMIT,
+) -> list[Rendered]:
+    """A reply as one or more messages; long text splits at paragraph boundaries."""
+    blocks: list[tuple[str, str]] = []  # (html, plain) per paragraph
+    if reply.title:
+        heading = f"📘 {reply.title}" if reply.kind == "fact" else reply.title
+        blocks.append((f"<b>{html.escape(heading)}</b>", heading))
+    for paragraph in _paragraphs(reply.body):
+        blocks += [(html.escape(piece), piece) for piece in _fit(paragraph, limit)]
+    if reply.source:
+        blocks.append((f"<i>Source: {html.escape(reply.source)}</i>", f"Source: {reply.source}"))
+    if reply.choices and reply.choices_heading and reply.kind in ("suggest", "none"):
+        blocks.append((f"<b>{html.escape(reply.choices_heading)}</b>", reply.choices_heading))
+    messages = _pack(blocks, limit)
+    keyboard = choice_keyboard(reply.choices, choice_prefix, extra_buttons)
+    last = messages[-1]
+    messages[-1] = Rendered(last.html, last.plain, keyboard)
+    return messages
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def _fit(paragraph: str, limit: int) -> list[str]:
+    """Cut a paragraph so that each piece, once escaped, fits in one message."""
+    pieces = []
+    while len(html.escape(paragraph)) > limit:
+        cut = limit // 2  # escaping can at most double the length of a '&'-heavy text
+        for separator in ("\n", ". ", " "):
+            found = paragraph.rfind(separator, 0, limit)
+            if found > 0 and len(html.escape(paragraph[:found])) <= limit:
+                cut = found + len(separator.rstrip()) if separator != "\n" else found
+                break
+        pieces.append(paragraph[:cut].strip())
+        paragraph = paragraph[cut:].strip()
+    return [*pieces, paragraph] if paragraph else pieces
+
+
+def _pack(blocks: list[tuple[str, str]], limit: int) -> list[Rendered]:
+    messages: list[Rendered] = []
+    html_parts: list[str] = []
+    plain_parts: list[str] = []
+    for html_block, plain_block in blocks:
+        candidate = "\n\n".join([*html_parts, html_block])
+        if html_parts and len(candidate) > limit:
+            messages.append(Rendered("\n\n".join(html_parts), "\n\n".join(plain_parts)))
+            html_parts, plain_parts = [], []
+        html_parts.append(html_block)
+        plain_parts.append(plain_block)
+    messages.append(Rendered("\n\n".join(html_parts), "\n\n".join(plain_parts)))
+    return messages

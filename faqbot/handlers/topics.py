@@ -1,0 +1,76 @@
+"""/topics: browse topics, then questions, then the answer, in one message with Back buttons."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from faqbot.bot.messaging import edit, reply
+from faqbot.bot.rendering import (
+    BROWSE_ENTRY,
+    BROWSE_ROOT,
+    BROWSE_TOPIC,
+    Rendered,
+    button,
+    callback,
+    render,
+)
+from faqbot.bot.services import services
+from faqbot.handlers.answers import EXPIRED
+from faqbot.knowledge import Pack
+from faqbot.knowledge.replies import answer_reply
+
+BACK = "« Back"
+
+
+def topic_list(pack: Pack) -> Rendered:
+    """The pack's topics, one button each."""
+    rows = [[button(t.title, callback(BROWSE_TOPIC, t.id))] for t in pack.topics]
+    text = "Pick a topic:"
+    return Rendered(f"<b>{text}</b>", text, InlineKeyboardMarkup(rows))
+
+
+def topic_questions(pack: Pack, topic_id: str) -> Rendered | None:
+    """The questions of one topic, with Back to the topic list."""
+    topic = pack.topic(topic_id)
+    if topic is None:
+        return None
+    rows = [[button(e.question, callback(BROWSE_ENTRY, e.id))] for e in pack.entries_in(topic.id)]
+    rows.append([button(BACK, BROWSE_ROOT)])
+    return Rendered(f"<b>{html.escape(topic.title)}</b>", topic.title, InlineKeyboardMarkup(rows))
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Browse the questions I can answer, by topic"""
+    await reply(update.effective_message, [topic_list(services(context).pack)])
+
+
+async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Move through topics, questions and answers by editing the message in place."""
+    query = update.callback_query
+    pack = services(context).pack
+    prefix, _, value = query.data.partition(":")
+    if prefix == BROWSE_ROOT:
+        view: Rendered | None = topic_list(pack)
+    elif prefix == BROWSE_TOPIC:
+        view = topic_questions(pack, value)
+    else:
+        entry = pack.entry(value)
+        view = None
+        if entry is not None:
+            back = button(BACK, callback(BROWSE_TOPIC, entry.topic))
+            view = render(answer_reply(entry, pack), extra_buttons=[back])[0]
+    if view is None:
+        await query.answer(EXPIRED)
+        return
+    await query.answer()
+    await edit(query, view)
+
+
+def register(application: Application) -> None:
+    """Add /topics and its buttons."""
+    application.add_handler(CommandHandler("topics", topics, filters=filters.UpdateType.MESSAGE))
+    pattern = f"^({BROWSE_ROOT}|{BROWSE_TOPIC}:|{BROWSE_ENTRY}:)"
+    application.add_handler(CallbackQueryHandler(on_browse, pattern=pattern))

@@ -1,0 +1,22 @@
+"""The knowledge engine: packs, normalisation and matching. Pure Python, no Telegram."""
+
+from faqbot.knowledge.loader import PackError, Problem, shipped_pack_path
+from faqbot.knowledge.matcher import Match, Matcher, Suggestion, Thresholds
+from faqbot.knowledge.schema import Entry, Pack, QuizItem, Topic
+from faqbot.knowledge.validation import check_pack, load_pack
+
+__all__ = [
+    "Entry",
+    "Match",
+    "Matcher",
+    "Pack",
+    "PackError",
+    "Problem",
+    "QuizItem",
+    "Suggestion",
+    "Thresholds",
+    "Topic",
+    "check_pack",
+    "load_pack",
+    "shipped_pack_path",
+]

@@ -1,0 +1,295 @@
+"""Finds the entry a question asks about, and how sure we are.
+
+Candidates come from an inverted index over normalised tokens, weighted by how rare each token
+is (so "jimex" counts for far more than "india"). Each candidate phrasing is scored by how much
+of the question it explains and how much of it the question covers; rapidfuzz then re-scores the
+few best entries on their whole phrasings. A question is answered outright only when the best
+entry explains nearly all of it and clearly beats the runner-up; otherwise the student gets
+"Did you mean…?" suggestions or an honest "I don't know".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from faqbot.knowledge.normaliser import Normaliser
+from faqbot.knowledge.schema import Entry, Pack
+
+Status = Literal["answer", "suggest", "none"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to answer, when to suggest. Chosen on tests/data/questions.yaml (docs/matching.md)."""
+
+    answer: float = 62.0  # final score needed to answer outright
+    margin: float = 8.0  # lead over the runner-up entry needed to answer outright
+    coverage: float = 0.80  # share of the question's information the entry must explain
+    information: float = 1.4  # information (sum of token weights) the question must carry
+    suggest: float = 30.0  # final score needed to be offered as a suggestion
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A ranked candidate entry."""
+
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict on one question."""
+
+    question: str
+    status: Status
+    entry: Entry | None
+    score: float
+    suggestions: tuple[Suggestion, ...] = ()
+    ranked: tuple[Suggestion, ...] = field(default=(), repr=False)
+
+    def to_json(self) -> dict[str, object]:
+        """The `faqbot ask --json` object (PRODUCT.md)."""
+        return {
+            "question": self.question,
+            "status": self.status,
+            "id": self.entry.id if self.entry else None,
+            "answer": self.entry.answer if self.entry else None,
+            "score": round(self.score, 2),
+            "suggestions": [
+                {
+                    "id": s.entry.id,
+                    "question": s.entry.question,
+                    "answer": s.entry.answer,
+                    "score": round(s.score, 2),
+                }
+                for s in self.suggestions
+            ],
+        }
+
+
+def _idf(document_frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency: always positive, high for rare tokens."""
+    return math.log(1 + (documents - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+class Matcher:
+    """An index over a pack's phrasings, built once; `match` is pure and thread-safe."""
+
+    # Credit for a question token found elsewhere in the entry, not in the phrasing scored:
+    # in another phrasing or its keywords (SIBLING), or only in its answer text (ANSWER).
+    SIBLING = 0.85
+    ANSWER = 0.5
+    # Shortlist re-scored with rapidfuzz, and the weight of that re-score.
+    SHORTLIST = 6
+    FUZZ_WEIGHT = 0.2
+    # Unknown words must be at least this alike to a known one to count as a typo of it.
+    TYPO_CUTOFF = 80.0
+    MAX_SUGGESTIONS = 3
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        normaliser: Normaliser | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.entries = tuple(entries)
+        self.normaliser = normaliser or Normaliser()
+        self.thresholds = thresholds or Thresholds()
+
+        phrasing_tokens: list[list[str]] = []
+        phrasing_entry: list[int] = []
+        entry_strong: list[set[str]] = []
+        entry_answer: list[set[str]] = []
+        for index, entry in enumerate(self.entries):
+            strong: set[str] = set()
+            for phrasing in entry.phrasings:
+                tokens = list(dict.fromkeys(self.normaliser.content_tokens(phrasing)))
+                phrasing_tokens.append(tokens)
+                phrasing_entry.append(index)
+                strong.update(tokens)
+            for keyword in entry.keywords:
+                strong.update(self.normaliser.content_tokens(keyword))
+            entry_strong.append(strong)
+            entry_answer.append(set(self.normaliser.content_tokens(entry.answer)) - strong)
+
+        documents = len(phrasing_tokens)
+        frequency: dict[str, int] = defaultdict(int)
+        for tokens in phrasing_tokens:
+            for token in tokens:
+                frequency[token] += 1
+        for strong, answer in zip(entry_strong, entry_answer, strict=True):
+            for token in (strong | answer) - frequency.keys():
+                frequency[token] = 0
+        self.idf = {token: _idf(df, documents) for token, df in frequency.items()}
+        # A word the pack has never seen is treated as rarer than any it has.
+        self.unknown_weight = _idf(0, documents)
+
+        postings: dict[str, list[int]] = defaultdict(list)
+        for phrasing_index, tokens in enumerate(phrasing_tokens):
+            for token in tokens:
+                postings[token].append(phrasing_index)
+        strong_postings: dict[str, list[int]] = defaultdict(list)
+        answer_postings: dict[str, list[int]] = defaultdict(list)
+        for entry_index, (strong, answer) in enumerate(
+            zip(entry_strong, entry_answer, strict=True)
+        ):
+            for token in strong:
+                strong_postings[token].append(entry_index)
+            for token in answer:
+                answer_postings[token].append(entry_index)
+        self._postings = {t: np.asarray(ids, dtype=np.int32) for t, ids in postings.items()}
+        self._strong = {t: np.asarray(ids, dtype=np.int32) for t, ids in strong_postings.items()}
+        self._answer = {t: np.asarray(ids, dtype=np.int32) for t, ids in answer_postings.items()}
+        self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
+        self._phrasing_weight = np.asarray(
+            [sum(self.idf[t] for t in tokens) or 1.0 for tokens in phrasing_tokens]
+        )
+        self._phrasing_text = [" ".join(tokens) for tokens in phrasing_tokens]
+        self._entry_phrasings: list[list[int]] = [[] for _ in self.entries]
+        for phrasing_index, entry_index in enumerate(phrasing_entry):
+            self._entry_phrasings[entry_index].append(phrasing_index)
+        # Typo correction looks only among known words that start with the same letter.
+        self._vocabulary: dict[str, list[str]] = defaultdict(list)
+        for token in self.idf:
+            self._vocabulary[token[0]].append(token)
+        self._corrections: dict[str, str | None] = {}
+
+    @classmethod
+    def from_pack(cls, pack: Pack, thresholds: Thresholds | None = None) -> Matcher:
+        """Build the index for a loaded pack, with its synonyms and stop words."""
+        return cls(pack.entries, Normaliser(pack.synonyms, pack.stopwords), thresholds)
+
+    def correct(self, token: str) -> str | None:
+        """The known word an unknown one is a typo of, or None."""
+        if token in self.idf:
+            return token
+        if len(token) < 4 or token.isdigit():
+            return None
+        if token not in self._corrections:
+            if len(self._corrections) > 100_000:
+                self._corrections.clear()
+            found = process.extractOne(
+                token,
+                self._vocabulary.get(token[0], ()),
+                scorer=fuzz.ratio,
+                score_cutoff=self.TYPO_CUTOFF,
+            )
+            self._corrections[token] = found[0] if found else None
+        return self._corrections[token]
+
+    def analyse(self, question: str) -> tuple[list[str], int]:
+        """The question's known content tokens, typos corrected, and how many words are unknown."""
+        known: list[str] = []
+        unknown = 0
+        for token in dict.fromkeys(self.normaliser.content_tokens(question)):
+            corrected = self.correct(token)
+            if corrected is None:
+                unknown += 1
+            elif corrected not in known:
+                known.append(corrected)
+        return known, unknown
+
+    def match(self, question: str) -> Match:
+        """Rank the entries for one question and decide: answer, suggest, or none."""
+        known, unknown = self.analyse(question)
+        if not known:
+            return Match(question, "none", None, 0.0)
+        weights = np.asarray([self.idf[t] for t in known])
+        information = float(weights.sum())
+        total = information + unknown * self.unknown_weight
+
+        matched = self._accumulate(self._postings, known, weights, len(self._phrasing_entry))
+        candidates = np.flatnonzero(matched)
+        if candidates.size == 0:
+            return Match(question, "none", None, 0.0)
+        own = matched[candidates]
+        entry_of = self._phrasing_entry[candidates]
+        strong = self._accumulate(self._strong, known, weights, len(self.entries))[entry_of]
+        answer = self._accumulate(self._answer, known, weights, len(self.entries))[entry_of]
+
+        explained = own + self.SIBLING * (strong - own) + self.ANSWER * answer
+        recall = explained / total
+        precision = own / self._phrasing_weight[candidates]
+        lexical = 5 * precision * recall / (4 * precision + recall)
+
+        best = np.zeros(len(self.entries))
+        np.maximum.at(best, entry_of, lexical)
+        best_recall = np.zeros(len(self.entries))
+        np.maximum.at(best_recall, entry_of, recall)
+        shortlist = self._top(best, self.SHORTLIST)
+        ranked = self._rescore(known, shortlist, best)
+        return self._decide(question, ranked, best_recall, information)
+
+    @staticmethod
+    def _accumulate(
+        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, size: int
+    ) -> np.ndarray:
+        """Sum each token's weight over the documents it appears in."""
+        lists = [postings.get(t, np.empty(0, dtype=np.int32)) for t in tokens]
+        ids = np.concatenate(lists)
+        repeated = np.repeat(weights, [len(ids_) for ids_ in lists])
+        return np.bincount(ids, weights=repeated, minlength=size)
+
+    @staticmethod
+    def _top(scores: np.ndarray, count: int) -> list[int]:
+        """Indices of the `count` highest positive scores, best first."""
+        count = min(count, int(np.count_nonzero(scores)))
+        if count == 0:
+            return []
+        top = np.argpartition(-scores, count - 1)[:count]
+        return sorted(top.tolist(), key=lambda i: -scores[i])
+
+    def _rescore(
+        self, known: list[str], shortlist: list[int], lexical: np.ndarray
+    ) -> list[tuple[int, float]]:
+        """Blend each shortlisted entry's lexical score with rapidfuzz over its phrasings."""
+        query = " ".join(known)
+        indices = [p for e in shortlist for p in self._entry_phrasings[e]]
+        fuzzy = dict.fromkeys(shortlist, 0.0)
+        for _, score, position in process.extract(
+            query,
+            [self._phrasing_text[p] for p in indices],
+            scorer=fuzz.token_sort_ratio,
+            processor=None,
+            limit=None,
+        ):
+            entry_index = int(self._phrasing_entry[indices[position]])
+            fuzzy[entry_index] = max(fuzzy[entry_index], score / 100)
+        blended = [
+            (e, 100 * ((1 - self.FUZZ_WEIGHT) * float(lexical[e]) + self.FUZZ_WEIGHT * fuzzy[e]))
+            for e in shortlist
+        ]
+        return sorted(blended, key=lambda pair: -pair[1])
+
+    def _decide(
+        self,
+        question: str,
+        ranked: list[tuple[int, float]],
+        recall: np.ndarray,
+        information: float,
+    ) -> Match:
+        limits = self.thresholds
+        order = tuple(Suggestion(self.entries[e], score) for e, score in ranked)
+        if not order:
+            return Match(question, "none", None, 0.0)
+        top_index, top_score = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if (
+            top_score >= limits.answer
+            and top_score - runner_up >= limits.margin
+            and recall[top_index] >= limits.coverage
+            and information >= limits.information
+        ):
+            return Match(question, "answer", order[0].entry, top_score, (), order)
+        offered = tuple(s for s in order if s.score >= limits.suggest)[: self.MAX_SUGGESTIONS]
+        if offered:
+            return Match(question, "suggest", offered[0].entry, top_score, offered, order)
+        return Match(question, "none", None, top_score, (), order)

@@ -1,0 +1,154 @@
+"""Turns what a student types into the tokens the matcher compares.
+
+Generic language handling lives here (Unicode, casing, stop words, light stemming, Hinglish
+question words); anything about the pack's subject, such as its acronyms, comes from the pack.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+# Longer input is cut before matching: no real question is this long, and it bounds the work.
+MAX_QUESTION_CHARS = 1000
+
+_WORD = re.compile(r"[^\W_]+")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+
+ENGLISH_STOPWORDS = frozenset(
+    """
+    a an the is are was were be been being am of in on at to for from by with about into as and
+    or but if so than then also too very just only even what whats which who whom whose when
+    where why how whether do does did done doing has have had having get got i me my mine we us
+    our ours you your yours it its this that these those there here they them their he him his
+    she her one can could would should will shall may might must tell explain please pls plz
+    kindly know want wanted need give show let lets some any much many more most such same other
+    another each every thing things something anything stuff info information regarding related
+    ok okay hi hello hey dear sir madam bro bhai yaar ji upsc ias exam exams mains prelims
+    answer answers question questions
+    """.split()
+)
+
+# Hinglish function words and question words, typed in Latin script.
+HINGLISH_STOPWORDS = frozenset(
+    """
+    kya kyaa kab kahan kaha kaun kon koun kyun kyon kyu kaise kese kaisa kitne kitna kitni kis
+    kisne kiske kisse kisko kaunsa konsa kaunse konse hai hain he hei tha thi the thay hota hoti
+    hote hua hui hue huwa ka ki ke ko se me mein main mai par pe aur ya bhi ye yeh wo woh voh
+    iska uska inka unka kiya kia kiye kari karo karna kar karte karta batao btao bataye bataiye
+    bataiye samjhao samjhaiye mujhe hume humein hamein apna apne
+    """.split()
+)
+
+# Hinglish content words a student mixes in, mapped to the English the pack is written in.
+HINGLISH_WORDS = {
+    "pehla": "first",
+    "pehli": "first",
+    "pahla": "first",
+    "pahli": "first",
+    "pehle": "first",
+    "dusra": "second",
+    "doosra": "second",
+    "dusri": "second",
+    "doosri": "second",
+    "desh": "country",
+    "deshon": "country",
+    "baithak": "meeting",
+    "mulakat": "meeting",
+    "samjhauta": "agreement",
+    "raksha": "defence",
+    "videsh": "foreign",
+    "mantri": "minister",
+    "sena": "army",
+    "saal": "year",
+    "abhyas": "exercise",
+}
+
+_KEEP_S = ("ss", "us", "is", "os")
+
+
+def stem(token: str) -> str:
+    """Strip a plural ending, so 'exercises' and 'exercise' meet; leave short words alone."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(_KEEP_S):
+        return token[:-1]
+    return token
+
+
+def clean(text: str) -> str:
+    """Unicode-normalise, casefold, and drop invisible and control characters."""
+    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS]).casefold()
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf"
+    )
+    return _REPEATS.sub(r"\1\1", text)
+
+
+@lru_cache(maxsize=65536)
+def _base_token(word: str) -> str:
+    return stem(HINGLISH_WORDS.get(word, word))
+
+
+def words(text: str) -> list[str]:
+    """Cleaned, stemmed words, with Hinglish content words in English; no synonyms yet."""
+    return [_base_token(word) for word in _WORD.findall(clean(text))]
+
+
+class Normaliser:
+    """Applies one pack's synonyms and stop words on top of the generic cleaning."""
+
+    def __init__(
+        self,
+        synonyms: Mapping[str, Iterable[str]] | None = None,
+        extra_stopwords: Iterable[str] = (),
+    ) -> None:
+        self.stopwords = (
+            ENGLISH_STOPWORDS
+            | HINGLISH_STOPWORDS
+            | {token for word in extra_stopwords for token in words(word)}
+        )
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for canonical, variants in (synonyms or {}).items():
+            target = "_".join(words(canonical))
+            for phrase in (canonical, *variants):
+                key = tuple(words(phrase))
+                if key:
+                    self._phrases[key] = target
+        self._longest = max((len(key) for key in self._phrases), default=0)
+        self._starts = {key[0] for key in self._phrases}
+
+    def tokens(self, text: str) -> list[str]:
+        """All tokens, with each synonym phrase folded into its canonical token."""
+        raw = words(text)
+        if not self._phrases:
+            return raw
+        out: list[str] = []
+        i = 0
+        while i < len(raw):
+            if raw[i] in self._starts:
+                for size in range(min(self._longest, len(raw) - i), 0, -1):
+                    target = self._phrases.get(tuple(raw[i : i + size]))
+                    if target is not None:
+                        out.append(target)
+                        i += size
+                        break
+                else:
+                    out.append(raw[i])
+                    i += 1
+            else:
+                out.append(raw[i])
+                i += 1
+        return out
+
+    def content_tokens(self, text: str) -> list[str]:
+        """Tokens that carry meaning: no stop words, and no stray single letters."""
+        return [
+            token
+            for token in self.tokens(text)
+            if token not in self.stopwords and (len(token) > 1 or token.isdigit())
+        ]

@@ -1,0 +1,74 @@
+"""What the bot says back, independent of where it is shown (Telegram or the terminal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faqbot.knowledge.matcher import Match
+from faqbot.knowledge.schema import Entry, Pack
+
+MAX_RELATED = 3
+MAX_EXAMPLES = 4
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A follow-up the user can pick: a button in Telegram, a number in the terminal."""
+
+    label: str
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply in plain text; renderers escape and format it."""
+
+    kind: str  # "answer", "suggest", "none" or "fact"
+    body: str
+    title: str | None = None
+    source: str | None = None
+    entry_id: str | None = None
+    choices_heading: str | None = None
+    choices: tuple[Choice, ...] = ()
+
+
+def example_entries(pack: Pack, count: int = MAX_EXAMPLES) -> list[Entry]:
+    """One entry from each topic, in order: a sampler of what the pack can answer."""
+    firsts = [entries[0] for topic in pack.topics if (entries := pack.entries_in(topic.id))]
+    return (firsts or list(pack.entries))[:count]
+
+
+def answer_reply(entry: Entry, pack: Pack, kind: str = "answer") -> Reply:
+    """An entry's answer card, with its related questions to follow."""
+    related = [pack.entry(entry_id) for entry_id in entry.related[:MAX_RELATED]]
+    return Reply(
+        kind=kind,
+        title=entry.question,
+        body=entry.answer,
+        source=entry.source,
+        entry_id=entry.id,
+        choices_heading="Related questions" if related else None,
+        choices=tuple(Choice(e.question, e.id) for e in related if e is not None),
+    )
+
+
+def reply_to(match: Match, pack: Pack) -> Reply:
+    """Turn the matcher's verdict into what the user sees."""
+    if match.status == "answer" and match.entry is not None:
+        return answer_reply(match.entry, pack)
+    if match.status == "suggest":
+        return Reply(
+            kind="suggest",
+            body="I'm not sure I understood. Did you mean one of these?",
+            choices_heading="Did you mean…?",
+            choices=tuple(Choice(s.entry.question, s.entry.id) for s in match.suggestions),
+        )
+    return Reply(
+        kind="none",
+        body=(
+            f"Sorry, I don't know that one. I answer questions about {pack.info.title}, "
+            "and I would rather say so than guess. Here are some things I can answer:"
+        ),
+        choices_heading="Try one of these",
+        choices=tuple(Choice(e.question, e.id) for e in example_entries(pack)),
+    )
