@@ -1,0 +1,74 @@
+"""Shared fixtures: the fake Bot API, the real bot process, and the real application."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from faqbot.bot.app import build_application
+from faqbot.bot.settings import Settings
+from faqbot.knowledge import Pack, load_pack
+from tests.support.bot_process import BotProcess
+from tests.support.fake_bot_api import FakeBotAPI
+
+
+@pytest.fixture(scope="session")
+def pack() -> Pack:
+    """The shipped knowledge pack, loaded once."""
+    return load_pack()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    """A fresh fake Bot API server on 127.0.0.1."""
+    with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
+    """Settings pointing at the fake API and a fresh database."""
+    return Settings(
+        token=api.token,
+        api_base_url=api.base_url,
+        database=tmp_path / "faqbot.sqlite3",
+        admin_ids=frozenset({1000}),
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
+    """The real application from the real factory, initialised against the fake API."""
+    application = build_application(settings, pack=pack)
+    await application.initialize()
+    await application.post_init(application)
+    try:
+        yield application
+    finally:
+        await application.shutdown()
+        await application.post_shutdown(application)
+
+
+_update_ids = itertools.count(1)
+
+
+async def feed(application: Application, data: dict) -> None:
+    """Process one update, given as the JSON Telegram would send, through the application."""
+    data = {"update_id": next(_update_ids), **data}
+    await application.process_update(Update.de_json(data, application.bot))
+
+
+@pytest.fixture
+def bot(api: FakeBotAPI, tmp_path: Path) -> Iterator[BotProcess]:
+    """The real `faqbot run` process, polling the fake API (started, stopped after the test)."""
+    process = BotProcess(api, tmp_path / "faqbot.sqlite3", env={"FAQBOT_ADMIN_IDS": "1000"})
+    process.start()
+    try:
+        yield process
+    finally:
+        process.close()
