@@ -33,6 +33,42 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX question_log_status ON question_log (status, asked_at);
         """,
     ),
+    (
+        2,
+        # Daily facts (faqbot.bot.subscriptions).
+        """
+        CREATE TABLE daily_subscription (
+            chat_id INTEGER PRIMARY KEY,
+            timezone TEXT NOT NULL,
+            -- local time of day, HH:MM:SS; NULL: the chat chose a timezone but gets no fact
+            send_at TEXT,
+            -- UTC moment send_at was set: a fact missed during downtime is owed only after it
+            scheduled_since TEXT,
+            -- 0 once Telegram refused delivery (bot blocked, kicked, account deactivated)
+            active INTEGER NOT NULL DEFAULT 1,
+            stopped_reason TEXT,
+            cycle INTEGER NOT NULL DEFAULT 1,
+            last_entry_id TEXT,
+            -- the chat's local date of its last fact, YYYY-MM-DD: one fact per local day
+            last_sent_on TEXT
+        );
+        CREATE TABLE daily_sent (
+            chat_id INTEGER NOT NULL
+                REFERENCES daily_subscription (chat_id) ON UPDATE CASCADE ON DELETE CASCADE,
+            cycle INTEGER NOT NULL,
+            entry_id TEXT NOT NULL,
+            PRIMARY KEY (chat_id, cycle, entry_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE daily_delivery (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            chat_id INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            detail TEXT
+        );
+        CREATE INDEX daily_delivery_outcome ON daily_delivery (outcome, at);
+        """,
+    ),
 ]
 
 
