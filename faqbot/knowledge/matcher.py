@@ -10,7 +10,9 @@ entry explains nearly all of it and clearly beats the runner-up; otherwise the s
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,20 +21,59 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from faqbot.knowledge.normaliser import Normaliser
+from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
 
 Status = Literal["answer", "suggest", "none"]
+
+# "When…?" wants a date and "how many…?" a number: an answer with neither cannot be the answer,
+# however well its words match ("how many UGVs…" must not get the UGV entry outright).
+_DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat"})
+_COUNT_WORDS = frozenset({"kitne", "kitna", "kitni"})
+_HAS_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\b",
+    re.IGNORECASE,
+)
+# A count: not an ordinal, not the digits of a name like "2+2", and not "one" or "two", which
+# answers mostly use otherwise ("one of", "the two sides").
+_HAS_NUMBER = re.compile(
+    r"(?<![+\d])\b\d+\b(?!\s?\+)|\b(three|four|five|six|seven|eight|nine|ten|"
+    r"dozen|hundred|thousand|million|billion|crore|lakh)\b",
+    re.IGNORECASE,
+)
+
+
+def expected_kinds(question: str) -> frozenset[str]:
+    """What kind of fact a question asks for, when its wording makes that plain."""
+    tokens = words(question)
+    kinds = set()
+    if _DATE_WORDS.intersection(tokens):
+        kinds.add("date")
+    pairs = set(itertools.pairwise(tokens))
+    if _COUNT_WORDS.intersection(tokens) or {("how", "many"), ("how", "much")} & pairs:
+        kinds.add("number")
+    return frozenset(kinds)
+
+
+def offered_kinds(answer: str) -> frozenset[str]:
+    """What kinds of fact an answer contains."""
+    kinds = set()
+    if _HAS_DATE.search(answer):
+        kinds.add("date")
+    if _HAS_NUMBER.search(answer):
+        kinds.add("number")
+    return frozenset(kinds)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """When to answer, when to suggest. Chosen on tests/data/questions.yaml (docs/matching.md)."""
 
-    answer: float = 62.0  # final score needed to answer outright
+    answer: float = 55.0  # final score needed to answer outright
     margin: float = 8.0  # lead over the runner-up entry needed to answer outright
-    coverage: float = 0.80  # share of the question's information the entry must explain
-    information: float = 1.4  # information (sum of token weights) the question must carry
+    coverage: float = 0.75  # share of the question's weight the entry must explain
+    information: float = 1.0  # what the question must say: its words' rarity across entries
     suggest: float = 30.0  # final score needed to be offered as a suggestion
 
 
@@ -90,9 +131,14 @@ class Matcher:
     # Shortlist re-scored with rapidfuzz, and the weight of that re-score.
     SHORTLIST = 6
     FUZZ_WEIGHT = 0.2
-    # Unknown words must be at least this alike to a known one to count as a typo of it.
+    # Unknown words must be at least this alike to a known one to count as a typo of it; one
+    # wrong letter in a short word often makes another word ("state", "start").
     TYPO_CUTOFF = 80.0
+    SHORT_TYPO_CUTOFF = 85.0
     MAX_SUGGESTIONS = 3
+    UNKNOWN = 0.7
+    # Score kept by an entry that lacks the kind of fact the question asks for.
+    WRONG_KIND = 0.85
 
     def __init__(
         self,
@@ -129,8 +175,23 @@ class Matcher:
             for token in (strong | answer) - frequency.keys():
                 frequency[token] = 0
         self.idf = {token: _idf(df, documents) for token, df in frequency.items()}
-        # A word the pack has never seen is treated as rarer than any it has.
-        self.unknown_weight = _idf(0, documents)
+        # How much a question says is measured across entries, not phrasings: a word in
+        # every entry ("india") says little, however many phrasings repeat it.
+        entry_frequency: dict[str, int] = defaultdict(int)
+        for strong, answer in zip(entry_strong, entry_answer, strict=True):
+            for token in strong | answer:
+                entry_frequency[token] += 1
+        self.information = {
+            token: _idf(df, len(self.entries)) for token, df in entry_frequency.items()
+        }
+        # A one-word question is answered outright only by an entry that is about that word.
+        self._subjects = [
+            set(self.normaliser.content_tokens(" ".join((entry.question, *entry.keywords))))
+            for entry in self.entries
+        ]
+        # A word the pack has never seen weighs as much as one it has seen once: it is
+        # information the pack cannot account for.
+        self.unknown_weight = self.UNKNOWN * _idf(1, documents)
 
         postings: dict[str, list[int]] = defaultdict(list)
         for phrasing_index, tokens in enumerate(phrasing_tokens):
@@ -161,6 +222,7 @@ class Matcher:
         for token in self.idf:
             self._vocabulary[token[0]].append(token)
         self._corrections: dict[str, str | None] = {}
+        self._offers = [offered_kinds(entry.answer) for entry in self.entries]
 
     @classmethod
     def from_pack(cls, pack: Pack, thresholds: Thresholds | None = None) -> Matcher:
@@ -171,7 +233,7 @@ class Matcher:
         """The known word an unknown one is a typo of, or None."""
         if token in self.idf:
             return token
-        if len(token) < 4 or token.isdigit():
+        if len(token) < 5 or token.isdigit():
             return None
         if token not in self._corrections:
             if len(self._corrections) > 100_000:
@@ -180,7 +242,7 @@ class Matcher:
                 token,
                 self._vocabulary.get(token[0], ()),
                 scorer=fuzz.ratio,
-                score_cutoff=self.TYPO_CUTOFF,
+                score_cutoff=self.TYPO_CUTOFF if len(token) > 6 else self.SHORT_TYPO_CUTOFF,
             )
             self._corrections[token] = found[0] if found else None
         return self._corrections[token]
@@ -203,8 +265,8 @@ class Matcher:
         if not known:
             return Match(question, "none", None, 0.0)
         weights = np.asarray([self.idf[t] for t in known])
-        information = float(weights.sum())
-        total = information + unknown * self.unknown_weight
+        total = float(weights.sum()) + unknown * self.unknown_weight
+        information = sum(self.information[t] for t in known)
 
         matched = self._accumulate(self._postings, known, weights, len(self._phrasing_entry))
         candidates = np.flatnonzero(matched)
@@ -225,8 +287,9 @@ class Matcher:
         best_recall = np.zeros(len(self.entries))
         np.maximum.at(best_recall, entry_of, recall)
         shortlist = self._top(best, self.SHORTLIST)
-        ranked = self._rescore(known, shortlist, best)
-        return self._decide(question, ranked, best_recall, information)
+        kinds = expected_kinds(question)
+        ranked = self._rescore(known, shortlist, best, kinds)
+        return self._decide(question, known, kinds, ranked, best_recall, information)
 
     @staticmethod
     def _accumulate(
@@ -248,7 +311,7 @@ class Matcher:
         return sorted(top.tolist(), key=lambda i: -scores[i])
 
     def _rescore(
-        self, known: list[str], shortlist: list[int], lexical: np.ndarray
+        self, known: list[str], shortlist: list[int], lexical: np.ndarray, kinds: frozenset[str]
     ) -> list[tuple[int, float]]:
         """Blend each shortlisted entry's lexical score with rapidfuzz over its phrasings."""
         query = " ".join(known)
@@ -264,7 +327,12 @@ class Matcher:
             entry_index = int(self._phrasing_entry[indices[position]])
             fuzzy[entry_index] = max(fuzzy[entry_index], score / 100)
         blended = [
-            (e, 100 * ((1 - self.FUZZ_WEIGHT) * float(lexical[e]) + self.FUZZ_WEIGHT * fuzzy[e]))
+            (
+                e,
+                100
+                * ((1 - self.FUZZ_WEIGHT) * float(lexical[e]) + self.FUZZ_WEIGHT * fuzzy[e])
+                * (1.0 if kinds <= self._offers[e] else self.WRONG_KIND),
+            )
             for e in shortlist
         ]
         return sorted(blended, key=lambda pair: -pair[1])
@@ -272,6 +340,8 @@ class Matcher:
     def _decide(
         self,
         question: str,
+        known: list[str],
+        kinds: frozenset[str],
         ranked: list[tuple[int, float]],
         recall: np.ndarray,
         information: float,
@@ -287,6 +357,8 @@ class Matcher:
             and top_score - runner_up >= limits.margin
             and recall[top_index] >= limits.coverage
             and information >= limits.information
+            and kinds <= self._offers[top_index]
+            and (len(known) > 1 or known[0] in self._subjects[top_index])
         ):
             return Match(question, "answer", order[0].entry, top_score, (), order)
         offered = tuple(s for s in order if s.score >= limits.suggest)[: self.MAX_SUGGESTIONS]

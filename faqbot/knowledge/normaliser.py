@@ -16,6 +16,7 @@ MAX_QUESTION_CHARS = 1000
 
 _WORD = re.compile(r"[^\W_]+")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_US = re.compile(r"\bU\.?S\.?(?:A\b\.?)?(?![\w.])")
 
 ENGLISH_STOPWORDS = frozenset(
     """
@@ -42,45 +43,74 @@ HINGLISH_STOPWORDS = frozenset(
     """.split()
 )
 
+_STOPWORDS = ENGLISH_STOPWORDS | HINGLISH_STOPWORDS
+
 # Hinglish content words a student mixes in, mapped to the English the pack is written in.
 HINGLISH_WORDS = {
-    "pehla": "first",
-    "pehli": "first",
-    "pahla": "first",
-    "pahli": "first",
-    "pehle": "first",
-    "dusra": "second",
-    "doosra": "second",
-    "dusri": "second",
-    "doosri": "second",
-    "desh": "country",
-    "deshon": "country",
-    "baithak": "meeting",
-    "mulakat": "meeting",
-    "samjhauta": "agreement",
-    "raksha": "defence",
+    **dict.fromkeys(("pehla", "pehli", "pahla", "pahli", "pehle", "pratham"), "first"),
+    **dict.fromkeys(("dusra", "doosra", "dusri", "doosri", "dusre", "doosre"), "second"),
+    **dict.fromkeys(("desh", "deshon", "mulk"), "country"),
+    **dict.fromkeys(("baithak", "mulakat", "mulaqat", "bethak"), "meeting"),
+    **dict.fromkeys(("samjhauta", "samjhota", "sahmati", "qarar", "karar"), "agreement"),
+    **dict.fromkeys(("raksha", "suraksha"), "defence"),
+    **dict.fromkeys(("sainya", "sainik", "fauji", "fauj"), "military"),
+    **dict.fromkeys(("sahyog", "sahayog"), "cooperation"),
+    **dict.fromkeys(("takneek", "taknik", "technique"), "technology"),
+    **dict.fromkeys(("vivaad", "vivad", "jhagda"), "dispute"),
+    **dict.fromkeys(("shantipurn", "shantipurna", "shantipoorn"), "peaceful"),
+    **dict.fromkeys(("mahamari", "mahamaari"), "pandemic"),
+    **dict.fromkeys(("bimari", "rog"), "disease"),
+    **dict.fromkeys(("tarikh", "tareekh", "tithi"), "date"),
+    **dict.fromkeys(("jagah", "sthan", "shahar"), "place"),
     "videsh": "foreign",
     "mantri": "minister",
     "sena": "army",
+    "nausena": "navy",
     "saal": "year",
+    "varsh": "year",
     "abhyas": "exercise",
+    "shuru": "start",
+    "samadhan": "resolution",
+    "shanti": "peace",
+    "kanoon": "law",
+    "niyam": "rule",
+    "kshetra": "region",
+    "aapda": "disaster",
+    "rahat": "relief",
+    "bajat": "budget",
+    "kshamta": "capability",
+    "hathiyar": "weapon",
+    "samudri": "maritime",
 }
 
 _KEEP_S = ("ss", "us", "is", "os")
+# Words whose ending is not a plural or a tense ("news" is not the plural of "new").
+_UNSTEMMED = frozenset({"news", "series", "species", "politics", "economics", "always", "various"})
 
 
 def stem(token: str) -> str:
-    """Strip a plural ending, so 'exercises' and 'exercise' meet; leave short words alone."""
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(_KEEP_S):
-        return token[:-1]
+    """Strip plural, -ing and -ed endings and a final 'e', so 'exercises', 'exercise' and
+    'exercising' meet; short words and numbers are left alone."""
+    if len(token) <= 3 or not token.isalpha() or token in _UNSTEMMED:
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        token = token[:-3] + "y"
+    elif token.endswith("s") and not token.endswith(_KEEP_S):
+        token = token[:-1]
+    for suffix in ("ing", "ed"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            token = token[: -len(suffix)]
+            break
+    if token.endswith("e") and len(token) > 4:
+        token = token[:-1]
     return token
 
 
 def clean(text: str) -> str:
     """Unicode-normalise, casefold, and drop invisible and control characters."""
-    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS]).casefold()
+    text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
+    # Capitalised "US" is the country; once casefolded it would be the pronoun "us".
+    text = _US.sub("usa", text).casefold()
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
         for ch in text
@@ -91,7 +121,9 @@ def clean(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _base_token(word: str) -> str:
-    return stem(HINGLISH_WORDS.get(word, word))
+    word = HINGLISH_WORDS.get(word, word)
+    # Stop words stay whole so that they are still recognised ('does' must not become 'doe').
+    return word if word in _STOPWORDS else stem(word)
 
 
 def words(text: str) -> list[str]:
