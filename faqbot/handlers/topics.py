@@ -7,7 +7,7 @@ import html
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from faqbot.bot.messaging import edit, reply
+from faqbot.bot.messaging import edit, reply, send
 from faqbot.bot.rendering import (
     BROWSE_ENTRY,
     BROWSE_ROOT,
@@ -52,21 +52,25 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     pack = services(context).pack
     prefix, _, value = query.data.partition(":")
+    view: list[Rendered] = []
     if prefix == BROWSE_ROOT:
-        view: Rendered | None = topic_list(pack)
+        view = [topic_list(pack)]
     elif prefix == BROWSE_TOPIC:
-        view = topic_questions(pack, value)
-    else:
-        entry = pack.entry(value)
-        view = None
-        if entry is not None:
-            back = button(BACK, callback(BROWSE_TOPIC, entry.topic))
-            view = render(answer_reply(entry, pack), extra_buttons=[back])[0]
-    if view is None:
+        questions = topic_questions(pack, value)
+        view = [questions] if questions else []
+    elif entry := pack.entry(value):
+        back = button(BACK, callback(BROWSE_TOPIC, entry.topic))
+        view = render(answer_reply(entry, pack), extra_buttons=[back])
+    if not view:
         await query.answer(EXPIRED)
         return
     await query.answer()
-    await edit(query, view)
+    await edit(query, view[0])
+    message = query.message
+    if len(view) > 1 and message is not None:
+        # An answer too long for one message goes on below it; Back is on its last part.
+        thread = message.message_thread_id if getattr(message, "is_topic_message", False) else None
+        await send(context.bot, message.chat.id, view[1:], thread_id=thread)
 
 
 def register(application: Application) -> None:
