@@ -16,7 +16,7 @@ from telegram import (
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
 from faqbot.bot import question_log
-from faqbot.bot.rendering import render
+from faqbot.bot.rendering import MESSAGE_LIMIT, render
 from faqbot.bot.services import Services, services
 from faqbot.knowledge import Entry
 from faqbot.knowledge.replies import answer_reply, example_entries
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 MAX_RESULTS = 5
 CACHE_SECONDS = 300
 DESCRIPTION_LIMIT = 120
+CONTINUED = "\n\n…"
 
 
 async def popular_entries(svc: Services) -> list[Entry]:
@@ -44,7 +45,10 @@ async def popular_entries(svc: Services) -> list[Entry]:
 
 def article(entry: Entry, svc: Services, username: str | None) -> InlineQueryResultArticle:
     """One shareable answer card."""
-    card = render(answer_reply(entry, svc.pack))[0]
+    # One message only: an answer too long for it is cut at a paragraph and marked as going on;
+    # the deep link below opens it whole in a private chat.
+    parts = render(answer_reply(entry, svc.pack), limit=MESSAGE_LIMIT - len(CONTINUED))
+    text = parts[0].html + (CONTINUED if len(parts) > 1 else "")
     keyboard = None
     if username:
         link = f"https://t.me/{username}?start={entry.id}"
@@ -56,7 +60,7 @@ def article(entry: Entry, svc: Services, username: str | None) -> InlineQueryRes
         id=entry.id,
         title=entry.question,
         description=description,
-        input_message_content=InputTextMessageContent(card.html),
+        input_message_content=InputTextMessageContent(text),
         reply_markup=keyboard,
     )
 
