@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from functools import partial, wraps
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from faqbot.bot import question_log
+from faqbot.bot import question_log, subscriptions
 from faqbot.bot.menu import menu
 from faqbot.bot.messaging import reply
 from faqbot.bot.rendering import Rendered
@@ -54,6 +55,28 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update.effective_message, [Rendered(text, html.unescape(text))])
 
 
+@admin_only
+async def broadcast_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Daily-fact subscribers, and today's deliveries and failures"""
+    now = datetime.now(UTC)
+    counts = await services(context).storage.run(partial(subscriptions.status, now=now))
+    text = "\n".join(
+        [
+            "<b>Daily facts</b>",
+            f"Subscribers: {counts.subscribers} (active: {counts.active})",
+            f"Facts sent today (UTC): {counts.sent_today}",
+            f"Failures today (UTC): {counts.failed_today} undelivered after retries, "
+            f"{counts.stopped_today} chats that blocked or removed the bot",
+            f"Undelivered in the last {subscriptions.DELIVERY_LOG_DAYS} days: "
+            f"{counts.failed_total}",
+        ]
+    )
+    await reply(update.effective_message, [Rendered(text, html.unescape(text))])
+
+
 def register(application: Application) -> None:
     """Add the admin commands."""
     application.add_handler(CommandHandler("stats", stats, filters=filters.UpdateType.MESSAGE))
+    application.add_handler(
+        CommandHandler("broadcast_status", broadcast_status, filters=filters.UpdateType.MESSAGE)
+    )
