@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import logging
 import re
@@ -496,22 +495,3 @@ async def test_a_failing_button_answers_the_callback_with_an_apology(
 
     texts = [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
     assert texts == [None, SORRY]
-
-
-@pytest.mark.parametrize("config", [{"flood_limit": 1}])
-async def test_a_too_fast_asker_gets_one_notice_then_silence(
-    settings: Settings, pack: Pack, api: FakeBotAPI, config: dict
-) -> None:
-    application = build_application(dataclasses.replace(settings, **config), pack=pack)
-    await application.initialize()
-    try:
-        for _ in range(4):
-            await feed(application, u.message(USER, USER, "what is jimex"))
-    finally:
-        await application.shutdown()
-        await application.post_shutdown(application)
-
-    texts = [c.params["text"] for c in sent(api, USER)]
-    assert len(texts) == 2
-    assert texts[0].startswith("<b>What is JIMEX?</b>")
-    assert "faster than I can keep up" in texts[1]
