@@ -30,7 +30,7 @@ SCORING = {
 ANSWER = np.arange(40, 86, 3)
 MARGIN = np.arange(0, 21, 2)
 COVERAGE = np.arange(0.45, 0.91, 0.05)
-INFORMATION = np.arange(0.5, 4.6, 0.5)
+INFORMATION = np.arange(0.25, 2.6, 0.25)
 
 
 def features(matcher: Matcher, questions) -> dict[str, np.ndarray]:
@@ -45,7 +45,8 @@ def features(matcher: Matcher, questions) -> dict[str, np.ndarray]:
             continue
         top = ranked[0]
         total = sum(matcher.idf[t] for t in known) + unknown * matcher.unknown_weight
-        weights = sum(matcher.information[t] for t in known)
+        # One-word questions must carry twice the information (Thresholds.word_information).
+        weights = sum(matcher.information[t] for t in known) / (1 if len(known) > 1 else 2)
         top_index = matcher.entries.index(top.entry)
         explained = _coverage(matcher, known, top_index) / total if total else 0.0
         rows.append(

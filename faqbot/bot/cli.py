@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from faqbot import __version__
 from faqbot.bot.settings import Settings, SettingsError
 from faqbot.knowledge import Matcher, Pack, PackError, check_pack, load_pack
 from faqbot.knowledge.evaluation import evaluate, load_questions
+from faqbot.knowledge.quiz import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, reply_to
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -35,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`faqbot eval … | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -153,10 +159,13 @@ def _validate(args: argparse.Namespace) -> int:
     if pack is None:
         return EXIT_PROBLEM
     phrasings = sum(len(entry.phrasings) for entry in pack.entries)
-    quiz = sum(len(entry.quiz) for entry in pack.entries)
+    written = sum(len(entry.quiz) for entry in pack.entries)
+    generated = len(generated_items(pack))
+    quiz = len(quiz_items(pack))
     print(
         f"ok: {', '.join(pack.paths)}: {len(pack.entries)} entries, {phrasings} phrasings, "
-        f"{len(pack.topics)} topics, {quiz} quiz items",
+        f"{len(pack.topics)} topics, {quiz} distinct quiz items ({written} hand-written, "
+        f"{generated} generated)",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -20,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
@@ -73,8 +74,9 @@ class Thresholds:
     answer: float = 55.0  # final score needed to answer outright
     margin: float = 8.0  # lead over the runner-up entry needed to answer outright
     coverage: float = 0.75  # share of the question's weight the entry must explain
-    information: float = 1.0  # what the question must say: its words' rarity across entries
-    suggest: float = 30.0  # final score needed to be offered as a suggestion
+    information: float = 0.5  # what the question must say: its words' rarity across entries
+    word_information: float = 1.0  # the same, for a question of one word
+    suggest: float = 45.0  # final score needed to be offered as a suggestion
 
 
 @dataclass(frozen=True)
@@ -131,10 +133,11 @@ class Matcher:
     # Shortlist re-scored with rapidfuzz, and the weight of that re-score.
     SHORTLIST = 6
     FUZZ_WEIGHT = 0.2
-    # Unknown words must be at least this alike to a known one to count as a typo of it; one
-    # wrong letter in a short word often makes another word ("state", "start").
+    # Unknown words must be at least this alike to a known one to count as a typo of it. A
+    # short word may be one edit away (a swap counts as one: "frist"); two edits in a short
+    # word often make another word ("state", "start").
     TYPO_CUTOFF = 80.0
-    SHORT_TYPO_CUTOFF = 85.0
+    SHORT_WORD = 6
     MAX_SUGGESTIONS = 3
     UNKNOWN = 0.7
     # Score kept by an entry that lacks the kind of fact the question asks for.
@@ -238,12 +241,13 @@ class Matcher:
         if token not in self._corrections:
             if len(self._corrections) > 100_000:
                 self._corrections.clear()
-            found = process.extractOne(
-                token,
-                self._vocabulary.get(token[0], ()),
-                scorer=fuzz.ratio,
-                score_cutoff=self.TYPO_CUTOFF if len(token) > 6 else self.SHORT_TYPO_CUTOFF,
-            )
+            choices = self._vocabulary.get(token[0], ())
+            if len(token) > self.SHORT_WORD:
+                found = process.extractOne(
+                    token, choices, scorer=fuzz.ratio, score_cutoff=self.TYPO_CUTOFF
+                )
+            else:
+                found = process.extractOne(token, choices, scorer=OSA.distance, score_cutoff=1)
             self._corrections[token] = found[0] if found else None
         return self._corrections[token]
 
@@ -356,7 +360,7 @@ class Matcher:
             top_score >= limits.answer
             and top_score - runner_up >= limits.margin
             and recall[top_index] >= limits.coverage
-            and information >= limits.information
+            and information >= (limits.information if len(known) > 1 else limits.word_information)
             and kinds <= self._offers[top_index]
             and (len(known) > 1 or known[0] in self._subjects[top_index])
         ):

@@ -28,7 +28,7 @@ ENGLISH_STOPWORDS = frozenset(
     kindly know want wanted need give show let lets some any much many more most such same other
     another each every thing things something anything stuff info information regarding related
     ok okay hi hello hey dear sir madam bro bhai yaar ji upsc ias exam exams mains prelims
-    answer answers question questions
+    answer answers question questions say says said saying told mention mentioned mentions
     """.split()
 )
 

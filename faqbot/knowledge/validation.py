@@ -11,11 +11,10 @@ from rapidfuzz import fuzz, process
 
 from faqbot.knowledge.loader import Node, PackError, Problem, iter_documents, shipped_pack_path
 from faqbot.knowledge.normaliser import Normaliser
+from faqbot.knowledge.quiz import generation_problems, quiz_problems
 from faqbot.knowledge.schema import (
     ANSWER_LIMIT,
-    QUIZ_EXPLANATION_LIMIT,
     QUIZ_OPTION_LIMIT,
-    QUIZ_QUESTION_LIMIT,
     SHORT_ANSWER_KINDS,
     Entry,
     Pack,
@@ -31,7 +30,6 @@ PACK_KEYS = {*PACK_REQUIRED, "description", "version"}
 ENTRY_REQUIRED = ("id", "topic", "question", "alternates", "answer", "source", "related")
 ENTRY_KEYS = {*ENTRY_REQUIRED, "keywords", "short_answer", "quiz"}
 QUIZ_KEYS = {"question", "correct", "distractors", "explanation"}
-QUIZ_DISTRACTORS = 3
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Two phrasings of different entries scoring this alike (token_sort_ratio on their normalised
 # content words) leave the matcher nothing to tell them apart by.
@@ -146,28 +144,23 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     seen: dict[str, Node] = {}
     for node in entry_nodes:
         entry = _read_entry(checker, node, topic_ids)
-        if entry is None:
+        id_node = node.keys.get("id") if isinstance(node.value, dict) else None
+        entry_id = id_node.value if id_node and isinstance(id_node.value, str) else None
+        if entry_id is None:
             continue
-        if entry.id in seen:
-            checker.add(
-                node.keys["id"], entry.id, f"duplicate id (first at {seen[entry.id].location})"
-            )
+        if entry_id in seen:
+            checker.add(id_node, entry_id, f"duplicate id (first at {seen[entry_id].location})")
             continue
-        seen[entry.id] = node
-        entries.append(entry)
-    for entry in entries:
-        related_node = seen[entry.id].keys.get("related")
-        for related in entry.related:
-            if related not in seen:
-                checker.add(
-                    related_node or seen[entry.id],
-                    entry.id,
-                    f"related id '{related}' does not exist",
-                )
-            elif related == entry.id:
-                checker.add(
-                    related_node or seen[entry.id], entry.id, "an entry cannot be related to itself"
-                )
+        seen[entry_id] = node
+        if entry is not None:
+            entries.append(entry)
+    for entry_id, node in seen.items():
+        related = node.keys.get("related")
+        for item in related.items if related and isinstance(related.value, list) else []:
+            if item.value == entry_id:
+                checker.add(item, entry_id, "an entry cannot be related to itself")
+            elif isinstance(item.value, str) and item.value not in seen:
+                checker.add(item, entry_id, f"related id '{item.value}' does not exist")
     if not checker.problems:
         normaliser = Normaliser(synonyms, stopwords)
         _check_near_duplicates(checker, entries, seen, normaliser)
@@ -182,6 +175,12 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         quiz_distractors=distractors,
         paths=tuple(sorted({node.file for node in documents})),
     )
+    # Generated quiz items need the whole pack (distractors come from other entries).
+    for entry, message in generation_problems(pack):
+        short_answer = seen[entry.id].keys.get("short_answer") or seen[entry.id]
+        checker.add(short_answer, entry.id, message)
+    if checker.problems:
+        return None, checker.problems
     return pack, []
 
 
@@ -337,35 +336,6 @@ def _read_quiz(checker: _Checker, node: Node | None, subject: str) -> list[QuizI
         if question and correct and explanation and not problems:
             out.append(quiz)
     return out
-
-
-def quiz_problems(item: QuizItem) -> list[str]:
-    """What makes a quiz item unfit for a Telegram quiz poll."""
-    problems = []
-    if len(item.question) > QUIZ_QUESTION_LIMIT:
-        problems.append(
-            f"quiz question is {len(item.question)} characters; "
-            f"Telegram's limit is {QUIZ_QUESTION_LIMIT}"
-        )
-    options = [item.correct, *item.distractors]
-    for option in options:
-        if not 1 <= len(option) <= QUIZ_OPTION_LIMIT:
-            problems.append(
-                f"quiz option '{option[:40]}' must be 1 to {QUIZ_OPTION_LIMIT} characters"
-            )
-    if len(item.distractors) != QUIZ_DISTRACTORS:
-        problems.append(
-            f"quiz needs exactly {QUIZ_DISTRACTORS} distractors, not {len(item.distractors)}"
-        )
-    folded = [option.casefold() for option in options]
-    if len(set(folded)) != len(folded):
-        problems.append("quiz options must all differ")
-    if len(item.explanation) > QUIZ_EXPLANATION_LIMIT:
-        problems.append(
-            f"quiz explanation is {len(item.explanation)} characters; "
-            f"Telegram's limit is {QUIZ_EXPLANATION_LIMIT}"
-        )
-    return problems
 
 
 def _check_near_duplicates(

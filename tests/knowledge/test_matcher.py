@@ -1,0 +1,145 @@
+"""The matcher on the shipped pack: what it answers, what it only suggests, what it refuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faqbot.knowledge import Match, Matcher, Pack
+from faqbot.knowledge.matcher import expected_kinds, offered_kinds
+
+
+@pytest.fixture(scope="module")
+def matcher(pack: Pack) -> Matcher:
+    return Matcher.from_pack(pack)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("What is a 2+2 dialogue?", "what-is-2plus2"),
+        ("2+2 dialogue kya hai", "what-is-2plus2"),
+        ("JSST", "joint-service-staff-talks"),
+        ("FOIP", "free-open-indo-pacific"),
+        ("HADR", "hadr-and-pandemics"),
+        ("what did they say about HA/DR", "hadr-and-pandemics"),
+        ("RPSS", "rpss-agreement"),
+        ("jimex kya hai", "what-is-jimex"),
+        ("When was the frist India Japan 2+2 held?", "inaugural-dialogue"),
+        ("india ke 2+2 partners kaun hai", "india-2plus2-partners"),
+        ("counterstrike capabilities japan", "counterstrike-capabilities"),
+        ("where was the second india japan 2+2 held", "second-dialogue"),
+    ],
+)
+def test_answers_outright(matcher: Matcher, question: str, entry_id: str) -> None:
+    match = matcher.match(question)
+    assert match.status == "answer", match
+    assert match.entry is not None and match.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather in Delhi today",
+        "who won the cricket match yesterday",
+        "what's 2+2",
+        "what is 2 + 2",
+        "GDP of Japan",
+        "Quad summit",
+        "what is the capital of France?",
+        "India US 2+2 first meeting date",
+        "how many UGVs did japan give india",
+        "dialogue",
+        "japan",
+        "india japan",
+        "what time is it",
+        "how many states are there in india",
+    ],
+)
+def test_never_answers_off_topic_outright(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status in ("suggest", "none")
+
+
+@pytest.mark.parametrize("question", ["hello", "thanks", "?", "tell me a joke", "🙂"])
+def test_chit_chat_gets_no_answer(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status == "none"
+
+
+def test_suggestions_are_distinct_ranked_entries(matcher: Matcher) -> None:
+    match = matcher.match("japan in milan exercise")
+    assert match.status == "suggest"
+    ids = [s.entry.id for s in match.suggestions]
+    assert len(ids) == len(set(ids)) and 1 < len(ids) <= 3
+    assert {"what-is-milan", "japan-in-milan"} <= set(ids)
+    scores = [s.score for s in match.suggestions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_json_shape(matcher: Matcher) -> None:
+    data = json.loads(json.dumps(matcher.match("what is jimex").to_json()))
+    assert set(data) == {"question", "status", "id", "answer", "score", "suggestions"}
+    assert data["status"] == "answer" and data["id"] == "what-is-jimex"
+    assert 0 <= data["score"] <= 100
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("when was the first 2+2", {"date"}),
+        ("pehla 2+2 kab hua", {"date"}),
+        ("how many partners", {"number"}),
+        ("kitne partners hai", {"number"}),
+        ("what is jimex", set()),
+    ],
+)
+def test_expected_kinds(question: str, kinds: set[str]) -> None:
+    assert expected_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("answer", "kinds"),
+    [
+        ("It was held in November 2019.", {"date", "number"}),
+        ("Four partners.", {"number"}),
+        ("The two sides met at the 2+2 and the sixth group.", set()),
+    ],
+)
+def test_offered_kinds(answer: str, kinds: set[str]) -> None:
+    assert offered_kinds(answer) == kinds
+
+
+BAD_QUESTIONS = [
+    "",
+    "   \n\t ",
+    "x" * 10_000,
+    "what is jimex " * 800,
+    "🙂🇮🇳🇯🇵🔥" * 20,
+    "?!.,;:'\"()[]{}<>" * 10,
+    "ما هو الحوار ٢+٢",  # right-to-left
+    "2+2 संवाद क्या है JIMEX 日本 インド",  # mixed scripts
+    "ji\x00mex\x1b[31m\x7f",  # control characters
+    "<b>JIMEX</b> & *FOIP* _x_ `code` [a](http://x)",  # HTML and Markdown
+    "\u202ejimex\u202c",  # bidi override
+]
+
+
+@pytest.mark.parametrize("question", BAD_QUESTIONS)
+def test_bad_input_gives_a_valid_result(matcher: Matcher, question: str) -> None:
+    _assert_valid(matcher.match(question))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_a_valid_result(matcher: Matcher, question: str) -> None:
+    _assert_valid(matcher.match(question))
+
+
+def _assert_valid(match: Match) -> None:
+    assert match.status in ("answer", "suggest", "none")
+    assert 0.0 <= match.score <= 100.0
+    assert (match.entry is None) == (match.status == "none")
+    assert (match.status == "suggest") == bool(match.suggestions)
+    json.dumps(match.to_json())
