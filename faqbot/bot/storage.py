@@ -122,10 +122,11 @@ class Storage:
             check = connection.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(check)
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
             self._migrate(connection)
+            # Only once the file is known to be ours: switching to WAL rewrites its header.
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as error:
             connection.close()
             raise StorageError(
@@ -158,7 +159,7 @@ class Storage:
 
     @property
     def schema_version(self) -> int:
-        return self.connection.execute("PRAGMA user_version").fetchone()[0]
+        return self.run_sync(lambda db: db.execute("PRAGMA user_version").fetchone()[0])
 
     async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work(connection)` on the database thread and await its result."""
