@@ -83,15 +83,27 @@ def _fit(paragraph: str, limit: int) -> list[str]:
     """Cut a paragraph so that each piece, once escaped, fits in one message."""
     pieces = []
     while len(html.escape(paragraph)) > limit:
-        cut = limit // 2  # escaping can at most double the length of a '&'-heavy text
+        room = _escaped_prefix(paragraph, limit)
+        cut = room
+        # Prefer a line break, then a sentence end, then a space, if one leaves a fair piece.
         for separator in ("\n", ". ", " "):
-            found = paragraph.rfind(separator, 0, limit)
-            if found > 0 and len(html.escape(paragraph[:found])) <= limit:
-                cut = found + len(separator.rstrip()) if separator != "\n" else found
+            found = paragraph.rfind(separator, 0, room)
+            if found > room // 2:
+                cut = found + 1 if separator == ". " else found
                 break
         pieces.append(paragraph[:cut].strip())
         paragraph = paragraph[cut:].strip()
     return [*pieces, paragraph] if paragraph else pieces
+
+
+def _escaped_prefix(text: str, limit: int) -> int:
+    """How many characters of text fit in limit once escaped ('"' alone becomes 6)."""
+    size = 0
+    for index, char in enumerate(text):
+        size += len(html.escape(char))
+        if size > limit:
+            return max(index, 1)
+    return len(text)
 
 
 def _pack(blocks: list[tuple[str, str]], limit: int) -> list[Rendered]:
