@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.error import TelegramError
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
 log = logging.getLogger(__name__)
@@ -20,13 +20,28 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("%s failed while handling %s", type(error).__name__, where, exc_info=error)
     if not isinstance(update, Update):
         return
+    message = update.effective_message
     try:
-        if update.callback_query:
-            await update.callback_query.answer(SORRY)
-        elif update.effective_message and update.effective_chat:
-            await context.bot.send_message(update.effective_chat.id, SORRY, parse_mode=None)
+        if update.callback_query and await apologised_on_button(update.callback_query):
+            return
+        if message is not None and update.effective_chat is not None:
+            thread = (
+                message.message_thread_id if getattr(message, "is_topic_message", False) else None
+            )
+            await context.bot.send_message(
+                update.effective_chat.id, SORRY, parse_mode=None, message_thread_id=thread
+            )
     except TelegramError as second:
         log.warning("could not tell the user about the error: %s", second)
+
+
+async def apologised_on_button(query: CallbackQuery) -> bool:
+    """Apologise in the button's answer; False if it was already answered (only one is allowed)."""
+    try:
+        await query.answer(SORRY)
+    except BadRequest:
+        return False
+    return True
 
 
 def register(application: Application) -> None:

@@ -495,3 +495,43 @@ async def test_a_failing_button_answers_the_callback_with_an_apology(
 
     texts = [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
     assert texts == [None, SORRY]
+
+
+async def test_the_apology_for_a_failure_in_a_forum_topic_stays_in_that_topic(
+    app: Application, api: FakeBotAPI
+) -> None:
+    api.fail("sendMessage", description="Bad Request: chat not found")
+
+    await feed(
+        app,
+        u.message(
+            SUPERGROUP,
+            USER,
+            f"@{BOT} what is jimex",
+            chat_type="supergroup",
+            message_thread_id=42,
+            is_topic_message=True,
+        ),
+    )
+
+    [call] = sent(api, SUPERGROUP)
+    assert call.params["text"] == SORRY
+    assert call.params["message_thread_id"] == 42
+
+
+async def test_when_the_button_was_already_answered_the_apology_goes_to_the_chat(
+    app: Application, api: FakeBotAPI
+) -> None:
+    api.fail("sendMessage", description="Bad Request: chat not found")
+    # Telegram accepts one answer per callback query; the apology would be a second one.
+    api.fail_when(
+        "answerCallbackQuery",
+        lambda call: call.params.get("text") == SORRY,
+        description="Bad Request: query is too old and response timeout expired or query ID is "
+        "invalid",
+    )
+
+    await feed(app, u.callback_query(USER, USER, "a:what-is-jimex", 12))
+
+    [call] = sent(api, USER)
+    assert call.params["text"] == SORRY
