@@ -69,6 +69,47 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX daily_delivery_outcome ON daily_delivery (outcome, at);
         """,
     ),
+    (
+        3,
+        # Quiz polls, answers, scores and review boxes (faqbot.bot.quiz_store).
+        """
+        -- open polls only: a row is deleted when its poll closes, with its answers
+        CREATE TABLE quiz_poll (
+            poll_id TEXT PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            item_key TEXT NOT NULL,
+            correct_option INTEGER NOT NULL,
+            opened_at REAL NOT NULL,
+            closes_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        -- who answered an open poll: a PollAnswer delivered twice counts once
+        CREATE TABLE quiz_answer (
+            poll_id TEXT NOT NULL REFERENCES quiz_poll (poll_id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL,
+            PRIMARY KEY (poll_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE quiz_score (
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            answered INTEGER NOT NULL DEFAULT 0,
+            correct INTEGER NOT NULL DEFAULT 0,
+            -- summed answer time of the correct answers, in seconds
+            correct_seconds REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (chat_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX quiz_score_user ON quiz_score (user_id);
+        -- one Leitner box per user and quiz item; item_key is QuizItem.key
+        CREATE TABLE review_box (
+            user_id INTEGER NOT NULL,
+            item_key TEXT NOT NULL,
+            box INTEGER NOT NULL,
+            due_at REAL NOT NULL,
+            PRIMARY KEY (user_id, item_key)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 

@@ -1,6 +1,16 @@
 """Telegram handlers, one module per feature; each exposes `register(application)`."""
 
-from faqbot.handlers import admin, answers, daily, errors, fallbacks, gatekeeping, inline, topics
+from faqbot.handlers import (
+    admin,
+    answers,
+    daily,
+    errors,
+    fallbacks,
+    gatekeeping,
+    inline,
+    quiz,
+    topics,
+)
 
 # Registration order is handler order within a group: `fallbacks` must stay last.
-FEATURES = (errors, gatekeeping, answers, topics, inline, daily, admin, fallbacks)
+FEATURES = (errors, gatekeeping, answers, topics, inline, daily, quiz, admin, fallbacks)
