@@ -348,8 +348,6 @@ async def _may_stop(update: Update, context: ContextTypes.DEFAULT_TYPE, current:
     user = update.effective_user
     if message.chat.type == ChatType.PRIVATE:
         return True
-    if message.sender_chat is not None and message.sender_chat.id == message.chat_id:
-        return True  # an anonymous admin, posting as the group
     if user is None:
         return False
     if user.id == current.starter_id:
