@@ -139,6 +139,8 @@ class Matcher:
     TYPO_CUTOFF = 80.0
     SHORT_WORD = 6
     MAX_SUGGESTIONS = 3
+    # Words in more phrasings than this do not propose candidates (see _candidates).
+    CANDIDATE_DF = 1000
     UNKNOWN = 0.7
     # Score kept by an entry that lacks the kind of fact the question asks for.
     WRONG_KIND = 0.85
@@ -272,42 +274,67 @@ class Matcher:
         total = float(weights.sum()) + unknown * self.unknown_weight
         information = sum(self.information[t] for t in known)
 
-        matched = self._accumulate(self._postings, known, weights, len(self._phrasing_entry))
-        candidates = np.flatnonzero(matched)
+        candidates = self._candidates(known)
         if candidates.size == 0:
             return Match(question, "none", None, 0.0)
-        own = matched[candidates]
+        own = self._weigh(self._postings, known, weights, candidates)
         entry_of = self._phrasing_entry[candidates]
-        strong = self._accumulate(self._strong, known, weights, len(self.entries))[entry_of]
-        answer = self._accumulate(self._answer, known, weights, len(self.entries))[entry_of]
+        strong = self._weigh(self._strong, known, weights, entry_of)
+        answer = self._weigh(self._answer, known, weights, entry_of)
 
         explained = own + self.SIBLING * (strong - own) + self.ANSWER * answer
         recall = explained / total
         precision = own / self._phrasing_weight[candidates]
-        lexical = 5 * precision * recall / (4 * precision + recall)
-
-        best = np.zeros(len(self.entries))
-        np.maximum.at(best, entry_of, lexical)
-        best_recall = np.zeros(len(self.entries))
-        np.maximum.at(best_recall, entry_of, recall)
+        lexical = np.divide(
+            5 * precision * recall,
+            4 * precision + recall,
+            out=np.zeros_like(recall),
+            where=precision + recall > 0,
+        )
+        # Candidates are in phrasing order, and an entry's phrasings are contiguous.
+        starts = np.flatnonzero(np.r_[True, entry_of[1:] != entry_of[:-1]])
+        entries = entry_of[starts]
+        best = np.maximum.reduceat(lexical, starts)
+        best_recall = np.maximum.reduceat(recall, starts)
         shortlist = self._top(best, self.SHORTLIST)
         kinds = expected_kinds(question)
-        ranked = self._rescore(known, shortlist, best, kinds)
-        return self._decide(question, known, kinds, ranked, best_recall, information)
+        ranked = self._rescore(
+            known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds
+        )
+        coverage = {int(entries[i]): float(best_recall[i]) for i in shortlist}
+        return self._decide(question, known, kinds, ranked, coverage, information)
+
+    def _candidates(self, known: list[str]) -> np.ndarray:
+        """Phrasings that share a telling word with the question, in phrasing order.
+
+        Words found in very many phrasings do not propose candidates (at scale they would
+        propose most of the pack); they still count when the candidates are scored.
+        """
+        telling = [t for t in known if 0 < len(self._postings.get(t, ())) <= self.CANDIDATE_DF]
+        if not telling:
+            present = [t for t in known if t in self._postings]
+            telling = sorted(present, key=lambda t: len(self._postings[t]))[:1]
+        if not telling:
+            return np.empty(0, dtype=np.int32)
+        return np.unique(np.concatenate([self._postings[t] for t in telling]))
 
     @staticmethod
-    def _accumulate(
-        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, size: int
+    def _weigh(
+        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, ids: np.ndarray
     ) -> np.ndarray:
-        """Sum each token's weight over the documents it appears in."""
-        lists = [postings.get(t, np.empty(0, dtype=np.int32)) for t in tokens]
-        ids = np.concatenate(lists)
-        repeated = np.repeat(weights, [len(ids_) for ids_ in lists])
-        return np.bincount(ids, weights=repeated, minlength=size)
+        """For each id, the summed weight of the tokens whose (sorted) posting list holds it."""
+        total = np.zeros(len(ids))
+        for token, weight in zip(tokens, weights, strict=True):
+            found = postings.get(token)
+            if found is None:
+                continue
+            at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
+            total += weight * (found[at] == ids)
+        return total
 
     @staticmethod
     def _top(scores: np.ndarray, count: int) -> list[int]:
-        """Indices of the `count` highest positive scores, best first."""
+        """Positions of the `count` highest positive scores, best first."""
         count = min(count, int(np.count_nonzero(scores)))
         if count == 0:
             return []
@@ -315,9 +342,10 @@ class Matcher:
         return sorted(top.tolist(), key=lambda i: -scores[i])
 
     def _rescore(
-        self, known: list[str], shortlist: list[int], lexical: np.ndarray, kinds: frozenset[str]
+        self, known: list[str], lexical: list[tuple[int, float]], kinds: frozenset[str]
     ) -> list[tuple[int, float]]:
         """Blend each shortlisted entry's lexical score with rapidfuzz over its phrasings."""
+        shortlist = [e for e, _ in lexical]
         query = " ".join(known)
         indices = [p for e in shortlist for p in self._entry_phrasings[e]]
         fuzzy = dict.fromkeys(shortlist, 0.0)
@@ -334,10 +362,10 @@ class Matcher:
             (
                 e,
                 100
-                * ((1 - self.FUZZ_WEIGHT) * float(lexical[e]) + self.FUZZ_WEIGHT * fuzzy[e])
+                * ((1 - self.FUZZ_WEIGHT) * score + self.FUZZ_WEIGHT * fuzzy[e])
                 * (1.0 if kinds <= self._offers[e] else self.WRONG_KIND),
             )
-            for e in shortlist
+            for e, score in lexical
         ]
         return sorted(blended, key=lambda pair: -pair[1])
 
@@ -347,7 +375,7 @@ class Matcher:
         known: list[str],
         kinds: frozenset[str],
         ranked: list[tuple[int, float]],
-        recall: np.ndarray,
+        coverage: dict[int, float],
         information: float,
     ) -> Match:
         limits = self.thresholds
@@ -359,7 +387,7 @@ class Matcher:
         if (
             top_score >= limits.answer
             and top_score - runner_up >= limits.margin
-            and recall[top_index] >= limits.coverage
+            and coverage[top_index] >= limits.coverage
             and information >= (limits.information if len(known) > 1 else limits.word_information)
             and kinds <= self._offers[top_index]
             and (len(known) > 1 or known[0] in self._subjects[top_index])

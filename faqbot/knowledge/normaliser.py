@@ -16,6 +16,7 @@ MAX_QUESTION_CHARS = 1000
 
 _WORD = re.compile(r"[^\W_]+")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _US = re.compile(r"\bU\.?S\.?(?:A\b\.?)?(?![\w.])")
 
 ENGLISH_STOPWORDS = frozenset(
@@ -111,11 +112,14 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
     # Capitalised "US" is the country; once casefolded it would be the pronoun "us".
     text = _US.sub("usa", text).casefold()
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-        for ch in text
-        if unicodedata.category(ch) != "Cf"
-    )
+    if text.isascii():
+        text = _ASCII_CONTROL.sub(" ", text)
+    else:
+        text = "".join(
+            " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+            for ch in text
+            if unicodedata.category(ch) != "Cf"
+        )
     return _REPEATS.sub(r"\1\1", text)
 
 
