@@ -56,7 +56,13 @@ def build_application(
                 tzinfo=ZoneInfo(settings.timezone),
             )
         )
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=5))
+        # One message per 1/rate seconds, never a burst: Telegram's flood limit counts any
+        # one-second window, and a full bucket of `rate` at once would overflow it.
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=1, overall_time_period=1 / settings.rate_limit, max_retries=5
+            )
+        )
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
