@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 # Observers of membership changes and group migrations run beside the feature handlers.
 MEMBERSHIP_GROUP = 1
 IN_FLIGHT_KEY = "daily_in_flight"
+SLOTS_KEY = "daily_delivery_slots"
+DELIVERY_CONCURRENCY = 16
 # Without a grace time, APScheduler drops a job that starts more than a second late, which is
 # what happens when thousands of chats are due in the same minute.
 JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
@@ -88,26 +90,33 @@ def describe(subscription: DailySubscription | None, default_timezone: str) -> s
     )
 
 
-def schedule(application: Application, subscription: DailySubscription) -> None:
-    """Replace the chat's job with one matching its subscription (or none, if it has none)."""
-    job_queue = application.job_queue
-    for job in job_queue.get_jobs_by_name(job_name(subscription.chat_id)):
-        job.schedule_removal()
+def schedule(
+    application: Application, subscription: DailySubscription, *, replace: bool = True
+) -> None:
+    """Replace the chat's job with one matching its subscription (or none, if it has none).
+
+    replace=False skips looking for an old job: only for a job queue known to be empty.
+    """
+    if replace:
+        unschedule(application, subscription.chat_id)
     if not subscription.deliverable:
         return
-    job_queue.run_daily(
+    name = job_name(subscription.chat_id)
+    application.job_queue.run_daily(
         daily_fact_job,
         time=subscription.send_at.replace(tzinfo=zone(subscription.timezone)),
-        name=job_name(subscription.chat_id),
+        name=name,
         chat_id=subscription.chat_id,
-        job_kwargs=JOB_KWARGS,
+        # The name doubles as APScheduler's job id, so finding a chat's job is a lookup.
+        job_kwargs={**JOB_KWARGS, "id": name, "replace_existing": True},
     )
 
 
 def unschedule(application: Application, chat_id: int) -> None:
     """Remove a chat's daily job, if it has one."""
-    for job in application.job_queue.get_jobs_by_name(job_name(chat_id)):
-        job.schedule_removal()
+    scheduler = application.job_queue.scheduler
+    if scheduler.get_job(job_name(chat_id)) is not None:
+        scheduler.remove_job(job_name(chat_id))
 
 
 async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -217,9 +226,23 @@ async def deliver_fact(application: Application, chat_id: int, now: datetime | N
         return "skipped"
     in_flight.add(chat_id)
     try:
-        return await _deliver(application, chat_id, now)
+        async with _delivery_slots(application):
+            return await _deliver(application, chat_id, now)
     finally:
         in_flight.discard(chat_id)
+
+
+def _delivery_slots(application: Application) -> asyncio.Semaphore:
+    """Bounds how many deliveries run at once; AIORateLimiter still sets the pace.
+
+    When thousands of chats are due in the same second, unbounded deliveries flood the event
+    loop, so sends the limiter spaced out leave the process in bursts and trip Telegram's
+    limit; and after a RetryAfter pause every send queued inside the limiter fires at once.
+    """
+    slots = application.bot_data.get(SLOTS_KEY)
+    if slots is None:
+        slots = application.bot_data[SLOTS_KEY] = asyncio.Semaphore(DELIVERY_CONCURRENCY)
+    return slots
 
 
 async def _deliver(application: Application, chat_id: int, now: datetime | None) -> str:
@@ -340,7 +363,8 @@ async def on_startup(application: Application) -> None:
     found = await storage.run(subscriptions.deliverable)
     missed = 0
     for subscription in found:
-        schedule(application, subscription)
+        # The queue is empty at start-up; looking for old jobs would cost O(n) per chat.
+        schedule(application, subscription, replace=False)
         if missed_today(
             now,
             subscription.send_at,
@@ -354,7 +378,7 @@ async def on_startup(application: Application) -> None:
                 when=0,
                 name=f"daily-missed:{subscription.chat_id}",
                 chat_id=subscription.chat_id,
-                job_kwargs=JOB_KWARGS,
+                job_kwargs={**JOB_KWARGS, "id": f"daily-missed:{subscription.chat_id}"},
             )
     log.info("daily facts: %d chats scheduled, %d missed today sent now", len(found), missed)
 

@@ -1,0 +1,147 @@
+"""Daily-fact broadcast: N chats due in the same second, sent by the real bot to a capped Bot API.
+
+The real `faqbot run` process starts over a database that already holds the subscriptions, all
+due a few seconds after it starts. The loopback Bot API answers 429 with retry_after whenever
+sendMessage goes over its cap. Telegram's cap is 30 messages a second; to keep the run short the
+server's cap and the bot's FAQBOT_RATE_LIMIT are raised together, and the rate is reported as a
+ratio to the cap.
+
+    python benchmarks/bench_broadcast.py [--subscribers 10000] [--cap 100] [--lead 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time as clock
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from faqbot.bot import subscriptions
+from faqbot.bot.storage import Storage, transaction
+from tests.support.bot_process import BotProcess
+from tests.support.fake_bot_api import FakeBotAPI
+
+FIRST_CHAT = 10_000_000
+
+
+def write_subscriptions(database: Path, count: int, due: datetime) -> list[int]:
+    """Subscribe `count` private chats (since yesterday) to a fact at `due`, in UTC."""
+    chat_ids = list(range(FIRST_CHAT, FIRST_CHAT + count))
+    send_at = time(due.hour, due.minute, due.second).isoformat()
+    since = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+
+    def insert(connection) -> None:
+        with transaction(connection):
+            connection.executemany(
+                "INSERT INTO daily_subscription (chat_id, timezone, send_at, scheduled_since) "
+                "VALUES (?, 'UTC', ?, ?)",
+                [(chat_id, send_at, since) for chat_id in chat_ids],
+            )
+
+    storage = Storage(database)
+    storage.open()
+    try:
+        storage.run_sync(insert)
+        found = storage.run_sync(subscriptions.deliverable)
+        assert len(found) == count, "the store does not see the subscriptions written"
+    finally:
+        storage.close()
+    return chat_ids
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident set size (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run(
+    subscribers: int, cap: int, bot_rate: int, lead: float, timeout: float
+) -> dict[str, object]:
+    """One broadcast; returns the measurements."""
+    with tempfile.TemporaryDirectory() as folder, FakeBotAPI() as api:
+        database = Path(folder) / "faqbot.sqlite3"
+        # Whole seconds: the job fires at the start of the second the store names.
+        due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
+        chat_ids = write_subscriptions(database, subscribers, due)
+        wanted = set(chat_ids)
+        api.set_rate_limit("sendMessage", cap, retry_after=1)
+        bot = BotProcess(api, database, env={"FAQBOT_RATE_LIMIT": str(bot_rate)})
+        try:
+            bot.start(timeout=lead)
+            started = datetime.now(UTC)
+            if started >= due:
+                raise SystemExit(f"the bot took longer than --lead {lead}s to start; raise it")
+            due_monotonic = clock.monotonic() + (due - datetime.now(UTC)).total_seconds()
+            deadline = due_monotonic + timeout
+            while clock.monotonic() < deadline:
+                delivered = {c.params["chat_id"] for c in api.calls_to("sendMessage")}
+                if wanted <= delivered:
+                    break
+                clock.sleep(0.5)
+            clock.sleep(2)  # let any duplicate arrive before counting
+            rss = peak_rss_mib(bot.process.pid)
+            log = bot.log
+        finally:
+            bot.close()
+        accepted = [c for c in api.calls_to("sendMessage") if c.params["chat_id"] in wanted]
+        per_chat = Counter(c.params["chat_id"] for c in accepted)
+        rejected = api.rejected_calls_to("sendMessage")
+    times = sorted(c.time for c in accepted)
+    window = times[-1] - times[0] if len(times) > 1 else float("nan")
+    wall = times[-1] - due_monotonic if times else float("nan")
+    return {
+        "subscribers": subscribers,
+        "cap": cap,
+        "bot_rate_limit": bot_rate,
+        "wall_s": wall,
+        "send_window_s": window,
+        "rate_ratio": (len(times) - 1) / window / cap if len(times) > 1 else 0.0,
+        "rate_ratio_from_due": len(times) / wall / cap if times else 0.0,
+        "lost": len(wanted - set(per_chat)),
+        "duplicates": sum(n - 1 for n in per_chat.values()),
+        "rejected_429": sum(1 for c in rejected if c.error_code == 429),
+        "first_send_after_due_s": times[0] - due_monotonic if times else float("nan"),
+        "first_429_after_first_send_s": (
+            min(c.time for c in rejected) - times[0] if rejected and times else float("nan")
+        ),
+        "peak_rss_mib": rss,
+        "misfires_logged": log.count("was missed by"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument(
+        "--cap", type=int, default=100, help="server cap and FAQBOT_RATE_LIMIT, messages/s"
+    )
+    parser.add_argument(
+        "--bot-rate", type=int, default=None, help="FAQBOT_RATE_LIMIT (default: --cap)"
+    )
+    parser.add_argument("--lead", type=float, default=20.0, help="seconds from start to due")
+    parser.add_argument("--timeout", type=float, default=600.0, help="give up after (s)")
+    args = parser.parse_args()
+    result = run(args.subscribers, args.cap, args.bot_rate or args.cap, args.lead, args.timeout)
+    print(
+        f"machine: nproc {os.cpu_count()}, Python {platform.python_version()}, "
+        f"{datetime.now(UTC):%Y-%m-%d}"
+    )
+    for key, value in result.items():
+        print(f"{key:>24}: {value:.3f}" if isinstance(value, float) else f"{key:>24}: {value}")
+    ok = result["lost"] == 0 and result["duplicates"] == 0 and result["rate_ratio"] >= 0.9
+    print("PASS" if ok else "FAIL: the goal is >= 0.9 of the cap, 0 lost, 0 duplicated")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
