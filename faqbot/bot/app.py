@@ -35,6 +35,14 @@ ALLOWED_UPDATES = [
     "my_chat_member",
 ]
 
+# Telegram takes about 30 messages a second, so a few requests in flight cover its round trip.
+# The pool stays small because httpcore polls the socket of every idle connection on each
+# request (benchmarks/bench_bot.py: 256 connections cost more CPU than answering the question),
+# and a request that finds them all busy waits for one instead of failing after a second.
+CONCURRENT_UPDATES = 32
+CONNECTIONS = 8
+CONNECTION_WAIT_SECONDS = 30.0
+
 
 def build_application(
     settings: Settings, *, pack: Pack | None = None, features: tuple[ModuleType, ...] = FEATURES
@@ -63,7 +71,9 @@ def build_application(
                 overall_max_rate=1, overall_time_period=1 / settings.rate_limit, max_retries=5
             )
         )
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(CONNECTION_WAIT_SECONDS)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
