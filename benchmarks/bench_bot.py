@@ -50,7 +50,7 @@ from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench_bot:start -->", "<!-- bench_bot:end -->"
-HEADING = "## Bot throughput (bench_bot.py)"
+HEADING = "## Bot throughput (`benchmarks/bench_bot.py`)"
 GOAL_RATE, GOAL_P99_MS = 300.0, 20.0
 FIRST_CHAT = 20_000_000
 _chat_ids = itertools.count(FIRST_CHAT)
