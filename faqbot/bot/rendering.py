@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from faqbot.knowledge.replies import Choice, Reply
 
 MESSAGE_LIMIT = 4096
+_TAGS = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 BUTTON_LABEL_LIMIT = 60
 
 # Callback data prefixes; each button's data is "<prefix>:<id>" and stays within 64 bytes.
@@ -26,6 +28,16 @@ class Rendered:
     html: str
     plain: str
     keyboard: InlineKeyboardMarkup | None = None
+
+
+def text_message(text: str) -> list[Rendered]:
+    """A short message of plain text."""
+    return [Rendered(html.escape(text), text)]
+
+
+def html_message(html_text: str) -> list[Rendered]:
+    """A short message written in HTML (its dynamic parts escaped), with its plain twin."""
+    return [Rendered(html_text, html.unescape(_TAGS.sub("", html_text)))]
 
 
 def callback(prefix: str, value: str = "") -> str:
@@ -66,7 +78,8 @@ def render(
         blocks += [(html.escape(piece), piece) for piece in _fit(paragraph, limit)]
     if reply.source:
         blocks.append((f"<i>Source: {html.escape(reply.source)}</i>", f"Source: {reply.source}"))
-    if reply.choices and reply.choices_heading and reply.kind in ("suggest", "none"):
+    # An answer's related questions speak for themselves; other choices get their heading.
+    if reply.choices and reply.choices_heading and reply.kind not in ("answer", "fact"):
         blocks.append((f"<b>{html.escape(reply.choices_heading)}</b>", reply.choices_heading))
     messages = _pack(blocks, limit)
     keyboard = choice_keyboard(reply.choices, choice_prefix, extra_buttons)

@@ -14,7 +14,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from faqbot.bot import question_log, subscriptions
 from faqbot.bot.menu import menu
 from faqbot.bot.messaging import reply
-from faqbot.bot.rendering import Rendered
+from faqbot.bot.rendering import html_message, text_message
 from faqbot.bot.services import services
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def admin_only(callback: Callback) -> Callback:
         user = update.effective_user
         if user is None or user.id not in services(context).settings.admin_ids:
             log.warning("refused admin command from user %s", user.id if user else "unknown")
-            await reply(update.effective_message, [Rendered(NOT_ALLOWED, NOT_ALLOWED)])
+            await reply(update.effective_message, text_message(NOT_ALLOWED))
             return
         await callback(update, context)
 
@@ -52,7 +52,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         *(f"{count}× {html.escape(question)}" for question, count in gaps),
     ]
     text = "\n".join(lines if today or gaps else ["No questions logged yet."])
-    await reply(update.effective_message, [Rendered(text, html.unescape(text))])
+    await reply(update.effective_message, html_message(text))
 
 
 @admin_only
@@ -71,7 +71,7 @@ async def broadcast_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             f"{counts.failed_total}",
         ]
     )
-    await reply(update.effective_message, [Rendered(text, html.unescape(text))])
+    await reply(update.effective_message, html_message(text))
 
 
 def register(application: Application) -> None:

@@ -22,7 +22,7 @@ from faqbot.bot import question_log
 from faqbot.bot.flood import Verdict
 from faqbot.bot.menu import PRIVATE, command_menu, menu
 from faqbot.bot.messaging import edit, reply, send
-from faqbot.bot.rendering import ANSWER, Rendered, render
+from faqbot.bot.rendering import ANSWER, render, text_message
 from faqbot.bot.services import services
 from faqbot.knowledge.replies import Choice, Reply, answer_reply, example_entries, reply_to
 
@@ -37,11 +37,6 @@ FLOOD_NOTICE = (
 ASK_USAGE = "Send your question after the command, for example: /ask what is JIMEX?"
 
 
-def plain(text: str) -> list[Rendered]:
-    """A short message with no markup."""
-    return render(Reply(kind="info", body=text))
-
-
 async def answer_question(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
 ) -> None:
@@ -52,11 +47,11 @@ async def answer_question(
     if verdict is Verdict.IGNORE:
         return
     if verdict is Verdict.NOTICE:
-        await reply(message, plain(FLOOD_NOTICE))
+        await reply(message, text_message(FLOOD_NOTICE))
         return
     in_group = message.chat.type != ChatType.PRIVATE
     if not question.strip():
-        await reply(message, plain(ASK_USAGE), quote=in_group)
+        await reply(message, text_message(ASK_USAGE), quote=in_group)
         return
     match = svc.matcher.match(question)
     await reply(message, render(reply_to(match, svc.pack)), quote=in_group)
@@ -96,7 +91,14 @@ def addressed_question(message: Message, bot_id: int, username: str | None) -> s
         if entity.user and entity.user.id == bot_id
     ]
     if not mentions:
-        if replied and replied.from_user and replied.from_user.id == bot_id:
+        # In a forum topic every message replies to the topic's first message; that is not
+        # addressing the bot, even in a topic the bot created.
+        topic_root = (
+            message.is_topic_message
+            and replied
+            and (replied.message_id == message.message_thread_id)
+        )
+        if replied and replied.from_user and replied.from_user.id == bot_id and not topic_root:
             return text
         return None
     for entity, value in sorted(message.parse_entities().items(), key=lambda pair: -pair[0].offset):

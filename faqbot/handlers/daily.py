@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from faqbot.bot import subscriptions
 from faqbot.bot.messaging import reply, send
-from faqbot.bot.rendering import Rendered, render
+from faqbot.bot.rendering import html_message, render
 from faqbot.bot.schedule import (
     TIME_USAGE,
     TIMEZONE_USAGE,
@@ -63,10 +63,6 @@ def job_name(chat_id: int) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _text(text: str) -> list[Rendered]:
-    return [Rendered(text, html.unescape(text))]
 
 
 def describe(subscription: DailySubscription | None, default_timezone: str) -> str:
@@ -146,26 +142,26 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     argument = " ".join(context.args or []).strip()
     if not argument:
         found = await svc.storage.run(partial(subscriptions.get, chat_id=chat.id))
-        await reply(message, _text(describe(found, svc.settings.timezone)))
+        await reply(message, html_message(describe(found, svc.settings.timezone)))
         return
     if argument.lower() in ("off", "stop", "cancel", "unsubscribe"):
         if not await may_change(update, context):
-            await reply(message, _text(ADMINS_ONLY))
+            await reply(message, html_message(ADMINS_ONLY))
             return
         ended = await svc.storage.run(partial(subscriptions.unsubscribe, chat_id=chat.id))
         unschedule(context.application, chat.id)
         text = "Daily facts stopped." if ended else "This chat had no daily fact."
-        await reply(message, _text(f"{text} Send /daily 07:30 to start again."))
+        await reply(message, html_message(f"{text} Send /daily 07:30 to start again."))
         return
     send_at = parse_time(argument)
     if send_at is None:
         await reply(
             message,
-            _text(f"I can't read {html.escape(argument)!r} as a time of day. {TIME_USAGE}"),
+            html_message(f"I can't read {html.escape(argument)!r} as a time of day. {TIME_USAGE}"),
         )
         return
     if not await may_change(update, context):
-        await reply(message, _text(ADMINS_ONLY))
+        await reply(message, html_message(ADMINS_ONLY))
         return
     subscription = await svc.storage.run(
         partial(
@@ -177,7 +173,7 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     )
     schedule(context.application, subscription)
-    await reply(message, _text(describe(subscription, svc.settings.timezone)))
+    await reply(message, html_message(describe(subscription, svc.settings.timezone)))
 
 
 async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -189,25 +185,28 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         found = await svc.storage.run(partial(subscriptions.get, chat_id=chat.id))
         current = zone_label(found.timezone if found else svc.settings.timezone)
         await reply(
-            message, _text(f"This chat's timezone is {html.escape(current)}. {TIMEZONE_USAGE}")
+            message,
+            html_message(f"This chat's timezone is {html.escape(current)}. {TIMEZONE_USAGE}"),
         )
         return
     zone_name = parse_timezone(argument)
     if zone_name is None:
         await reply(
             message,
-            _text(f"I don't know the timezone {html.escape(argument)!r}. {TIMEZONE_USAGE}"),
+            html_message(f"I don't know the timezone {html.escape(argument)!r}. {TIMEZONE_USAGE}"),
         )
         return
     if not await may_change(update, context):
-        await reply(message, _text(ADMINS_ONLY))
+        await reply(message, html_message(ADMINS_ONLY))
         return
     subscription = await svc.storage.run(
         partial(subscriptions.set_timezone, chat_id=chat.id, zone_name=zone_name, now=_now())
     )
     schedule(context.application, subscription)
     label = html.escape(zone_label(zone_name))
-    await reply(message, _text(f"Timezone set to {label}. {describe(subscription, zone_name)}"))
+    await reply(
+        message, html_message(f"Timezone set to {label}. {describe(subscription, zone_name)}")
+    )
 
 
 async def daily_fact_job(context: ContextTypes.DEFAULT_TYPE) -> None:

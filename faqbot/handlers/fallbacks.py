@@ -6,7 +6,8 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from faqbot.bot.messaging import reply
-from faqbot.handlers.answers import EXPIRED, plain
+from faqbot.bot.rendering import text_message
+from faqbot.handlers.answers import EXPIRED
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -18,7 +19,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Point a private chat's unknown /command to /help."""
     await reply(
         update.effective_message,
-        plain("I don't know that command. Send /help to see what I can do."),
+        text_message("I don't know that command. Send /help to see what I can do."),
     )
 
 

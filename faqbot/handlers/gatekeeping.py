@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
 GATE_GROUP = -1
@@ -11,10 +11,17 @@ GATE_GROUP = -1
 async def drop_bots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Never answer other bots, nor messages with no human sender (channel posts)."""
     user = update.effective_user
-    if update.effective_message is not None and (user is None or user.is_bot):
+    message = update.effective_message
+    if message is not None and (user is None or (user.is_bot and not _anonymous_admin(message))):
         raise ApplicationHandlerStop
     if update.callback_query is not None and update.callback_query.from_user.is_bot:
         raise ApplicationHandlerStop
+
+
+def _anonymous_admin(message: Message) -> bool:
+    """A group admin posting as the group: Telegram shows a bot as the sender, but a person
+    wrote it."""
+    return message.sender_chat is not None and message.sender_chat.id == message.chat_id
 
 
 def register(application: Application) -> None:

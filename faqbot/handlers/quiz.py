@@ -28,7 +28,7 @@ from faqbot.bot import quiz_store
 from faqbot.bot.menu import PRIVATE, menu
 from faqbot.bot.messaging import reply, send
 from faqbot.bot.quiz_store import OpenPoll
-from faqbot.bot.rendering import Rendered
+from faqbot.bot.rendering import html_message
 from faqbot.bot.services import services
 from faqbot.knowledge.quiz import (
     QuizBank,
@@ -105,10 +105,6 @@ def _bank(application: Application) -> QuizBank:
     return application.bot_data[BANK_KEY]
 
 
-def _text(html_text: str) -> list[Rendered]:
-    return [Rendered(html_text, html.unescape(html_text.replace("<b>", "").replace("</b>", "")))]
-
-
 def _close_job_name(poll_id: str) -> str:
     return f"quiz-close:{poll_id}"
 
@@ -137,17 +133,17 @@ async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     count = parse_count(args)
     if count is None:
-        await reply(message, _text(USAGE))
+        await reply(message, html_message(USAGE))
         return
     bank = _bank(context.application)
     if not bank.items:
-        await reply(message, _text(NO_ITEMS))
+        await reply(message, html_message(NO_ITEMS))
         return
     recent: deque[str] = context.chat_data.setdefault(RECENT_KEY, deque(maxlen=RECENT_ITEMS))
     items = bank.choose(count, _rng, avoid=set(recent))
     started = _start_round(context.application, message, "quiz", items)
     if started is None:
-        await reply(message, _text(_busy(_rounds(context.application)[message.chat_id])))
+        await reply(message, html_message(_busy(_rounds(context.application)[message.chat_id])))
         return
     recent.extend(item.key for item in items)
     await post_next(context.application, started)
@@ -297,7 +293,7 @@ async def finish_round(application: Application, current: Round, stopped: bool =
     await send(
         application.bot,
         current.chat_id,
-        _text(round_summary(current, stopped)),
+        html_message(round_summary(current, stopped)),
         thread_id=current.thread_id,
     )
 
@@ -326,10 +322,10 @@ async def stop_round(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     current = _rounds(context.application).get(message.chat_id)
     if current is None:
-        await reply(message, _text("No quiz round is running here."))
+        await reply(message, html_message("No quiz round is running here."))
         return
     if not await _may_stop(update, context, current):
-        await reply(message, _text(STOP_REFUSED))
+        await reply(message, html_message(STOP_REFUSED))
         return
     if _rounds(context.application).get(message.chat_id) is not current:
         return  # stopped meanwhile, by someone else or by its last poll closing
@@ -406,7 +402,7 @@ async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     storage = services(context).storage
     if message.chat.type == ChatType.PRIVATE:
         record = await storage.run(partial(quiz_store.user_record, user_id=user.id))
-        await reply(message, _text(own_record(record)))
+        await reply(message, html_message(own_record(record)))
         return
     board = await storage.run(partial(quiz_store.leaderboard, chat_id=message.chat_id))
     mine = None
@@ -415,7 +411,7 @@ async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             partial(quiz_store.standing, chat_id=message.chat_id, user_id=user.id)
         )
     count = await storage.run(partial(quiz_store.players, chat_id=message.chat_id))
-    await reply(message, _text(leaderboard_text(board, mine, count)))
+    await reply(message, html_message(leaderboardhtml_message(board, mine, count)))
 
 
 def _score(row: quiz_store.Standing | quiz_store.Record) -> str:
@@ -423,7 +419,7 @@ def _score(row: quiz_store.Standing | quiz_store.Record) -> str:
     return f"{row.correct} of {row.answered} right{timing}"
 
 
-def leaderboard_text(
+def leaderboardhtml_message(
     board: list[quiz_store.Standing], mine: quiz_store.Standing | None, players: int
 ) -> str:
     """The top of the chat's leaderboard and the asker's rank, in HTML."""
@@ -454,11 +450,11 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Review the quiz questions you got wrong"""
     message = update.effective_message
     if message.chat.type != ChatType.PRIVATE:
-        await reply(message, _text(REVIEW_IN_PRIVATE))
+        await reply(message, html_message(REVIEW_IN_PRIVATE))
         return
     running = _rounds(context.application).get(message.chat_id)
     if running is not None:
-        await reply(message, _text(_busy(running)))
+        await reply(message, html_message(_busy(running)))
         return
     schedule = await services(context).storage.run(
         partial(quiz_store.review_schedule, user_id=update.effective_user.id)
@@ -467,11 +463,11 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bank = _bank(context.application)
     items = due_for_review(schedule, bank, now, REVIEW_ROUND)
     if not items:
-        await reply(message, _text(nothing_due(schedule, bank, now)))
+        await reply(message, html_message(nothing_due(schedule, bank, now)))
         return
     started = _start_round(context.application, message, "review", items)
     if started is None:
-        await reply(message, _text(_busy(_rounds(context.application)[message.chat_id])))
+        await reply(message, html_message(_busy(_rounds(context.application)[message.chat_id])))
         return
     await post_next(context.application, started)
 

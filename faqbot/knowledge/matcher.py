@@ -298,9 +298,7 @@ class Matcher:
         best_recall = np.maximum.reduceat(recall, starts)
         shortlist = self._top(best, self.SHORTLIST)
         kinds = expected_kinds(question)
-        ranked = self._rescore(
-            known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds
-        )
+        ranked = self._rescore(known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds)
         coverage = {int(entries[i]): float(best_recall[i]) for i in shortlist}
         return self._decide(question, known, kinds, ranked, coverage, information)
 

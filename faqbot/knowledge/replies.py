@@ -59,7 +59,7 @@ def reply_to(match: Match, pack: Pack) -> Reply:
     if match.status == "suggest":
         return Reply(
             kind="suggest",
-            body="I'm not sure I understood. Did you mean one of these?",
+            body="I'm not sure which question you're asking.",
             choices_heading="Did you mean…?",
             choices=tuple(Choice(s.entry.question, s.entry.id) for s in match.suggestions),
         )

@@ -30,6 +30,8 @@ PACK_KEYS = {*PACK_REQUIRED, "description", "version"}
 ENTRY_REQUIRED = ("id", "topic", "question", "alternates", "answer", "source", "related")
 ENTRY_KEYS = {*ENTRY_REQUIRED, "keywords", "short_answer", "quiz"}
 QUIZ_KEYS = {"question", "correct", "distractors", "explanation"}
+# Button data is "<prefix>:<id>" within Telegram's 64 bytes, and deep links allow 64 characters.
+MAX_ID = 60
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Two phrasings of different entries scoring this alike (token_sort_ratio on their normalised
 # content words) leave the matcher nothing to tell them apart by.
@@ -224,9 +226,27 @@ def _read_topics(checker: _Checker, node: Node | None) -> list[tuple[Topic, Node
             continue
         topic_id = checker.text(item.keys.get("id"), item, "topics", "id")
         title = checker.text(item.keys.get("title"), item, topic_id or "topics", "title")
+        if topic_id and not _check_id(checker, item.keys["id"], topic_id):
+            continue
         if topic_id and title:
             topics.append((Topic(topic_id, title), item))
     return topics
+
+
+def _check_id(checker: _Checker, node: Node, value: str) -> bool:
+    """Whether an id can go into button data and deep links; reports why not."""
+    if not ID_PATTERN.match(value):
+        checker.add(node, value, "id must be lower-case letters and digits joined by '-'")
+        return False
+    if len(value) > MAX_ID:
+        checker.add(
+            node,
+            value,
+            f"id is {len(value)} characters; the limit is {MAX_ID}, since ids go into "
+            "Telegram button data and deep links",
+        )
+        return False
+    return True
 
 
 def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry | None:
@@ -236,8 +256,8 @@ def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry
         return None
     before = len(checker.problems)
     entry_id = checker.text(raw_id, node, subject, "id")
-    if entry_id and not ID_PATTERN.match(entry_id):
-        checker.add(raw_id, subject, "id must be lower-case letters and digits joined by '-'")
+    if entry_id:
+        _check_id(checker, raw_id, entry_id)
     topic = checker.text(node.keys.get("topic"), node, subject, "topic")
     if topic and topic not in topics:
         checker.add(node.keys["topic"], subject, f"unknown topic '{topic}'")

@@ -359,6 +359,38 @@ async def test_another_bot_is_never_answered(
     assert sent(api) == []
 
 
+async def test_an_anonymous_group_admin_is_answered(app: Application, api: FakeBotAPI) -> None:
+    update = u.message(GROUP, 1087968824, f"/ask@{BOT} what is jimex", chat_type="group")
+    update["message"]["from"] = u.user(1087968824, "Group", "GroupAnonymousBot", is_bot=True)
+    update["message"]["sender_chat"] = update["message"]["chat"]
+
+    await feed(app, update)
+
+    [call] = sent(api, GROUP)
+    assert call.params["text"].startswith("<b>What is JIMEX?</b>")
+
+
+async def test_a_message_in_a_topic_the_bot_created_is_not_a_reply_to_the_bot(
+    app: Application, api: FakeBotAPI
+) -> None:
+    # Telegram makes every message in a forum topic a reply to the topic's first message.
+    root = u.message_object(SUPERGROUP, u.BOT_ID, "Study topic", chat_type="supergroup")
+    root["from"] = u.bot_user()
+    update = u.message(
+        SUPERGROUP,
+        USER,
+        "what is jimex",
+        chat_type="supergroup",
+        message_thread_id=root["message_id"],
+        is_topic_message=True,
+        reply_to_message=root,
+    )
+
+    await feed(app, update)
+
+    assert sent(api) == []
+
+
 async def test_forum_topic_question_is_answered_in_the_same_topic(
     app: Application, api: FakeBotAPI
 ) -> None:

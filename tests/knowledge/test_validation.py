@@ -133,6 +133,15 @@ def test_unknown_topic_and_bad_id(tmp_path: Path) -> None:
     ]
 
 
+def test_id_too_long_for_button_data(tmp_path: Path) -> None:
+    long_id = "a" * 61
+    path = write(tmp_path, HEADER + entry(long_id, "What is alpha?", "alpha kya hai"))
+    assert problems(path) == [
+        f"{path}:9: {long_id}: id is 61 characters; the limit is 60, since ids go into "
+        "Telegram button data and deep links"
+    ]
+
+
 def test_quiz_item_over_limits(tmp_path: Path) -> None:
     quiz = textwrap.indent(
         textwrap.dedent(
