@@ -30,7 +30,6 @@ import platform
 import pstats
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -165,11 +164,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     }
     with tempfile.TemporaryDirectory() as folder, TimedBotAPI() as api:
         profile = args.profile
-        if profile:
-            command = ("-m", "cProfile", "-o", str(profile.resolve()), "-m", "faqbot", "run")
-            bot = ProfiledBotProcess(api, Path(folder) / "faqbot.sqlite3", env, command)
-        else:
-            bot = BotProcess(api, Path(folder) / "faqbot.sqlite3", env=env)
+        # Under cProfile, SIGINT lets the bot stop cleanly and write its profile.
+        bot = BotProcess(
+            api,
+            Path(folder) / "faqbot.sqlite3",
+            env=env,
+            python_options=("-m", "cProfile", "-o", str(profile.resolve())) if profile else (),
+            stop_signal=signal.SIGINT,
+        )
         bot.start()
         try:
             round_trip = trivial_round_trip_ms(api)
@@ -208,33 +210,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "round_trip": round_trip,
         "matcher": matcher,
     }
-
-
-class ProfiledBotProcess(BotProcess):
-    """The bot under cProfile: SIGINT lets it stop cleanly and write its profile."""
-
-    def __init__(
-        self, api: FakeBotAPI, database: Path, env: dict[str, str], arguments: tuple[str, ...]
-    ) -> None:
-        super().__init__(api, database, env=env)
-        self.arguments = arguments
-
-    def start(self, wait: bool = True, timeout: float = 30.0) -> BotProcess:
-        polls_before = len(self.api.calls_to("getUpdates"))
-        self.process = subprocess.Popen(
-            [sys.executable, *self.arguments],
-            cwd=self.database.parent,
-            env=self.environment,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        if wait:
-            self.api.wait_for("getUpdates", timeout=timeout, count=polls_before + 1)
-        return self
-
-    def stop(self, sig: int = signal.SIGINT, timeout: float = 60.0) -> int:
-        return super().stop(sig, timeout)
 
 
 def report(results: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -41,9 +42,9 @@ def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-async def app(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
-    """The real application from the real factory, initialised against the fake API."""
+@contextlib.asynccontextmanager
+async def running(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
+    """The real application from the real factory, initialised and set up as `run` does."""
     application = build_application(settings, pack=pack)
     await application.initialize()
     await application.post_init(application)
@@ -52,6 +53,13 @@ async def app(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
     finally:
         await application.shutdown()
         await application.post_shutdown(application)
+
+
+@pytest.fixture
+async def app(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
+    """The real application, against the fake API, serving the shipped pack."""
+    async with running(settings, pack) as application:
+        yield application
 
 
 _update_ids = itertools.count(1)

@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from faqbot.bot.app import build_application
 from faqbot.bot.rendering import MESSAGE_LIMIT, button
 from faqbot.bot.settings import Settings
 from faqbot.handlers.answers import ASK_USAGE, EXPIRED
 from faqbot.handlers.errors import SORRY
 from faqbot.knowledge import Pack, load_pack
 from faqbot.knowledge.replies import example_entries
-from tests.conftest import feed
+from tests.conftest import feed, running
 from tests.support import updates as u
 from tests.support.fake_bot_api import Call, FakeBotAPI
 
@@ -433,15 +432,8 @@ MARKUP_PACK = Path(__file__).parents[1] / "data" / "markup_pack.yaml"
 @pytest.fixture
 async def markup_app(settings: Settings) -> AsyncIterator[Application]:
     """The real application serving the markup test pack."""
-    pack = load_pack(MARKUP_PACK)
-    application = build_application(settings, pack=pack)
-    await application.initialize()
-    await application.post_init(application)
-    try:
+    async with running(settings, load_pack(MARKUP_PACK)) as application:
         yield application
-    finally:
-        await application.shutdown()
-        await application.post_shutdown(application)
 
 
 async def test_every_dynamic_string_is_escaped(markup_app: Application, api: FakeBotAPI) -> None:

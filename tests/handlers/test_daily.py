@@ -11,13 +11,12 @@ import pytest
 from telegram.ext import Application
 
 from faqbot.bot import subscriptions
-from faqbot.bot.app import build_application
 from faqbot.bot.services import services
 from faqbot.bot.settings import Settings
 from faqbot.bot.storage import Storage
 from faqbot.handlers import daily
 from faqbot.knowledge import Pack
-from tests.conftest import feed
+from tests.conftest import feed, running
 from tests.support import updates
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -364,14 +363,8 @@ async def restarted(settings: Settings, pack: Pack) -> AsyncIterator[Application
     )
     storage.run_sync(partial(subscriptions.record_sent, fact=fact, now=now))
     storage.close()
-    application = build_application(settings, pack=pack)
-    await application.initialize()
-    await application.post_init(application)
-    try:
+    async with running(settings, pack) as application:
         yield application
-    finally:
-        await application.shutdown()
-        await application.post_shutdown(application)
 
 
 async def test_startup_rebuilds_jobs_and_owes_only_missed_facts(restarted: Application) -> None:

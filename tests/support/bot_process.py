@@ -23,11 +23,15 @@ class BotProcess:
         database: Path,
         env: dict[str, str] | None = None,
         command: tuple[str, ...] = ("run",),
+        python_options: tuple[str, ...] = (),
+        stop_signal: int = signal.SIGTERM,
     ) -> None:
         self.api = api
         self.database = database
         self.extra_env = env or {}
         self.command = command
+        self.python_options = python_options  # e.g. ("-m", "cProfile", "-o", path)
+        self.stop_signal = stop_signal
         self.process: subprocess.Popen[str] | None = None
         self._log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         self.returncode: int | None = None
@@ -49,7 +53,7 @@ class BotProcess:
         """Start the bot; by default wait until it polls for updates."""
         polls_before = len(self.api.calls_to("getUpdates"))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "faqbot", *self.command],
+            [sys.executable, *self.python_options, "-m", "faqbot", *self.command],
             cwd=self.database.parent,
             env=self.environment,
             stdout=self._log,
@@ -60,8 +64,9 @@ class BotProcess:
             self.api.wait_for("getUpdates", timeout=timeout, count=polls_before + 1)
         return self
 
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
+    def stop(self, sig: int | None = None, timeout: float = 20.0) -> int:
         """Signal the bot and wait for it to exit; returns its exit code."""
+        sig = self.stop_signal if sig is None else sig
         if self.process is None:
             return self.returncode or 0
         if self.process.poll() is None:

@@ -566,15 +566,10 @@ def migrate_to_chat(
 ) -> JSONDict:
     """Update with the service message sent to a group upgraded to a supergroup."""
     result = message_object(
-        chat_id,
-        user_id,
-        chat_type="group",
-        username=username,
-        first_name=first_name,
+        chat_id, user_id, chat_type="group", username=username, first_name=first_name,
         chat_title=chat_title,
-    )
-    result["migrate_to_chat_id"] = new_chat_id
-    return {"message": result}
+    )  # fmt: skip
+    return {"message": {**result, "migrate_to_chat_id": new_chat_id}}
 
 
 def migrate_from_chat(
@@ -588,12 +583,7 @@ def migrate_from_chat(
 ) -> JSONDict:
     """Update with the service message sent to the supergroup a group was upgraded to."""
     result = message_object(
-        new_chat_id,
-        user_id,
-        chat_type="supergroup",
-        username=username,
-        first_name=first_name,
+        new_chat_id, user_id, chat_type="supergroup", username=username, first_name=first_name,
         chat_title=chat_title,
-    )
-    result["migrate_from_chat_id"] = old_chat_id
-    return {"message": result}
+    )  # fmt: skip
+    return {"message": {**result, "migrate_from_chat_id": old_chat_id}}
