@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from telegram import ChatMemberUpdated, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatMemberStatus
 from telegram.error import ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from faqbot.bot import subscriptions
+from faqbot.bot.chat_admins import is_chat_admin
 from faqbot.bot.messaging import reply, send
 from faqbot.bot.rendering import html_message, render
 from faqbot.bot.schedule import (
@@ -51,7 +52,6 @@ JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
 RETRY_DELAYS: tuple[float, ...] = (2.0, 10.0, 30.0)
 # RetryAfter rounds on top of AIORateLimiter's own retries, before giving up on today's fact.
 MAX_RETRY_AFTER_ROUNDS = 10
-ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 GONE_STATUSES = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
 ADMINS_ONLY = "Only this group's administrators can change its daily fact."
 
@@ -115,26 +115,6 @@ def unschedule(application: Application, chat_id: int) -> None:
         scheduler.remove_job(job_name(chat_id))
 
 
-async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Anyone in a private chat; in groups only administrators (checked with getChatMember)."""
-    chat, message, user = update.effective_chat, update.effective_message, update.effective_user
-    if chat.type == ChatType.PRIVATE:
-        return True
-    # A message sent as the group itself comes from an anonymous administrator.
-    if message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True
-    if user is None:
-        return False
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except TelegramError as error:
-        log.warning(
-            "could not check whether user %s administers chat %s: %s", user.id, chat.id, error
-        )
-        return False
-    return member.status in ADMIN_STATUSES
-
-
 async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Get one fact a day: /daily 07:30, /daily off, or /daily for the status"""
     message, chat = update.effective_message, update.effective_chat
@@ -145,7 +125,7 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(message, html_message(describe(found, svc.settings.timezone)))
         return
     if argument.lower() in ("off", "stop", "cancel", "unsubscribe"):
-        if not await may_change(update, context):
+        if not await is_chat_admin(update, context):
             await reply(message, html_message(ADMINS_ONLY))
             return
         ended = await svc.storage.run(partial(subscriptions.unsubscribe, chat_id=chat.id))
@@ -160,7 +140,7 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             html_message(f"I can't read {html.escape(argument)!r} as a time of day. {TIME_USAGE}"),
         )
         return
-    if not await may_change(update, context):
+    if not await is_chat_admin(update, context):
         await reply(message, html_message(ADMINS_ONLY))
         return
     subscription = await svc.storage.run(
@@ -196,7 +176,7 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             html_message(f"I don't know the timezone {html.escape(argument)!r}. {TIMEZONE_USAGE}"),
         )
         return
-    if not await may_change(update, context):
+    if not await is_chat_admin(update, context):
         await reply(message, html_message(ADMINS_ONLY))
         return
     subscription = await svc.storage.run(

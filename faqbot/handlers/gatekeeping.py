@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+
+from faqbot.bot.chat_admins import sent_by_anonymous_admin
 
 GATE_GROUP = -1
 
@@ -12,16 +14,12 @@ async def drop_bots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Never answer other bots, nor messages with no human sender (channel posts)."""
     user = update.effective_user
     message = update.effective_message
-    if message is not None and (user is None or (user.is_bot and not _anonymous_admin(message))):
+    if message is not None and (
+        user is None or (user.is_bot and not sent_by_anonymous_admin(message))
+    ):
         raise ApplicationHandlerStop
     if update.callback_query is not None and update.callback_query.from_user.is_bot:
         raise ApplicationHandlerStop
-
-
-def _anonymous_admin(message: Message) -> bool:
-    """A group admin posting as the group: Telegram shows a bot as the sender, but a person
-    wrote it."""
-    return message.sender_chat is not None and message.sender_chat.id == message.chat_id
 
 
 def register(application: Application) -> None:

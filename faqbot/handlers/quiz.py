@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from telegram import InputPollOption, Message, Poll, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from faqbot.bot import quiz_store
+from faqbot.bot.chat_admins import is_chat_admin
 from faqbot.bot.menu import PRIVATE, menu
 from faqbot.bot.messaging import reply, send
 from faqbot.bot.quiz_store import OpenPoll
@@ -52,7 +53,6 @@ RECENT_ITEMS = 30
 # forgotten, so the answers Telegram kept for the bot are read and counted first.
 RESTART_GRACE_SECONDS = 10.0
 OPENING_WAIT_SECONDS = 10.0
-ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 
 USAGE = (
     "Send /quiz for one question, /quiz N for a round of N questions (1 to "
@@ -340,20 +340,10 @@ async def stop_round(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def _may_stop(update: Update, context: ContextTypes.DEFAULT_TYPE, current: Round) -> bool:
-    message = update.effective_message
     user = update.effective_user
-    if message.chat.type == ChatType.PRIVATE:
+    if user is not None and user.id == current.starter_id:
         return True
-    if user is None:
-        return False
-    if user.id == current.starter_id:
-        return True
-    try:
-        member = await context.bot.get_chat_member(message.chat_id, user.id)
-    except TelegramError as error:
-        log.warning("could not check whether user %s may stop a quiz: %s", user.id, error)
-        return False
-    return member.status in ADMIN_STATUSES
+    return await is_chat_admin(update, context)
 
 
 async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
