@@ -37,8 +37,9 @@ ALLOWED_UPDATES = [
 
 # Telegram takes about 30 messages a second, so a few requests in flight cover its round trip.
 # The pool stays small because httpcore polls the socket of every idle connection on each
-# request (benchmarks/bench_bot.py: 256 connections cost more CPU than answering the question),
-# and a request that finds them all busy waits for one instead of failing after a second.
+# request, and as many updates run at once as there are connections because it rescans its
+# queue of waiting requests on every response (benchmarks/bench_bot.py: both cost more CPU
+# than answering the question). A request that finds every connection busy waits for one.
 CONCURRENT_UPDATES = 8
 CONNECTIONS = 8
 CONNECTION_WAIT_SECONDS = 30.0
