@@ -198,3 +198,19 @@ def review_schedule(connection: sqlite3.Connection, user_id: int) -> dict[str, R
         "SELECT item_key, box, due_at FROM review_box WHERE user_id = ?", (user_id,)
     ).fetchall()
     return {key: ReviewState(box, due_at) for key, box, due_at in rows}
+
+
+def move_chat(connection: sqlite3.Connection, old_chat_id: int, new_chat_id: int) -> int:
+    """Carry a group's scores over to the supergroup it became; returns the players moved."""
+    with transaction(connection):
+        moved = connection.execute(
+            "INSERT INTO quiz_score (chat_id, user_id, name, answered, correct, correct_seconds) "
+            "SELECT ?, user_id, name, answered, correct, correct_seconds FROM quiz_score "
+            "WHERE chat_id = ? "
+            "ON CONFLICT (chat_id, user_id) DO UPDATE SET "
+            "answered = answered + excluded.answered, correct = correct + excluded.correct, "
+            "correct_seconds = correct_seconds + excluded.correct_seconds",
+            (new_chat_id, old_chat_id),
+        ).rowcount
+        connection.execute("DELETE FROM quiz_score WHERE chat_id = ?", (old_chat_id,))
+    return moved

@@ -242,10 +242,11 @@ async def _deliver(application: Application, chat_id: int, now: datetime | None)
         return "skipped"
     messages = render(answer_reply(svc.pack.entry(fact.entry_id), svc.pack, kind="fact"))
     failures, retry_after_rounds = 0, 0
-    while True:
+    delivered = 0  # parts of a long fact already sent: a retry goes on from the next one
+    while delivered < len(messages):
         try:
-            await send(application.bot, chat_id, messages)
-            break
+            await send(application.bot, chat_id, messages[delivered : delivered + 1])
+            delivered += 1
         except Forbidden as error:
             await svc.storage.run(
                 partial(subscriptions.stop, chat_id=chat_id, reason=error.message, now=_now())

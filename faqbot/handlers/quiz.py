@@ -19,6 +19,7 @@ from telegram.ext import (
     Application,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
     PollAnswerHandler,
     PollHandler,
     filters,
@@ -49,9 +50,12 @@ RECENT_KEY = "quiz_recent"  # in chat_data: keys of items asked lately, to avoid
 MAX_ROUND = 20
 REVIEW_ROUND = 5
 RECENT_ITEMS = 30
-# After a restart, polls that closed while the bot was down wait this long before they are
-# forgotten, so the answers Telegram kept for the bot are read and counted first.
-RESTART_GRACE_SECONDS = 10.0
+# A closed poll is forgotten only this long after it closes (or after a restart, for polls
+# that closed while the bot was down), so answers Telegram took just before the close, still on
+# their way to the bot, are counted first.
+ANSWER_GRACE_SECONDS = 10.0
+# Group migrations are observed beside the daily-facts handlers, in a group of their own.
+MIGRATION_GROUP = 2
 OPENING_WAIT_SECONDS = 10.0
 
 USAGE = (
@@ -222,7 +226,8 @@ async def _send_poll(
             current.chat_id,
             error,
         )
-        _rounds(application).pop(current.chat_id, None)
+        if _rounds(application).get(current.chat_id) is current:
+            del _rounds(application)[current.chat_id]
         return
     opened_at = time.time()
     poll = OpenPoll(
@@ -278,10 +283,16 @@ async def finish_poll(application: Application, poll_id: str) -> None:
         return
     for job in application.job_queue.get_jobs_by_name(_close_job_name(poll_id)):
         job.schedule_removal()
-    await services(application).storage.run(partial(quiz_store.close_poll, poll_id=poll_id))
+    application.job_queue.run_once(forget_poll_job, ANSWER_GRACE_SECONDS, data=poll_id)
     current = _rounds(application).get(poll.chat_id)
     if current is not None and poll_id in current.poll_ids:
         await post_next(application, current)
+
+
+async def forget_poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drop a closed poll's row; answers to it from now on are stale."""
+    storage = services(context.application).storage
+    await storage.run(partial(quiz_store.close_poll, poll_id=context.job.data))
 
 
 async def finish_round(application: Application, current: Round, stopped: bool = False) -> None:
@@ -487,9 +498,25 @@ async def on_startup(application: Application) -> None:
     polls = await services(application).storage.run(quiz_store.open_polls)
     now = time.time()
     for poll in polls:
-        _track(application, poll, max(poll.closes_at - now, RESTART_GRACE_SECONDS))
+        _track(application, poll, max(poll.closes_at - now, ANSWER_GRACE_SECONDS))
     if polls:
         log.info("resumed %d open quiz poll(s) from the last run", len(polls))
+
+
+async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: its leaderboard moves to the new chat id."""
+    message = update.effective_message
+    if not message.migrate_to_chat_id:  # the new supergroup's twin message says the same
+        return
+    moved = await services(context).storage.run(
+        partial(
+            quiz_store.move_chat,
+            old_chat_id=message.chat_id,
+            new_chat_id=message.migrate_to_chat_id,
+        )
+    )
+    if moved:
+        log.info("quiz scores of chat %s moved to %s", message.chat_id, message.migrate_to_chat_id)
 
 
 def register(application: Application) -> None:
@@ -501,3 +528,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("review", review, filters=new_messages))
     application.add_handler(PollAnswerHandler(on_poll_answer))
     application.add_handler(PollHandler(on_poll))
+    application.add_handler(
+        MessageHandler(filters.StatusUpdate.MIGRATE, on_migration), group=MIGRATION_GROUP
+    )

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
+from pathlib import Path
 
 import pytest
 from telegram.ext import Application
@@ -15,7 +16,7 @@ from faqbot.bot.services import services
 from faqbot.bot.settings import Settings
 from faqbot.bot.storage import Storage
 from faqbot.handlers import daily
-from faqbot.knowledge import Pack
+from faqbot.knowledge import Pack, load_pack
 from tests.conftest import feed, running
 from tests.support import updates
 from tests.support.fake_bot_api import FakeBotAPI
@@ -337,6 +338,27 @@ async def test_other_errors_are_retried_then_recorded(
     status = texts_to(api, ADMIN)[-1]
     assert "Facts sent today (UTC): 1" in status
     assert "2 undelivered after retries" not in status and "1 undelivered after retries" in status
+
+
+async def test_a_long_fact_retried_midway_sends_each_part_once(
+    settings: Settings, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(daily, "RETRY_DELAYS", (0.01, 0.01, 0.01))
+    markup_pack = load_pack(Path(__file__).parents[1] / "data" / "markup_pack.yaml")
+    async with running(settings, markup_pack) as app:
+        await subscribe(app, USER)
+        # The pack has two entries: over two days the long one goes out in two parts.
+        api.fail_when(
+            "sendMessage", lambda call: call.params["text"].startswith("Paragraph 7"), times=1
+        )
+        start = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+        for day in range(2):
+            await daily.deliver_fact(app, USER, now=start + timedelta(days=day))
+    texts = texts_to(api, USER)
+    assert len(api.rejected_calls_to("sendMessage")) == 1
+    assert sum("Paragraph 1:" in text for text in texts) == 1
+    assert sum(text.startswith("Paragraph 7") for text in texts) == 1
+    assert len(texts) == 3
 
 
 async def test_broadcast_status_is_for_admins_only(app: Application, api: FakeBotAPI) -> None:

@@ -22,6 +22,7 @@ from tests.support.fake_bot_api import Call, FakeBotAPI
 
 ASHA, RAVI, MEERA, ADMIN = 5001, 5002, 5003, 5004
 GROUP = -4001
+SUPERGROUP = -1004001
 
 
 def texts_to(api: FakeBotAPI, chat_id: int) -> list[str]:
@@ -57,9 +58,15 @@ async def answer(app: Application, call: Call, user: int, option: int, name: str
     await feed(app, u.poll_answer(poll_id(call), user, [option], first_name=name or str(user)))
 
 
-async def close(app: Application, api: FakeBotAPI, call: Call) -> None:
-    """Deliver the `poll` update Telegram sends when a poll closes."""
+async def close(app: Application, api: FakeBotAPI, call: Call, grace_over: bool = True) -> None:
+    """Deliver the `poll` update Telegram sends when a poll closes; by default also let the
+    grace period for answers still on their way pass."""
     await feed(app, {"poll": {**api.get_poll(poll_id(call)), "is_closed": True}})
+    if grace_over:
+        for job in app.job_queue.jobs():
+            if job.callback is quiz.forget_poll_job:
+                job.schedule_removal()
+                await job.run(app)
 
 
 async def play(app: Application, api: FakeBotAPI, answers: dict[int, bool]) -> None:
@@ -228,6 +235,27 @@ async def test_answers_to_unknown_or_closed_polls_are_ignored(
     await answer(app, call, ASHA, correct(call), "Asha")
     await say(app, "/top")
     assert texts_to(api, GROUP)[-1] == "No quiz answers in this chat yet. Send /quiz to start."
+
+
+async def test_scores_follow_a_group_that_becomes_a_supergroup(
+    app: Application, api: FakeBotAPI
+) -> None:
+    await play(app, api, {ASHA: True, RAVI: False})
+    await feed(app, u.migrate_to_chat(GROUP, SUPERGROUP, ASHA))
+    await say(app, "/top", chat_id=SUPERGROUP)
+    board = texts_to(api, SUPERGROUP)[-1]
+    assert "1. P" in board and "1 of 1 right" in board and "0 of 1 right" in board
+
+
+async def test_an_answer_sent_just_before_the_close_still_counts(
+    app: Application, api: FakeBotAPI
+) -> None:
+    await say(app, "/quiz")
+    [call] = polls_to(api)
+    await close(app, api, call, grace_over=False)
+    await answer(app, call, ASHA, correct(call), "Asha")  # accepted by Telegram, arrived late
+    await say(app, "/top")
+    assert "1. Asha: 1 of 1 right" in texts_to(api, GROUP)[-1]
 
 
 async def test_an_answer_from_someone_who_has_left_the_group_still_counts(
