@@ -9,12 +9,11 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from telegram.ext import Application
 
-from faqbot.bot.app import build_application
 from faqbot.bot.flood import WINDOW_SECONDS, FloodGuard, Verdict
 from faqbot.bot.settings import Settings
 from faqbot.handlers.answers import FLOOD_NOTICE
 from faqbot.knowledge import Pack
-from tests.conftest import feed
+from tests.conftest import feed, running
 from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -88,13 +87,8 @@ def test_a_steady_asker_within_the_rate_is_never_stopped(
 @pytest.fixture
 async def strict_app(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
     """The real application with FAQBOT_FLOOD_LIMIT=2."""
-    application = build_application(dataclasses.replace(settings, flood_limit=2), pack=pack)
-    await application.initialize()
-    try:
+    async with running(dataclasses.replace(settings, flood_limit=2), pack) as application:
         yield application
-    finally:
-        await application.shutdown()
-        await application.post_shutdown(application)
 
 
 async def test_a_flooding_user_gets_one_polite_notice_and_others_are_unaffected(

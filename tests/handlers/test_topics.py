@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from faqbot.bot.app import build_application
 from faqbot.bot.rendering import MESSAGE_LIMIT, button
 from faqbot.bot.settings import Settings
 from faqbot.handlers.answers import EXPIRED
 from faqbot.handlers.errors import SORRY
 from faqbot.knowledge import Pack, load_pack
-from tests.conftest import feed
+from tests.conftest import feed, running
 from tests.support import updates as u
 from tests.support.fake_bot_api import Call, FakeBotAPI
 
@@ -182,13 +181,8 @@ async def test_an_edit_rejected_for_its_formatting_is_redone_as_plain_text(
 @pytest.fixture
 async def markup_app(settings: Settings) -> AsyncIterator[Application]:
     """The real application serving the markup test pack (one answer needs two messages)."""
-    application = build_application(settings, pack=load_pack(MARKUP_PACK))
-    await application.initialize()
-    try:
+    async with running(settings, load_pack(MARKUP_PACK)) as application:
         yield application
-    finally:
-        await application.shutdown()
-        await application.post_shutdown(application)
 
 
 async def test_an_answer_too_long_for_one_message_is_shown_whole_with_back(
