@@ -6,6 +6,7 @@ import asyncio
 import html
 import logging
 import sqlite3
+import weakref
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 # Observers of membership changes and group migrations run beside the feature handlers.
 MEMBERSHIP_GROUP = 1
 IN_FLIGHT_KEY = "daily_in_flight"
+LOCKS_KEY = "daily_chat_locks"
 SLOTS_KEY = "daily_delivery_slots"
 DELIVERY_CONCURRENCY = 16
 # Without a grace time, APScheduler drops a job that starts more than a second late, which is
@@ -115,6 +117,18 @@ def unschedule(application: Application, chat_id: int) -> None:
         scheduler.remove_job(job_name(chat_id))
 
 
+def _changing(application: Application, chat_id: int) -> asyncio.Lock:
+    """The lock that keeps one chat's database row and its job in step: updates run
+    concurrently, and '/daily 07:30' racing '/daily off' must not leave a row without a job."""
+    locks: weakref.WeakValueDictionary[int, asyncio.Lock] = application.bot_data.setdefault(
+        LOCKS_KEY, weakref.WeakValueDictionary()
+    )
+    lock = locks.get(chat_id)
+    if lock is None:
+        lock = locks[chat_id] = asyncio.Lock()
+    return lock
+
+
 async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Get one fact a day: /daily 07:30, /daily off, or /daily for the status"""
     message, chat = update.effective_message, update.effective_chat
@@ -128,8 +142,9 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not await is_chat_admin(update, context):
             await reply(message, html_message(ADMINS_ONLY))
             return
-        ended = await svc.storage.run(partial(subscriptions.unsubscribe, chat_id=chat.id))
-        unschedule(context.application, chat.id)
+        async with _changing(context.application, chat.id):
+            ended = await svc.storage.run(partial(subscriptions.unsubscribe, chat_id=chat.id))
+            unschedule(context.application, chat.id)
         text = "Daily facts stopped." if ended else "This chat had no daily fact."
         await reply(message, html_message(f"{text} Send /daily 07:30 to start again."))
         return
@@ -143,16 +158,17 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await is_chat_admin(update, context):
         await reply(message, html_message(ADMINS_ONLY))
         return
-    subscription = await svc.storage.run(
-        partial(
-            subscriptions.subscribe,
-            chat_id=chat.id,
-            send_at=send_at,
-            default_timezone=svc.settings.timezone,
-            now=_now(),
+    async with _changing(context.application, chat.id):
+        subscription = await svc.storage.run(
+            partial(
+                subscriptions.subscribe,
+                chat_id=chat.id,
+                send_at=send_at,
+                default_timezone=svc.settings.timezone,
+                now=_now(),
+            )
         )
-    )
-    schedule(context.application, subscription)
+        schedule(context.application, subscription)
     await reply(message, html_message(describe(subscription, svc.settings.timezone)))
 
 
@@ -179,10 +195,11 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not await is_chat_admin(update, context):
         await reply(message, html_message(ADMINS_ONLY))
         return
-    subscription = await svc.storage.run(
-        partial(subscriptions.set_timezone, chat_id=chat.id, zone_name=zone_name, now=_now())
-    )
-    schedule(context.application, subscription)
+    async with _changing(context.application, chat.id):
+        subscription = await svc.storage.run(
+            partial(subscriptions.set_timezone, chat_id=chat.id, zone_name=zone_name, now=_now())
+        )
+        schedule(context.application, subscription)
     label = html.escape(zone_label(zone_name))
     await reply(
         message, html_message(f"Timezone set to {label}. {describe(subscription, zone_name)}")
