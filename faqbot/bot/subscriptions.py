@@ -137,14 +137,24 @@ def unsubscribe(connection: sqlite3.Connection, chat_id: int) -> bool:
 def set_timezone(
     connection: sqlite3.Connection, chat_id: int, zone_name: str, now: datetime
 ) -> DailySubscription:
-    """Set a chat's timezone; a subscription keeps its local time of day in the new zone."""
+    """Set a chat's timezone; a subscription keeps its local time of day in the new zone.
+
+    A chat that had today's fact keeps having had it: its last-sent day moves to the new
+    zone's today, so moving west across midnight does not bring a second fact the same day.
+    """
     with transaction(connection):
+        before = get(connection, chat_id)
         connection.execute(
             "INSERT INTO daily_subscription (chat_id, timezone) VALUES (?, ?) "
             "ON CONFLICT (chat_id) DO UPDATE SET timezone = excluded.timezone, "
             "scheduled_since = CASE WHEN send_at IS NULL THEN NULL ELSE ? END",
             (chat_id, zone_name, _iso(now)),
         )
+        if before and before.last_sent_on == local_date(now, before.timezone):
+            connection.execute(
+                "UPDATE daily_subscription SET last_sent_on = ? WHERE chat_id = ?",
+                (local_date(now, zone_name).isoformat(), chat_id),
+            )
     return get(connection, chat_id)
 
 

@@ -175,3 +175,18 @@ def test_status_counts_subscribers_deliveries_and_failures(db: OnDatabaseThread)
         subscribers=3, active=2, sent_today=1, failed_today=1, stopped_today=1, failed_total=2
     )
     assert db.prune_deliveries(now=NOW + timedelta(days=31)) == 4
+
+
+def test_moving_west_across_midnight_does_not_bring_a_second_fact(db: OnDatabaseThread) -> None:
+    # 02:00 UTC: 11:00 on 2 June in Tokyo, still 22:00 on 1 June in New York.
+    now = datetime(2026, 6, 2, 2, 0, tzinfo=UTC)
+    db.set_timezone(chat_id=CHAT, zone_name="Asia/Tokyo", now=now)
+    db.subscribe(chat_id=CHAT, send_at=time(7, 30), default_timezone="UTC", now=now)
+    fact = db.plan_fact(chat_id=CHAT, entry_ids=("a", "b"), now=now)
+    db.record_sent(fact=fact, now=now)
+
+    moved = db.set_timezone(chat_id=CHAT, zone_name="America/New_York", now=now)
+
+    assert moved.last_sent_on == date(2026, 6, 1)
+    assert db.plan_fact(chat_id=CHAT, entry_ids=("a", "b"), now=now) is None
+    assert db.plan_fact(chat_id=CHAT, entry_ids=("a", "b"), now=now + timedelta(hours=12))
