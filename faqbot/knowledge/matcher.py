@@ -141,7 +141,7 @@ class Matcher:
     MAX_SUGGESTIONS = 3
     # Words in more phrasings than this do not propose candidates (see _candidates).
     CANDIDATE_DF = 1000
-    UNKNOWN = 0.7
+    UNKNOWN = 1.0
     # Score kept by an entry that lacks the kind of fact the question asks for.
     WRONG_KIND = 0.85
 

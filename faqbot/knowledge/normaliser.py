@@ -86,6 +86,12 @@ HINGLISH_WORDS = {
 
 _KEEP_S = ("ss", "us", "is", "os")
 # Words whose ending is not a plural or a tense ("news" is not the plural of "new").
+_BEFORE_PRONOUN_US = frozenset(
+    """
+    tell give help show let lets send teach explain ask make get for to with of about from
+    among like than by at on upon toward towards between against without within before after
+    """.split()
+)
 _UNSTEMMED = frozenset({"news", "series", "species", "politics", "economics", "always", "various"})
 
 
@@ -132,7 +138,13 @@ def _base_token(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Cleaned, stemmed words, with Hinglish content words in English; no synonyms yet."""
-    return [_base_token(word) for word in _WORD.findall(clean(text))]
+    tokens = [_base_token(word) for word in _WORD.findall(clean(text))]
+    # Lower-case "us" is the pronoun after a verb or preposition ("tell us", "for us") and the
+    # country elsewhere ("india us 2+2", "us japan ties").
+    return [
+        "usa" if token == "us" and (i == 0 or tokens[i - 1] not in _BEFORE_PRONOUN_US) else token
+        for i, token in enumerate(tokens)
+    ]
 
 
 class Normaliser:

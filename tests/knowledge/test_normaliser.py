@@ -60,6 +60,7 @@ def test_words_keep_stop_words_whole_and_map_hinglish() -> None:
         ("2 + 2 dialogues", "2+2 dialogue"),
         ("India US 2+2", "india america 2+2"),
         ("U.S.A.", "united states"),
+        ("when was the first india us 2+2", "first india usa 2+2"),
         ("pehla india japan 2+2 kab hua", "first india japan 2+2"),
         ("Exercises", "exercise"),
     ],
@@ -71,7 +72,8 @@ def test_variants_meet(one: str, other: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["", "   ", "?!…", "what is it?", "tell us about it", "kya hai", "🙂🙂"]
+    "question",
+    ["", "   ", "?!…", "what is it?", "tell us about it", "let us know", "kya hai", "🙂🙂"],
 )
 def test_nothing_to_match(question: str) -> None:
     assert Normaliser(SYNONYMS).content_tokens(question) == []
