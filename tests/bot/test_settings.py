@@ -8,7 +8,7 @@ import pytest
 
 from faqbot.bot.settings import DEFAULT_API_BASE_URL, Settings, SettingsError, read_dotenv
 
-TOKEN = "123456789:AAEhBOweik9ai2o4kjT2lkTfx0nW5_ZgWmI"
+TOKEN = "123456789:TEST-settings-token-not-real"
 
 
 def from_env(environ: dict[str, str], dotenv: Path | None = None) -> Settings:
@@ -98,7 +98,7 @@ def test_a_missing_token_says_how_to_get_one() -> None:
         "abc:AAEhBOweik9ai2o4kjT2lkTfx0nW5_ZgWmI",
         "123456789:short",
         "123456789:AAEhBOweik9ai2o4kjT2lkTfx0nW5 ZgWmI",
-        "123456789:AAEhBOweik9ai2o4kjT2lkTfx0nW5_ZgWmI/../../",
+        "123456789:TEST-settings-token-not-real/../../",
     ],
 )
 def test_a_malformed_token_is_refused_without_echoing_it(token: str) -> None:

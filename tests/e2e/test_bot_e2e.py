@@ -214,7 +214,7 @@ def test_refuses_to_start_with_one_clear_line(
 
 
 def test_a_token_telegram_rejects_exits_2(api: FakeBotAPI, tmp_path: Path) -> None:
-    rejected = "111111111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    rejected = "111111111:TEST-rejected-token-not-real"
     bot = BotProcess(api, tmp_path / "faqbot.sqlite3", env={"TELEGRAM_BOT_TOKEN": rejected})
     try:
         bot.start(wait=False)
