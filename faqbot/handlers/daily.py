@@ -7,6 +7,7 @@ import html
 import logging
 import sqlite3
 import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -129,6 +130,22 @@ def _changing(application: Application, chat_id: int) -> asyncio.Lock:
     return lock
 
 
+async def _change(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    change: Callable[[sqlite3.Connection], DailySubscription],
+) -> DailySubscription | None:
+    """Store a change to the chat's subscription and reschedule its job, if the sender may;
+    otherwise say who may, and return None."""
+    if not await is_chat_admin(update, context):
+        await reply(update.effective_message, html_message(ADMINS_ONLY))
+        return None
+    async with _changing(context.application, update.effective_chat.id):
+        subscription = await services(context).storage.run(change)
+        schedule(context.application, subscription)
+    return subscription
+
+
 async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Get one fact a day: /daily 07:30, /daily off, or /daily for the status"""
     message, chat = update.effective_message, update.effective_chat
@@ -155,21 +172,19 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             html_message(f"I can't read {html.escape(argument)!r} as a time of day. {TIME_USAGE}"),
         )
         return
-    if not await is_chat_admin(update, context):
-        await reply(message, html_message(ADMINS_ONLY))
-        return
-    async with _changing(context.application, chat.id):
-        subscription = await svc.storage.run(
-            partial(
-                subscriptions.subscribe,
-                chat_id=chat.id,
-                send_at=send_at,
-                default_timezone=svc.settings.timezone,
-                now=_now(),
-            )
-        )
-        schedule(context.application, subscription)
-    await reply(message, html_message(describe(subscription, svc.settings.timezone)))
+    subscription = await _change(
+        update,
+        context,
+        partial(
+            subscriptions.subscribe,
+            chat_id=chat.id,
+            send_at=send_at,
+            default_timezone=svc.settings.timezone,
+            now=_now(),
+        ),
+    )
+    if subscription is not None:
+        await reply(message, html_message(describe(subscription, svc.settings.timezone)))
 
 
 async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -192,14 +207,13 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             html_message(f"I don't know the timezone {html.escape(argument)!r}. {TIMEZONE_USAGE}"),
         )
         return
-    if not await is_chat_admin(update, context):
-        await reply(message, html_message(ADMINS_ONLY))
+    subscription = await _change(
+        update,
+        context,
+        partial(subscriptions.set_timezone, chat_id=chat.id, zone_name=zone_name, now=_now()),
+    )
+    if subscription is None:
         return
-    async with _changing(context.application, chat.id):
-        subscription = await svc.storage.run(
-            partial(subscriptions.set_timezone, chat_id=chat.id, zone_name=zone_name, now=_now())
-        )
-        schedule(context.application, subscription)
     label = html.escape(zone_label(zone_name))
     await reply(
         message, html_message(f"Timezone set to {label}. {describe(subscription, zone_name)}")
