@@ -14,7 +14,7 @@ from faqbot import __version__
 from faqbot.bot.settings import Settings, SettingsError
 from faqbot.knowledge import Matcher, Pack, PackError, check_pack, load_pack
 from faqbot.knowledge.evaluation import evaluate, load_questions
-from faqbot.knowledge.quiz import generated_items, quiz_items
+from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, reply_to
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from faqbot.bot.storage import transaction
-from faqbot.knowledge.quiz import ReviewState, next_review
+from faqbot.knowledge.review import ReviewState, next_review
 
 LEADERBOARD_SIZE = 10
 

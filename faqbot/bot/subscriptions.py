@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from faqbot.bot.schedule import local_date
 from faqbot.bot.storage import transaction
+from faqbot.knowledge.timetable import local_date
 
 SENT, FAILED, STOPPED, MOVED = "sent", "failed", "stopped", "moved"
 DELIVERY_LOG_DAYS = 30

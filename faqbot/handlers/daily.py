@@ -27,18 +27,16 @@ from faqbot.bot import subscriptions
 from faqbot.bot.chat_admins import is_chat_admin
 from faqbot.bot.messaging import reply, send
 from faqbot.bot.rendering import html_message, render
-from faqbot.bot.schedule import (
-    TIME_USAGE,
-    TIMEZONE_USAGE,
+from faqbot.bot.services import services
+from faqbot.bot.subscriptions import DailySubscription
+from faqbot.knowledge.replies import answer_reply
+from faqbot.knowledge.timetable import (
     missed_today,
     parse_time,
     parse_timezone,
     zone,
     zone_label,
 )
-from faqbot.bot.services import services
-from faqbot.bot.subscriptions import DailySubscription
-from faqbot.knowledge.replies import answer_reply
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +55,13 @@ RETRY_DELAYS: tuple[float, ...] = (2.0, 10.0, 30.0)
 MAX_RETRY_AFTER_ROUNDS = 10
 GONE_STATUSES = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
 ADMINS_ONLY = "Only this group's administrators can change its daily fact."
+TIME_USAGE = (
+    "Send the time of day for the daily fact, for example /daily 07:30 "
+    "(7pm and 19:00 work too). /daily off stops it."
+)
+TIMEZONE_USAGE = (
+    "Send a timezone name or a UTC offset, for example /timezone Asia/Tokyo or /timezone +05:30."
+)
 
 
 def job_name(chat_id: int) -> str:

@@ -32,12 +32,8 @@ from faqbot.bot.messaging import reply, send
 from faqbot.bot.quiz_store import OpenPoll
 from faqbot.bot.rendering import html_message
 from faqbot.bot.services import services
-from faqbot.knowledge.quiz import (
-    QuizBank,
-    QuizItem,
-    due_for_review,
-    shuffled_options,
-)
+from faqbot.knowledge.quiz_items import QuizBank, QuizItem, shuffled_options
+from faqbot.knowledge.review import due_for_review
 from faqbot.knowledge.schema import QUIZ_QUESTION_LIMIT
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from faqbot.bot.settings import Settings
 from faqbot.bot.storage import Storage
 from faqbot.handlers import quiz
 from faqbot.knowledge import Pack
-from faqbot.knowledge.quiz import QuizBank
+from faqbot.knowledge.quiz_items import QuizBank
 from tests.conftest import feed
 from tests.support import updates as u
 from tests.support.fake_bot_api import Call, FakeBotAPI

@@ -1,10 +1,10 @@
-"""Quiz items from a pack (hand-written and generated), round selection and review schedules."""
+"""Quiz items from a pack (hand-written and generated), and choosing them for a round."""
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from faqbot.knowledge.schema import (
@@ -19,11 +19,6 @@ from faqbot.knowledge.schema import (
 QUIZ_DISTRACTORS = 3
 BLANK = "____"
 CLOZE_PROMPT = "Fill in the blank: "
-# Leitner boxes 1..5: a wrong answer sends an item back to box 1, due again at once; each right
-# answer moves it up one box and further out in time.
-REVIEW_INTERVALS_DAYS = {1: 0.0, 2: 1.0, 3: 3.0, 4: 7.0, 5: 21.0}
-TOP_BOX = max(REVIEW_INTERVALS_DAYS)
-DAY_SECONDS = 86_400.0
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\s[A-Z]\.)\s+(?=[\"'(A-Z0-9])")
 _SHAPE_WORD = re.compile(r"[^\W\d_]+")
@@ -251,34 +246,3 @@ def shuffled_options(item: QuizItem, rng: random.Random) -> PollOptions:
     options = [item.correct, *item.distractors]
     rng.shuffle(options)
     return PollOptions(tuple(options), options.index(item.correct))
-
-
-@dataclass(frozen=True)
-class ReviewState:
-    """Where one item stands in one user's Leitner schedule."""
-
-    box: int
-    due_at: float
-
-
-def next_review(current: ReviewState | None, correct: bool, now: float) -> ReviewState:
-    """The schedule after an answer: wrong goes back to box 1 (due now), right moves up a box."""
-    if not correct:
-        box = 1
-    elif current is None:
-        box = 2
-    else:
-        box = min(current.box + 1, TOP_BOX)
-    return ReviewState(box, now + REVIEW_INTERVALS_DAYS[box] * DAY_SECONDS)
-
-
-def due_for_review(
-    schedule: Mapping[str, ReviewState], bank: QuizBank, now: float, count: int
-) -> list[QuizItem]:
-    """Items due now, lowest box (most often wrong) first, then the longest overdue."""
-    due = sorted(
-        (state.box, state.due_at, key)
-        for key, state in schedule.items()
-        if state.due_at <= now and bank.get(key) is not None
-    )
-    return [bank.get(key) for _, _, key in due[:count]]  # type: ignore[misc]

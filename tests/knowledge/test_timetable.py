@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from faqbot.bot.schedule import (
+from faqbot.knowledge.timetable import (
     due_at,
     local_date,
     missed_today,

@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from faqbot.knowledge.loader import Node, PackError, Problem, iter_documents, shipped_pack_path
 from faqbot.knowledge.normaliser import Normaliser
-from faqbot.knowledge.quiz import generation_problems, quiz_problems
+from faqbot.knowledge.quiz_items import generation_problems, quiz_problems
 from faqbot.knowledge.schema import (
     ANSWER_LIMIT,
     QUIZ_OPTION_LIMIT,
@@ -23,6 +22,7 @@ from faqbot.knowledge.schema import (
     ShortAnswer,
     Topic,
 )
+from faqbot.knowledge.yaml_nodes import Node, PackError, Problem, iter_documents, shipped_pack_path
 
 TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries"}
 PACK_REQUIRED = ("title", "language", "source_document")

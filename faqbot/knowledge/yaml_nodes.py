@@ -1,4 +1,4 @@
-"""Reads knowledge packs from YAML and refuses to hand back one with problems."""
+"""YAML parsed into Nodes that remember their file and line, so each problem can say where."""
 
 from __future__ import annotations
 

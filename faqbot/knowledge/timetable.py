@@ -1,4 +1,4 @@
-"""Daily-fact times and timezones: parsing what users type, and when a chat's fact is due.
+"""Daily-fact times and timezones: reading what users type, and when a chat's fact is due.
 
 Pure functions over values; the only thing read is the system's timezone database.
 """
@@ -9,14 +9,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
-TIME_USAGE = (
-    "Send the time of day for the daily fact, for example /daily 07:30 "
-    "(7pm and 19:00 work too). /daily off stops it."
-)
-TIMEZONE_USAGE = (
-    "Send a timezone name or a UTC offset, for example /timezone Asia/Tokyo or /timezone +05:30."
-)
 
 _TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?")
 _COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
