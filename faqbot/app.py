@@ -12,6 +12,7 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from telegram import (
+    BotCommandScope,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
@@ -21,7 +22,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackContext, ContextTypes, Defaults
 
 from faqbot.bot.flood import FloodGuard
-from faqbot.bot.menu import GROUPS, PRIVATE, command_menu
+from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
@@ -137,7 +138,10 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
 async def _post_init(application: BotApplication) -> None:
     """Register the command menu, then let each feature restore its state."""
     menu = command_menu(application)
-    scopes = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUPS: BotCommandScopeAllGroupChats()}
+    scopes: dict[MenuScope, BotCommandScope] = {
+        PRIVATE: BotCommandScopeAllPrivateChats(),
+        GROUPS: BotCommandScopeAllGroupChats(),
+    }
     for name, scope in scopes.items():
         try:
             await application.bot.set_my_commands(menu[name], scope=scope)

@@ -28,7 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.handler(args)
+        code: int = args.handler(args)
+        return code
     except SettingsError as error:
         print(f"faqbot: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Message
+from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.error import BadRequest
 
 from faqbot.bot.rendering import Rendered
 
 log = logging.getLogger(__name__)
+
+
+def message_of(update: Update) -> Message:
+    """The update's message, for handlers whose filters only let messages through."""
+    message = update.effective_message
+    if message is None:
+        raise ValueError(f"update {update.update_id} carries no message")
+    return message
 
 
 def thread_of(message: MaybeInaccessibleMessage | None) -> int | None:

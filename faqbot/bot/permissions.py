@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from faqbot.bot.menu import menu
-from faqbot.bot.messaging import reply
+from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.rendering import text_message
 from faqbot.bot.state import Context
 from faqbot.bot.texts import NOT_ALLOWED
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[[Update, Context], Awaitable[None]]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 
@@ -32,6 +33,8 @@ def sent_by_anonymous_admin(message: Message) -> bool:
 async def is_chat_admin(update: Update, context: Context) -> bool:
     """Whether the sender administers the chat (checked with getChatMember in groups)."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
+    if chat is None:
+        return False
     if chat.type == ChatType.PRIVATE:
         return True
     if message is not None and sent_by_anonymous_admin(message):
@@ -56,7 +59,7 @@ def admin_only(callback: Callback) -> Callback:
         user = update.effective_user
         if user is None or user.id not in context.bot_data.settings.admin_ids:
             log.warning("refused admin command from user %s", user.id if user else "unknown")
-            await reply(update.effective_message, text_message(NOT_ALLOWED))
+            await reply(message_of(update), text_message(NOT_ALLOWED))
             return
         await callback(update, context)
 

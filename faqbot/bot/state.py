@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.config import Settings
@@ -96,6 +96,6 @@ class ChatState:
 
 
 Context: TypeAlias = CallbackContext[ExtBot[Any], dict[Any, Any], ChatState, BotState]
-BotApplication: TypeAlias = Application[
-    ExtBot[Any], Context, dict[Any, Any], ChatState, BotState, JobQueue[Context]
-]
+# The context and job-queue parameters stay open: PTB types `context.application` with them
+# unbound, and what handlers read is bot_data and chat_data.
+BotApplication: TypeAlias = Application[ExtBot[Any], Any, dict[Any, Any], ChatState, BotState, Any]

@@ -148,7 +148,7 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         entry = _read_entry(checker, node, topic_ids)
         id_node = node.keys.get("id") if isinstance(node.value, dict) else None
         entry_id = id_node.value if id_node and isinstance(id_node.value, str) else None
-        if entry_id is None:
+        if id_node is None or entry_id is None:
             continue
         if entry_id in seen:
             checker.add(id_node, entry_id, f"duplicate id (first at {seen[entry_id].location})")
@@ -197,10 +197,12 @@ def load_pack(path: Path | None = None) -> Pack:
 def _read_info(checker: _Checker, node: Node) -> PackInfo | None:
     if not checker.keys(node, PACK_KEYS, "pack"):
         return None
-    values = [checker.text(node.keys.get(name), node, "pack", name) for name in PACK_REQUIRED]
-    if None in values:
+    title, language, source_document = (
+        checker.text(node.keys.get(name), node, "pack", name) for name in PACK_REQUIRED
+    )
+    if title is None or language is None or source_document is None:
         return None
-    return PackInfo(*values)  # type: ignore[arg-type]
+    return PackInfo(title, language, source_document)
 
 
 def _read_lists(checker: _Checker, node: Node | None, name: str) -> dict[str, tuple[str, ...]]:
@@ -256,7 +258,7 @@ def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry
         return None
     before = len(checker.problems)
     entry_id = checker.text(raw_id, node, subject, "id")
-    if entry_id:
+    if entry_id and raw_id is not None:
         _check_id(checker, raw_id, entry_id)
     topic = checker.text(node.keys.get("topic"), node, subject, "topic")
     if topic and topic not in topics:
@@ -279,13 +281,16 @@ def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry
     quiz = _read_quiz(checker, node.keys.get("quiz"), subject)
     if len(checker.problems) > before:
         return None
+    # A required field that is None has a problem recorded above; this tells the type checker.
+    if entry_id is None or topic is None or question is None or answer is None or source is None:
+        return None
     return Entry(
-        id=entry_id,  # type: ignore[arg-type]
-        topic=topic,  # type: ignore[arg-type]
-        question=question,  # type: ignore[arg-type]
+        id=entry_id,
+        topic=topic,
+        question=question,
         alternates=tuple(alternates),
-        answer=answer,  # type: ignore[arg-type]
-        source=source,  # type: ignore[arg-type]
+        answer=answer,
+        source=source,
         related=tuple(related),
         keywords=tuple(keywords),
         short_answer=short_answer,
@@ -300,9 +305,9 @@ def _read_answer(checker: _Checker, node: Node, subject: str) -> str | None:
         checker.add(answer_node, subject, "answer is empty")
         return None
     answer = checker.text(answer_node, node, subject, "answer")
-    if answer is not None and len(answer) > ANSWER_LIMIT:
+    if answer is not None and answer_node is not None and len(answer) > ANSWER_LIMIT:
         checker.add(
-            answer_node,  # type: ignore[arg-type]
+            answer_node,
             subject,
             f"answer is {len(answer)} characters; Telegram's limit is {ANSWER_LIMIT}",
         )

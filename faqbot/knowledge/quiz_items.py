@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from faqbot.knowledge.schema import (
     QUIZ_EXPLANATION_LIMIT,
@@ -212,6 +212,7 @@ class QuizBank:
     """A pack's quiz items, looked up by their stable key."""
 
     items: tuple[QuizItem, ...]
+    _by_key: dict[str, QuizItem] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def from_pack(cls, pack: Pack) -> QuizBank:
@@ -222,7 +223,7 @@ class QuizBank:
 
     def get(self, key: str) -> QuizItem | None:
         """The item with this key, or None if the pack no longer has it."""
-        return self._by_key.get(key)  # type: ignore[attr-defined]
+        return self._by_key.get(key)
 
     def choose(self, count: int, rng: random.Random, avoid: Collection[str] = ()) -> list[QuizItem]:
         """count different items, those not in `avoid` (recently asked) first."""

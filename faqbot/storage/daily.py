@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from faqbot.knowledge.timetable import local_date
 from faqbot.storage.database import Storage, transaction
@@ -85,7 +86,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _subscription(row: tuple) -> DailySubscription:
+def _subscription(row: tuple[Any, ...]) -> DailySubscription:
     chat_id, zone_name, send_at, since, active, reason, cycle, last_sent_on = row
     return DailySubscription(
         chat_id=chat_id,
@@ -105,6 +106,14 @@ def get(connection: sqlite3.Connection, chat_id: int) -> DailySubscription | Non
         f"SELECT {_COLUMNS} FROM daily_subscription WHERE chat_id = ?", (chat_id,)
     ).fetchone()
     return _subscription(row) if row else None
+
+
+def _written(connection: sqlite3.Connection, chat_id: int) -> DailySubscription:
+    """The subscription row just written in this connection."""
+    found = get(connection, chat_id)
+    if found is None:
+        raise sqlite3.DatabaseError(f"daily_subscription row of chat {chat_id} is missing")
+    return found
 
 
 def deliverable(connection: sqlite3.Connection) -> list[DailySubscription]:
@@ -132,7 +141,7 @@ def subscribe(
             "active = 1, stopped_reason = NULL",
             (chat_id, default_timezone, send_at.isoformat(timespec="seconds"), _iso(now)),
         )
-    return get(connection, chat_id)
+    return _written(connection, chat_id)
 
 
 def unsubscribe(connection: sqlite3.Connection, chat_id: int) -> bool:
@@ -166,7 +175,7 @@ def set_timezone(
                 "UPDATE daily_subscription SET last_sent_on = ? WHERE chat_id = ?",
                 (local_date(now, zone_name).isoformat(), chat_id),
             )
-    return get(connection, chat_id)
+    return _written(connection, chat_id)
 
 
 def stop(connection: sqlite3.Connection, chat_id: int, reason: str, now: datetime) -> bool:

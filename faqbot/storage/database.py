@@ -200,7 +200,7 @@ class Storage:
 
     @property
     def schema_version(self) -> int:
-        return self.run_sync(lambda db: db.execute("PRAGMA user_version").fetchone()[0])
+        return self.run_sync(lambda db: int(db.execute("PRAGMA user_version").fetchone()[0]))
 
     async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work(connection)` on the database thread and await its result."""

@@ -176,9 +176,10 @@ def standing(connection: sqlite3.Connection, chat_id: int, user_id: int) -> Stan
 
 def players(connection: sqlite3.Connection, chat_id: int) -> int:
     """How many users have answered in the chat."""
-    return connection.execute(
+    (count,) = connection.execute(
         "SELECT COUNT(*) FROM quiz_score WHERE chat_id = ?", (chat_id,)
-    ).fetchone()[0]
+    ).fetchone()
+    return int(count)
 
 
 def user_record(connection: sqlite3.Connection, user_id: int) -> Record | None:

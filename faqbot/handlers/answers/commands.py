@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from faqbot.bot.menu import PRIVATE, command_menu, menu
-from faqbot.bot.messaging import reply
+from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.rendering import render
 from faqbot.bot.state import Context
 from faqbot.handlers.answers.questions import answer_question
@@ -20,7 +20,7 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 async def start(update: Update, context: Context) -> None:
     """Welcome and example questions"""
     pack = context.bot_data.pack
-    message = update.effective_message
+    message = message_of(update)
     if context.args and (entry := pack.entry(context.args[0])):
         await reply(message, render(answer_reply(entry, pack)))
         return
@@ -50,12 +50,12 @@ async def help_command(update: Update, context: Context) -> None:
         f"In a group, mention me (@{bot} your question), reply to one of my messages, "
         f"or use /ask. In any chat, type @{bot} and a question to share an answer.\n\n{lines}"
     )
-    await reply(update.effective_message, render(Reply(kind="info", body=body)))
+    await reply(message_of(update), render(Reply(kind="info", body=body)))
 
 
 async def ask(update: Update, context: Context) -> None:
     """Ask a question: /ask what is JIMEX"""
-    message = update.effective_message
+    message = message_of(update)
     question = " ".join(context.args or [])
     if not question and message.reply_to_message and message.reply_to_message.text:
         question = message.reply_to_message.text
@@ -66,7 +66,7 @@ async def fact(update: Update, context: Context) -> None:
     """A random fact from the knowledge base"""
     pack = context.bot_data.pack
     entry = random.choice(pack.entries)
-    await reply(update.effective_message, render(answer_reply(entry, pack, kind="fact")))
+    await reply(message_of(update), render(answer_reply(entry, pack, kind="fact")))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

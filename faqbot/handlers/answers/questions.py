@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from faqbot.bot.flood import Verdict
-from faqbot.bot.messaging import edit, reply, send, thread_of
+from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
 from faqbot.bot.rendering import ANSWER, render, text_message
 from faqbot.bot.state import Context
 from faqbot.bot.texts import EXPIRED
@@ -28,7 +28,7 @@ ASK_USAGE = "Send your question after the command, for example: /ask what is JIM
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
     """Match a question and reply; quotes the question in groups so the thread stays clear."""
-    message = update.effective_message
+    message = message_of(update)
     state = context.bot_data
     verdict = await state.flood.check(update.effective_user.id)
     if verdict is Verdict.IGNORE:
@@ -50,12 +50,12 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 async def on_private_text(update: Update, context: Context) -> None:
     """Treat any text in a private chat as a question."""
-    await answer_question(update, context, update.effective_message.text)
+    await answer_question(update, context, message_of(update).text or "")
 
 
 async def on_group_text(update: Update, context: Context) -> None:
     """Answer in groups only when addressed: an @mention, or a reply to one of our messages."""
-    message = update.effective_message
+    message = message_of(update)
     question = addressed_question(message, context.bot.id, context.bot.username)
     if question is not None:
         await answer_question(update, context, question)
@@ -95,6 +95,8 @@ def addressed_question(message: Message, bot_id: int, username: str | None) -> s
 async def on_answer_button(update: Update, context: Context) -> None:
     """Answer the question on a pressed button, as a new message under it."""
     query = update.callback_query
+    if query is None or query.data is None:
+        return  # the handler's pattern lets only queries with data through
     pack = context.bot_data.pack
     entry = pack.entry(query.data.partition(":")[2])
     if entry is None:

@@ -7,7 +7,7 @@ import html
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from faqbot.bot.messaging import reply
+from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only
 from faqbot.bot.rendering import html_message
 from faqbot.bot.state import Context
@@ -29,7 +29,7 @@ async def stats(update: Update, context: Context) -> None:
         *(f"{count}× {html.escape(question)}" for question, count in gaps),
     ]
     text = "\n".join(lines if today or gaps else ["No questions logged yet."])
-    await reply(update.effective_message, html_message(text))
+    await reply(message_of(update), html_message(text))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

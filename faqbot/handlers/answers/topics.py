@@ -7,7 +7,7 @@ import html
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from faqbot.bot.messaging import edit, reply, send, thread_of
+from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
 from faqbot.bot.rendering import (
     BROWSE_ENTRY,
     BROWSE_ROOT,
@@ -44,12 +44,14 @@ def topic_questions(pack: Pack, topic_id: str) -> Rendered | None:
 
 async def topics(update: Update, context: Context) -> None:
     """Browse the questions I can answer, by topic"""
-    await reply(update.effective_message, [topic_list(context.bot_data.pack)])
+    await reply(message_of(update), [topic_list(context.bot_data.pack)])
 
 
 async def on_browse(update: Update, context: Context) -> None:
     """Move through topics, questions and answers by editing the message in place."""
     query = update.callback_query
+    if query is None or query.data is None:
+        return  # the handler's pattern lets only queries with data through
     pack = context.bot_data.pack
     prefix, _, value = query.data.partition(":")
     view: list[Rendered] = []

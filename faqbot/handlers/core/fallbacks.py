@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from faqbot.bot.messaging import reply
+from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.rendering import text_message
 from faqbot.bot.state import Context
 from faqbot.bot.texts import EXPIRED
@@ -19,7 +19,7 @@ async def expired_button(update: Update, context: Context) -> None:
 async def unknown_command(update: Update, context: Context) -> None:
     """Point a private chat's unknown /command to /help."""
     await reply(
-        update.effective_message,
+        message_of(update),
         text_message("I don't know that command. Send /help to see what I can do."),
     )
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from faqbot.bot.messaging import reply
+from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
 from faqbot.bot.rendering import html_message
 from faqbot.bot.state import BotApplication, Context
@@ -72,7 +72,7 @@ async def _change(
     """Store a change to the chat's subscription and reschedule its job, if the sender may;
     otherwise say who may, and return None."""
     if not await is_chat_admin(update, context):
-        await reply(update.effective_message, html_message(ADMINS_ONLY))
+        await reply(message_of(update), html_message(ADMINS_ONLY))
         return None
     async with _changing(context.application, update.effective_chat.id):
         subscription = await change()
@@ -82,7 +82,7 @@ async def _change(
 
 async def daily(update: Update, context: Context) -> None:
     """Get one fact a day: /daily 07:30, /daily off, or /daily for the status"""
-    message, chat = update.effective_message, update.effective_chat
+    message, chat = message_of(update), update.effective_chat
     state = context.bot_data
     store = state.stores.daily
     argument = " ".join(context.args or []).strip()
@@ -118,7 +118,7 @@ async def daily(update: Update, context: Context) -> None:
 
 async def timezone_command(update: Update, context: Context) -> None:
     """Set this chat's timezone for daily facts: /timezone Asia/Tokyo or +05:30"""
-    message, chat = update.effective_message, update.effective_chat
+    message, chat = message_of(update), update.effective_chat
     state = context.bot_data
     store = state.stores.daily
     argument = " ".join(context.args or []).strip()
@@ -162,7 +162,7 @@ async def broadcast_status(update: Update, context: Context) -> None:
             f"Undelivered in the last {DELIVERY_LOG_DAYS} days: {counts.failed_total}",
         ]
     )
-    await reply(update.effective_message, html_message(text))
+    await reply(message_of(update), html_message(text))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

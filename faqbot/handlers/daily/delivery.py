@@ -13,7 +13,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
-from faqbot.bot.messaging import send
+from faqbot.bot.messaging import message_of, send
 from faqbot.bot.rendering import render
 from faqbot.bot.state import BotApplication, Context
 from faqbot.knowledge.replies import answer_reply
@@ -34,7 +34,7 @@ JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 RETRY_DELAYS: tuple[float, ...] = (2.0, 10.0, 30.0)
 # RetryAfter rounds on top of AIORateLimiter's own retries, before giving up on today's fact.
 MAX_RETRY_AFTER_ROUNDS = 10
-GONE_STATUSES = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
+GONE_STATUSES: frozenset[str] = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
 
 
 def job_name(chat_id: int) -> str:
@@ -77,7 +77,9 @@ def unschedule(application: BotApplication, chat_id: int) -> None:
 
 async def daily_fact_job(context: Context) -> None:
     """Send the job's chat its fact for today."""
-    await deliver_fact(context.application, context.job.chat_id)
+    chat_id = context.job.chat_id
+    if chat_id is not None:  # every daily job is made with its chat's id
+        await deliver_fact(context.application, chat_id)
 
 
 async def deliver_fact(
@@ -176,7 +178,7 @@ async def move_subscription(
 
 async def on_migration(update: Update, context: Context) -> None:
     """A group became a supergroup: move its subscription to the new chat id."""
-    message = update.effective_message
+    message = message_of(update)
     old = message.migrate_from_chat_id or message.chat_id
     new = message.migrate_to_chat_id or message.chat_id
     if old != new:
@@ -212,7 +214,7 @@ async def on_startup(application: BotApplication) -> None:
     for subscription in found:
         # The queue is empty at start-up; looking for old jobs would cost O(n) per chat.
         schedule(application, subscription, replace=False)
-        if missed_today(
+        if subscription.send_at is not None and missed_today(
             now,
             subscription.send_at,
             subscription.timezone,

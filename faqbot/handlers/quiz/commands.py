@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from faqbot.bot.menu import PRIVATE, menu
-from faqbot.bot.messaging import reply
+from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import is_chat_admin
 from faqbot.bot.rendering import html_message
 from faqbot.bot.state import Context, Round
@@ -45,7 +45,7 @@ def parse_count(args: list[str]) -> int | None:
 
 async def quiz(update: Update, context: Context) -> None:
     """Quiz polls: /quiz, /quiz 5 for a round, /quiz stop"""
-    message = update.effective_message
+    message = message_of(update)
     args = context.args or []
     if len(args) == 1 and args[0].casefold() == "stop":
         await stop(update, context)
@@ -70,7 +70,7 @@ async def quiz(update: Update, context: Context) -> None:
 
 async def stop(update: Update, context: Context) -> None:
     """End the chat's round: its starter or a chat admin may, in groups."""
-    message = update.effective_message
+    message = message_of(update)
     current = context.bot_data.quiz.rounds.get(message.chat_id)
     if current is None:
         await reply(message, html_message(NO_ROUND))
@@ -90,7 +90,7 @@ async def _may_stop(update: Update, context: Context, current: Round) -> bool:
 
 async def top(update: Update, context: Context) -> None:
     """The chat's quiz leaderboard (your own record in private)"""
-    message = update.effective_message
+    message = message_of(update)
     user = update.effective_user
     store = context.bot_data.stores.quiz
     if message.chat.type == ChatType.PRIVATE:
@@ -108,7 +108,7 @@ async def top(update: Update, context: Context) -> None:
 @menu(PRIVATE)
 async def review(update: Update, context: Context) -> None:
     """Review the quiz questions you got wrong"""
-    message = update.effective_message
+    message = message_of(update)
     if message.chat.type != ChatType.PRIVATE:
         await reply(message, html_message(REVIEW_IN_PRIVATE))
         return
@@ -132,7 +132,7 @@ async def review(update: Update, context: Context) -> None:
 
 async def on_migration(update: Update, context: Context) -> None:
     """A group became a supergroup: its leaderboard moves to the new chat id."""
-    message = update.effective_message
+    message = message_of(update)
     if not message.migrate_to_chat_id:  # the new supergroup's twin message says the same
         return
     moved = await context.bot_data.stores.quiz.move_chat(

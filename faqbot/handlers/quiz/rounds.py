@@ -7,6 +7,7 @@ import contextlib
 import logging
 import random
 import time
+from typing import Any, cast
 
 from telegram import InputPollOption, Message, Poll, Update
 from telegram.error import BadRequest, TelegramError
@@ -16,8 +17,8 @@ from faqbot.bot.messaging import send, thread_of
 from faqbot.bot.rendering import html_message
 from faqbot.bot.state import BotApplication, Context, Round, RoundKind, Tally
 from faqbot.handlers.quiz.views import round_summary
-from faqbot.knowledge.quiz_items import QuizItem, shuffled_options
-from faqbot.knowledge.schema import QUIZ_QUESTION_LIMIT
+from faqbot.knowledge.quiz_items import shuffled_options
+from faqbot.knowledge.schema import QUIZ_QUESTION_LIMIT, QuizItem
 from faqbot.storage.quiz import AnswerOutcome, OpenPoll
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,8 @@ async def _send_poll(
             [InputPollOption(option, text_parse_mode=None) for option in choice.options],
             is_anonymous=False,
             type=Poll.QUIZ,
-            correct_option_ids=[choice.correct],
+            # PTB types an option index as Literal[0..11]; a poll has at most four options.
+            correct_option_ids=[cast(Any, choice.correct)],
             explanation=item.explanation,
             explanation_parse_mode=None,
             question_parse_mode=None,
@@ -139,7 +141,7 @@ def _track(application: BotApplication, poll: OpenPoll, closes_in: float) -> Non
 
 async def close_poll_job(context: Context) -> None:
     """Stop a poll whose time is up, then move its round on."""
-    poll_id = context.job.data
+    poll_id = cast(str, context.job.data)
     poll = context.bot_data.quiz.polls.get(poll_id)
     if poll is None:
         return
@@ -173,7 +175,7 @@ async def finish_poll(application: BotApplication, poll_id: str) -> None:
 
 async def forget_poll_job(context: Context) -> None:
     """Drop a closed poll's row; answers to it from now on are stale."""
-    await context.bot_data.stores.quiz.close_poll(context.job.data)
+    await context.bot_data.stores.quiz.close_poll(cast(str, context.job.data))
 
 
 async def finish_round(application: BotApplication, current: Round, stopped: bool = False) -> None:
