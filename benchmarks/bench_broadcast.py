@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from faqbot.bot import subscriptions
-from faqbot.bot.storage import Storage, transaction
+from faqbot.storage import daily
+from faqbot.storage.database import Storage, transaction
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -51,7 +51,7 @@ def write_subscriptions(database: Path, count: int, due: datetime) -> list[int]:
     storage.open()
     try:
         storage.run_sync(insert)
-        found = storage.run_sync(subscriptions.deliverable)
+        found = storage.run_sync(daily.deliverable)
         assert len(found) == count, "the store does not see the subscriptions written"
     finally:
         storage.close()

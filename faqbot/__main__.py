@@ -1,5 +1,5 @@
 """Allow `python -m faqbot`."""
 
-from faqbot.bot.cli import main
+from faqbot.cli import main
 
 raise SystemExit(main())

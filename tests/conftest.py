@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from telegram import Update
-from telegram.ext import Application
 
-from faqbot.bot.app import build_application
-from faqbot.bot.settings import Settings
+from faqbot.bot.state import BotApplication
+from faqbot.config import Settings
 from faqbot.knowledge import Pack, load_pack
+from tests.support.application import running
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -42,33 +39,11 @@ def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
     )
 
 
-@contextlib.asynccontextmanager
-async def running(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
-    """The real application from the real factory, initialised and set up as `run` does."""
-    application = build_application(settings, pack=pack)
-    await application.initialize()
-    await application.post_init(application)
-    try:
-        yield application
-    finally:
-        await application.shutdown()
-        await application.post_shutdown(application)
-
-
 @pytest.fixture
-async def app(settings: Settings, pack: Pack) -> AsyncIterator[Application]:
+async def app(settings: Settings, pack: Pack) -> AsyncIterator[BotApplication]:
     """The real application, against the fake API, serving the shipped pack."""
     async with running(settings, pack) as application:
         yield application
-
-
-_update_ids = itertools.count(1)
-
-
-async def feed(application: Application, data: dict) -> None:
-    """Process one update, given as the JSON Telegram would send, through the application."""
-    data = {"update_id": next(_update_ids), **data}
-    await application.process_update(Update.de_json(data, application.bot))
 
 
 @pytest.fixture

@@ -39,13 +39,13 @@ def test_dockerfile_installs_dependencies_before_the_source() -> None:
 def test_shipped_packs_are_package_data() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "packs/*.yaml" in project["tool"]["setuptools"]["package-data"]["faqbot.knowledge"]
-    assert project["project"]["scripts"]["faqbot"] == "faqbot.bot.cli:main"
+    assert project["project"]["scripts"]["faqbot"] == "faqbot.cli:main"
     assert list((ROOT / "faqbot" / "knowledge" / "packs").glob("*.yaml"))
 
 
 def test_env_example_names_every_setting() -> None:
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
-    settings = (ROOT / "faqbot" / "bot" / "settings.py").read_text(encoding="utf-8")
+    settings = (ROOT / "faqbot" / "config.py").read_text(encoding="utf-8")
     for name in sorted(set(_names(settings))):
         assert f"{name}=" in example, f"{name} is read by settings.py but not in .env.example"
 

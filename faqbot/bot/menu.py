@@ -3,35 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from telegram import BotCommand
 from telegram.ext import Application, CommandHandler
 
-PRIVATE, GROUPS = "private", "groups"
+MenuScope = Literal["private", "groups"]
+PRIVATE: Final = "private"
+GROUPS: Final = "groups"
+EVERYWHERE: tuple[MenuScope, ...] = (PRIVATE, GROUPS)
 
 F = TypeVar("F", bound=Callable[..., object])
 
+# Callbacks shown in fewer scopes than everywhere; read by command_menu.
+_scopes: dict[Callable[..., object], tuple[MenuScope, ...]] = {}
 
-def menu(*scopes: str) -> Callable[[F], F]:
+
+def menu(*scopes: MenuScope) -> Callable[[F], F]:
     """Show a command only in these menu scopes; `@menu()` hides it (admin commands)."""
 
     def mark(callback: F) -> F:
-        callback.menu_scopes = scopes  # type: ignore[attr-defined]
+        _scopes[callback] = scopes
         return callback
 
     return mark
 
 
-def command_menu(application: Application) -> dict[str, list[BotCommand]]:
+def command_menu(
+    application: Application[Any, Any, Any, Any, Any, Any],
+) -> dict[MenuScope, list[BotCommand]]:
     """Commands per scope, described by the first line of each callback's docstring."""
-    commands: dict[str, list[BotCommand]] = {PRIVATE: [], GROUPS: []}
+    commands: dict[MenuScope, list[BotCommand]] = {PRIVATE: [], GROUPS: []}
     for handlers in application.handlers.values():
         for handler in handlers:
             if not isinstance(handler, CommandHandler):
                 continue
             doc = (handler.callback.__doc__ or "").strip().splitlines()
-            scopes = getattr(handler.callback, "menu_scopes", (PRIVATE, GROUPS))
+            scopes = _scopes.get(handler.callback, EVERYWHERE)
             for name in sorted(handler.commands):
                 for scope in scopes:
                     if doc and name not in {c.command for c in commands[scope]}:

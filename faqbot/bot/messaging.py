@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from telegram import Bot, CallbackQuery, Message
+from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.error import BadRequest
 
 from faqbot.bot.rendering import Rendered
 
 log = logging.getLogger(__name__)
+
+
+def message_of(update: Update) -> Message:
+    """The update's message, for handlers whose filters only let messages through."""
+    message = update.effective_message
+    if message is None:
+        raise ValueError(f"update {update.update_id} carries no message")
+    return message
+
+
+def thread_of(message: MaybeInaccessibleMessage | None) -> int | None:
+    """The forum topic a message is in, to answer in the same one; None outside topics."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
 
 
 def _is_formatting_error(error: BadRequest) -> bool:
@@ -27,7 +43,7 @@ async def send(
     """Send each message in order; returns the last one sent."""
     sent = None
     for index, message in enumerate(messages):
-        options = {
+        options: dict[str, Any] = {
             "chat_id": chat_id,
             "reply_markup": message.keyboard,
             "message_thread_id": thread_id,
@@ -47,12 +63,11 @@ async def send(
 
 async def reply(message: Message, messages: list[Rendered], *, quote: bool = False) -> None:
     """Answer a message in its chat, and in its forum topic if it has one."""
-    thread_id = message.message_thread_id if message.is_topic_message else None
     await send(
         message.get_bot(),
         message.chat_id,
         messages,
-        thread_id=thread_id,
+        thread_id=thread_of(message),
         reply_to=message.message_id if quote else None,
     )
 

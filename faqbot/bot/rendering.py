@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -53,7 +54,9 @@ def button(label: str, data: str) -> InlineKeyboardButton:
 
 
 def choice_keyboard(
-    choices: tuple[Choice, ...], prefix: str = ANSWER, extra: list[InlineKeyboardButton] = ()
+    choices: tuple[Choice, ...],
+    prefix: str = ANSWER,
+    extra: Sequence[InlineKeyboardButton] = (),
 ) -> InlineKeyboardMarkup | None:
     """One button per row for each choice, then any extra buttons on the last row."""
     rows = [[button(choice.label, callback(prefix, choice.entry_id))] for choice in choices]
@@ -66,7 +69,7 @@ def render(
     reply: Reply,
     *,
     choice_prefix: str = ANSWER,
-    extra_buttons: list[InlineKeyboardButton] = (),
+    extra_buttons: Sequence[InlineKeyboardButton] = (),
     limit: int = MESSAGE_LIMIT,
 ) -> list[Rendered]:
     """A reply as one or more messages; long text splits at paragraph boundaries."""

@@ -1,16 +1,4 @@
-"""Telegram handlers, one module per feature; each exposes `register(application)`."""
+"""Telegram handlers, one package per feature; each exposes `register(application, group)`.
 
-from faqbot.handlers import (
-    admin,
-    answers,
-    daily,
-    errors,
-    fallbacks,
-    gatekeeping,
-    inline,
-    quiz,
-    topics,
-)
-
-# Registration order is handler order within a group: `fallbacks` must stay last.
-FEATURES = (errors, gatekeeping, answers, topics, inline, daily, quiz, admin, fallbacks)
+Features never import each other: what two of them share lives in faqbot.bot.
+"""

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from faqbot.knowledge.loader import YamlLoader
 from faqbot.knowledge.matcher import Match, Matcher
+from faqbot.knowledge.yaml_nodes import YamlLoader
 
 
 @dataclass(frozen=True)

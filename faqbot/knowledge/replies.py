@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from faqbot.knowledge.matcher import Match
 from faqbot.knowledge.schema import Entry, Pack
 
 MAX_RELATED = 3
 MAX_EXAMPLES = 4
+
+# answer: an entry; fact: an entry sent unasked; suggest: did you mean; none: off-topic;
+# welcome and info: /start and /help.
+ReplyKind = Literal["answer", "fact", "suggest", "none", "welcome", "info"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class Choice:
 class Reply:
     """A reply in plain text; renderers escape and format it."""
 
-    kind: str  # "answer", "suggest", "none" or "fact"
+    kind: ReplyKind
     body: str
     title: str | None = None
     source: str | None = None
@@ -38,7 +43,7 @@ def example_entries(pack: Pack, count: int = MAX_EXAMPLES) -> list[Entry]:
     return (firsts or list(pack.entries))[:count]
 
 
-def answer_reply(entry: Entry, pack: Pack, kind: str = "answer") -> Reply:
+def answer_reply(entry: Entry, pack: Pack, kind: ReplyKind = "answer") -> Reply:
     """An entry's answer card, with its related questions to follow."""
     related = [pack.entry(entry_id) for entry_id in entry.related[:MAX_RELATED]]
     return Reply(

@@ -98,13 +98,14 @@ class Pack:
     stopwords: tuple[str, ...] = ()
     quiz_distractors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     paths: tuple[str, ...] = ()
+    _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
-        return self._by_id.get(entry_id)  # type: ignore[attr-defined]
+        return self._by_id.get(entry_id)
 
     def entries_in(self, topic_id: str) -> list[Entry]:
         """Entries of one topic, in pack order."""

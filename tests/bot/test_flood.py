@@ -10,11 +10,11 @@ import pytest
 from telegram.ext import Application
 
 from faqbot.bot.flood import WINDOW_SECONDS, FloodGuard, Verdict
-from faqbot.bot.settings import Settings
-from faqbot.handlers.answers import FLOOD_NOTICE
+from faqbot.config import Settings
+from faqbot.handlers.answers.questions import FLOOD_NOTICE
 from faqbot.knowledge import Pack
-from tests.conftest import feed, running
 from tests.support import updates as u
+from tests.support.application import feed, running
 from tests.support.fake_bot_api import FakeBotAPI
 
 

@@ -17,7 +17,7 @@ from faqbot.bot.rendering import (
     choice_keyboard,
     render,
 )
-from faqbot.handlers.topics import topic_list, topic_questions
+from faqbot.handlers.answers.topics import topic_list, topic_questions
 from faqbot.knowledge import Pack
 from faqbot.knowledge.replies import Choice, Reply, answer_reply
 

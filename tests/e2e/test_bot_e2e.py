@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.bot.app import ALLOWED_UPDATES
-from faqbot.handlers.answers import EXPIRED
-from faqbot.handlers.errors import SORRY
+from faqbot.app import ALLOWED_UPDATES
+from faqbot.bot.texts import EXPIRED, SORRY
 from tests.support import updates as u
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import Call, FakeBotAPI

@@ -19,8 +19,8 @@ from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
-from faqbot.bot import subscriptions
-from faqbot.bot.storage import Storage
+from faqbot.storage import daily
+from faqbot.storage.database import Storage
 from tests.support import updates
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
@@ -48,7 +48,7 @@ def write_subscriptions(database: Path, due: datetime, offset: str, chat_ids: li
         for chat_id in chat_ids:
             storage.run_sync(
                 partial(
-                    subscriptions.subscribe,
+                    daily.subscribe,
                     chat_id=chat_id,
                     send_at=time(local.hour, local.minute, local.second),
                     default_timezone=offset,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from faqbot.knowledge import Matcher, Pack
 from faqbot.knowledge.evaluation import LabelledQuestion, Report, evaluate, load_questions
-
-QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "questions.yaml"
+from tests.support.paths import QUESTIONS
 
 
 @pytest.fixture(scope="module")

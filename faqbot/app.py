@@ -1,0 +1,161 @@
+"""The composition root: settings → stores → matcher → features, wired in one place.
+
+`faqbot run` and the tests build the bot the same way, with build_application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    BotCommandScope,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackContext, ContextTypes, Defaults
+
+from faqbot.bot.flood import FloodGuard
+from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
+from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
+from faqbot.config import Settings
+from faqbot.handlers import answers, core, daily, quiz
+from faqbot.knowledge import Matcher, Pack, load_pack
+from faqbot.knowledge.quiz_items import QuizBank
+from faqbot.storage.stores import Stores
+
+log = logging.getLogger(__name__)
+
+# The update types some handler uses; Telegram sends nothing else.
+ALLOWED_UPDATES = [
+    "message",
+    "callback_query",
+    "inline_query",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+]
+
+# Telegram takes about 30 messages a second, so a few requests in flight cover its round trip.
+# The pool stays small because httpcore polls the socket of every idle connection on each
+# request, and as many updates run at once as there are connections because it rescans its
+# queue of waiting requests on every response (benchmarks/bench_bot.py: both cost more CPU
+# than answering the question). A request that finds every connection busy waits for one.
+CONCURRENT_UPDATES = 8
+CONNECTIONS = 8
+CONNECTION_WAIT_SECONDS = 30.0
+# Share of FAQBOT_RATE_LIMIT the bot paces itself at, leaving room for jitter (sending_limiter).
+SENDING_SHARE = 0.95
+
+
+def sending_limiter(rate: float) -> AIORateLimiter:
+    """A limiter that keeps every one-second window a little under `rate` messages.
+
+    Telegram counts any one-second window, so a bucket that starts full with `rate` messages
+    would overflow it at once, and pacing at exactly `rate` overflows it whenever network
+    jitter bunches two sends together. This bucket holds two messages, so a late timer is
+    caught up, and refills at 95% of the rate: a window holds at most 2 + 0.95 × rate.
+    """
+    burst = 2.0
+    return AIORateLimiter(
+        overall_max_rate=burst, overall_time_period=burst / (SENDING_SHARE * rate), max_retries=5
+    )
+
+
+Registrar = Callable[[BotApplication, int], None]
+
+# The handler-group table. Telegram's update goes through the groups in ascending order, and in
+# each group only the first handler whose filter matches runs. Rows of one group register in
+# the order written here, so the fallbacks, last in group 0, only see what no feature took.
+HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
+    (-1, core.register_gate),  # drops updates from bots and channels before any feature
+    (0, answers.register),
+    (0, daily.register),
+    (0, quiz.register),
+    (0, core.register_fallbacks),
+    (1, daily.register_observers),  # every migration and membership change
+    (2, quiz.register_observers),  # every migration, beside daily's observer
+)
+# Run after start-up, in this order, once the command menu is registered.
+STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
+    daily.on_startup,
+    quiz.on_startup,
+)
+
+
+def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApplication:
+    """Build the bot: validate settings, load the pack, open the database, register handlers."""
+    token = settings.require_token()
+    pack = pack or load_pack(settings.knowledge)
+    stores = Stores.open(settings.database)
+    state = BotState(
+        settings=settings,
+        pack=pack,
+        matcher=Matcher.from_pack(pack),
+        stores=stores,
+        flood=FloodGuard(settings.flood_limit),
+        daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
+        quiz=QuizState(bank=QuizBank.from_pack(pack)),
+    )
+    # PTB makes bot_data by calling this type once, with no arguments: hand it the state.
+    context_types = ContextTypes(
+        context=CallbackContext,
+        bot_data=cast(type[BotState], lambda: state),
+        chat_data=ChatState,
+    )
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .context_types(context_types)
+        .base_url(f"{settings.api_base_url}/bot")
+        .base_file_url(f"{settings.api_base_url}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=ZoneInfo(settings.timezone),
+            )
+        )
+        .rate_limiter(sending_limiter(settings.rate_limit))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(CONNECTION_WAIT_SECONDS)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    for group, register in sorted(HANDLER_GROUPS, key=lambda row: row[0]):
+        register(application, group)
+    return application
+
+
+async def _post_init(application: BotApplication) -> None:
+    """Register the command menu, then let each feature restore its state."""
+    menu = command_menu(application)
+    scopes: dict[MenuScope, BotCommandScope] = {
+        PRIVATE: BotCommandScopeAllPrivateChats(),
+        GROUPS: BotCommandScopeAllGroupChats(),
+    }
+    for name, scope in scopes.items():
+        try:
+            await application.bot.set_my_commands(menu[name], scope=scope)
+        except TelegramError as error:
+            log.warning(
+                "could not register the %s command menu (%s); the bot works without it, "
+                "and the next start tries again",
+                name,
+                error,
+            )
+    for startup in STARTUP_HOOKS:
+        await startup(application)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    """Close the database."""
+    application.bot_data.stores.close()

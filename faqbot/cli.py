@@ -1,0 +1,211 @@
+"""The `faqbot` command line: run the bot, or work with the knowledge pack without Telegram."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from faqbot import __version__
+from faqbot.config import Settings, SettingsError
+from faqbot.knowledge import Matcher, Pack, PackError, check_pack, load_pack
+from faqbot.knowledge.evaluation import evaluate, load_questions
+from faqbot.knowledge.quiz_items import generated_items, quiz_items
+from faqbot.knowledge.replies import Reply, answer_reply, reply_to
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `faqbot` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.handler(args)
+        return code
+    except SettingsError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except PackError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`faqbot eval … | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faqbot",
+        description="A Telegram FAQ bot that answers from a fuzzy-matched YAML knowledge pack.",
+    )
+    parser.add_argument("--version", action="version", version=f"faqbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    pack_option = argparse.ArgumentParser(add_help=False)
+    pack_option.add_argument(
+        "--knowledge",
+        type=Path,
+        metavar="PATH",
+        help="a YAML pack or a folder of them (default: $FAQBOT_KNOWLEDGE, else the shipped pack)",
+    )
+
+    run = commands.add_parser("run", help="run the Telegram bot (long polling)")
+    run.set_defaults(handler=_run)
+
+    chat = commands.add_parser(
+        "chat", parents=[pack_option], help="chat with the bot in this terminal, no Telegram"
+    )
+    chat.set_defaults(handler=_chat)
+
+    ask = commands.add_parser("ask", parents=[pack_option], help="answer one question")
+    ask.add_argument("question", nargs="?", help="the question; with --json and none, read stdin")
+    ask.add_argument(
+        "--json", action="store_true", help="print a JSON object (one per line for stdin input)"
+    )
+    ask.set_defaults(handler=_ask)
+
+    validate = commands.add_parser("validate", help="lint a knowledge pack")
+    validate.add_argument("path", nargs="?", type=Path, help="pack file or folder")
+    validate.set_defaults(handler=_validate)
+
+    evaluate_ = commands.add_parser(
+        "eval", parents=[pack_option], help="accuracy report on a labelled question set"
+    )
+    evaluate_.add_argument("file", type=Path, help="YAML with answerable: and offtopic: lists")
+    evaluate_.add_argument("--no-failures", action="store_true", help="omit the failing cases")
+    evaluate_.set_defaults(handler=_eval)
+
+    export = commands.add_parser("export", parents=[pack_option], help="print the knowledge base")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.set_defaults(handler=_export)
+    return parser
+
+
+def _pack(args: argparse.Namespace) -> Pack:
+    path = getattr(args, "knowledge", None) or Settings.from_env().knowledge
+    return load_pack(path)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from faqbot.runner import run_bot
+
+    return run_bot(Settings.from_env())
+
+
+def _ask(args: argparse.Namespace) -> int:
+    if args.question is None and not args.json:
+        print(
+            "faqbot: give a QUESTION, or use --json to read questions from stdin", file=sys.stderr
+        )
+        return EXIT_USAGE
+    pack = _pack(args)
+    matcher = Matcher.from_pack(pack)
+    questions = [args.question] if args.question is not None else sys.stdin
+    for line in questions:
+        question = line.rstrip("\n")
+        match = matcher.match(question)
+        if args.json:
+            print(json.dumps(match.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(reply_to(match, pack)))
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    pack = _pack(args)
+    matcher = Matcher.from_pack(pack)
+    print(f"{pack.info.title}: ask a question, pick a number, or press Ctrl-D to quit.")
+    choices: list[str] = []
+    while True:
+        try:
+            line = input("you> ").strip()
+        except EOFError:
+            print()
+            return EXIT_OK
+        if not line:
+            continue
+        picked = (
+            pack.entry(choices[int(line) - 1])
+            if line.isdigit() and 1 <= int(line) <= len(choices)
+            else None
+        )
+        if picked is not None:
+            reply = answer_reply(picked, pack)
+        else:
+            reply = reply_to(matcher.match(line), pack)
+        choices = [choice.entry_id for choice in reply.choices]
+        print(render_text(reply))
+
+
+def render_text(reply: Reply) -> str:
+    """A reply as terminal text, with numbered choices."""
+    parts = [f"bot> {reply.title}\n{reply.body}" if reply.title else f"bot> {reply.body}"]
+    if reply.source:
+        parts.append(f"Source: {reply.source}")
+    if reply.choices:
+        lines = [f"  {n}. {choice.label}" for n, choice in enumerate(reply.choices, 1)]
+        parts.append(f"{reply.choices_heading}:\n" + "\n".join(lines))
+    return "\n".join(parts) + "\n"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    pack, problems = check_pack(args.path or Settings.from_env().knowledge)
+    for problem in problems:
+        print(problem)
+    if pack is None:
+        return EXIT_PROBLEM
+    phrasings = sum(len(entry.phrasings) for entry in pack.entries)
+    written = sum(len(entry.quiz) for entry in pack.entries)
+    generated = len(generated_items(pack))
+    quiz = len(quiz_items(pack))
+    print(
+        f"ok: {', '.join(pack.paths)}: {len(pack.entries)} entries, {phrasings} phrasings, "
+        f"{len(pack.topics)} topics, {quiz} distinct quiz items ({written} hand-written, "
+        f"{generated} generated)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    matcher = Matcher.from_pack(_pack(args))
+    try:
+        questions = load_questions(args.file)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"faqbot: cannot read question set {args.file}: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(evaluate(matcher, questions).format(show_failures=not args.no_failures))
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    pack = _pack(args)
+    records = [
+        {
+            "id": entry.id,
+            "question": entry.question,
+            "alternates": list(entry.alternates),
+            "answer": entry.answer,
+            "topic": entry.topic,
+            "source": entry.source,
+        }
+        for entry in pack.entries
+    ]
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["id"])
+    writer.writeheader()
+    for record in records:
+        writer.writerow({**record, "alternates": " | ".join(record["alternates"])})
+    return EXIT_OK

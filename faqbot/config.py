@@ -1,0 +1,126 @@
+"""Typed settings read from the environment (and a local .env file), validated once at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+TOKEN_HELP = (
+    "get a token from @BotFather in Telegram (/newbot) and set TELEGRAM_BOT_TOKEN; "
+    "to try the bot without Telegram, run `make chat`"
+)
+
+
+class SettingsError(ValueError):
+    """A setting that is missing or malformed; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with the defaults the README's Configuration table lists."""
+
+    token: str | None = field(default=None, repr=False)
+    api_base_url: str = DEFAULT_API_BASE_URL
+    knowledge: Path | None = None
+    database: Path = Path("data/faqbot.sqlite3")
+    timezone: str = "Asia/Kolkata"
+    admin_ids: frozenset[int] = frozenset()
+    flood_limit: int = 20
+    quiz_open_period: int = 30
+    rate_limit: float = 30.0
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+    ) -> Settings:
+        """Read settings; the process environment wins over the .env file; empty means unset."""
+        values = dict(read_dotenv(dotenv)) if dotenv else {}
+        values.update({k: v for k, v in (os.environ if environ is None else environ).items() if v})
+
+        def get(name: str) -> str | None:
+            value = values.get(name, "").strip()
+            return value or None
+
+        timezone = get("FAQBOT_TIMEZONE") or cls.timezone
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"FAQBOT_TIMEZONE={timezone!r} is not a known IANA timezone, such as Asia/Kolkata"
+            ) from None
+        knowledge = get("FAQBOT_KNOWLEDGE")
+        return cls(
+            token=get("TELEGRAM_BOT_TOKEN"),
+            api_base_url=(get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/"),
+            knowledge=Path(knowledge) if knowledge else None,
+            database=Path(get("FAQBOT_DATABASE") or cls.database),
+            timezone=timezone,
+            admin_ids=_ids(get("FAQBOT_ADMIN_IDS") or ""),
+            flood_limit=_positive_int(
+                "FAQBOT_FLOOD_LIMIT", get("FAQBOT_FLOOD_LIMIT"), cls.flood_limit
+            ),
+            quiz_open_period=_positive_int(
+                "FAQBOT_QUIZ_OPEN_PERIOD", get("FAQBOT_QUIZ_OPEN_PERIOD"), cls.quiz_open_period
+            ),
+            rate_limit=float(
+                _positive_int("FAQBOT_RATE_LIMIT", get("FAQBOT_RATE_LIMIT"), int(cls.rate_limit))
+            ),
+        )
+
+    def require_token(self) -> str:
+        """The bot token, or SettingsError saying how to get one. Never echoes the value."""
+        if not self.token:
+            raise SettingsError(f"TELEGRAM_BOT_TOKEN is not set: {TOKEN_HELP}")
+        if not TOKEN_PATTERN.match(self.token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is malformed: a token looks like 123456789:AAE... "
+                f"(digits, a colon, then letters); {TOKEN_HELP}"
+            )
+        return self.token
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file; comments, blanks and a missing file are fine."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    values = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if value:
+            values[key.strip()] = value
+    return values
+
+
+def _ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise SettingsError(
+                f"FAQBOT_ADMIN_IDS has {part!r}; use comma-separated numeric Telegram user ids"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _positive_int(name: str, raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name}={raw!r} must be a positive whole number")
+    return int(raw)

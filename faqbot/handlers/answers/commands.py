@@ -1,0 +1,79 @@
+"""/start (with a deep link to an answer), /help, /ask and /fact."""
+
+from __future__ import annotations
+
+import random
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from faqbot.bot.menu import PRIVATE, command_menu, menu
+from faqbot.bot.messaging import message_of, reply
+from faqbot.bot.rendering import render
+from faqbot.bot.state import Context
+from faqbot.handlers.answers.questions import answer_question
+from faqbot.knowledge.replies import Choice, Reply, answer_reply, example_entries
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+async def start(update: Update, context: Context) -> None:
+    """Welcome and example questions"""
+    pack = context.bot_data.pack
+    message = message_of(update)
+    if context.args and (entry := pack.entry(context.args[0])):
+        await reply(message, render(answer_reply(entry, pack)))
+        return
+    name = update.effective_user.first_name if update.effective_user else "there"
+    welcome = Reply(
+        kind="welcome",
+        body=(
+            f"Hi {name}! I answer questions about {pack.info.title}. Ask in your own "
+            "words: typos, acronyms and Hinglish are fine.\n\n"
+            "Send /topics to browse, /fact for a quick fact, or /help for everything I do."
+        ),
+        choices_heading="Try one of these",
+        choices=tuple(Choice(e.question, e.id) for e in example_entries(pack)),
+    )
+    await reply(message, render(welcome))
+
+
+@menu(PRIVATE)
+async def help_command(update: Update, context: Context) -> None:
+    """How to use the bot"""
+    commands = command_menu(context.application)[PRIVATE]
+    lines = "\n".join(f"/{c.command} - {c.description}" for c in commands)
+    bot = context.bot.username
+    body = (
+        "Ask me a question in your own words. If I'm not sure, I offer a few questions to "
+        "pick from; if I don't know, I say so.\n\n"
+        f"In a group, mention me (@{bot} your question), reply to one of my messages, "
+        f"or use /ask. In any chat, type @{bot} and a question to share an answer.\n\n{lines}"
+    )
+    await reply(message_of(update), render(Reply(kind="info", body=body)))
+
+
+async def ask(update: Update, context: Context) -> None:
+    """Ask a question: /ask what is JIMEX"""
+    message = message_of(update)
+    question = " ".join(context.args or [])
+    if not question and message.reply_to_message and message.reply_to_message.text:
+        question = message.reply_to_message.text
+    await answer_question(update, context, question)
+
+
+async def fact(update: Update, context: Context) -> None:
+    """A random fact from the knowledge base"""
+    pack = context.bot_data.pack
+    entry = random.choice(pack.entries)
+    await reply(message_of(update), render(answer_reply(entry, pack, kind="fact")))
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """/start, /help, /ask and /fact, in their menu order."""
+    return [
+        CommandHandler("start", start, filters=NEW_MESSAGES),
+        CommandHandler("help", help_command, filters=NEW_MESSAGES),
+        CommandHandler("ask", ask, filters=NEW_MESSAGES),
+        CommandHandler("fact", fact, filters=NEW_MESSAGES),
+    ]

@@ -1,0 +1,84 @@
+"""Inline mode: `@bot question` in any chat offers answers to share."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.ext import BaseHandler, InlineQueryHandler
+
+from faqbot.bot.rendering import MESSAGE_LIMIT, render
+from faqbot.bot.state import BotState, Context
+from faqbot.knowledge import Entry
+from faqbot.knowledge.replies import answer_reply, example_entries
+
+log = logging.getLogger(__name__)
+
+MAX_RESULTS = 5
+CACHE_SECONDS = 300
+DESCRIPTION_LIMIT = 120
+CONTINUED = "\n\n…"
+
+
+async def popular_entries(state: BotState) -> list[Entry]:
+    """The most asked entries lately, topped up with one example per topic."""
+    questions = state.stores.questions
+    try:
+        ids = await questions.popular(MAX_RESULTS)
+    except sqlite3.Error as error:
+        log.warning("could not read popular questions from %s: %s", questions.path, error)
+        ids = []
+    entries = [entry for entry_id in ids if (entry := state.pack.entry(entry_id))]
+    for entry in example_entries(state.pack, MAX_RESULTS):
+        if entry not in entries:
+            entries.append(entry)
+    return entries[:MAX_RESULTS]
+
+
+def article(entry: Entry, state: BotState, username: str | None) -> InlineQueryResultArticle:
+    """One shareable answer card."""
+    # One message only: an answer too long for it is cut at a paragraph and marked as going on;
+    # the deep link below opens it whole in a private chat.
+    parts = render(answer_reply(entry, state.pack), limit=MESSAGE_LIMIT - len(CONTINUED))
+    text = parts[0].html + (CONTINUED if len(parts) > 1 else "")
+    keyboard = None
+    if username:
+        link = f"https://t.me/{username}?start={entry.id}"
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Ask the bot more", url=link)]])
+    description = " ".join(entry.answer.split())
+    if len(description) > DESCRIPTION_LIMIT:
+        description = description[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
+    return InlineQueryResultArticle(
+        id=entry.id,
+        title=entry.question,
+        description=description,
+        input_message_content=InputTextMessageContent(text),
+        reply_markup=keyboard,
+    )
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    """Offer up to five answers for the typed question, or popular ones for an empty query."""
+    query = update.inline_query
+    state = context.bot_data
+    if query.query.strip():
+        match = state.matcher.match(query.query)
+        cutoff = state.matcher.thresholds.suggest
+        offered = [s.entry for s in match.ranked if s.score >= cutoff]
+        entries = offered[:MAX_RESULTS] if match.status != "none" else []
+    else:
+        entries = await popular_entries(state)
+    results = [article(entry, state, context.bot.username) for entry in entries]
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=False)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """The inline query handler."""
+    return [InlineQueryHandler(on_inline_query)]

@@ -1,0 +1,125 @@
+"""Answers questions: private messages, mentions and replies in groups, answer buttons."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from faqbot.bot.flood import Verdict
+from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
+from faqbot.bot.rendering import ANSWER, render, text_message
+from faqbot.bot.state import Context
+from faqbot.bot.texts import EXPIRED
+from faqbot.knowledge.replies import answer_reply, reply_to
+
+log = logging.getLogger(__name__)
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+FLOOD_NOTICE = (
+    "You're asking faster than I can keep up with. Take a short break: I'll answer again "
+    "in a minute."
+)
+ASK_USAGE = "Send your question after the command, for example: /ask what is JIMEX?"
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    """Match a question and reply; quotes the question in groups so the thread stays clear."""
+    message = message_of(update)
+    state = context.bot_data
+    verdict = await state.flood.check(update.effective_user.id)
+    if verdict is Verdict.IGNORE:
+        return
+    if verdict is Verdict.NOTICE:
+        await reply(message, text_message(FLOOD_NOTICE))
+        return
+    in_group = message.chat.type != ChatType.PRIVATE
+    if not question.strip():
+        await reply(message, text_message(ASK_USAGE), quote=in_group)
+        return
+    match = state.matcher.match(question)
+    await reply(message, render(reply_to(match, state.pack)), quote=in_group)
+    try:
+        await state.stores.questions.record(message.chat.type, match)
+    except sqlite3.Error as error:
+        log.warning("could not log a question to %s: %s", state.stores.questions.path, error)
+
+
+async def on_private_text(update: Update, context: Context) -> None:
+    """Treat any text in a private chat as a question."""
+    await answer_question(update, context, message_of(update).text or "")
+
+
+async def on_group_text(update: Update, context: Context) -> None:
+    """Answer in groups only when addressed: an @mention, or a reply to one of our messages."""
+    message = message_of(update)
+    question = addressed_question(message, context.bot.id, context.bot.username)
+    if question is not None:
+        await answer_question(update, context, question)
+
+
+def addressed_question(message: Message, bot_id: int, username: str | None) -> str | None:
+    """The question with the bot's @mention removed, or None if the bot was not addressed."""
+    text = message.text or ""
+    replied = message.reply_to_message
+    mentions = [
+        entity
+        for entity, value in message.parse_entities([MessageEntity.MENTION]).items()
+        if username and value.casefold() == f"@{username}".casefold()
+    ]
+    mentions += [
+        entity
+        for entity in message.parse_entities([MessageEntity.TEXT_MENTION])
+        if entity.user and entity.user.id == bot_id
+    ]
+    if not mentions:
+        # In a forum topic every message replies to the topic's first message; that is not
+        # addressing the bot, even in a topic the bot created.
+        topic_root = (
+            message.is_topic_message
+            and replied
+            and (replied.message_id == message.message_thread_id)
+        )
+        if replied and replied.from_user and replied.from_user.id == bot_id and not topic_root:
+            return text
+        return None
+    for entity, value in sorted(message.parse_entities().items(), key=lambda pair: -pair[0].offset):
+        if entity in mentions:
+            text = text.replace(value, " ", 1)
+    return " ".join(text.split())
+
+
+async def on_answer_button(update: Update, context: Context) -> None:
+    """Answer the question on a pressed button, as a new message under it."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return  # the handler's pattern lets only queries with data through
+    pack = context.bot_data.pack
+    entry = pack.entry(query.data.partition(":")[2])
+    if entry is None:
+        await query.answer(EXPIRED)
+        return
+    await query.answer()
+    rendered = render(answer_reply(entry, pack))
+    if query.message is None:  # a button on a message sent through inline mode
+        await edit(query, rendered[0])
+        return
+    await send(context.bot, query.message.chat.id, rendered, thread_id=thread_of(query.message))
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Questions in private and group chats, and the answer buttons."""
+    return [
+        MessageHandler(
+            NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+            on_private_text,
+        ),
+        MessageHandler(
+            NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+            on_group_text,
+        ),
+        CallbackQueryHandler(on_answer_button, pattern=f"^{ANSWER}:"),
+    ]

@@ -1,0 +1,26 @@
+"""Runs before every other handler and drops updates the bot must never act on."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
+
+from faqbot.bot.permissions import sent_by_anonymous_admin
+from faqbot.bot.state import Context
+
+
+async def drop_bots(update: Update, context: Context) -> None:
+    """Never answer other bots, nor messages with no human sender (channel posts)."""
+    user = update.effective_user
+    message = update.effective_message
+    if message is not None and (
+        user is None or (user.is_bot and not sent_by_anonymous_admin(message))
+    ):
+        raise ApplicationHandlerStop
+    if update.callback_query is not None and update.callback_query.from_user.is_bot:
+        raise ApplicationHandlerStop
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """The gate; it belongs in a group of its own, ahead of the features."""
+    return [TypeHandler(Update, drop_bots)]

@@ -1,0 +1,404 @@
+"""Checks a pack's YAML against the schema and builds the Pack; every problem is reported."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from faqbot.knowledge.normaliser import Normaliser
+from faqbot.knowledge.quiz_items import generation_problems, quiz_problems
+from faqbot.knowledge.schema import (
+    ANSWER_LIMIT,
+    QUIZ_OPTION_LIMIT,
+    SHORT_ANSWER_KINDS,
+    Entry,
+    Pack,
+    PackInfo,
+    QuizItem,
+    ShortAnswer,
+    Topic,
+)
+from faqbot.knowledge.yaml_nodes import Node, PackError, Problem, iter_documents, shipped_pack_path
+
+TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries"}
+PACK_REQUIRED = ("title", "language", "source_document")
+PACK_KEYS = {*PACK_REQUIRED, "description", "version"}
+ENTRY_REQUIRED = ("id", "topic", "question", "alternates", "answer", "source", "related")
+ENTRY_KEYS = {*ENTRY_REQUIRED, "keywords", "short_answer", "quiz"}
+QUIZ_KEYS = {"question", "correct", "distractors", "explanation"}
+# Button data is "<prefix>:<id>" within Telegram's 64 bytes, and deep links allow 64 characters.
+MAX_ID = 60
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Two phrasings of different entries scoring this alike (token_sort_ratio on their normalised
+# content words) leave the matcher nothing to tell them apart by.
+NEAR_DUPLICATE = 95
+
+
+class _Checker:
+    """Collects problems while reading documents into the pack's records."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, node: Node, subject: str, message: str) -> None:
+        self.problems.append(Problem(node.location, subject, message))
+
+    def text(self, node: Node | None, parent: Node, subject: str, name: str) -> str | None:
+        """A required, non-empty string field."""
+        if node is None:
+            self.add(parent, subject, f"missing required field '{name}'")
+            return None
+        if not isinstance(node.value, str):
+            self.add(node, subject, f"'{name}' must be text, not {_kind(node.value)}")
+            return None
+        if not node.value.strip():
+            self.add(node, subject, f"'{name}' is empty")
+            return None
+        return node.value.strip()
+
+    def texts(self, node: Node | None, subject: str, name: str) -> list[str]:
+        """An optional list of non-empty strings."""
+        if node is None:
+            return []
+        if not isinstance(node.value, list):
+            self.add(node, subject, f"'{name}' must be a list, not {_kind(node.value)}")
+            return []
+        out = []
+        for item in node.items:
+            if isinstance(item.value, str) and item.value.strip():
+                out.append(item.value.strip())
+            else:
+                self.add(item, subject, f"each of '{name}' must be non-empty text")
+        return out
+
+    def keys(self, node: Node, allowed: set[str], subject: str) -> bool:
+        """Whether node is a mapping; reports keys outside `allowed`."""
+        if not isinstance(node.value, dict):
+            self.add(node, subject, f"expected a mapping, not {_kind(node.value)}")
+            return False
+        for key, child in node.keys.items():
+            if key not in allowed:
+                self.add(child, subject, f"unknown key '{key}'")
+        return True
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
+    """Read and validate a pack; the Pack is returned only when there is no problem."""
+    path = path or shipped_pack_path()
+    checker = _Checker()
+    documents = list(iter_documents(path, checker.problems))
+    info: PackInfo | None = None
+    info_node: Node | None = None
+    synonyms: dict[str, tuple[str, ...]] = {}
+    stopwords: list[str] = []
+    distractors: dict[str, tuple[str, ...]] = {}
+    topics: list[tuple[Topic, Node]] = []
+    entry_nodes: list[Node] = []
+    for root in documents:
+        if not checker.keys(root, TOP_KEYS, "pack"):
+            continue
+        if "pack" in root.keys:
+            if info_node is not None:
+                checker.add(
+                    root.keys["pack"],
+                    "pack",
+                    f"metadata given twice (first at {info_node.location})",
+                )
+            else:
+                info_node = root.keys["pack"]
+                info = _read_info(checker, info_node)
+        synonyms.update(_read_lists(checker, root.keys.get("synonyms"), "synonyms"))
+        stopwords += checker.texts(root.keys.get("stopwords"), "stopwords", "stopwords")
+        distractors.update(
+            _read_lists(checker, root.keys.get("quiz_distractors"), "quiz_distractors")
+        )
+        topics += _read_topics(checker, root.keys.get("topics"))
+        entries_node = root.keys.get("entries")
+        if entries_node is not None:
+            if isinstance(entries_node.value, list):
+                entry_nodes += entries_node.items
+            else:
+                checker.add(entries_node, "entries", "'entries' must be a list")
+    if documents and info_node is None:
+        checker.add(documents[0], "pack", "missing required 'pack' metadata")
+    if documents and not entry_nodes:
+        checker.add(documents[0], "entries", "the pack has no entries")
+
+    topic_ids: dict[str, Node] = {}
+    for topic, node in topics:
+        if topic.id in topic_ids:
+            checker.add(
+                node, topic.id, f"duplicate topic id (first at {topic_ids[topic.id].location})"
+            )
+        topic_ids.setdefault(topic.id, node)
+
+    entries: list[Entry] = []
+    seen: dict[str, Node] = {}
+    for node in entry_nodes:
+        entry = _read_entry(checker, node, topic_ids)
+        id_node = node.keys.get("id") if isinstance(node.value, dict) else None
+        entry_id = id_node.value if id_node and isinstance(id_node.value, str) else None
+        if id_node is None or entry_id is None:
+            continue
+        if entry_id in seen:
+            checker.add(id_node, entry_id, f"duplicate id (first at {seen[entry_id].location})")
+            continue
+        seen[entry_id] = node
+        if entry is not None:
+            entries.append(entry)
+    for entry_id, node in seen.items():
+        related = node.keys.get("related")
+        for item in related.items if related and isinstance(related.value, list) else []:
+            if item.value == entry_id:
+                checker.add(item, entry_id, "an entry cannot be related to itself")
+            elif isinstance(item.value, str) and item.value not in seen:
+                checker.add(item, entry_id, f"related id '{item.value}' does not exist")
+    if not checker.problems:
+        normaliser = Normaliser(synonyms, stopwords)
+        _check_near_duplicates(checker, entries, seen, normaliser)
+    if checker.problems or info is None:
+        return None, checker.problems
+    pack = Pack(
+        info=info,
+        topics=tuple(topic for topic, _ in topics),
+        entries=tuple(entries),
+        synonyms=synonyms,
+        stopwords=tuple(stopwords),
+        quiz_distractors=distractors,
+        paths=tuple(sorted({node.file for node in documents})),
+    )
+    # Generated quiz items need the whole pack (distractors come from other entries).
+    for entry, message in generation_problems(pack):
+        short_answer = seen[entry.id].keys.get("short_answer") or seen[entry.id]
+        checker.add(short_answer, entry.id, message)
+    if checker.problems:
+        return None, checker.problems
+    return pack, []
+
+
+def load_pack(path: Path | None = None) -> Pack:
+    """A valid pack, or PackError listing every problem."""
+    pack, problems = check_pack(path)
+    if pack is None:
+        raise PackError(problems)
+    return pack
+
+
+def _read_info(checker: _Checker, node: Node) -> PackInfo | None:
+    if not checker.keys(node, PACK_KEYS, "pack"):
+        return None
+    title, language, source_document = (
+        checker.text(node.keys.get(name), node, "pack", name) for name in PACK_REQUIRED
+    )
+    if title is None or language is None or source_document is None:
+        return None
+    return PackInfo(title, language, source_document)
+
+
+def _read_lists(checker: _Checker, node: Node | None, name: str) -> dict[str, tuple[str, ...]]:
+    if node is None:
+        return {}
+    if not isinstance(node.value, dict):
+        checker.add(node, name, f"'{name}' must be a mapping of term to a list of variants")
+        return {}
+    return {
+        str(key): tuple(checker.texts(child, name, str(key))) for key, child in node.keys.items()
+    }
+
+
+def _read_topics(checker: _Checker, node: Node | None) -> list[tuple[Topic, Node]]:
+    if node is None:
+        return []
+    if not isinstance(node.value, list):
+        checker.add(node, "topics", "'topics' must be a list")
+        return []
+    topics = []
+    for item in node.items:
+        if not checker.keys(item, {"id", "title"}, "topics"):
+            continue
+        topic_id = checker.text(item.keys.get("id"), item, "topics", "id")
+        title = checker.text(item.keys.get("title"), item, topic_id or "topics", "title")
+        if topic_id and not _check_id(checker, item.keys["id"], topic_id):
+            continue
+        if topic_id and title:
+            topics.append((Topic(topic_id, title), item))
+    return topics
+
+
+def _check_id(checker: _Checker, node: Node, value: str) -> bool:
+    """Whether an id can go into button data and deep links; reports why not."""
+    if not ID_PATTERN.match(value):
+        checker.add(node, value, "id must be lower-case letters and digits joined by '-'")
+        return False
+    if len(value) > MAX_ID:
+        checker.add(
+            node,
+            value,
+            f"id is {len(value)} characters; the limit is {MAX_ID}, since ids go into "
+            "Telegram button data and deep links",
+        )
+        return False
+    return True
+
+
+def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry | None:
+    raw_id = node.keys.get("id")
+    subject = raw_id.value if raw_id and isinstance(raw_id.value, str) else "(no id)"
+    if not checker.keys(node, ENTRY_KEYS, subject):
+        return None
+    before = len(checker.problems)
+    entry_id = checker.text(raw_id, node, subject, "id")
+    if entry_id and raw_id is not None:
+        _check_id(checker, raw_id, entry_id)
+    topic = checker.text(node.keys.get("topic"), node, subject, "topic")
+    if topic and topic not in topics:
+        checker.add(node.keys["topic"], subject, f"unknown topic '{topic}'")
+    question = checker.text(node.keys.get("question"), node, subject, "question")
+    alternates_node = node.keys.get("alternates")
+    if alternates_node is None:
+        checker.add(node, subject, "missing required field 'alternates'")
+    alternates = checker.texts(alternates_node, subject, "alternates")
+    if alternates_node is not None and not alternates and isinstance(alternates_node.value, list):
+        checker.add(alternates_node, subject, "'alternates' needs at least one phrasing")
+    answer = _read_answer(checker, node, subject)
+    source = checker.text(node.keys.get("source"), node, subject, "source")
+    related_node = node.keys.get("related")
+    if related_node is None:
+        checker.add(node, subject, "missing required field 'related' (use [] for none)")
+    related = checker.texts(related_node, subject, "related")
+    keywords = checker.texts(node.keys.get("keywords"), subject, "keywords")
+    short_answer = _read_short_answer(checker, node.keys.get("short_answer"), subject)
+    quiz = _read_quiz(checker, node.keys.get("quiz"), subject)
+    if len(checker.problems) > before:
+        return None
+    # A required field that is None has a problem recorded above; this tells the type checker.
+    if entry_id is None or topic is None or question is None or answer is None or source is None:
+        return None
+    return Entry(
+        id=entry_id,
+        topic=topic,
+        question=question,
+        alternates=tuple(alternates),
+        answer=answer,
+        source=source,
+        related=tuple(related),
+        keywords=tuple(keywords),
+        short_answer=short_answer,
+        quiz=tuple(quiz),
+        location=node.location,
+    )
+
+
+def _read_answer(checker: _Checker, node: Node, subject: str) -> str | None:
+    answer_node = node.keys.get("answer")
+    if answer_node is not None and answer_node.value is None:
+        checker.add(answer_node, subject, "answer is empty")
+        return None
+    answer = checker.text(answer_node, node, subject, "answer")
+    if answer is not None and answer_node is not None and len(answer) > ANSWER_LIMIT:
+        checker.add(
+            answer_node,
+            subject,
+            f"answer is {len(answer)} characters; Telegram's limit is {ANSWER_LIMIT}",
+        )
+        return None
+    return answer
+
+
+def _read_short_answer(checker: _Checker, node: Node | None, subject: str) -> ShortAnswer | None:
+    if node is None or not checker.keys(node, {"kind", "text"}, subject):
+        return None
+    kind = checker.text(node.keys.get("kind"), node, subject, "kind")
+    text = checker.text(node.keys.get("text"), node, subject, "text")
+    if kind and kind not in SHORT_ANSWER_KINDS:
+        checker.add(
+            node.keys["kind"],
+            subject,
+            f"unknown short_answer kind '{kind}'; "
+            f"use one of {', '.join(sorted(SHORT_ANSWER_KINDS))}",
+        )
+        return None
+    if text and len(text) > QUIZ_OPTION_LIMIT:
+        checker.add(
+            node.keys["text"],
+            subject,
+            f"short_answer text is {len(text)} characters; the limit is {QUIZ_OPTION_LIMIT}",
+        )
+        return None
+    return ShortAnswer(kind, text) if kind and text else None
+
+
+def _read_quiz(checker: _Checker, node: Node | None, subject: str) -> list[QuizItem]:
+    if node is None:
+        return []
+    items = node.items if isinstance(node.value, list) else [node]
+    out = []
+    for item in items:
+        if not checker.keys(item, QUIZ_KEYS, subject):
+            continue
+        question = checker.text(item.keys.get("question"), item, subject, "quiz question")
+        correct = checker.text(item.keys.get("correct"), item, subject, "quiz correct")
+        explanation = checker.text(item.keys.get("explanation"), item, subject, "quiz explanation")
+        distractors = checker.texts(item.keys.get("distractors"), subject, "distractors")
+        if item.keys.get("distractors") is None:
+            checker.add(item, subject, "missing required field 'distractors'")
+        quiz = QuizItem(
+            subject, question or "", correct or "", tuple(distractors), explanation or ""
+        )
+        problems = quiz_problems(quiz)
+        for problem in problems:
+            checker.add(item, subject, problem)
+        if question and correct and explanation and not problems:
+            out.append(quiz)
+    return out
+
+
+def _check_near_duplicates(
+    checker: _Checker, entries: list[Entry], nodes: dict[str, Node], normaliser: Normaliser
+) -> None:
+    """Report phrasings of different entries that the matcher could not tell apart."""
+    owners: list[int] = []
+    texts: list[str] = []
+    originals: list[tuple[str, Node]] = []
+    for index, entry in enumerate(entries):
+        node = nodes[entry.id]
+        lines = [node.keys["question"], *node.keys["alternates"].items]
+        for phrasing, line in zip(entry.phrasings, lines, strict=True):
+            owners.append(index)
+            texts.append(" ".join(sorted(set(normaliser.content_tokens(phrasing)))))
+            originals.append((phrasing, line))
+    if not texts:
+        return
+    scores = process.cdist(
+        texts,
+        texts,
+        scorer=fuzz.token_sort_ratio,
+        processor=None,
+        score_cutoff=NEAR_DUPLICATE,
+        dtype=np.uint8,
+        workers=-1,
+    )
+    owner = np.asarray(owners)
+    rows, cols = np.nonzero(scores)
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+        if row >= col or owner[row] == owner[col] or not texts[row]:
+            continue
+        phrasing, line = originals[col]
+        other, other_line = originals[row]
+        checker.add(
+            line,
+            entries[owners[col]].id,
+            f"phrasing '{phrasing}' is too alike to '{other}' of entry "
+            f"{entries[owners[row]].id} ({other_line.location}); "
+            "the matcher cannot tell them apart",
+        )

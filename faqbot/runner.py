@@ -1,0 +1,84 @@
+"""`faqbot run`: logging that never shows the token, start-up checks, and long polling."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from faqbot.app import ALLOWED_UPDATES, build_application
+from faqbot.config import TOKEN_HELP, Settings
+from faqbot.storage.database import StorageError
+
+log = logging.getLogger("faqbot")
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token wherever it appears in a log record, tracebacks included."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "[token]"), None
+        if record.exc_info and self.token in logging.Formatter().formatException(record.exc_info):
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, text.replace(self.token, "[token]")
+        return True
+
+
+def configure_logging(token: str | None) -> None:
+    """One line per event on stderr; httpx's request lines (which carry the URL) are muted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if token:
+        handler.addFilter(RedactToken(token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token."""
+    token = settings.require_token()
+    configure_logging(token)
+    try:
+        application = build_application(settings)
+    except StorageError as error:
+        log.error("%s", error)
+        return 1
+    log.info(
+        "starting: %d entries from %s, database %s, Bot API %s",
+        len(application.bot_data.pack.entries),
+        ", ".join(application.bot_data.pack.paths),
+        settings.database,
+        settings.api_base_url,
+    )
+    try:
+        application.run_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            stop_signals=(signal.SIGINT, signal.SIGTERM),
+            close_loop=False,
+        )
+    except InvalidToken:
+        log.error("Telegram rejected TELEGRAM_BOT_TOKEN: %s", TOKEN_HELP)
+        return 2
+    except NetworkError as error:
+        log.error(
+            "cannot reach the Bot API at %s (%s); check the network and TELEGRAM_API_BASE_URL",
+            settings.api_base_url,
+            error,
+        )
+        return 1
+    except TelegramError as error:
+        log.error("Telegram refused to start the bot: %s", error)
+        return 1
+    log.info("stopped cleanly")
+    return 0

@@ -1,0 +1,1 @@
+"""The database, its migrations, and one store per feature that handlers await."""

@@ -1,0 +1,396 @@
+"""Daily-fact subscriptions in SQLite: who gets a fact when, each chat's rotation, deliveries.
+
+The functions take the sqlite3 connection and run on the database thread; DailyStore is what
+the event loop awaits (`await stores.daily.get(chat_id)`).
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+from faqbot.knowledge.timetable import local_date
+from faqbot.storage.database import Storage, transaction
+
+DELIVERY_LOG_DAYS = 30
+
+
+class Outcome(StrEnum):
+    """What became of a chat's daily fact; all but SKIPPED are kept in daily_delivery."""
+
+    SENT = "sent"
+    FAILED = "failed"  # undelivered after retries
+    STOPPED = "stopped"  # Telegram refuses delivery to the chat
+    MOVED = "moved"  # the group became a supergroup
+    SKIPPED = "skipped"  # not due, or a delivery to the chat already under way
+
+
+@dataclass(frozen=True)
+class DailySubscription:
+    """One chat's daily-fact settings and its place in the rotation."""
+
+    chat_id: int
+    timezone: str
+    send_at: time | None
+    scheduled_since: datetime | None
+    active: bool
+    stopped_reason: str | None
+    cycle: int
+    last_sent_on: date | None
+
+    @property
+    def subscribed(self) -> bool:
+        """The chat asked for a daily fact (it may have been stopped since)."""
+        return self.send_at is not None
+
+    @property
+    def deliverable(self) -> bool:
+        """A job should be scheduled for this chat."""
+        return self.send_at is not None and self.active
+
+
+@dataclass(frozen=True)
+class PlannedFact:
+    """The entry a chat gets next, and the local day it counts for."""
+
+    chat_id: int
+    entry_id: str
+    cycle: int
+    local_day: date
+
+
+@dataclass(frozen=True)
+class BroadcastStatus:
+    """Counts for /broadcast_status; "today" is the UTC day."""
+
+    subscribers: int
+    active: int
+    sent_today: int
+    failed_today: int
+    stopped_today: int
+    failed_total: int
+
+
+_COLUMNS = (
+    "chat_id, timezone, send_at, scheduled_since, active, stopped_reason, cycle, last_sent_on"
+)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _subscription(row: tuple[Any, ...]) -> DailySubscription:
+    chat_id, zone_name, send_at, since, active, reason, cycle, last_sent_on = row
+    return DailySubscription(
+        chat_id=chat_id,
+        timezone=zone_name,
+        send_at=time.fromisoformat(send_at) if send_at else None,
+        scheduled_since=datetime.fromisoformat(since) if since else None,
+        active=bool(active),
+        stopped_reason=reason,
+        cycle=cycle,
+        last_sent_on=date.fromisoformat(last_sent_on) if last_sent_on else None,
+    )
+
+
+def get(connection: sqlite3.Connection, chat_id: int) -> DailySubscription | None:
+    """A chat's daily settings, or None if it never used /daily or /timezone."""
+    row = connection.execute(
+        f"SELECT {_COLUMNS} FROM daily_subscription WHERE chat_id = ?", (chat_id,)
+    ).fetchone()
+    return _subscription(row) if row else None
+
+
+def _written(connection: sqlite3.Connection, chat_id: int) -> DailySubscription:
+    """The subscription row just written in this connection."""
+    found = get(connection, chat_id)
+    if found is None:
+        raise sqlite3.DatabaseError(f"daily_subscription row of chat {chat_id} is missing")
+    return found
+
+
+def deliverable(connection: sqlite3.Connection) -> list[DailySubscription]:
+    """Every subscription that should have a job: subscribed and not stopped."""
+    rows = connection.execute(
+        f"SELECT {_COLUMNS} FROM daily_subscription "
+        "WHERE send_at IS NOT NULL AND active = 1 ORDER BY chat_id"
+    ).fetchall()
+    return [_subscription(row) for row in rows]
+
+
+def subscribe(
+    connection: sqlite3.Connection,
+    chat_id: int,
+    send_at: time,
+    default_timezone: str,
+    now: datetime,
+) -> DailySubscription:
+    """Subscribe a chat (or change its time), keeping its timezone and rotation if it had one."""
+    with transaction(connection):
+        connection.execute(
+            "INSERT INTO daily_subscription (chat_id, timezone, send_at, scheduled_since) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+            "send_at = excluded.send_at, scheduled_since = excluded.scheduled_since, "
+            "active = 1, stopped_reason = NULL",
+            (chat_id, default_timezone, send_at.isoformat(timespec="seconds"), _iso(now)),
+        )
+    return _written(connection, chat_id)
+
+
+def unsubscribe(connection: sqlite3.Connection, chat_id: int) -> bool:
+    """End a chat's daily facts; its timezone and rotation stay. False if it had none."""
+    cursor = connection.execute(
+        "UPDATE daily_subscription SET send_at = NULL, scheduled_since = NULL "
+        "WHERE chat_id = ? AND send_at IS NOT NULL",
+        (chat_id,),
+    )
+    return cursor.rowcount > 0
+
+
+def set_timezone(
+    connection: sqlite3.Connection, chat_id: int, zone_name: str, now: datetime
+) -> DailySubscription:
+    """Set a chat's timezone; a subscription keeps its local time of day in the new zone.
+
+    A chat that had today's fact keeps having had it: its last-sent day moves to the new
+    zone's today, so moving west across midnight does not bring a second fact the same day.
+    """
+    with transaction(connection):
+        before = get(connection, chat_id)
+        connection.execute(
+            "INSERT INTO daily_subscription (chat_id, timezone) VALUES (?, ?) "
+            "ON CONFLICT (chat_id) DO UPDATE SET timezone = excluded.timezone, "
+            "scheduled_since = CASE WHEN send_at IS NULL THEN NULL ELSE ? END",
+            (chat_id, zone_name, _iso(now)),
+        )
+        if before and before.last_sent_on == local_date(now, before.timezone):
+            connection.execute(
+                "UPDATE daily_subscription SET last_sent_on = ? WHERE chat_id = ?",
+                (local_date(now, zone_name).isoformat(), chat_id),
+            )
+    return _written(connection, chat_id)
+
+
+def stop(connection: sqlite3.Connection, chat_id: int, reason: str, now: datetime) -> bool:
+    """Mark a subscription inactive because Telegram refuses delivery; True if it was active."""
+    with transaction(connection):
+        cursor = connection.execute(
+            "UPDATE daily_subscription SET active = 0, stopped_reason = ? "
+            "WHERE chat_id = ? AND active = 1",
+            (reason[:200], chat_id),
+        )
+        if cursor.rowcount:
+            _log(connection, chat_id, Outcome.STOPPED, reason, now)
+    return cursor.rowcount > 0
+
+
+def resume(connection: sqlite3.Connection, chat_id: int) -> DailySubscription | None:
+    """Reactivate a stopped subscription (the bot was unblocked or added back)."""
+    connection.execute(
+        "UPDATE daily_subscription SET active = 1, stopped_reason = NULL "
+        "WHERE chat_id = ? AND active = 0",
+        (chat_id,),
+    )
+    return get(connection, chat_id)
+
+
+def move(connection: sqlite3.Connection, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
+    """Move a group's subscription and rotation to the supergroup it became.
+
+    If the supergroup already has its own settings, those are newer and win.
+    """
+    with transaction(connection):
+        if get(connection, old_chat_id) is None:
+            return False
+        if get(connection, new_chat_id) is not None:
+            connection.execute("DELETE FROM daily_subscription WHERE chat_id = ?", (old_chat_id,))
+        else:
+            connection.execute(
+                "UPDATE daily_subscription SET chat_id = ? WHERE chat_id = ?",
+                (new_chat_id, old_chat_id),
+            )
+        _log(connection, new_chat_id, Outcome.MOVED, f"from {old_chat_id}", now)
+    return True
+
+
+def rotation_order(entry_ids: Iterable[str], chat_id: int, cycle: int) -> list[str]:
+    """A chat's shuffled order of entries for one cycle, the same every time it is asked for.
+
+    Adding an entry slots it somewhere into the order; removing one drops it; either way the
+    ids already sent this cycle stay sent, so nothing repeats and nothing is skipped.
+    """
+    order = sorted(set(entry_ids))
+    random.Random(f"{chat_id}:{cycle}").shuffle(order)
+    return order
+
+
+def plan_fact(
+    connection: sqlite3.Connection, chat_id: int, entry_ids: tuple[str, ...], now: datetime
+) -> PlannedFact | None:
+    """The next entry for a chat, or None if it gets no fact now (off, stopped, or done today).
+
+    When every current entry was sent in this cycle, a new shuffled cycle begins.
+    """
+    found = get(connection, chat_id)
+    if found is None or not found.deliverable or not entry_ids:
+        return None
+    today = local_date(now, found.timezone)
+    if found.last_sent_on == today:
+        return None
+    sent = {
+        entry_id
+        for (entry_id,) in connection.execute(
+            "SELECT entry_id FROM daily_sent WHERE chat_id = ? AND cycle = ?",
+            (chat_id, found.cycle),
+        )
+    }
+    cycle = found.cycle
+    remaining = [e for e in rotation_order(entry_ids, chat_id, cycle) if e not in sent]
+    if not remaining:
+        cycle += 1
+        remaining = rotation_order(entry_ids, chat_id, cycle)
+        last = connection.execute(
+            "SELECT last_entry_id FROM daily_subscription WHERE chat_id = ?", (chat_id,)
+        ).fetchone()[0]
+        # A new cycle should not open with the fact that closed the previous one.
+        if len(remaining) > 1 and remaining[0] == last:
+            remaining.append(remaining.pop(0))
+    return PlannedFact(chat_id, remaining[0], cycle, today)
+
+
+def record_sent(connection: sqlite3.Connection, fact: PlannedFact, now: datetime) -> None:
+    """Remember a delivered fact: its entry in the rotation, and the local day it covered."""
+    with transaction(connection):
+        connection.execute(
+            "UPDATE daily_subscription SET cycle = ?, last_entry_id = ?, last_sent_on = ? "
+            "WHERE chat_id = ?",
+            (fact.cycle, fact.entry_id, fact.local_day.isoformat(), fact.chat_id),
+        )
+        connection.execute(
+            "INSERT OR IGNORE INTO daily_sent (chat_id, cycle, entry_id) VALUES (?, ?, ?)",
+            (fact.chat_id, fact.cycle, fact.entry_id),
+        )
+        # Earlier cycles are never read again.
+        connection.execute(
+            "DELETE FROM daily_sent WHERE chat_id = ? AND cycle < ?", (fact.chat_id, fact.cycle)
+        )
+        _log(connection, fact.chat_id, Outcome.SENT, fact.entry_id, now)
+
+
+def record_failure(
+    connection: sqlite3.Connection, chat_id: int, detail: str, now: datetime
+) -> None:
+    """Remember a fact that could not be delivered, for /broadcast_status."""
+    _log(connection, chat_id, Outcome.FAILED, detail, now)
+
+
+def _log(
+    connection: sqlite3.Connection, chat_id: int, outcome: Outcome, detail: str, now: datetime
+) -> None:
+    connection.execute(
+        "INSERT INTO daily_delivery (at, chat_id, outcome, detail) VALUES (?, ?, ?, ?)",
+        (_iso(now), chat_id, outcome, detail[:500]),
+    )
+
+
+def prune_deliveries(connection: sqlite3.Connection, now: datetime) -> int:
+    """Forget delivery records older than DELIVERY_LOG_DAYS; returns how many went."""
+    cutoff = _iso(now - timedelta(days=DELIVERY_LOG_DAYS))
+    return connection.execute("DELETE FROM daily_delivery WHERE at < ?", (cutoff,)).rowcount
+
+
+def status(connection: sqlite3.Connection, now: datetime) -> BroadcastStatus:
+    """Subscribers, active subscribers, and today's (UTC) deliveries and failures."""
+    subscribers, active = connection.execute(
+        "SELECT COUNT(*), COALESCE(SUM(active), 0) FROM daily_subscription "
+        "WHERE send_at IS NOT NULL"
+    ).fetchone()
+    midnight = _iso(now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
+    today = dict(
+        connection.execute(
+            "SELECT outcome, COUNT(*) FROM daily_delivery WHERE at >= ? GROUP BY outcome",
+            (midnight,),
+        ).fetchall()
+    )
+    (failed_total,) = connection.execute(
+        "SELECT COUNT(*) FROM daily_delivery WHERE outcome = ?", (Outcome.FAILED,)
+    ).fetchone()
+    return BroadcastStatus(
+        subscribers=subscribers,
+        active=active,
+        sent_today=today.get(Outcome.SENT, 0),
+        failed_today=today.get(Outcome.FAILED, 0),
+        stopped_today=today.get(Outcome.STOPPED, 0),
+        failed_total=failed_total,
+    )
+
+
+class DailyStore:
+    """Daily-fact subscriptions for the event loop: each call runs on the database thread."""
+
+    def __init__(self, database: Storage) -> None:
+        self._database = database
+
+    async def get(self, chat_id: int) -> DailySubscription | None:
+        return await self._database.run(partial(get, chat_id=chat_id))
+
+    async def deliverable(self) -> list[DailySubscription]:
+        return await self._database.run(deliverable)
+
+    async def subscribe(
+        self, chat_id: int, send_at: time, default_timezone: str, now: datetime
+    ) -> DailySubscription:
+        return await self._database.run(
+            partial(
+                subscribe,
+                chat_id=chat_id,
+                send_at=send_at,
+                default_timezone=default_timezone,
+                now=now,
+            )
+        )
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        return await self._database.run(partial(unsubscribe, chat_id=chat_id))
+
+    async def set_timezone(self, chat_id: int, zone_name: str, now: datetime) -> DailySubscription:
+        return await self._database.run(
+            partial(set_timezone, chat_id=chat_id, zone_name=zone_name, now=now)
+        )
+
+    async def stop(self, chat_id: int, reason: str, now: datetime) -> bool:
+        return await self._database.run(partial(stop, chat_id=chat_id, reason=reason, now=now))
+
+    async def resume(self, chat_id: int) -> DailySubscription | None:
+        return await self._database.run(partial(resume, chat_id=chat_id))
+
+    async def move(self, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
+        return await self._database.run(
+            partial(move, old_chat_id=old_chat_id, new_chat_id=new_chat_id, now=now)
+        )
+
+    async def plan_fact(
+        self, chat_id: int, entry_ids: tuple[str, ...], now: datetime
+    ) -> PlannedFact | None:
+        return await self._database.run(
+            partial(plan_fact, chat_id=chat_id, entry_ids=entry_ids, now=now)
+        )
+
+    async def record_sent(self, fact: PlannedFact, now: datetime) -> None:
+        await self._database.run(partial(record_sent, fact=fact, now=now))
+
+    async def record_failure(self, chat_id: int, detail: str, now: datetime) -> None:
+        await self._database.run(partial(record_failure, chat_id=chat_id, detail=detail, now=now))
+
+    async def prune_deliveries(self, now: datetime) -> int:
+        return await self._database.run(partial(prune_deliveries, now=now))
+
+    async def status(self, now: datetime) -> BroadcastStatus:
+        return await self._database.run(partial(status, now=now))

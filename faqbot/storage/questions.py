@@ -1,0 +1,78 @@
+"""The log of questions asked: what the pack's maintainer reads to see what students miss."""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import partial
+from pathlib import Path
+
+from faqbot.knowledge import Match
+from faqbot.storage.database import Storage
+
+
+def record(connection: sqlite3.Connection, chat_type: str, match: Match) -> None:
+    """Keep one asked question; no user or chat ids, only the kind of chat."""
+    connection.execute(
+        "INSERT INTO question_log (chat_type, question, status, entry_id, score) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            chat_type,
+            match.question[:500],
+            match.status,
+            match.entry.id if match.entry else None,
+            match.score,
+        ),
+    )
+
+
+def popular(connection: sqlite3.Connection, limit: int) -> list[str]:
+    """Entry ids answered most often in the last 30 days, most asked first."""
+    rows = connection.execute(
+        "SELECT entry_id FROM question_log WHERE status = 'answer' "
+        "AND asked_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days') "
+        "GROUP BY entry_id ORDER BY COUNT(*) DESC, entry_id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [entry_id for (entry_id,) in rows]
+
+
+def unanswered(connection: sqlite3.Connection, limit: int) -> list[tuple[str, int]]:
+    """Questions that got no outright answer, most frequent first: gaps in the pack."""
+    return connection.execute(
+        "SELECT lower(question), COUNT(*) FROM question_log WHERE status != 'answer' "
+        "GROUP BY lower(question) ORDER BY COUNT(*) DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+
+
+def counts_today(connection: sqlite3.Connection) -> dict[str, int]:
+    """Questions asked since midnight UTC, by status."""
+    rows = connection.execute(
+        "SELECT status, COUNT(*) FROM question_log "
+        "WHERE asked_at >= strftime('%Y-%m-%dT00:00:00Z', 'now') GROUP BY status"
+    ).fetchall()
+    return dict(rows)
+
+
+class QuestionLog:
+    """The question log for the event loop, run on the database thread."""
+
+    def __init__(self, database: Storage) -> None:
+        self._database = database
+
+    @property
+    def path(self) -> Path:
+        """The database file, for operators' messages."""
+        return self._database.path
+
+    async def record(self, chat_type: str, match: Match) -> None:
+        await self._database.run(partial(record, chat_type=chat_type, match=match))
+
+    async def popular(self, limit: int) -> list[str]:
+        return await self._database.run(partial(popular, limit=limit))
+
+    async def unanswered(self, limit: int) -> list[tuple[str, int]]:
+        return await self._database.run(partial(unanswered, limit=limit))
+
+    async def counts_today(self) -> dict[str, int]:
+        return await self._database.run(counts_today)

@@ -1,0 +1,7 @@
+"""Where the test data lives, for tests at any depth of the tree."""
+
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MARKUP_PACK = DATA / "markup_pack.yaml"  # a pack with markup, long answers and odd characters
+QUESTIONS = DATA / "questions.yaml"  # the labelled question set

@@ -1,0 +1,140 @@
+"""The `faqbot` command line, run as a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import QUESTIONS
+
+
+def faqbot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("FAQBOT_", "TELEGRAM_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "faqbot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_help_lists_every_command() -> None:
+    result = faqbot("--help")
+    assert result.returncode == 0
+    for command in ("run", "chat", "ask", "validate", "eval", "export"):
+        assert command in result.stdout
+
+
+def test_ask_one_question_as_json() -> None:
+    result = faqbot("ask", "JSST kya hai", "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["status"] == "answer" and data["id"] == "joint-service-staff-talks"
+    assert data["question"] == "JSST kya hai"
+
+
+def test_ask_batch_from_stdin_keeps_order() -> None:
+    questions = ["what is jimex", "weather in delhi", "", "japan in milan exercise"]
+    result = faqbot("ask", "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["question"] for row in rows] == questions
+    assert [row["status"] for row in rows] == ["answer", "none", "none", "suggest"]
+    assert rows[3]["suggestions"] and rows[3]["id"] == rows[3]["suggestions"][0]["id"]
+
+
+def test_ask_as_text() -> None:
+    result = faqbot("ask", "what is malabar")
+    assert result.returncode == 0
+    assert "Malabar" in result.stdout and "Source:" in result.stdout
+
+
+def test_ask_without_a_question_is_a_usage_error() -> None:
+    result = faqbot("ask")
+    assert result.returncode == 2
+    assert "give a QUESTION" in result.stderr
+
+
+def test_validate_shipped_pack() -> None:
+    result = faqbot("validate")
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert "ok:" in result.stderr
+
+
+def test_validate_bad_pack_prints_one_line_per_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "pack: {title: t, language: en, source_document: s}\n"
+        "topics: [{id: a, title: A}]\n"
+        "entries:\n"
+        "  - id: one\n    topic: a\n    question: q\n    alternates: [x]\n"
+        "    answer: ''\n    source: s\n    related: [two]\n",
+        encoding="utf-8",
+    )
+    result = faqbot("validate", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:8: one: 'answer' is empty",
+        f"{bad}:10: one: related id 'two' does not exist",
+    ]
+
+
+def test_a_bad_pack_in_the_environment_stops_other_commands(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack: [", encoding="utf-8")
+    result = faqbot("ask", "jimex", env={"FAQBOT_KNOWLEDGE": str(bad)})
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"faqbot: knowledge pack is invalid: {bad}:")
+    assert "yaml: syntax error" in result.stderr
+
+
+def test_eval_prints_the_report() -> None:
+    result = faqbot("eval", str(QUESTIONS), "--no-failures")
+    assert result.returncode == 0
+    for line in ("top-1 accuracy:", "top-3 accuracy:", "confident wrong answers:   0"):
+        assert line in result.stdout
+    assert "off-topic answered:        0" in result.stdout
+
+
+def test_export_json_matches_the_contract() -> None:
+    result = faqbot("export", "--format", "json")
+    records = json.loads(result.stdout)
+    assert len(records) >= 25
+    assert set(records[0]) == {"id", "question", "alternates", "answer", "topic", "source"}
+    assert isinstance(records[0]["alternates"], list)
+
+
+def test_export_csv_has_one_row_per_entry() -> None:
+    json_records = json.loads(faqbot("export").stdout)
+    rows = list(csv.DictReader(io.StringIO(faqbot("export", "--format", "csv").stdout)))
+    assert [row["id"] for row in rows] == [record["id"] for record in json_records]
+
+
+def test_chat_answers_and_follows_numbered_choices() -> None:
+    result = faqbot("chat", stdin="what is jimex\n1\n")
+    assert result.returncode == 0
+    assert "JIMEX" in result.stdout
+    # choice 1 under the JIMEX answer is its first related question
+    assert result.stdout.count("bot> ") == 2
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token"])
+def test_run_without_a_valid_token_exits_2_with_one_line(token: str, tmp_path: Path) -> None:
+    result = faqbot(
+        "run", env={"TELEGRAM_BOT_TOKEN": token, "FAQBOT_DATABASE": str(tmp_path / "d")}
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "BotFather" in result.stderr and "make chat" in result.stderr
+    assert not (tmp_path / "d").exists()

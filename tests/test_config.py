@@ -1,0 +1,135 @@
+"""Settings from the environment and .env: defaults, precedence, and one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faqbot.config import DEFAULT_API_BASE_URL, Settings, SettingsError, read_dotenv
+
+TOKEN = "123456789:TEST-settings-token-not-real"
+
+
+def from_env(environ: dict[str, str], dotenv: Path | None = None) -> Settings:
+    return Settings.from_env(environ, dotenv=dotenv)
+
+
+def test_defaults_are_those_the_product_promises() -> None:
+    settings = from_env({})
+
+    assert settings.token is None
+    assert settings.api_base_url == DEFAULT_API_BASE_URL == "https://api.telegram.org"
+    assert settings.knowledge is None
+    assert settings.database == Path("data/faqbot.sqlite3")
+    assert settings.timezone == "Asia/Kolkata"
+    assert settings.admin_ids == frozenset()
+    assert settings.flood_limit >= 1
+    assert settings.rate_limit > 0
+
+
+def test_every_variable_is_read() -> None:
+    settings = from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/",
+            "FAQBOT_KNOWLEDGE": "packs/civics.yaml",
+            "FAQBOT_DATABASE": "/var/lib/faqbot/db.sqlite3",
+            "FAQBOT_TIMEZONE": "Asia/Tokyo",
+            "FAQBOT_ADMIN_IDS": " 12, 34 ,-56",
+            "FAQBOT_FLOOD_LIMIT": "7",
+            "FAQBOT_RATE_LIMIT": "500",
+        }
+    )
+
+    assert settings.token == TOKEN
+    assert settings.api_base_url == "http://127.0.0.1:8081"  # no double slash before /bot
+    assert settings.knowledge == Path("packs/civics.yaml")
+    assert settings.database == Path("/var/lib/faqbot/db.sqlite3")
+    assert settings.timezone == "Asia/Tokyo"
+    assert settings.admin_ids == frozenset({12, 34, -56})
+    assert settings.flood_limit == 7
+    assert settings.rate_limit == 500.0
+
+
+def test_the_environment_wins_over_dotenv_and_empty_means_unset(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "# local settings\n"
+        f"export TELEGRAM_BOT_TOKEN='{TOKEN}'\n"
+        'FAQBOT_TIMEZONE="Asia/Tokyo"\n'
+        "FAQBOT_FLOOD_LIMIT=5\n"
+        "FAQBOT_ADMIN_IDS=\n"
+        "not a setting line\n",
+        encoding="utf-8",
+    )
+
+    settings = from_env({"FAQBOT_FLOOD_LIMIT": "9", "FAQBOT_TIMEZONE": ""}, dotenv)
+
+    assert settings.token == TOKEN
+    assert settings.timezone == "Asia/Tokyo"  # an empty variable does not erase .env
+    assert settings.flood_limit == 9
+
+
+def test_a_missing_dotenv_is_fine(tmp_path: Path) -> None:
+    assert read_dotenv(tmp_path / "nothing-here") == {}
+
+
+def test_the_token_never_appears_in_repr() -> None:
+    assert TOKEN not in repr(from_env({"TELEGRAM_BOT_TOKEN": TOKEN}))
+
+
+def test_a_missing_token_says_how_to_get_one() -> None:
+    with pytest.raises(SettingsError) as raised:
+        from_env({}).require_token()
+
+    message = str(raised.value)
+    assert "TELEGRAM_BOT_TOKEN is not set" in message
+    assert "@BotFather" in message and "make chat" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-token",
+        "987654321",
+        "987654321:",
+        "abc:AAEhBOweik9ai2o4kjT2lkTfx0nW5_ZgWmI",
+        "123456789:short",
+        "123456789:AAEhBOweik9ai2o4kjT2lkTfx0nW5 ZgWmI",
+        "123456789:TEST-settings-token-not-real/../../",
+    ],
+)
+def test_a_malformed_token_is_refused_without_echoing_it(token: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings(token=token).require_token()
+
+    message = str(raised.value)
+    assert "TELEGRAM_BOT_TOKEN is malformed" in message
+    assert token not in message
+    assert "\n" not in message
+
+
+def test_a_well_formed_token_is_returned() -> None:
+    assert Settings(token=TOKEN).require_token() == TOKEN
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("FAQBOT_TIMEZONE", "Mars/Olympus", "FAQBOT_TIMEZONE='Mars/Olympus' is not a known IANA"),
+        ("FAQBOT_TIMEZONE", "../../etc/passwd", "FAQBOT_TIMEZONE"),
+        ("FAQBOT_ADMIN_IDS", "12,alice", "FAQBOT_ADMIN_IDS has 'alice'"),
+        ("FAQBOT_FLOOD_LIMIT", "0", "FAQBOT_FLOOD_LIMIT='0' must be a positive whole number"),
+        ("FAQBOT_FLOOD_LIMIT", "-3", "FAQBOT_FLOOD_LIMIT"),
+        ("FAQBOT_FLOOD_LIMIT", "ten", "FAQBOT_FLOOD_LIMIT"),
+        ("FAQBOT_RATE_LIMIT", "1.5", "FAQBOT_RATE_LIMIT"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_variable(name: str, value: str, expected: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        from_env({name: value})
+
+    assert expected in str(raised.value)
+    assert "\n" not in str(raised.value)
