@@ -26,7 +26,7 @@ from telegram.ext import (
 from faqbot.bot import subscriptions
 from faqbot.bot.chat_admins import is_chat_admin
 from faqbot.bot.messaging import reply, send
-from faqbot.bot.rendering import html_message, render
+from faqbot.bot.rendering import excerpt, html_message, render
 from faqbot.bot.schedule import (
     TIME_USAGE,
     TIMEZONE_USAGE,
@@ -66,6 +66,11 @@ def job_name(chat_id: int) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _quoted(argument: str) -> str:
+    """What the user typed, as a short escaped excerpt in quotes: never a reply too long."""
+    return f"“{html.escape(excerpt(argument))}”"
 
 
 def describe(subscription: DailySubscription | None, default_timezone: str) -> str:
@@ -169,7 +174,7 @@ async def daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if send_at is None:
         await reply(
             message,
-            html_message(f"I can't read {html.escape(argument)!r} as a time of day. {TIME_USAGE}"),
+            html_message(f"I can't read {_quoted(argument)} as a time of day. {TIME_USAGE}"),
         )
         return
     subscription = await _change(
@@ -204,7 +209,7 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if zone_name is None:
         await reply(
             message,
-            html_message(f"I don't know the timezone {html.escape(argument)!r}. {TIMEZONE_USAGE}"),
+            html_message(f"I don't know the timezone {_quoted(argument)}. {TIMEZONE_USAGE}"),
         )
         return
     subscription = await _change(
