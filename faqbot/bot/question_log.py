@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 
 from faqbot.knowledge import Match
 
@@ -49,3 +50,9 @@ def counts_today(connection: sqlite3.Connection) -> dict[str, int]:
         "WHERE asked_at >= strftime('%Y-%m-%dT00:00:00Z', 'now') GROUP BY status"
     ).fetchall()
     return dict(rows)
+
+
+def prune(connection: sqlite3.Connection, days: int, now: datetime) -> int:
+    """Forget questions asked more than `days` days ago; returns how many went."""
+    cutoff = (now - timedelta(days=days)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return connection.execute("DELETE FROM question_log WHERE asked_at < ?", (cutoff,)).rowcount

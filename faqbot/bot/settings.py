@@ -34,6 +34,7 @@ class Settings:
     flood_limit: int = 20
     quiz_open_period: int = 30
     rate_limit: float = 30.0
+    log_retention_days: int = 90
 
     @classmethod
     def from_env(
@@ -70,6 +71,11 @@ class Settings:
             ),
             rate_limit=float(
                 _positive_int("FAQBOT_RATE_LIMIT", get("FAQBOT_RATE_LIMIT"), int(cls.rate_limit))
+            ),
+            log_retention_days=_positive_int(
+                "FAQBOT_LOG_RETENTION_DAYS",
+                get("FAQBOT_LOG_RETENTION_DAYS"),
+                cls.log_retention_days,
             ),
         )
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 from telegram.ext import Application
 
+from faqbot.bot.rendering import ECHO_LIMIT
+from faqbot.bot.services import services
+from faqbot.bot.settings import Settings
+from faqbot.bot.storage import Storage
+from faqbot.handlers import admin
 from faqbot.handlers.errors import SORRY
-from tests.conftest import feed
+from faqbot.knowledge import Pack
+from tests.conftest import feed, running
 from tests.support import updates
-from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.fake_bot_api import MAX_TEXT_LENGTH, FakeBotAPI
 
 USER = 42
+ADMIN = 1000
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
 
@@ -54,3 +64,67 @@ async def test_a_bad_argument_is_echoed_as_a_short_excerpt(
 async def test_a_short_bad_argument_is_echoed_whole(app: Application, api: FakeBotAPI) -> None:
     assert "“Mars/Olympus”" in await command(app, api, "/timezone Mars/Olympus")
     assert "“25 o&#x27;clock”" in await command(app, api, "/daily 25 o'clock")
+
+
+# /stats and the question log
+
+
+async def test_stats_fits_one_message_whatever_was_asked(app: Application, api: FakeBotAPI) -> None:
+    # Ten different long off-topic questions, one of them full of characters HTML escapes.
+    asked = [f"question {i}: why " + "zq" * 300 for i in range(9)] + ['"&<>' * 150]
+    for question in asked:
+        await feed(app, updates.message(USER, USER, question))
+
+    text = await command(app, api, "/stats", user=ADMIN)
+    assert len(text) <= MAX_TEXT_LENGTH
+    for i in range(9):
+        assert f"question {i}: why zqzq" in text  # each question is still recognisable
+    assert text.count("&quot;&amp;&lt;&gt;") < ECHO_LIMIT
+
+
+async def test_stats_fits_one_message_when_every_character_needs_escaping(
+    app: Application, api: FakeBotAPI
+) -> None:
+    for i in range(10):
+        await feed(app, updates.message(USER, USER, str(i) + '"' * 599))
+
+    text = await command(app, api, "/stats", user=ADMIN)
+    assert len(text) <= MAX_TEXT_LENGTH
+    assert text.count("&quot;") > 10 * 50
+
+
+async def test_the_question_log_is_pruned_at_start_and_every_day(
+    settings: Settings, pack: Pack
+) -> None:
+    settings = replace(settings, log_retention_days=30)
+    storage = Storage(settings.database)
+    storage.open()
+    storage.run_sync(
+        lambda db: db.executemany(
+            "INSERT INTO question_log (asked_at, chat_type, question, status, score) "
+            "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), 'private', ?, 'none', 0)",
+            [("-31 days", "old"), ("-29 days", "recent")],
+        )
+    )
+    storage.close()
+
+    async with running(settings, pack) as app:
+        assert await logged_questions(app) == ["recent"]
+        [job] = app.job_queue.get_jobs_by_name(admin.RETENTION_JOB)
+        assert job.job.trigger.interval == timedelta(days=1)
+
+        await services(app).storage.run(
+            lambda db: db.execute(
+                "UPDATE question_log SET asked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+                "'-31 days')"
+            )
+        )
+        await job.run(app)
+        assert await logged_questions(app) == []
+
+
+async def logged_questions(app: Application) -> list[str]:
+    rows = await services(app).storage.run(
+        lambda db: db.execute("SELECT question FROM question_log ORDER BY id").fetchall()
+    )
+    return [question for (question,) in rows]
