@@ -133,7 +133,7 @@ def _chat(args: argparse.Namespace) -> int:
             return EXIT_OK
         if not line:
             continue
-        if line.isdigit() and 1 <= int(line) <= len(choices):
+        if line.isascii() and line.isdigit() and 1 <= int(line) <= len(choices):
             reply = answer_reply(pack.entry(choices[int(line) - 1]), pack)  # type: ignore[arg-type]
         else:
             reply = reply_to(matcher.match(line), pack)

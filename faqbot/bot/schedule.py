@@ -18,9 +18,10 @@ TIMEZONE_USAGE = (
     "Send a timezone name or a UTC offset, for example /timezone Asia/Tokyo or /timezone +05:30."
 )
 
-_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?")
-_COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
-_OFFSET = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?")
+# re.ASCII: digits are 0-9 only, as everywhere else in the bot ("٠٧:٣٠" is not a time here).
+_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?", re.ASCII)
+_COMPACT_TIME = re.compile(r"(\d{2})(\d{2})", re.ASCII)
+_OFFSET = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?", re.ASCII)
 # Names people type that are not IANA zone names but clearly mean one.
 _ZONE_ALIASES = {"ist": "Asia/Kolkata", "jst": "Asia/Tokyo", "india": "Asia/Kolkata"}
 _LONGEST_OFFSET = timedelta(hours=14)

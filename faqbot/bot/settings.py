@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
+# ASCII digits only: str.isdigit() also accepts '²', which int() then refuses with a traceback.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 TOKEN_HELP = (
     "get a token from @BotFather in Telegram (/newbot) and set TELEGRAM_BOT_TOKEN; "
@@ -116,7 +118,7 @@ def _ids(raw: str) -> frozenset[int]:
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        if not _WHOLE_NUMBER.fullmatch(part):
             raise SettingsError(
                 f"FAQBOT_ADMIN_IDS has {part!r}; use comma-separated numeric Telegram user ids"
             )
@@ -127,6 +129,6 @@ def _ids(raw: str) -> frozenset[int]:
 def _positive_int(name: str, raw: str | None, default: int) -> int:
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not _WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise SettingsError(f"{name}={raw!r} must be a positive whole number")
     return int(raw)

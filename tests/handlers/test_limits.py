@@ -128,3 +128,15 @@ async def logged_questions(app: Application) -> list[str]:
         lambda db: db.execute("SELECT question FROM question_log ORDER BY id").fetchall()
     )
     return [question for (question,) in rows]
+
+
+# Numbers users type
+
+
+@pytest.mark.parametrize("argument", ["²", "٣", "1²"])
+async def test_quiz_with_a_count_in_other_digits_explains_the_usage(
+    app: Application, api: FakeBotAPI, argument: str
+) -> None:
+    text = await command(app, api, f"/quiz {argument}")
+    assert "/quiz N" in text
+    assert not api.calls_to("sendPoll")
