@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from faqbot.bot.schedule import is_iana_zone
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
 # ASCII digits only: str.isdigit() also accepts '²', which int() then refuses with a traceback.
@@ -51,12 +52,11 @@ class Settings:
             return value or None
 
         timezone = get("FAQBOT_TIMEZONE") or cls.timezone
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        # Not just whatever ZoneInfo loads: that includes "localtime", "Factory" and "posix/…".
+        if not is_iana_zone(timezone):
             raise SettingsError(
                 f"FAQBOT_TIMEZONE={timezone!r} is not a known IANA timezone, such as Asia/Kolkata"
-            ) from None
+            )
         knowledge = get("FAQBOT_KNOWLEDGE")
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),

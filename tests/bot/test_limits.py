@@ -80,3 +80,26 @@ def test_faqbot_chat_reads_a_superscript_as_a_question_not_a_choice() -> None:
     result = faqbot("chat", stdin="²\n")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Timezones are real IANA zones: the zone database also holds files that are not places.
+
+NOT_PLACES = ["localtime", "Factory", "posixrules", "posix/Asia/Tokyo", "right/Asia/Tokyo"]
+
+
+@pytest.mark.parametrize("name", NOT_PLACES)
+def test_timezone_names_that_are_not_places_are_refused(name: str) -> None:
+    assert parse_timezone(name) is None
+    with pytest.raises(SettingsError, match="FAQBOT_TIMEZONE"):
+        from_env({"FAQBOT_TIMEZONE": name})
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone_name"),
+    [("Asia/Tokyo", "Asia/Tokyo"), ("asia/calcutta", "Asia/Calcutta"), ("Etc/GMT-9", "Etc/GMT-9"),
+     ("UTC", "UTC"), ("Japan", "Japan"), ("tokyo", "Asia/Tokyo"), ("IST", "Asia/Kolkata")],
+)  # fmt: skip
+def test_real_zones_links_and_aliases_are_still_accepted(typed: str, zone_name: str) -> None:
+    assert parse_timezone(typed) == zone_name
+    if typed == zone_name:
+        assert from_env({"FAQBOT_TIMEZONE": typed}).timezone == zone_name

@@ -140,3 +140,12 @@ async def test_quiz_with_a_count_in_other_digits_explains_the_usage(
     text = await command(app, api, f"/quiz {argument}")
     assert "/quiz N" in text
     assert not api.calls_to("sendPoll")
+
+
+@pytest.mark.parametrize("name", ["localtime", "Factory", "posixrules", "right/Asia/Tokyo"])
+async def test_timezone_refuses_zone_files_that_are_not_places(
+    app: Application, api: FakeBotAPI, name: str
+) -> None:
+    text = await command(app, api, f"/timezone {name}")
+    assert text.startswith("I don't know the timezone")
+    assert "timezone is Asia/Kolkata" in await command(app, api, "/timezone")  # unchanged
