@@ -136,7 +136,7 @@ def _chat(args: argparse.Namespace) -> int:
             continue
         picked = (
             pack.entry(choices[int(line) - 1])
-            if line.isdigit() and 1 <= int(line) <= len(choices)
+            if line.isascii() and line.isdigit() and 1 <= int(line) <= len(choices)
             else None
         )
         if picked is not None:
