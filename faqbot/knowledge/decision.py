@@ -45,6 +45,7 @@ class Signals:
     unknown: int  # content words the pack has never seen
     wrong_kind: bool  # asks for a date or number the best answer lacks
     off_subject: bool  # one word, and not a word of the best entry's question or keywords
+    other_name: bool = False  # names something ("Australia") the best entry never mentions
 
     def vector(self) -> list[float]:
         """The model's inputs, in FEATURES order."""

@@ -54,6 +54,7 @@ _QUESTION_RESUMES = re.compile(
 )
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "ek": 1, "do": 2, "teen": 3}
 _NUMBER = re.compile(r"\b(10|[1-9])\b")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,16 @@ def parse_exam(text: str) -> ExamQuestion | None:
 
 
 def matching_text(exam: ExamQuestion) -> str:
-    """What to match: the stem without exam boilerplate, and the statements."""
+    """What to match: the stem without exam boilerplate, and the statements.
+
+    When the stem says next to nothing ("Consider the following statements: 1. … 2. …" with no
+    lettered options), the listed items are what the question is about, so they are matched.
+    """
     parts = [exam.stem, *(s.text for s in exam.statements)]
-    return " ".join(_BOILERPLATE.sub(" ", " ".join(parts)).split())
+    text = " ".join(_BOILERPLATE.sub(" ", " ".join(parts)).split())
+    if len(_WORDS.findall(text)) < 3:
+        text = " ".join([text, *(o.text for o in exam.options)])
+    return text
 
 
 def looks_like_exam(text: str) -> bool:

@@ -32,6 +32,9 @@ RULE_NO_WORDS = "rule: no word the pack knows"
 RULE_WRONG_KIND = "rule: asks for a date or number the answer lacks"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
+RULE_OTHER_NAME = "rule: names something the answer does not mention"
+# A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
+_CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
 
 # "When…?" wants a date and "how many…?" a number: an answer with neither cannot be the answer,
 # however well its words match ("how many UGVs…" must not get the UGV entry outright).
@@ -86,6 +89,8 @@ class Thresholds:
     also_share: float = 0.85
     # Two entries this close are a coin toss: the student chooses, whatever the model says.
     tie: float = 2.0
+    # A score this high means the question is one of the entry's phrasings, word for word.
+    exact: float = 99.5
 
 
 @dataclass(frozen=True)
@@ -258,6 +263,30 @@ class Matcher:
         ]
         # A word the pack has never seen is as telling as one found in a single entry.
         self.unknown_information = _idf(1, len(self.entries))
+        self.names = self._names(entry_frequency)
+
+    def _names(self, entry_frequency: dict[str, int]) -> frozenset[str]:
+        """Words the answers use only as names: "Australia", "US", "JIMEX", "Tokyo".
+
+        A question naming one its best entry lacks ("When was the first India–Australia 2+2
+        held?") asks about something else, however well its other words match. A name is a
+        single capitalised word (or an acronym) in the answers, never written there in lower
+        case, and in at most a third of the entries (so "India" and "Japan" are not names).
+        """
+        capitalised: set[str] = set()
+        lower: set[str] = set()
+        for entry in self.entries:
+            for run in _CAPITALISED_RUN.findall(entry.answer):
+                if not re.search(r"[ –-]", run):
+                    capitalised.update(self.normaliser.content_tokens(run))
+            for word in re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer):
+                lower.update(self.normaliser.content_tokens(word))
+        limit = len(self.entries) // 3
+        return frozenset(
+            t
+            for t in capitalised - lower
+            if not t.isdigit() and 0 < entry_frequency.get(t, 0) <= limit
+        )
 
     @classmethod
     def from_pack(
@@ -287,19 +316,28 @@ class Matcher:
 
     def analyse(self, question: str) -> tuple[list[str], int]:
         """The question's known content tokens, typos corrected, and how many words are unknown."""
+        known, unknown, _ = self._analyse(question)
+        return known, unknown
+
+    def _analyse(self, question: str) -> tuple[list[str], int, set[str]]:
+        """As `analyse`, plus the known tokens typed as they are (not typo-corrected)."""
         known: list[str] = []
+        exact: set[str] = set()
         unknown = 0
         for token in dict.fromkeys(self.normaliser.content_tokens(question)):
             corrected = self.correct(token)
             if corrected is None:
                 unknown += 1
-            elif corrected not in known:
+                continue
+            if corrected == token:
+                exact.add(token)
+            if corrected not in known:
                 known.append(corrected)
-        return known, unknown
+        return known, unknown, exact
 
     def match(self, question: str) -> Match:
         """Rank the entries for one question and decide: answer, suggest, or none."""
-        known, unknown = self.analyse(question)
+        known, unknown, exact = self._analyse(question)
         if not known:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         weights = np.asarray([self.idf[t] for t in known])
@@ -354,6 +392,7 @@ class Matcher:
             known=len(known),
             unknown=unknown,
             wrong_kind=not kinds <= self._offers[top_index],
+            other_name=any(t in self.names and t not in words_of_top for t in exact),
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
         )
         return self._decide(question, ranked, signals)
@@ -433,11 +472,16 @@ class Matcher:
             why = RULE_WRONG_KIND
         elif signals.off_subject:
             why = RULE_OFF_SUBJECT
+        elif signals.other_name:
+            why = RULE_OTHER_NAME
         elif signals.score - signals.runner_up < limits.tie:
             why = RULE_TIE
         else:
             probability = self.decision.probability(signals)
-            if probability >= self.decision.threshold:
+            # A question that is, word for word, one of the entry's phrasings was answered by
+            # the pack's author: the model's caution is for paraphrases.
+            exact = signals.score >= limits.exact and signals.coverage >= 0.999
+            if exact or probability >= self.decision.threshold:
                 also = order[1] if len(order) > 1 else None
                 if also is not None and not (
                     also.score >= limits.suggest and also.score >= limits.also_share * top.score
