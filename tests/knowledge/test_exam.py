@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faqbot.knowledge import Matcher, Pack
+from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.exam import matching_text, parse_exam
 
@@ -100,10 +100,11 @@ _option = st.one_of(
     labels=st.sampled_from(["abcdefghij", "ABCDEFGHIJ", "1234567891"]),
 )
 def test_any_option_list_gives_a_valid_result(
-    pack: Pack, stem: str, options: list[str], style: str, labels: str
+    answerer: Answerer, stem: str, options: list[str], style: str, labels: str
 ) -> None:
-    text = stem + " " + " ".join(style.format(l) + o for l, o in zip(labels, options))
-    outcome = Answerer(Matcher.from_pack(pack), pack.smalltalk).respond(text)
+    listed = zip(labels, options, strict=False)
+    text = stem + " " + " ".join(style.format(label) + o for label, o in listed)
+    outcome = answerer.respond(text)
     assert outcome.status in ("answer", "suggest", "none", "smalltalk")
     if outcome.choice is not None:
         assert outcome.choice.verdict in ("one", "none", "several")
