@@ -346,10 +346,10 @@ class Matcher:
         candidates = self._candidates(known)
         if candidates.size == 0:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
-        own = self._weigh(self._postings, known, weights, candidates)
+        own = self._scatter(self._postings, known, weights, len(self._phrasing_entry))[candidates]
         entry_of = self._phrasing_entry[candidates]
-        strong = self._weigh(self._strong, known, weights, entry_of)
-        answer = self._weigh(self._answer, known, weights, entry_of)
+        strong = self._scatter(self._strong, known, weights, len(self.entries))[entry_of]
+        answer = self._scatter(self._answer, known, weights, len(self.entries))[entry_of]
 
         explained = own + self.SIBLING * (strong - own) + self.ANSWER * answer
         recall = explained / total
@@ -412,17 +412,19 @@ class Matcher:
         return np.unique(np.concatenate([self._postings[t] for t in telling]))
 
     @staticmethod
-    def _weigh(
-        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, ids: np.ndarray
+    def _scatter(
+        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, size: int
     ) -> np.ndarray:
-        """For each id, the summed weight of the tokens whose (sorted) posting list holds it."""
-        total = np.zeros(len(ids))
+        """For every id, the summed weight of the tokens whose posting list holds it.
+
+        A dense scatter: cheaper than a binary search per token and candidate, and posting
+        lists hold each id at most once, so plain fancy-index addition is exact.
+        """
+        total = np.zeros(size)
         for token, weight in zip(tokens, weights, strict=True):
             found = postings.get(token)
-            if found is None:
-                continue
-            at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
-            total += weight * (found[at] == ids)
+            if found is not None:
+                total[found] += weight
         return total
 
     @staticmethod
