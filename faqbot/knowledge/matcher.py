@@ -273,14 +273,17 @@ class Matcher:
         single capitalised word (or an acronym) in the answers, never written there in lower
         case, and in at most a third of the entries (so "India" and "Japan" are not names).
         """
-        capitalised: set[str] = set()
-        lower: set[str] = set()
+        capitalised_words: set[str] = set()
+        lower_words: set[str] = set()
         for entry in self.entries:
-            for run in _CAPITALISED_RUN.findall(entry.answer):
-                if not re.search(r"[ –-]", run):
-                    capitalised.update(self.normaliser.content_tokens(run))
-            for word in re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer):
-                lower.update(self.normaliser.content_tokens(word))
+            capitalised_words.update(
+                run
+                for run in _CAPITALISED_RUN.findall(entry.answer)
+                if not re.search(r"[ –-]", run)
+            )
+            lower_words.update(re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer))
+        capitalised = {t for w in capitalised_words for t in self.normaliser.content_tokens(w)}
+        lower = {t for w in lower_words for t in self.normaliser.content_tokens(w)}
         limit = len(self.entries) // 3
         return frozenset(
             t
