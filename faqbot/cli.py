@@ -12,10 +12,11 @@ from pathlib import Path
 
 from faqbot import __version__
 from faqbot.config import Settings, SettingsError
-from faqbot.knowledge import Matcher, Pack, PackError, check_pack, load_pack
+from faqbot.knowledge import Pack, PackError, check_pack, load_pack
+from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.evaluation import evaluate, load_questions
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
-from faqbot.knowledge.replies import Reply, answer_reply, reply_to
+from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -72,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--json", action="store_true", help="print a JSON object (one per line for stdin input)"
     )
+    ask.add_argument(
+        "--after", metavar="ENTRY_ID", help="read a follow-up as asked after this entry's answer"
+    )
     ask.set_defaults(handler=_ask)
 
     validate = commands.add_parser("validate", help="lint a knowledge pack")
@@ -109,23 +113,23 @@ def _ask(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     pack = _pack(args)
-    matcher = Matcher.from_pack(pack)
+    answerer = Answerer.from_pack(pack)
     questions = [args.question] if args.question is not None else sys.stdin
     for line in questions:
-        question = line.rstrip("\n")
-        match = matcher.match(question)
+        outcome = answerer.respond(line.rstrip("\n"), previous_id=args.after)
         if args.json:
-            print(json.dumps(match.to_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(outcome.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(render_text(reply_to(match, pack)))
+            print(render_text(outcome_reply(outcome, pack)))
     return EXIT_OK
 
 
 def _chat(args: argparse.Namespace) -> int:
     pack = _pack(args)
-    matcher = Matcher.from_pack(pack)
+    answerer = Answerer.from_pack(pack)
     print(f"{pack.info.title}: ask a question, pick a number, or press Ctrl-D to quit.")
     choices: list[str] = []
+    previous: str | None = None  # the last entry answered, for follow-ups
     while True:
         try:
             line = input("you> ").strip()
@@ -141,9 +145,12 @@ def _chat(args: argparse.Namespace) -> int:
         )
         if picked is not None:
             reply = answer_reply(picked, pack)
+            previous = reply.entry_id
         else:
-            reply = reply_to(matcher.match(line), pack)
-        choices = [choice.entry_id for choice in reply.choices]
+            outcome = answerer.respond(line, previous_id=previous)
+            reply = outcome_reply(outcome, pack)
+            previous = outcome.answered_id or previous
+        choices = [choice.entry_id for choice in (*reply.choices, *filter(None, [reply.also]))]
         print(render_text(reply))
 
 
@@ -155,6 +162,8 @@ def render_text(reply: Reply) -> str:
     if reply.choices:
         lines = [f"  {n}. {choice.label}" for n, choice in enumerate(reply.choices, 1)]
         parts.append(f"{reply.choices_heading}:\n" + "\n".join(lines))
+    if reply.also:
+        parts.append(f"Or did you mean:\n  {len(reply.choices) + 1}. {reply.also.label}")
     return "\n".join(parts) + "\n"
 
 
@@ -178,13 +187,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    matcher = Matcher.from_pack(_pack(args))
+    answerer = Answerer.from_pack(_pack(args))
     try:
         questions = load_questions(args.file)
     except (OSError, ValueError, KeyError, TypeError) as error:
         print(f"faqbot: cannot read question set {args.file}: {error}", file=sys.stderr)
         return EXIT_PROBLEM
-    print(evaluate(matcher, questions).format(show_failures=not args.no_failures))
+    print(evaluate(answerer, questions).format(show_failures=not args.no_failures))
     return EXIT_OK
 
 

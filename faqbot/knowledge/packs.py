@@ -22,9 +22,10 @@ from faqbot.knowledge.schema import (
     ShortAnswer,
     Topic,
 )
+from faqbot.knowledge.smalltalk import read_smalltalk
 from faqbot.knowledge.yaml_nodes import Node, PackError, Problem, iter_documents, shipped_pack_path
 
-TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries"}
+TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries", "smalltalk"}
 PACK_REQUIRED = ("title", "language", "source_document")
 PACK_KEYS = {*PACK_REQUIRED, "description", "version"}
 ENTRY_REQUIRED = ("id", "topic", "question", "alternates", "answer", "source", "related")
@@ -104,6 +105,7 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     distractors: dict[str, tuple[str, ...]] = {}
     topics: list[tuple[Topic, Node]] = []
     entry_nodes: list[Node] = []
+    smalltalk = []
     for root in documents:
         if not checker.keys(root, TOP_KEYS, "pack"):
             continue
@@ -123,6 +125,9 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
             _read_lists(checker, root.keys.get("quiz_distractors"), "quiz_distractors")
         )
         topics += _read_topics(checker, root.keys.get("topics"))
+        kinds, problems = read_smalltalk(root.keys.get("smalltalk"))
+        smalltalk += kinds
+        checker.problems += problems
         entries_node = root.keys.get("entries")
         if entries_node is not None:
             if isinstance(entries_node.value, list):
@@ -176,6 +181,7 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         stopwords=tuple(stopwords),
         quiz_distractors=distractors,
         paths=tuple(sorted({node.file for node in documents})),
+        smalltalk=tuple(smalltalk),
     )
     # Generated quiz items need the whole pack (distractors come from other entries).
     for entry, message in generation_problems(pack):

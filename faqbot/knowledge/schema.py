@@ -79,6 +79,15 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class SmallTalk:
+    """A kind of small talk ("greeting", "thanks"): the phrases that say it, and the reply."""
+
+    id: str
+    patterns: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True)
 class PackInfo:
     """The pack's metadata."""
 
@@ -98,6 +107,7 @@ class Pack:
     stopwords: tuple[str, ...] = ()
     quiz_distractors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     paths: tuple[str, ...] = ()
+    smalltalk: tuple[SmallTalk, ...] = ()
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
