@@ -26,16 +26,23 @@ GAP_OUTCOMES: Final[frozenset[Outcome]] = frozenset({"suggested", "tapped", "non
 
 # Two wordings belong together when fuzz.ratio of their keys reaches this. Chosen on the
 # labelled pairs of tests/data/gap-pairs-dev.yaml (benchmarks/tune_gaps.py; docs/benchmarks.md).
-CUTOFF: Final = 84.0
+CUTOFF: Final = 75.0
 MAX_VARIANTS: Final = 5  # wordings shown besides the representative
 MAX_FEEDBACK: Final = 5  # 👎 replies shown per cluster (all are counted)
 # Wordings kept per normalised question: bounds memory when a question is typed many ways.
 WORDINGS_PER_KEY: Final = 4
 WORDING_CHARS: Final = 300
-# Blocks of up to BLOCK_ANCHORS keys are compared all against all; the rest of a larger block
-# is compared only with its BLOCK_ANCHORS most asked keys, which bounds the work per block.
+# Words one key has and the other lacks must be at least this alike: one slip in a word of four
+# letters ("qaud", "quad") scores 75; different words rarely do ("iran", "israel": 60).
+WORD_CUTOFF: Final = 75.0
+# Candidates tried per key, best first, before it is left on its own.
+LINK_TRIES: Final = 3
+# Each key is compared with the keys of its block asked more often, up to the BLOCK_ANCHORS most
+# asked: that bounds the work per block, and a rare wording that meets none of them is rare.
 BLOCK_ANCHORS: Final = 2048
-CHUNK: Final = 256  # rows per cdist call: a CHUNK x BLOCK_ANCHORS matrix of uint8
+CHUNK: Final = 256  # rows per cdist call: at most a CHUNK x BLOCK_ANCHORS matrix of uint8
+# A typo makes a word rare, so the rarest word alone would keep a typo from its original.
+BLOCK_WORDS: Final = 3
 KEY_CACHE: Final = 1 << 16
 
 # Question words that change what is asked ("when" vs "where" the first meeting was held).
@@ -120,9 +127,10 @@ def compatible(first: str, second: str) -> bool:
 def similarity(first: str, second: str, matcher: Matcher) -> float:
     """How alike two questions are for grouping, 0-100; CUTOFF and above share a cluster."""
     key, other = question_key(first, matcher), question_key(second, matcher)
-    if not compatible(key, other):
+    content, other_content = key.partition("|")[0], other.partition("|")[0]
+    if not compatible(key, other) or not _words_agree(content, other_content):
         return 0.0
-    return fuzz.ratio(key.partition("|")[0], other.partition("|")[0])
+    return fuzz.ratio(content, other_content)
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
@@ -225,7 +233,7 @@ def find_gaps(
 
 def _blocks(tally: _Tally, contents: Sequence[str]) -> list[list[int]]:
     """Keys worth comparing: those whose questions share a best candidate entry, and those
-    that share their rarest content word. A key sits in up to two blocks."""
+    that share one of their BLOCK_WORDS rarest content words."""
     best: dict[int, tuple[int, str]] = {}
     for (at, entry_id), votes in tally.entries.items():
         if at not in best or (votes, entry_id) > best[at]:
@@ -238,13 +246,16 @@ def _blocks(tally: _Tally, contents: Sequence[str]) -> list[list[int]]:
     frequency = Counter(token for tokens in split for token in tokens)
     by_token: defaultdict[str, list[int]] = defaultdict(list)
     for at, tokens in enumerate(split):
-        if tokens:
-            by_token[min(tokens, key=lambda t: (frequency[t], t))].append(at)
+        for token in sorted(tokens, key=lambda t: (frequency[t], t))[:BLOCK_WORDS]:
+            by_token[token].append(at)
     return [block for block in (*by_entry.values(), *by_token.values()) if len(block) > 1]
 
 
-def _cluster(tally: _Tally, cutoff: float) -> np.ndarray:
-    """Each key's cluster root, from near-duplicate pairs found by cdist within blocks."""
+def _cluster(tally: _Tally, cutoff: float) -> list[int]:
+    """Each key's cluster root. Within each block, cdist scores every key against the keys
+    asked more often; a key joins the best of those that passes `_words_agree`. Linking only
+    to one more-asked key, rather than to every key above the cutoff, keeps clusters from
+    chaining through frames ("india iran relations" ~ "india israel relations" ~ ...)."""
     contents: list[str] = []
     codes: dict[str, int] = {"": 0}  # interned question words and numbers; 0 is "none"
     asks = array("q")
@@ -257,31 +268,42 @@ def _cluster(tally: _Tally, cutoff: float) -> np.ndarray:
     ask_code = np.frombuffer(asks, dtype=np.int64)
     number_code = np.frombuffer(numbers, dtype=np.int64)
     counts = np.frombuffer(tally.counts, dtype=np.int64)
-    parent = np.arange(len(tally.keys), dtype=np.int64)
+    roots = _Roots(len(tally.keys))
     for block in _blocks(tally, contents):
         ids = np.asarray(block, dtype=np.int64)
-        ids = ids[np.argsort(-counts[ids], kind="stable")]  # most asked first: the anchors
+        ids = ids[np.argsort(-counts[ids], kind="stable")]  # most asked first
         texts = [contents[i] for i in ids]
-        anchors = min(len(ids), BLOCK_ANCHORS)
-        for start in range(0, len(ids), CHUNK):
-            # Within the anchors only the upper triangle is needed; later rows meet all anchors.
-            low = start if start < anchors else 0
+        for start in range(1, len(ids), CHUNK):
+            stop = min(start + CHUNK, len(ids))
+            width = min(stop, BLOCK_ANCHORS)
             scores = process.cdist(
-                texts[start : start + CHUNK],
-                texts[low:anchors],
+                texts[start:stop],
+                texts[:width],
                 scorer=fuzz.ratio,
                 processor=None,
                 score_cutoff=cutoff,
                 dtype=np.uint8,
                 workers=-1,
             )
-            rows, columns = np.nonzero(scores)
-            first, second = ids[start + rows], ids[low + columns]
-            keep = _agree(ask_code[first], ask_code[second]) & _agree(
-                number_code[first], number_code[second]
-            )
-            _union(parent, first[keep], second[keep])
-    return _find(parent, np.arange(len(parent)))
+            rows, above = ids[start:stop, None], ids[None, :width]
+            scores[
+                (np.arange(start, stop)[:, None] <= np.arange(width)[None, :])
+                | ~_agree(ask_code[rows], ask_code[above])
+                | ~_agree(number_code[rows], number_code[above])
+            ] = 0
+            for row in np.flatnonzero(scores.any(axis=1)).tolist():
+                line = scores[row]
+                key = int(ids[start + row])
+                for column in np.argsort(-line.astype(np.int16), kind="stable")[
+                    :LINK_TRIES
+                ].tolist():
+                    if not line[column]:
+                        break
+                    other = int(ids[column])
+                    if _words_agree(contents[key], contents[other]):
+                        roots.union(key, other)
+                        break
+    return [roots.find(at) for at in range(len(tally.keys))]
 
 
 def _agree(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -289,33 +311,43 @@ def _agree(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (first == second) | (first == 0) | (second == 0)
 
 
-def _find(parent: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-    """Roots of `nodes`, by pointer jumping; parents always point to a smaller index."""
-    roots = parent[nodes]
-    while True:
-        up = parent[roots]
-        if np.array_equal(up, roots):
-            return roots
-        roots = up
+def _words_agree(first: str, second: str) -> bool:
+    """Whether the words one key has and the other lacks are typos of each other; words
+    only one side adds are allowed (the character cutoff bounds how many)."""
+    mine, theirs = set(first.split()), set(second.split())
+    only_mine, only_theirs = mine - theirs, theirs - mine
+    if not only_mine or not only_theirs:
+        return True
+    fewer, more = sorted((only_mine, only_theirs), key=len)
+    return all(
+        process.extractOne(word, more, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF) is not None
+        for word in fewer
+    )
 
 
-def _union(parent: np.ndarray, first: np.ndarray, second: np.ndarray) -> None:
-    """Union-find over many edges at once: hook the larger root under the smaller, and retry
-    the edges whose hook lost a write race to another edge in the same round."""
-    while first.size:
-        a, b = _find(parent, first), _find(parent, second)
-        apart = a != b
-        a, b = a[apart], b[apart]
-        if not a.size:
-            return
-        parent[np.maximum(a, b)] = np.minimum(a, b)
-        first, second = a, b
+class _Roots:
+    """Union-find over key indices, with path halving."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, at: int) -> int:
+        parent = self.parent
+        while parent[at] != at:
+            parent[at] = parent[parent[at]]
+            at = parent[at]
+        return at
+
+    def union(self, first: int, second: int) -> None:
+        a, b = self.find(first), self.find(second)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
 
 
-def _groups(roots: np.ndarray, counts: array[int]) -> list[list[int]]:
+def _groups(roots: list[int], counts: array[int]) -> list[list[int]]:
     """Members of each cluster, most asked key first."""
     members: defaultdict[int, list[int]] = defaultdict(list)
-    for at, root in enumerate(roots.tolist()):
+    for at, root in enumerate(roots):
         members[root].append(at)
     return [sorted(group, key=lambda at: -counts[at]) for group in members.values()]
 
