@@ -4,7 +4,6 @@ near-identical wordings, each with the entry it most likely belongs to and the ð
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -59,7 +58,6 @@ _CHAT_FILLER: Final = frozenset({"wat", "wht", "wut", "abt", "ur", "plss", "plzz
 _ORDINALS: Final = frozenset(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 )
-_SPACE = re.compile(r"\s+")
 T = TypeVar("T")
 
 
@@ -186,7 +184,7 @@ class _Tally:
         elif seconds > self.last[at]:
             self.last[at] = seconds
         wordings = self.wordings[at]
-        wording = _SPACE.sub(" ", record.question[:WORDING_CHARS]).strip().lower()
+        wording = " ".join(record.question[:WORDING_CHARS].split()).lower()
         if wording in wordings:
             wordings[wording] += 1
         elif len(wordings) < WORDINGS_PER_KEY:
@@ -198,7 +196,7 @@ class _Tally:
         if record.feedback and record.feedback.strip():
             self.feedback_count[at] += 1
             if len(self.feedback[at]) < MAX_FEEDBACK:
-                self.feedback[at].append(_SPACE.sub(" ", record.feedback[:WORDING_CHARS]).strip())
+                self.feedback[at].append(" ".join(record.feedback[:WORDING_CHARS].split()))
 
 
 def find_gaps(
@@ -252,10 +250,15 @@ def _blocks(tally: _Tally, contents: Sequence[str]) -> list[list[int]]:
 
 
 def _cluster(tally: _Tally, cutoff: float) -> list[int]:
-    """Each key's cluster root. Within each block, cdist scores every key against the keys
-    asked more often; a key joins the best of those that passes `_words_agree`. Linking only
-    to one more-asked key, rather than to every key above the cutoff, keeps clusters from
-    chaining through frames ("india iran relations" ~ "india israel relations" ~ ...)."""
+    """Each key's cluster root: its representative, the cluster's most asked key.
+
+    cdist scores each key, within its blocks, against the keys asked more often and keeps
+    the best few as candidates. Then, most asked first, a key joins the cluster of its best
+    candidate whose representative it also matches (`_matches`), or leads a cluster of its
+    own. Every member thus matches its representative: clusters cannot chain through shared
+    frames ("india iran relations" ~ "india israel relations" ~ ...), as union-find over all
+    pairs above the cutoff did.
+    """
     contents: list[str] = []
     codes: dict[str, int] = {"": 0}  # interned question words and numbers; 0 is "none"
     asks = array("q")
@@ -267,11 +270,16 @@ def _cluster(tally: _Tally, cutoff: float) -> list[int]:
         numbers.append(codes.setdefault(number, len(codes)))
     ask_code = np.frombuffer(asks, dtype=np.int64)
     number_code = np.frombuffer(numbers, dtype=np.int64)
-    counts = np.frombuffer(tally.counts, dtype=np.int64)
-    roots = _Roots(len(tally.keys))
+    order = np.argsort(-np.frombuffer(tally.counts, dtype=np.int64), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+
+    found_key: list[np.ndarray] = []
+    found_other: list[np.ndarray] = []
+    found_score: list[np.ndarray] = []
     for block in _blocks(tally, contents):
         ids = np.asarray(block, dtype=np.int64)
-        ids = ids[np.argsort(-counts[ids], kind="stable")]  # most asked first
+        ids = ids[np.argsort(rank[ids])]  # most asked first
         texts = [contents[i] for i in ids]
         for start in range(1, len(ids), CHUNK):
             stop = min(start + CHUNK, len(ids))
@@ -291,19 +299,47 @@ def _cluster(tally: _Tally, cutoff: float) -> list[int]:
                 | ~_agree(ask_code[rows], ask_code[above])
                 | ~_agree(number_code[rows], number_code[above])
             ] = 0
-            for row in np.flatnonzero(scores.any(axis=1)).tolist():
-                line = scores[row]
-                key = int(ids[start + row])
-                for column in np.argsort(-line.astype(np.int16), kind="stable")[
-                    :LINK_TRIES
-                ].tolist():
-                    if not line[column]:
-                        break
-                    other = int(ids[column])
-                    if _words_agree(contents[key], contents[other]):
-                        roots.union(key, other)
-                        break
-    return [roots.find(at) for at in range(len(tally.keys))]
+            best = np.argsort(-scores.astype(np.int16), axis=1, kind="stable")[:, :LINK_TRIES]
+            best_scores = np.take_along_axis(scores, best, axis=1)
+            row, column = np.nonzero(best_scores)
+            found_key.append(ids[start + row])
+            found_other.append(ids[best[row, column]])
+            found_score.append(best_scores[row, column])
+    root = list(range(len(tally.keys)))
+    if not found_key:
+        return root
+    keys, others, scores_found = (
+        np.concatenate(part) for part in (found_key, found_other, found_score)
+    )
+    by_rank = np.lexsort((-scores_found.astype(np.int16), rank[keys]))
+    linked = -1
+    for key, other in zip(keys[by_rank].tolist(), others[by_rank].tolist(), strict=True):
+        if key == linked:
+            continue
+        leader = root[other]  # final already: `other` is asked more often than `key`
+        if _words_agree(contents[key], contents[other]) and (
+            leader == other or _matches(key, leader, contents, ask_code, number_code, cutoff)
+        ):
+            root[key] = leader
+            linked = key
+    return root
+
+
+def _matches(
+    key: int,
+    leader: int,
+    contents: Sequence[str],
+    ask_code: np.ndarray,
+    number_code: np.ndarray,
+    cutoff: float,
+) -> bool:
+    """`similarity` for two keys already in the tally."""
+    return (
+        bool(_agree(ask_code[key], ask_code[leader]))
+        and bool(_agree(number_code[key], number_code[leader]))
+        and _words_agree(contents[key], contents[leader])
+        and fuzz.ratio(contents[key], contents[leader], score_cutoff=cutoff) > 0
+    )
 
 
 def _agree(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -323,25 +359,6 @@ def _words_agree(first: str, second: str) -> bool:
         process.extractOne(word, more, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF) is not None
         for word in fewer
     )
-
-
-class _Roots:
-    """Union-find over key indices, with path halving."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, at: int) -> int:
-        parent = self.parent
-        while parent[at] != at:
-            parent[at] = parent[parent[at]]
-            at = parent[at]
-        return at
-
-    def union(self, first: int, second: int) -> None:
-        a, b = self.find(first), self.find(second)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)
 
 
 def _groups(roots: list[int], counts: array[int]) -> list[list[int]]:
