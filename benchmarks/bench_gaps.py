@@ -15,6 +15,7 @@ and the synthetic log itself); tracemalloc's peak is what one run allocates on t
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import resource
@@ -51,12 +52,23 @@ OFF_TOPIC_FRAMES = (
     "{} 2+2 dialogue",
 )
 OFF_TOPIC_SUBJECTS = (
-    "ipl world cup chandrayaan gst gdp repo rate inflation budget 2024 quad summit brics g20 "
-    "sco aukus australia france usa russia china pakistan nepal bhutan sri lanka maldives "
-    "bangladesh myanmar germany uk canada brazil south africa iran israel ukraine taiwan "
-    "south china sea article 370 bullet train semiconductors hydrogen tourism neet jee "
-    "cricket olympics isro nasa monsoon electoral bonds one nation one election"
-).split()
+    *"ipl chandrayaan gst gdp inflation brics g20 sco aukus australia france usa russia".split(),
+    *"china pakistan nepal bhutan maldives bangladesh myanmar germany uk canada brazil".split(),
+    *"iran israel ukraine taiwan tourism neet jee cricket olympics isro nasa monsoon".split(),
+    "world cup",
+    "repo rate",
+    "budget 2024",
+    "quad summit",
+    "sri lanka",
+    "south africa",
+    "south china sea",
+    "article 370",
+    "bullet train",
+    "semiconductors",
+    "green hydrogen",
+    "electoral bonds",
+    "one nation one election",
+)
 SMALL_TALK = ("hi", "hello", "thanks", "thank you", "ok", "good morning", "bye", "hii", "👍")
 FEEDBACK = (
     "I wanted the year",
@@ -200,10 +212,11 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(run: Callable[[], object]) -> tuple[float, object]:
-    started = time.perf_counter()
+def timed(run: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall time, CPU time of the process (all threads), and the result."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = run()
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, time.process_time() - cpu, result
 
 
 def traced_peak_mib(run: Callable[[], object]) -> float:
@@ -229,6 +242,7 @@ def main() -> None:
     print(f"synthesised {args.size:,} questions in {built:.1f} s; peak RSS {rss_log:.0f} MiB")
 
     walls: dict[str, list[float]] = {"stream": [], "baseline": [], "gaps": []}
+    cpus: dict[str, list[float]] = {"stream": [], "baseline": [], "gaps": []}
     clusters: list = []
     baseline: Counter[str] = Counter()
     for run in range(args.runs):
@@ -237,13 +251,14 @@ def main() -> None:
             ("baseline", lambda: exact_duplicates(log)),
             ("gaps", lambda: find_gaps(log.records(), matcher)),
         ):
-            wall, result = timed(work)
+            wall, cpu, result = timed(work)
             walls[name].append(wall)
+            cpus[name].append(cpu)
             if name == "gaps":
                 clusters = result  # type: ignore[assignment]
             elif name == "baseline":
                 baseline = result  # type: ignore[assignment]
-            print(f"run {run + 1} {name}: {wall:.2f} s", flush=True)
+            print(f"run {run + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
     rss_after = peak_rss_mib()
     traced_gaps = traced_peak_mib(lambda: find_gaps(log.records(), matcher))
     traced_baseline = traced_peak_mib(lambda: exact_duplicates(log))
@@ -262,6 +277,8 @@ def main() -> None:
         "baseline": statistics.median(walls["baseline"]),
         "gaps": statistics.median(walls["gaps"]),
         "gaps_range": (min(walls["gaps"]), max(walls["gaps"])),
+        "cpu": {name: statistics.median(values) for name, values in cpus.items()},
+        "load": os.getloadavg()[0],
         "rss_log": rss_log,
         "rss_after": rss_after,
         "traced_gaps": traced_gaps,
@@ -280,10 +297,12 @@ def main() -> None:
 
 def report(f: dict) -> str:
     lo, hi = f["gaps_range"]
-    goal = f["gaps"] < 30 and f["rss_after"] < 500
+    cpu = f["cpu"]
+    goal = f["size"] >= 1_000_000 and f["gaps"] < 30 and f["rss_after"] < 500
     return (
         f"Measured {date.today():%Y-%m-%d} on {platform.machine()}, {_cores()} cores, "
-        f"Python {platform.python_version()}; median of {f['runs']} runs, interleaved.\n\n"
+        f"Python {platform.python_version()}; median of {f['runs']} runs, interleaved; "
+        f"load average {f['load']:.1f} at the end (the machine is shared).\n\n"
         f"Log: {f['size']:,} questions, {f['gap_questions']:,} of them not answered outright, "
         f"{f['distinct']:,} distinct as typed (lower-cased), {f['wordings']:,} distinct after "
         f"normalisation, in {f['clusters']:,} clusters. The 50 largest clusters hold "
@@ -294,7 +313,9 @@ def report(f: dict) -> str:
         f"({lo:.1f} to {hi:.1f}) |\n"
         f"| baseline: exact-duplicate Counter, median | {f['baseline']:.1f} s |\n"
         f"| reading the stream alone, median | {f['stream']:.1f} s |\n"
-        f"| `find_gaps` ÷ baseline | {f['gaps'] / f['baseline']:.1f}× |\n"
+        f"| `find_gaps` ÷ baseline (wall) | {f['gaps'] / f['baseline']:.1f}× |\n"
+        f"| CPU time, all threads, median: `find_gaps` / baseline / stream | "
+        f"{cpu['gaps']:.1f} / {cpu['baseline']:.1f} / {cpu['stream']:.1f} s |\n"
         f"| peak RSS of the process, synthetic log built | {f['rss_log']:.0f} MiB |\n"
         f"| peak RSS of the process, after all runs | {f['rss_after']:.0f} MiB |\n"
         f"| Python allocations during one run (tracemalloc peak): `find_gaps` / baseline | "
@@ -304,8 +325,6 @@ def report(f: dict) -> str:
 
 
 def _cores() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
