@@ -344,7 +344,8 @@ def _matches(
 
 def _agree(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The vector form of `compatible` for one part of the key."""
-    return (first == second) | (first == 0) | (second == 0)
+    agree: np.ndarray = (first == second) | (first == 0) | (second == 0)
+    return agree
 
 
 def _words_agree(first: str, second: str) -> bool:
