@@ -60,10 +60,11 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     chat_id = message.chat.id
     previous = await state.recent_answers.recall(chat_id, user_id)
     outcome = state.answerer.respond(question, previous_id=previous)
-    await reply(message, render(reply_for(outcome, state.pack)), quote=in_group)
     if outcome.answered_id is not None:
-        # Kept only once the answer was sent: a follow-up refers to what the user saw.
+        # Kept before the answer is sent: updates run concurrently, and a "why?" sent the moment
+        # the answer arrives may be read while this one still waits for Telegram's response.
         await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
+    await reply(message, render(reply_for(outcome, state.pack)), quote=in_group)
     try:
         await state.stores.questions.record(message.chat.type, outcome)
     except sqlite3.Error as error:
@@ -130,9 +131,9 @@ async def on_answer_button(update: Update, context: Context) -> None:
         await edit(query, rendered[0])
         return
     chat_id = query.message.chat.id
-    await send(context.bot, chat_id, rendered, thread_id=thread_of(query.message))
     # A pressed question is one the user asked: "why?" next refers to it.
     await context.bot_data.recent_answers.remember(chat_id, query.from_user.id, entry.id)
+    await send(context.bot, chat_id, rendered, thread_id=thread_of(query.message))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
