@@ -11,8 +11,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeAlias
 
-# Conversations remembered at most; past that the oldest is forgotten first. An entry id and
-# its expiry take about 200 bytes, so the map stays near 2 MB however many people ask.
+# Conversations remembered at most; past that the oldest is forgotten first. Each takes about
+# 280 bytes (tracemalloc, 10,000 of them), so the map stays under 3 MB however many ask.
 MAX_CONVERSATIONS = 10_000
 
 Speaker: TypeAlias = tuple[int, int]  # (chat id, user id): in a group each user has a context
