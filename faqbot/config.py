@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
@@ -15,6 +16,11 @@ TOKEN_HELP = (
     "get a token from @BotFather in Telegram (/newbot) and set TELEGRAM_BOT_TOKEN; "
     "to try the bot without Telegram, run `make chat`"
 )
+
+
+# What a daily fact's send that went unanswered (timed out, connection lost) counts as:
+# delivered (never repeated, may be lost) or undelivered (repeated, may arrive twice).
+DeliveryPolicy = Literal["at-most-once", "at-least-once"]
 
 
 class SettingsError(ValueError):
@@ -34,6 +40,9 @@ class Settings:
     flood_limit: int = 20
     quiz_open_period: int = 30
     rate_limit: float = 30.0
+    daily_delivery: DeliveryPolicy = "at-most-once"
+    # Minutes after its time a daily fact is retried; None: until the chat's local day ends.
+    daily_retry_minutes: int | None = None
 
     @classmethod
     def from_env(
@@ -70,6 +79,10 @@ class Settings:
             ),
             rate_limit=float(
                 _positive_int("FAQBOT_RATE_LIMIT", get("FAQBOT_RATE_LIMIT"), int(cls.rate_limit))
+            ),
+            daily_delivery=_delivery_policy(get("FAQBOT_DAILY_DELIVERY") or cls.daily_delivery),
+            daily_retry_minutes=_optional_positive_int(
+                "FAQBOT_DAILY_RETRY_MINUTES", get("FAQBOT_DAILY_RETRY_MINUTES")
             ),
         )
 
@@ -124,3 +137,17 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"{name}={raw!r} must be a positive whole number")
     return int(raw)
+
+
+def _optional_positive_int(name: str, raw: str | None) -> int | None:
+    return None if raw is None else _positive_int(name, raw, 0)
+
+
+def _delivery_policy(raw: str) -> DeliveryPolicy:
+    for policy in get_args(DeliveryPolicy):
+        if raw.lower() == policy:
+            return policy  # type: ignore[no-any-return]
+    raise SettingsError(
+        f"FAQBOT_DAILY_DELIVERY={raw!r} must be at-most-once (a fact whose send went "
+        "unanswered is not repeated) or at-least-once (it is sent again)"
+    )
