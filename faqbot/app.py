@@ -52,6 +52,11 @@ ALLOWED_UPDATES = [
 CONCURRENT_UPDATES = 8
 CONNECTIONS = 8
 CONNECTION_WAIT_SECONDS = 30.0
+# How long a request may take to be written and answered. Telegram usually answers in well
+# under a second, but under load it carries out a send and answers after PTB's default of 5 s;
+# the bot then took an accepted message for a lost one. Connecting keeps PTB's 5 s: a request
+# that never connected was never sent.
+SEND_TIMEOUT_SECONDS = 20.0
 # Share of FAQBOT_RATE_LIMIT the bot paces itself at, leaving room for jitter (sending_limiter).
 SENDING_SHARE = 0.95
 
@@ -130,6 +135,8 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         .concurrent_updates(CONCURRENT_UPDATES)
         .connection_pool_size(CONNECTIONS)
         .pool_timeout(CONNECTION_WAIT_SECONDS)
+        .read_timeout(SEND_TIMEOUT_SECONDS)
+        .write_timeout(SEND_TIMEOUT_SECONDS)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

@@ -20,6 +20,7 @@ from faqbot.config import Settings
 from faqbot.knowledge import Pack, QuizItem
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.quiz_items import QuizBank
+from faqbot.storage.daily import PendingFact
 from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
 
@@ -61,6 +62,9 @@ class DailyState:
     delivery_slots: asyncio.Semaphore
     # Chats a delivery is under way to: a second one for the same chat is skipped.
     in_flight: set[int] = field(default_factory=set)
+    # Facts Telegram accepted whose record could not be written yet (disk full, database
+    # locked), by chat: written by a retry job before anything else is sent to the chat.
+    unrecorded: dict[int, PendingFact] = field(default_factory=dict)
     # One lock per chat whose subscription is being changed, kept while someone holds it.
     locks: weakref.WeakValueDictionary[int, asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary
