@@ -19,10 +19,11 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackContext, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defaults
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
+from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
@@ -48,22 +49,26 @@ ALLOWED_UPDATES = [
 # queue of waiting requests on every response (benchmarks/bench_bot.py: both cost more CPU
 # than answering the question). A request that finds every connection busy waits for one.
 CONCURRENT_UPDATES = 8
+# Updates waiting for their chat's send pace (a group's 20 a minute, a chat's retry_after) give
+# their slot back (bot/pacing.py); this many may wait at once before new updates queue.
+WAITING_UPDATES = 1024
 CONNECTIONS = 8
 CONNECTION_WAIT_SECONDS = 30.0
 # Share of FAQBOT_RATE_LIMIT the bot paces itself at, leaving room for jitter (sending_limiter).
 SENDING_SHARE = 0.95
 
 
-def sending_limiter(rate: float) -> AIORateLimiter:
+def sending_limiter(rate: float) -> ChatRateLimiter:
     """A limiter that keeps every one-second window a little under `rate` messages.
 
     Telegram counts any one-second window, so a bucket that starts full with `rate` messages
     would overflow it at once, and pacing at exactly `rate` overflows it whenever network
     jitter bunches two sends together. This bucket holds two messages, so a late timer is
     caught up, and refills at 95% of the rate: a window holds at most 2 + 0.95 × rate.
+    Each group also gets Telegram's 20 messages a minute, and a 429 pauses only its chat.
     """
     burst = 2.0
-    return AIORateLimiter(
+    return ChatRateLimiter(
         overall_max_rate=burst, overall_time_period=burst / (SENDING_SHARE * rate), max_retries=5
     )
 
@@ -123,7 +128,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
             )
         )
         .rate_limiter(sending_limiter(settings.rate_limit))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(UpdateSlots(CONCURRENT_UPDATES, WAITING_UPDATES))
         .connection_pool_size(CONNECTIONS)
         .pool_timeout(CONNECTION_WAIT_SECONDS)
         .post_init(_post_init)

@@ -55,7 +55,7 @@ class Round:
 class DailyState:
     """Daily-fact deliveries under way, and what keeps them orderly."""
 
-    # Bounds how many deliveries run at once (AIORateLimiter still sets the pace).
+    # Bounds how many deliveries run at once (the rate limiter still sets the pace).
     delivery_slots: asyncio.Semaphore
     # Chats a delivery is under way to: a second one for the same chat is skipped.
     in_flight: set[int] = field(default_factory=set)
