@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -19,11 +19,13 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
+from telegram.request import HTTPXRequest
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
+from faqbot.bot.reading import TolerantBot
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
@@ -114,23 +116,29 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         bot_data=cast(type[BotState], lambda: state),
         chat_data=ChatState,
     )
+    # The bot is made here, not by the builder, for TolerantBot's getUpdates (bot/reading.py);
+    # the requests are what the builder would make with the same settings.
+    bot = TolerantBot(
+        token,
+        skipped=state.skipped_updates,
+        base_url=f"{settings.api_base_url}/bot",
+        base_file_url=f"{settings.api_base_url}/file/bot",
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            tzinfo=ZoneInfo(settings.timezone),
+        ),
+        rate_limiter=sending_limiter(settings.rate_limit),
+        request=HTTPXRequest(
+            connection_pool_size=CONNECTIONS, pool_timeout=CONNECTION_WAIT_SECONDS
+        ),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
     application = (
         ApplicationBuilder()
-        .token(token)
+        .bot(cast(ExtBot[Any], bot))
         .context_types(context_types)
-        .base_url(f"{settings.api_base_url}/bot")
-        .base_file_url(f"{settings.api_base_url}/file/bot")
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                tzinfo=ZoneInfo(settings.timezone),
-            )
-        )
-        .rate_limiter(sending_limiter(settings.rate_limit))
         .concurrent_updates(UpdateSlots(CONCURRENT_UPDATES, WAITING_UPDATES))
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(CONNECTION_WAIT_SECONDS)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

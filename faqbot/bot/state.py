@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.reading import SkippedUpdates
 from faqbot.config import Settings
 from faqbot.knowledge import Matcher, Pack, QuizItem
 from faqbot.knowledge.quiz_items import QuizBank
@@ -86,6 +87,8 @@ class BotState:
     flood: FloodGuard
     daily: DailyState
     quiz: QuizState
+    # Updates python-telegram-bot could not read, skipped past (shown by /stats).
+    skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
 
 
 @dataclass
