@@ -11,6 +11,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from faqbot.app import ALLOWED_UPDATES, build_application
 from faqbot.config import TOKEN_HELP, Settings
 from faqbot.storage.database import StorageError
+from faqbot.storage.instance_lock import InstanceLock
 
 log = logging.getLogger("faqbot")
 
@@ -46,14 +47,22 @@ def configure_logging(token: str | None) -> None:
 
 
 def run_bot(settings: Settings) -> int:
-    """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token."""
+    """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token.
+
+    Only one `faqbot run` at a time may use a database (InstanceLock).
+    """
     token = settings.require_token()
     configure_logging(token)
     try:
-        application = build_application(settings)
+        with InstanceLock(settings.database):
+            return _run_locked(settings)
     except StorageError as error:
         log.error("%s", error)
         return 1
+
+
+def _run_locked(settings: Settings) -> int:
+    application = build_application(settings)
     log.info(
         "starting: %d entries from %s, database %s, Bot API %s",
         len(application.bot_data.pack.entries),
