@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import sys
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from faqbot.app import ALLOWED_UPDATES, build_application
+from faqbot.bot.startup import STARTUP_RETRY_SECONDS
 from faqbot.config import TOKEN_HELP, Settings
-from faqbot.storage.database import StorageError
+from faqbot.storage.database import StorageError, describe_database_error
 from faqbot.storage.instance_lock import InstanceLock
 
 log = logging.getLogger("faqbot")
@@ -81,13 +83,19 @@ def _run_locked(settings: Settings) -> int:
         return 2
     except NetworkError as error:
         log.error(
-            "cannot reach the Bot API at %s (%s); check the network and TELEGRAM_API_BASE_URL",
+            "cannot reach the Bot API at %s (%s, still after %.0f s of retries); check the "
+            "network and TELEGRAM_API_BASE_URL",
             settings.api_base_url,
             error,
+            STARTUP_RETRY_SECONDS,
         )
         return 1
     except TelegramError as error:
         log.error("Telegram refused to start the bot: %s", error)
+        return 1
+    except sqlite3.Error as error:
+        # From a feature's start-up hook, which restores its state from the database.
+        log.error("%s", describe_database_error(error, settings.database))
         return 1
     log.info("stopped cleanly")
     return 0

@@ -1,5 +1,6 @@
-"""Reads getUpdates one update at a time, so one update python-telegram-bot cannot parse is
-skipped past and counted instead of failing, and being fetched again, with its whole batch."""
+"""The bot's ExtBot: it reads getUpdates one update at a time, so one update
+python-telegram-bot cannot parse is skipped past and counted instead of failing, and being
+fetched again, with its whole batch; and its start-up calls outlast a short outage."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import telegram
-from telegram import Update
+from telegram import Update, User
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest
+
+from faqbot.bot.startup import retried_at_start
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,20 @@ class TolerantBot(ExtBot[Any]):
     def skipped(self) -> SkippedUpdates:
         """The updates this bot could not read and skipped past."""
         return self._skipped
+
+    async def get_me(self, **options: Any) -> User:
+        """getMe, retried through a short outage: it is the first call at start-up."""
+        get_me = super().get_me
+        return await retried_at_start(lambda: get_me(**options), "getMe")
+
+    async def delete_webhook(
+        self, drop_pending_updates: bool | None = None, **options: Any
+    ) -> bool:
+        """deleteWebhook, retried through a short outage: polling starts with it."""
+        delete_webhook = super().delete_webhook
+        return await retried_at_start(
+            lambda: delete_webhook(drop_pending_updates, **options), "deleteWebhook"
+        )
 
     async def get_updates(
         self,
