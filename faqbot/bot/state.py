@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.reading import SkippedUpdates
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
 from faqbot.knowledge import Pack, QuizItem
@@ -58,7 +59,7 @@ class Round:
 class DailyState:
     """Daily-fact deliveries under way, and what keeps them orderly."""
 
-    # Bounds how many deliveries run at once (AIORateLimiter still sets the pace).
+    # Bounds how many deliveries run at once (the rate limiter still sets the pace).
     delivery_slots: asyncio.Semaphore
     # Chats a delivery is under way to: a second one for the same chat is skipped.
     in_flight: set[int] = field(default_factory=set)
@@ -93,6 +94,8 @@ class BotState:
     flood: FloodGuard
     daily: DailyState
     quiz: QuizState
+    # Updates python-telegram-bot could not read, skipped past (shown by /stats).
+    skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
 
 
 @dataclass
