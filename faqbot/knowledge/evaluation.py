@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from faqbot.knowledge.languages import LanguageMatchers
 from faqbot.knowledge.matcher import Match, Matcher
 from faqbot.knowledge.yaml_nodes import YamlLoader
 
@@ -78,11 +79,47 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
         LabelledQuestion(str(item["q"]), (item["id"], *item.get("accept", ())))
         for item in data.get("answerable", [])
     ]
-    questions += [LabelledQuestion(str(text)) for text in data.get("offtopic", [])]
+    questions += [
+        LabelledQuestion(str(item["q"] if isinstance(item, dict) else item))
+        for item in data.get("offtopic", [])
+    ]
     return questions
 
 
-def evaluate(matcher: Matcher, questions: list[LabelledQuestion]) -> Report:
+def question_set_language(path: Path) -> str | None:
+    """The `language:` a question set declares (`hi` for the Hindi sets), if any."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader) or {}
+    language = data.get("language") if isinstance(data, dict) else None
+    return str(language) if language else None
+
+
+def evaluate_by_language(
+    matchers: LanguageMatchers, questions: list[LabelledQuestion], language: str | None = None
+) -> dict[str, Report]:
+    """One report per language: each question goes to `language`'s matcher, or (None) to the
+    matcher of the language it is written in, as the bot does."""
+    groups: dict[str, list[LabelledQuestion]] = {}
+    for question in questions:
+        chosen = language or matchers.language_of(question.text)
+        groups.setdefault(chosen, []).append(question)
+    return {
+        chosen: evaluate(_InLanguage(matchers, chosen), group)
+        for chosen, group in sorted(groups.items())
+    }
+
+
+@dataclass(frozen=True)
+class _InLanguage:
+    """LanguageMatchers held to one language, with the Matcher's `match(question)` shape."""
+
+    matchers: LanguageMatchers
+    language: str
+
+    def match(self, question: str) -> Match:
+        return self.matchers.match(question, self.language)
+
+
+def evaluate(matcher: Matcher | _InLanguage, questions: list[LabelledQuestion]) -> Report:
     """Run every question through the matcher and count what went right and wrong."""
     report = Report()
     for question in questions:
