@@ -1,7 +1,7 @@
 """Matching latency of Devanagari questions against English ones, on the shipped pack.
 
 English questions (tests/data/questions.yaml) go to the English matcher and Hindi ones
-(tests/data/hindi-dev.yaml) to the Hindi matcher, through `LanguageMatchers.match` as the bot
+(tests/data/hindi-dev.yaml) to the Hindi matcher, through `LanguageAnswerers.respond` as the bot
 calls it, interleaved question by question in one process so machine noise hits both alike.
 The memos of typo corrections and of normalised questions are cleared before every round, so
 repeats are not free.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from faqbot.knowledge import load_pack, normaliser
 from faqbot.knowledge.evaluation import load_questions
-from faqbot.knowledge.languages import LanguageMatchers
+from faqbot.knowledge.languages import LanguageAnswerers
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
@@ -36,21 +36,21 @@ def main() -> None:
     args = parser.parse_args()
     pack = load_pack()
     started = time.perf_counter()
-    matchers = LanguageMatchers(pack)
+    answerers = LanguageAnswerers(pack)
     build = time.perf_counter() - started
     english = [q.text for q in load_questions(DATA / "questions.yaml")]
     hindi = [q.text for q in load_questions(DATA / "hindi-dev.yaml")]
     timings: dict[str, list[float]] = {"en": [], "hi": []}
     for _ in range(args.rounds):
-        for matcher in matchers.matchers.values():
-            matcher._corrections.clear()
+        for answerer in answerers.answerers.values():
+            answerer.matcher._corrections.clear()
         normaliser._words.cache_clear()
         for en, hi in itertools.zip_longest(english, hindi):
             for language, question in (("en", en), ("hi", hi)):
                 if question is None:
                     continue
                 start = time.perf_counter_ns()
-                matchers.match(question)
+                answerers.respond(question)
                 timings[language].append((time.perf_counter_ns() - start) / 1e6)
     print(f"Machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"Both matchers built in {build * 1000:.0f} ms; {args.rounds} rounds")

@@ -84,6 +84,7 @@ HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
 )
 # Run after start-up, in this order, once the command menu is registered.
 STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
+    answers.on_startup,
     daily.on_startup,
     quiz.on_startup,
 )

@@ -14,9 +14,9 @@ from faqbot import __version__
 from faqbot.config import Settings, SettingsError
 from faqbot.knowledge import Pack, PackError, check_pack, load_pack
 from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
-from faqbot.knowledge.languages import LanguageMatchers
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
-from faqbot.knowledge.replies import Reply, answer_reply, reply_to
+from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print a JSON object (one per line for stdin input)"
     )
     ask.add_argument(
+        "--after", metavar="ENTRY_ID", help="read a follow-up as asked after this entry's answer"
+    )
+    ask.add_argument(
         "--language",
         metavar="CODE",
         help="match and answer in this pack language (default: the question's script decides)",
@@ -124,16 +127,15 @@ def _ask(args: argparse.Namespace) -> int:
     language = _language_option(pack, args.language)
     if language is None:
         return EXIT_USAGE
-    matchers = LanguageMatchers(pack)
+    answerers = LanguageAnswerers(pack)
     questions = [args.question] if args.question is not None else sys.stdin
     for line in questions:
-        question = line.rstrip("\n")
-        found = matchers.match_language(question, language or None)
+        found = answerers.respond(line.rstrip("\n"), language or None, previous_id=args.after)
         if args.json:
-            record = {**found.match.to_json(), "language": found.language}
+            record = {**found.outcome.to_json(), "language": found.language}
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            print(render_text(reply_to(found.match, pack.in_language(found.language))))
+            print(render_text(outcome_reply(found.outcome, pack.in_language(found.language))))
     return EXIT_OK
 
 
@@ -153,10 +155,11 @@ def _language_option(pack: Pack, language: str | None) -> str | None:
 
 def _chat(args: argparse.Namespace) -> int:
     pack = _pack(args)
-    matchers = LanguageMatchers(pack)
+    answerers = LanguageAnswerers(pack)
     language = pack.info.language
     print(f"{pack.info.title}: ask a question, pick a number, or press Ctrl-D to quit.")
     choices: list[str] = []
+    previous: str | None = None  # the last entry answered, for follow-ups
     while True:
         try:
             line = input("you> ").strip()
@@ -167,17 +170,19 @@ def _chat(args: argparse.Namespace) -> int:
             continue
         picked = (
             pack.entry(choices[int(line) - 1])
-            if line.isdigit() and 1 <= int(line) <= len(choices)
+            if line.isascii() and line.isdigit() and 1 <= int(line) <= len(choices)
             else None
         )
         if picked is not None:
             view = pack.in_language(language)
             reply = answer_reply(view.entry(picked.id) or picked, view)
+            previous = reply.entry_id
         else:
-            found = matchers.match_language(line)
+            found = answerers.respond(line, previous_id=previous)
             language = found.language
-            reply = reply_to(found.match, pack.in_language(language))
-        choices = [choice.entry_id for choice in reply.choices]
+            reply = outcome_reply(found.outcome, pack.in_language(language))
+            previous = found.outcome.answered_id or previous
+        choices = [choice.entry_id for choice in (*reply.choices, *filter(None, [reply.also]))]
         print(render_text(reply))
 
 
@@ -189,6 +194,8 @@ def render_text(reply: Reply) -> str:
     if reply.choices:
         lines = [f"  {n}. {choice.label}" for n, choice in enumerate(reply.choices, 1)]
         parts.append(f"{reply.choices_heading}:\n" + "\n".join(lines))
+    if reply.also:
+        parts.append(f"Or did you mean:\n  {len(reply.choices) + 1}. {reply.also.label}")
     return "\n".join(parts) + "\n"
 
 
@@ -223,7 +230,7 @@ def _eval(args: argparse.Namespace) -> int:
     language = _language_option(pack, requested)
     if language is None:
         return EXIT_USAGE
-    reports = evaluate_by_language(LanguageMatchers(pack), questions, language or None)
+    reports = evaluate_by_language(LanguageAnswerers(pack), questions, language or None)
     for index, (code, report) in enumerate(reports.items()):
         if len(reports) > 1:
             print(f"{'' if index == 0 else chr(10)}language: {code}")

@@ -7,9 +7,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from faqbot.knowledge.timetable import is_iana_zone
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
+# ASCII digits only: str.isdigit() also accepts '²', which int() then refuses with a traceback.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 TOKEN_HELP = (
     "get a token from @BotFather in Telegram (/newbot) and set TELEGRAM_BOT_TOKEN; "
@@ -34,6 +37,7 @@ class Settings:
     flood_limit: int = 20
     quiz_open_period: int = 30
     rate_limit: float = 30.0
+    log_retention_days: int = 90
 
     @classmethod
     def from_env(
@@ -48,12 +52,11 @@ class Settings:
             return value or None
 
         timezone = get("FAQBOT_TIMEZONE") or cls.timezone
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        # Not just whatever ZoneInfo loads: that includes "localtime", "Factory" and "posix/…".
+        if not is_iana_zone(timezone):
             raise SettingsError(
                 f"FAQBOT_TIMEZONE={timezone!r} is not a known IANA timezone, such as Asia/Kolkata"
-            ) from None
+            )
         knowledge = get("FAQBOT_KNOWLEDGE")
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),
@@ -70,6 +73,11 @@ class Settings:
             ),
             rate_limit=float(
                 _positive_int("FAQBOT_RATE_LIMIT", get("FAQBOT_RATE_LIMIT"), int(cls.rate_limit))
+            ),
+            log_retention_days=_positive_int(
+                "FAQBOT_LOG_RETENTION_DAYS",
+                get("FAQBOT_LOG_RETENTION_DAYS"),
+                cls.log_retention_days,
             ),
         )
 
@@ -110,7 +118,7 @@ def _ids(raw: str) -> frozenset[int]:
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        if not _WHOLE_NUMBER.fullmatch(part):
             raise SettingsError(
                 f"FAQBOT_ADMIN_IDS has {part!r}; use comma-separated numeric Telegram user ids"
             )
@@ -121,6 +129,6 @@ def _ids(raw: str) -> frozenset[int]:
 def _positive_int(name: str, raw: str | None, default: int) -> int:
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    if not _WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise SettingsError(f"{name}={raw!r} must be a positive whole number")
     return int(raw)

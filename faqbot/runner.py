@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import sys
 
@@ -16,19 +17,38 @@ log = logging.getLogger("faqbot")
 
 
 class RedactToken(logging.Filter):
-    """Replaces the bot token wherever it appears in a log record, tracebacks included."""
+    """Hides the bot token in log records: message, arguments, tracebacks and stack traces.
+
+    The secret half alone is what grants control of the bot, so that is what is matched, in
+    any letter case; that also catches the whole token URL-encoded (":" as %3A) or lower-cased.
+    """
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self.token = token
+        bot_id, _, secret = token.rpartition(":")
+        # The public bot id before it goes too, so "[token]" reads as the whole token did.
+        prefix = f"(?:{re.escape(bot_id)}(?::|%3A))?" if bot_id else ""
+        self.pattern = re.compile(prefix + re.escape(secret), re.IGNORECASE)
+
+    def redact(self, text: str) -> str:
+        """The text with every spelling of the token replaced by "[token]"."""
+        return self.pattern.sub("[token]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "[token]"), None
-        if record.exc_info and self.token in logging.Formatter().formatException(record.exc_info):
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info, record.exc_text = None, text.replace(self.token, "[token]")
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: logging reports it later, msg and args shown
+            message = f"{record.msg!r} with arguments {record.args!r}"
+        if (redacted := self.redact(message)) != message:
+            record.msg, record.args = redacted, None
+        if record.exc_text or record.exc_info:
+            text = record.exc_text or logging.Formatter().formatException(
+                record.exc_info or (None, None, None)
+            )
+            if (redacted := self.redact(text)) != text:
+                record.exc_info, record.exc_text = None, redacted
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 

@@ -102,9 +102,24 @@ def test_a_bad_pack_in_the_environment_stops_other_commands(tmp_path: Path) -> N
 def test_eval_prints_the_report() -> None:
     result = faqbot("eval", str(QUESTIONS), "--no-failures")
     assert result.returncode == 0
-    for line in ("top-1 accuracy:", "top-3 accuracy:", "confident wrong answers:   0"):
+    for line in ("top-1 accuracy:", "top-3 accuracy:", "confident wrong answers:", "held back"):
         assert line in result.stdout
-    assert "off-topic answered:        0" in result.stdout
+    assert "off-topic answered:        0 (0 unrelated" in result.stdout
+
+
+def test_ask_json_carries_why_language_and_small_talk() -> None:
+    result = faqbot("ask", "--json", stdin="namaste\nwhat is the capital of France\n")
+    greeting, unknown = (json.loads(line) for line in result.stdout.splitlines())
+    assert greeting["status"] == "smalltalk" and greeting["smalltalk"]["id"] == "greeting"
+    assert greeting["answer"] is None and greeting["language"] == "en"
+    assert unknown["status"] in ("suggest", "none") and unknown["why"]
+
+
+def test_ask_reads_a_follow_up_after_an_entry() -> None:
+    result = faqbot("ask", "and the second one?", "--json", "--after", "inaugural-dialogue")
+    data = json.loads(result.stdout)
+    assert data["status"] == "answer" and data["id"] == "second-dialogue"
+    assert data["followup_of"] == "inaugural-dialogue"
 
 
 def test_export_json_matches_the_contract() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,10 @@ from faqbot.knowledge.replies import Choice, Reply
 MESSAGE_LIMIT = 4096
 _TAGS = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 BUTTON_LABEL_LIMIT = 60
+# Visible characters of user input a reply may echo back, however long the input was.
+ECHO_LIMIT = 40
+# Letters and symbols that render as blank space, on top of the control and format characters.
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
 # Callback data prefixes; each button's data is "<prefix>:<id>" and stays within 64 bytes.
 ANSWER = "a"  # send an entry's answer as a new message
@@ -39,6 +44,22 @@ def text_message(text: str) -> list[Rendered]:
 def html_message(html_text: str) -> list[Rendered]:
     """A short message written in HTML (its dynamic parts escaped), with its plain twin."""
     return [Rendered(html_text, html.unescape(_TAGS.sub("", html_text)))]
+
+
+def excerpt(text: str, limit: int = ECHO_LIMIT) -> str:
+    """User input cut to `limit` visible characters, to quote in a reply (escape it after).
+
+    Invisible characters go first: 2,000 zero-width spaces count as nothing, not as 2,000.
+    """
+    visible = "".join(
+        char
+        for char in text
+        if unicodedata.category(char)[0] != "C" and char not in _BLANK_CHARACTERS
+    )
+    visible = " ".join(visible.split())
+    if len(visible) <= limit:
+        return visible
+    return visible[: limit - 1].rstrip() + "…"
 
 
 def callback(prefix: str, value: str = "") -> str:

@@ -4,8 +4,8 @@ Candidates come from an inverted index over normalised tokens, weighted by how r
 is (so "jimex" counts for far more than "india"). Each candidate phrasing is scored by how much
 of the question it explains and how much of it the question covers; rapidfuzz then re-scores the
 few best entries on their whole phrasings. A question is answered outright only when the best
-entry explains nearly all of it and clearly beats the runner-up; otherwise the student gets
-"Did you mean…?" suggestions or an honest "I don't know".
+entry is likely right by a logistic model fitted on labelled questions (`decision.py`);
+otherwise the student gets "Did you mean…?" suggestions or an honest "I don't know".
 """
 
 from __future__ import annotations
@@ -22,10 +22,19 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from faqbot.knowledge.decision import Decision, Signals
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
 
 Status = Literal["answer", "suggest", "none"]
+# Hard rules that hold an answer back whatever the model says (the `why` of a Match).
+RULE_NO_WORDS = "rule: no word the pack knows"
+RULE_WRONG_KIND = "rule: asks for a date or number the answer lacks"
+RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
+RULE_TIE = "rule: two entries tie"
+RULE_OTHER_NAME = "rule: names something the answer does not mention"
+# A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
+_CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
 
 # "When…?" wants a date and "how many…?" a number: an answer with neither cannot be the answer,
 # however well its words match ("how many UGVs…" must not get the UGV entry outright).
@@ -69,14 +78,19 @@ def offered_kinds(answer: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When to answer, when to suggest. Chosen on tests/data/questions.yaml (docs/matching.md)."""
+    """When to suggest, and when to offer the runner-up beside an answer (docs/matching.md).
 
-    answer: float = 55.0  # final score needed to answer outright
-    margin: float = 8.0  # lead over the runner-up entry needed to answer outright
-    coverage: float = 0.75  # share of the question's weight the entry must explain
-    information: float = 0.5  # what the question must say: its words' rarity across entries
-    word_information: float = 1.0  # the same, for a question of one word
+    Whether to answer outright is the fitted `Decision`'s call, not a threshold here.
+    """
+
     suggest: float = 45.0  # final score needed to be offered as a suggestion
+    # "Or did you mean:" beside an answer: the runner-up scores at least this share of the
+    # best and at least `suggest`.
+    also_share: float = 0.85
+    # Two entries this close are a coin toss: the student chooses, whatever the model says.
+    tie: float = 2.0
+    # A score this high means the question is one of the entry's phrasings, word for word.
+    exact: float = 99.5
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,14 @@ class Match:
     score: float
     suggestions: tuple[Suggestion, ...] = ()
     ranked: tuple[Suggestion, ...] = field(default=(), repr=False)
+    # Why an answer was held back: a rule (RULE_*) or the model's probability; None if answered.
+    why: str | None = None
+    # The model's probability that the best entry is right (None when a rule decided first).
+    probability: float | None = None
+    # A close runner-up offered beside an outright answer as "Or did you mean:".
+    also: Suggestion | None = None
+    language: str = "en"
+    signals: Signals | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, object]:
         """The `faqbot ask --json` object (PRODUCT.md)."""
@@ -106,16 +128,21 @@ class Match:
             "id": self.entry.id if self.entry else None,
             "answer": self.entry.answer if self.entry else None,
             "score": round(self.score, 2),
-            "suggestions": [
-                {
-                    "id": s.entry.id,
-                    "question": s.entry.question,
-                    "answer": s.entry.answer,
-                    "score": round(s.score, 2),
-                }
-                for s in self.suggestions
-            ],
+            "suggestions": [_suggestion_json(s) for s in self.suggestions],
+            "why": self.why,
+            "language": self.language,
+            "probability": None if self.probability is None else round(self.probability, 3),
+            "also": _suggestion_json(self.also) if self.also else None,
         }
+
+
+def _suggestion_json(suggestion: Suggestion) -> dict[str, object]:
+    return {
+        "id": suggestion.entry.id,
+        "question": suggestion.entry.question,
+        "answer": suggestion.entry.answer,
+        "score": round(suggestion.score, 2),
+    }
 
 
 def _idf(document_frequency: int, documents: int) -> float:
@@ -150,10 +177,12 @@ class Matcher:
         entries: Sequence[Entry],
         normaliser: Normaliser | None = None,
         thresholds: Thresholds | None = None,
+        decision: Decision | None = None,
     ) -> None:
         self.entries = tuple(entries)
         self.normaliser = normaliser or Normaliser()
         self.thresholds = thresholds or Thresholds()
+        self.decision = decision or Decision.shipped()
 
         phrasing_tokens: list[list[str]] = []
         phrasing_entry: list[int] = []
@@ -228,11 +257,46 @@ class Matcher:
             self._vocabulary[token[0]].append(token)
         self._corrections: dict[str, str | None] = {}
         self._offers = [offered_kinds(entry.answer) for entry in self.entries]
+        self._entry_words = [
+            frozenset(strong | answer)
+            for strong, answer in zip(entry_strong, entry_answer, strict=True)
+        ]
+        # A word the pack has never seen is as telling as one found in a single entry.
+        self.unknown_information = _idf(1, len(self.entries))
+        self.names = self._names(entry_frequency)
+
+    def _names(self, entry_frequency: dict[str, int]) -> frozenset[str]:
+        """Words the answers use only as names: "Australia", "US", "JIMEX", "Tokyo".
+
+        A question naming one its best entry lacks ("When was the first India–Australia 2+2
+        held?") asks about something else, however well its other words match. A name is a
+        single capitalised word (or an acronym) in the answers, never written there in lower
+        case, and in at most a third of the entries (so "India" and "Japan" are not names).
+        """
+        capitalised_words: set[str] = set()
+        lower_words: set[str] = set()
+        for entry in self.entries:
+            capitalised_words.update(
+                run
+                for run in _CAPITALISED_RUN.findall(entry.answer)
+                if not re.search(r"[ –-]", run)
+            )
+            lower_words.update(re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer))
+        capitalised = {t for w in capitalised_words for t in self.normaliser.content_tokens(w)}
+        lower = {t for w in lower_words for t in self.normaliser.content_tokens(w)}
+        limit = len(self.entries) // 3
+        return frozenset(
+            t
+            for t in capitalised - lower
+            if not t.isdigit() and 0 < entry_frequency.get(t, 0) <= limit
+        )
 
     @classmethod
-    def from_pack(cls, pack: Pack, thresholds: Thresholds | None = None) -> Matcher:
+    def from_pack(
+        cls, pack: Pack, thresholds: Thresholds | None = None, decision: Decision | None = None
+    ) -> Matcher:
         """Build the index for a loaded pack, with its synonyms and stop words."""
-        return cls(pack.entries, Normaliser(pack.synonyms, pack.stopwords), thresholds)
+        return cls(pack.entries, Normaliser(pack.synonyms, pack.stopwords), thresholds, decision)
 
     def correct(self, token: str) -> str | None:
         """The known word an unknown one is a typo of, or None."""
@@ -255,32 +319,40 @@ class Matcher:
 
     def analyse(self, question: str) -> tuple[list[str], int]:
         """The question's known content tokens, typos corrected, and how many words are unknown."""
+        known, unknown, _ = self._analyse(question)
+        return known, unknown
+
+    def _analyse(self, question: str) -> tuple[list[str], int, set[str]]:
+        """As `analyse`, plus the known tokens typed as they are (not typo-corrected)."""
         known: list[str] = []
+        exact: set[str] = set()
         unknown = 0
         for token in dict.fromkeys(self.normaliser.content_tokens(question)):
             corrected = self.correct(token)
             if corrected is None:
                 unknown += 1
-            elif corrected not in known:
+                continue
+            if corrected == token:
+                exact.add(token)
+            if corrected not in known:
                 known.append(corrected)
-        return known, unknown
+        return known, unknown, exact
 
     def match(self, question: str) -> Match:
         """Rank the entries for one question and decide: answer, suggest, or none."""
-        known, unknown = self.analyse(question)
+        known, unknown, exact = self._analyse(question)
         if not known:
-            return Match(question, "none", None, 0.0)
+            return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         weights = np.asarray([self.idf[t] for t in known])
         total = float(weights.sum()) + unknown * self.unknown_weight
-        information = sum(self.information[t] for t in known)
 
         candidates = self._candidates(known)
         if candidates.size == 0:
-            return Match(question, "none", None, 0.0)
-        own = self._weigh(self._postings, known, weights, candidates)
+            return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
+        own = self._scatter(self._postings, known, weights, len(self._phrasing_entry))[candidates]
         entry_of = self._phrasing_entry[candidates]
-        strong = self._weigh(self._strong, known, weights, entry_of)
-        answer = self._weigh(self._answer, known, weights, entry_of)
+        strong = self._scatter(self._strong, known, weights, len(self.entries))[entry_of]
+        answer = self._scatter(self._answer, known, weights, len(self.entries))[entry_of]
 
         explained = own + self.SIBLING * (strong - own) + self.ANSWER * answer
         recall = explained / total
@@ -296,11 +368,37 @@ class Matcher:
         entries = entry_of[starts]
         best = np.maximum.reduceat(lexical, starts)
         best_recall = np.maximum.reduceat(recall, starts)
+        best_precision = np.maximum.reduceat(precision, starts)
         shortlist = self._top(best, self.SHORTLIST)
         kinds = expected_kinds(question)
-        ranked = self._rescore(known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds)
-        coverage = {int(entries[i]): float(best_recall[i]) for i in shortlist}
-        return self._decide(question, known, kinds, ranked, coverage, information)
+        ranked, fuzzy = self._rescore(
+            known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds
+        )
+        if not ranked:
+            return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
+        top_index, top_score = ranked[0]
+        at = {int(entries[i]): i for i in shortlist}[top_index]
+        words_of_top = self._entry_words[top_index]
+        missing = max(
+            [self.information[t] for t in known if t not in words_of_top]
+            + [self.unknown_information] * (unknown > 0),
+            default=0.0,
+        )
+        signals = Signals(
+            score=top_score,
+            runner_up=ranked[1][1] if len(ranked) > 1 else 0.0,
+            coverage=float(best_recall[at]),
+            precision=float(best_precision[at]),
+            fuzzy=fuzzy[top_index],
+            information=sum(self.information[t] for t in known if t in words_of_top),
+            missing=missing,
+            known=len(known),
+            unknown=unknown,
+            wrong_kind=not kinds <= self._offers[top_index],
+            other_name=any(t in self.names and t not in words_of_top for t in exact),
+            off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
+        )
+        return self._decide(question, ranked, signals)
 
     def _candidates(self, known: list[str]) -> np.ndarray:
         """Phrasings that share a telling word with the question, in phrasing order.
@@ -317,17 +415,19 @@ class Matcher:
         return np.unique(np.concatenate([self._postings[t] for t in telling]))
 
     @staticmethod
-    def _weigh(
-        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, ids: np.ndarray
+    def _scatter(
+        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, size: int
     ) -> np.ndarray:
-        """For each id, the summed weight of the tokens whose (sorted) posting list holds it."""
-        total = np.zeros(len(ids))
+        """For every id, the summed weight of the tokens whose posting list holds it.
+
+        A dense scatter: cheaper than a binary search per token and candidate, and posting
+        lists hold each id at most once, so plain fancy-index addition is exact.
+        """
+        total = np.zeros(size)
         for token, weight in zip(tokens, weights, strict=True):
             found = postings.get(token)
-            if found is None:
-                continue
-            at = np.minimum(np.searchsorted(found, ids), len(found) - 1)
-            total += weight * (found[at] == ids)
+            if found is not None:
+                total[found] += weight
         return total
 
     @staticmethod
@@ -341,7 +441,7 @@ class Matcher:
 
     def _rescore(
         self, known: list[str], lexical: list[tuple[int, float]], kinds: frozenset[str]
-    ) -> list[tuple[int, float]]:
+    ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Blend each shortlisted entry's lexical score with rapidfuzz over its phrasings."""
         shortlist = [e for e, _ in lexical]
         query = " ".join(known)
@@ -365,33 +465,55 @@ class Matcher:
             )
             for e, score in lexical
         ]
-        return sorted(blended, key=lambda pair: -pair[1])
+        return sorted(blended, key=lambda pair: -pair[1]), fuzzy
 
-    def _decide(
-        self,
-        question: str,
-        known: list[str],
-        kinds: frozenset[str],
-        ranked: list[tuple[int, float]],
-        coverage: dict[int, float],
-        information: float,
-    ) -> Match:
+    def _decide(self, question: str, ranked: list[tuple[int, float]], signals: Signals) -> Match:
+        """Answer when no hard rule objects and the model is sure enough; else suggest or not."""
         limits = self.thresholds
         order = tuple(Suggestion(self.entries[e], score) for e, score in ranked)
-        if not order:
-            return Match(question, "none", None, 0.0)
-        top_index, top_score = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if (
-            top_score >= limits.answer
-            and top_score - runner_up >= limits.margin
-            and coverage[top_index] >= limits.coverage
-            and information >= (limits.information if len(known) > 1 else limits.word_information)
-            and kinds <= self._offers[top_index]
-            and (len(known) > 1 or known[0] in self._subjects[top_index])
-        ):
-            return Match(question, "answer", order[0].entry, top_score, (), order)
+        top = order[0]
+        probability: float | None = None
+        if signals.wrong_kind:
+            why = RULE_WRONG_KIND
+        elif signals.off_subject:
+            why = RULE_OFF_SUBJECT
+        elif signals.other_name:
+            why = RULE_OTHER_NAME
+        elif signals.score - signals.runner_up < limits.tie:
+            why = RULE_TIE
+        else:
+            probability = self.decision.probability(signals)
+            # A question that is, word for word, one of the entry's phrasings was answered by
+            # the pack's author: the model's caution is for paraphrases.
+            exact = signals.score >= limits.exact and signals.coverage >= 0.999
+            if exact or probability >= self.decision.threshold:
+                also = order[1] if len(order) > 1 else None
+                if also is not None and not (
+                    also.score >= limits.suggest and also.score >= limits.also_share * top.score
+                ):
+                    also = None
+                return Match(
+                    question,
+                    "answer",
+                    top.entry,
+                    top.score,
+                    (),
+                    order,
+                    probability=probability,
+                    also=also,
+                    signals=signals,
+                )
+            why = f"probability {probability:.2f} < {self.decision.threshold:.2f}"
         offered = tuple(s for s in order if s.score >= limits.suggest)[: self.MAX_SUGGESTIONS]
-        if offered:
-            return Match(question, "suggest", offered[0].entry, top_score, offered, order)
-        return Match(question, "none", None, top_score, (), order)
+        status: Status = "suggest" if offered else "none"
+        return Match(
+            question,
+            status,
+            offered[0].entry if offered else None,
+            top.score,
+            offered,
+            order,
+            why=why,
+            probability=probability,
+            signals=signals,
+        )

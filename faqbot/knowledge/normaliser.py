@@ -19,7 +19,7 @@ MAX_QUESTION_CHARS = 1000
 
 # A word is a run of Devanagari (matras included, which \w leaves out) or of other letters and
 # digits, so "RPSSसमझौता" is two words.
-_WORD = re.compile(r"[\u0900-\u0963\u0966-\u097f]+|[^\W_\u0900-\u097f]+")
+WORD = re.compile(r"[\u0900-\u0963\u0966-\u097f]+|[^\W_\u0900-\u097f]+")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _US = re.compile(r"\bU\.?S\.?(?:A\b\.?)?(?![\w.])")
@@ -167,7 +167,7 @@ def _words(text: str) -> tuple[str, ...]:
     text = clean(text)
     if devanagari.has_devanagari(text):
         text = devanagari.fold(text)
-    tokens = [_base_token(word) for word in _WORD.findall(text)]
+    tokens = [_base_token(word) for word in WORD.findall(text)]
     # Lower-case "us" is the pronoun after a verb or preposition ("tell us", "for us") and the
     # country elsewhere ("india us 2+2", "us japan ties").
     return tuple(

@@ -25,9 +25,10 @@ from faqbot.knowledge.schema import (
     ShortAnswer,
     Topic,
 )
+from faqbot.knowledge.smalltalk import read_smalltalk
 from faqbot.knowledge.yaml_nodes import Node, PackError, Problem, iter_documents, shipped_pack_path
 
-TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries"}
+TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries", "smalltalk"}
 PACK_REQUIRED = ("title", "source_document")
 PACK_KEYS = {*PACK_REQUIRED, "language", "languages", "description", "version"}
 ENTRY_REQUIRED = ("id", "topic", "question", "alternates", "answer", "source", "related")
@@ -124,6 +125,7 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     language_nodes: dict[str, list[Node]] = {language: [] for language in others}
     topics: list[tuple[Topic, Node]] = []
     entry_nodes: list[Node] = []
+    smalltalk = []
     for root in documents:
         if not checker.keys(root, TOP_KEYS | set(others), "pack"):
             continue
@@ -137,6 +139,9 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
             if block is not None and checker.keys(block, TOP_LANGUAGE_KEYS, language):
                 language_nodes[language].append(block)
         topics += _read_topics(checker, root.keys.get("topics"), others)
+        kinds, problems = read_smalltalk(root.keys.get("smalltalk"), others)
+        smalltalk += kinds
+        checker.problems += problems
         entries_node = root.keys.get("entries")
         if entries_node is not None:
             if isinstance(entries_node.value, list):
@@ -194,6 +199,7 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         quiz_distractors=distractors,
         paths=tuple(sorted({node.file for node in documents})),
         translations={k: v for k, v in translations.items() if v is not None},
+        smalltalk=tuple(smalltalk),
     )
     for language in languages:
         view = pack.in_language(language)

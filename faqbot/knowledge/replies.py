@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.matcher import Match
 from faqbot.knowledge.schema import Entry, Pack
 
@@ -13,7 +14,7 @@ MAX_EXAMPLES = 4
 
 # answer: an entry; fact: an entry sent unasked; suggest: did you mean; none: off-topic;
 # welcome and info: /start and /help.
-ReplyKind = Literal["answer", "fact", "suggest", "none", "welcome", "info"]
+ReplyKind = Literal["answer", "fact", "suggest", "none", "welcome", "info", "smalltalk"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Reply:
     entry_id: str | None = None
     choices_heading: str | None = None
     choices: tuple[Choice, ...] = ()
+    # A close runner-up shown under the answer as "Or did you mean:".
+    also: Choice | None = None
 
 
 def example_entries(pack: Pack, count: int = MAX_EXAMPLES) -> list[Entry]:
@@ -76,4 +79,23 @@ def reply_to(match: Match, pack: Pack) -> Reply:
         ),
         choices_heading="Try one of these",
         choices=tuple(Choice(e.question, e.id) for e in example_entries(pack)),
+    )
+
+
+def outcome_reply(outcome: Outcome, pack: Pack) -> Reply:
+    """Turn an Answerer's outcome (small talk, exam answer, follow-up…) into what the user sees."""
+    if outcome.status == "smalltalk" and outcome.smalltalk is not None:
+        return Reply(kind="smalltalk", body=outcome.smalltalk.reply)
+    if outcome.match is None:
+        return reply_to(Match(outcome.question, "none", None, 0.0), pack)
+    reply = reply_to(outcome.match, pack)
+    if reply.kind != "answer":
+        return reply
+    body = reply.body
+    if outcome.choice is not None:
+        # The exam option first: it is what the student is looking for.
+        body = f"{outcome.choice.lead()}\n\n{body}"
+    also = outcome.match.also
+    return replace(
+        reply, body=body, also=Choice(also.entry.question, also.entry.id) if also else None
     )

@@ -113,6 +113,24 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class SmallTalk:
+    """A kind of small talk ("greeting", "thanks"): the phrases that say it, and the reply."""
+
+    id: str
+    patterns: tuple[str, ...]
+    reply: str
+    # (patterns, reply) in the pack's other languages, by language code.
+    translations: Mapping[str, tuple[tuple[str, ...], str]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def in_language(self, language: str) -> SmallTalk:
+        """The small talk in `language`; itself when it has no such translation."""
+        text = self.translations.get(language)
+        return self if text is None else replace(self, patterns=text[0], reply=text[1])
+
+
+@dataclass(frozen=True)
 class PackInfo:
     """The pack's metadata; `language` is the one its entries are shown in."""
 
@@ -151,6 +169,7 @@ class Pack:
     translations: Mapping[str, LanguageText] = field(default_factory=dict, compare=False)
     # The pack in its main language, when this is a view of it in another.
     base: Pack | None = field(default=None, repr=False, compare=False)
+    smalltalk: tuple[SmallTalk, ...] = ()
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _views: dict[str, Pack] = field(init=False, repr=False, compare=False)
 
@@ -188,6 +207,7 @@ class Pack:
                 stopwords=(*self.stopwords, *text.stopwords),
                 quiz_distractors=dict(text.quiz_distractors),
                 paths=self.paths,
+                smalltalk=tuple(kind.in_language(language) for kind in self.smalltalk),
                 translations=self.translations,
                 base=self,
             )

@@ -10,12 +10,18 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?")
-_COMPACT_TIME = re.compile(r"(\d{2})(\d{2})")
-_OFFSET = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?")
+# re.ASCII: digits are 0-9 only, as everywhere else in the bot ("٠٧:٣٠" is not a time here).
+_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?", re.ASCII)
+_COMPACT_TIME = re.compile(r"(\d{2})(\d{2})", re.ASCII)
+_OFFSET = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?", re.ASCII)
 # Names people type that are not IANA zone names but clearly mean one.
 _ZONE_ALIASES = {"ist": "Asia/Kolkata", "jst": "Asia/Tokyo", "india": "Asia/Kolkata"}
 _LONGEST_OFFSET = timedelta(hours=14)
+# Files in the zone database that zoneinfo loads but that are no place: tzdata's placeholder
+# zone, the host's own setting, the template for POSIX TZ strings, and whole copies of the
+# database under other rules (leap seconds, or the zones of 1980s Unix).
+_NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
+_NOT_PLACE_PREFIXES = ("posix/", "right/", "SystemV/")
 
 
 def parse_time(text: str) -> time | None:
@@ -41,13 +47,28 @@ def parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
+def _is_place(name: str) -> bool:
+    return name not in _NOT_PLACES and not name.startswith(_NOT_PLACE_PREFIXES)
+
+
+def is_iana_zone(name: str) -> bool:
+    """Whether a name is a real IANA timezone (or a link to one) that the system can load."""
+    if not _is_place(name):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 @cache
 def _zone_names() -> dict[str, str]:
     """Every IANA name by its lower-case spelling, plus unambiguous city names ("tokyo")."""
-    names = {name.lower(): name for name in available_timezones()}
+    names = {name.lower(): name for name in available_timezones() if _is_place(name)}
     cities: dict[str, list[str]] = {}
     for name in names.values():
-        if "/" in name and not name.startswith(("Etc/", "SystemV/")):
+        if "/" in name and not name.startswith("Etc/"):
             cities.setdefault(name.rsplit("/", 1)[1].lower(), []).append(name)
     for city, matches in cities.items():
         if len(matches) == 1:

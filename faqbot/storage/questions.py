@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -54,6 +55,12 @@ def counts_today(connection: sqlite3.Connection) -> dict[str, int]:
     return dict(rows)
 
 
+def prune(connection: sqlite3.Connection, days: int, now: datetime) -> int:
+    """Forget questions asked more than `days` days ago; returns how many went."""
+    cutoff = (now - timedelta(days=days)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return connection.execute("DELETE FROM question_log WHERE asked_at < ?", (cutoff,)).rowcount
+
+
 class QuestionLog:
     """The question log for the event loop, run on the database thread."""
 
@@ -76,3 +83,6 @@ class QuestionLog:
 
     async def counts_today(self) -> dict[str, int]:
         return await self._database.run(counts_today)
+
+    async def prune(self, days: int, now: datetime) -> int:
+        return await self._database.run(partial(prune, days=days, now=now))

@@ -80,8 +80,12 @@ def test_suggestions_are_distinct_ranked_entries(matcher: Matcher) -> None:
 
 def test_json_shape(matcher: Matcher) -> None:
     data = json.loads(json.dumps(matcher.match("what is jimex").to_json()))
-    assert set(data) == {"question", "status", "id", "answer", "score", "suggestions"}
+    assert set(data) == {
+        *("question", "status", "id", "answer", "score", "suggestions"),
+        *("why", "language", "probability", "also"),
+    }
     assert data["status"] == "answer" and data["id"] == "what-is-jimex"
+    assert data["why"] is None and data["language"] == "en"
     assert 0 <= data["score"] <= 100
 
 

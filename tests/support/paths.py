@@ -5,3 +5,5 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[1] / "data"
 MARKUP_PACK = DATA / "markup_pack.yaml"  # a pack with markup, long answers and odd characters
 QUESTIONS = DATA / "questions.yaml"  # the labelled question set
+UNSEEN_DEV = DATA / "unseen-dev.yaml"  # questions written from the source note: tune on these
+UNSEEN_TEST = DATA / "unseen-test.yaml"  # ... and report these, never tuned on

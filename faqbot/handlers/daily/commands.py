@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
-from faqbot.bot.rendering import html_message
+from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
 from faqbot.handlers.daily.delivery import schedule, unschedule
 from faqbot.knowledge.timetable import parse_time, parse_timezone, zone_label
@@ -31,6 +31,11 @@ OFF_WORDS = ("off", "stop", "cancel", "unsubscribe")
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _quoted(argument: str) -> str:
+    """What the user typed, as a short escaped excerpt in quotes: never a reply too long."""
+    return f"“{html.escape(excerpt(argument))}”"
 
 
 def describe(subscription: DailySubscription | None, default_timezone: str) -> str:
@@ -104,7 +109,7 @@ async def daily(update: Update, context: Context) -> None:
     if send_at is None:
         await reply(
             message,
-            html_message(f"I can't read {html.escape(argument)!r} as a time of day. {TIME_USAGE}"),
+            html_message(f"I can't read {_quoted(argument)} as a time of day. {TIME_USAGE}"),
         )
         return
     subscription = await _change(
@@ -134,7 +139,7 @@ async def timezone_command(update: Update, context: Context) -> None:
     if zone_name is None:
         await reply(
             message,
-            html_message(f"I don't know the timezone {html.escape(argument)!r}. {TIMEZONE_USAGE}"),
+            html_message(f"I don't know the timezone {_quoted(argument)}. {TIMEZONE_USAGE}"),
         )
         return
     subscription = await _change(

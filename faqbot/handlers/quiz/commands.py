@@ -38,9 +38,11 @@ def parse_count(args: list[str]) -> int | None:
     """The number of questions `/quiz [N]` asks for, or None if the arguments are not valid."""
     if not args:
         return 1
-    if len(args) == 1 and args[0].isdigit() and 1 <= int(args[0]) <= MAX_ROUND:
-        return int(args[0])
-    return None
+    # isascii(): isdigit() alone accepts '²', which int() refuses.
+    if len(args) != 1 or not (args[0].isascii() and args[0].isdigit()):
+        return None
+    count = int(args[0])
+    return count if 1 <= count <= MAX_ROUND else None
 
 
 async def quiz(update: Update, context: Context) -> None:

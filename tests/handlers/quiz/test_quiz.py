@@ -8,6 +8,7 @@ import pytest
 
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
+from faqbot.handlers.answers import stats
 from faqbot.handlers.quiz import views
 from faqbot.handlers.quiz.rounds import forget_poll_job
 from faqbot.knowledge import Pack
@@ -145,7 +146,8 @@ async def test_closing_a_poll_forgets_it_in_memory_and_in_the_database(
     assert app.bot_data.quiz.polls == {}
     assert app.bot_data.quiz.rounds == {}
     assert await stored_polls(app) == set()
-    assert app.job_queue.jobs() == ()
+    # Only the job every application has is left: the question log's daily pruning.
+    assert [job.name for job in app.job_queue.jobs()] == [stats.RETENTION_JOB]
 
 
 async def test_a_chat_runs_one_round_at_a_time(app: BotApplication, api: FakeBotAPI) -> None:

@@ -1,0 +1,150 @@
+"""Refit the answer decision (faqbot/knowledge/decision.yaml) from the labelled dev questions.
+
+Every dev question goes through the real answering path (small talk, exam stems, matcher); for
+each one the matcher's signals about its best entry are recorded, labelled 1 when that entry is
+right. A logistic model is fitted on them; the threshold is chosen on out-of-fold probabilities
+(5-fold cross-validation), as the lowest at which the dev questions get no unrelated off-topic
+answer, at most WRONG_SHARE confident wrong answers and at most NEAR_SHARE of the near-topic
+questions answered. Never run it on the test split.
+
+    .venv/bin/python benchmarks/fit_decision.py            # print the fit and the sweep
+    .venv/bin/python benchmarks/fit_decision.py --write    # also write decision.yaml
+    .venv/bin/python benchmarks/fit_decision.py --language hi --write   # decision_hi.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+import numpy as np
+
+from faqbot.knowledge import Matcher, load_pack
+from faqbot.knowledge.answering import Answerer
+from faqbot.knowledge.decision import FEATURES, Decision, fit
+from faqbot.knowledge.evaluation import LabelledQuestion, load_questions
+from faqbot.knowledge.languages import LanguageAnswerers
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = (ROOT / "tests/data/questions.yaml", ROOT / "tests/data/unseen-dev.yaml")
+OUTPUT = ROOT / "faqbot/knowledge/decision.yaml"
+# Another language's decision is fitted on its own dev set, through its own matcher.
+LANGUAGE_DEV = {"hi": (ROOT / "tests/data/hindi-dev.yaml",)}
+WRONG_SHARE = 0.01  # at most this share of answerable dev questions answered wrongly
+NEAR_SHARE = 0.03  # at most this share of near-topic dev questions answered (each checked by hand)
+FOLDS = 5
+L2 = 1.0
+# A decision that answers everything a hard rule lets through, to see every question's signals.
+PERMISSIVE = Decision(
+    mean=(0.0,) * len(FEATURES),
+    scale=(1.0,) * len(FEATURES),
+    weights=(0.0,) * len(FEATURES),
+    bias=0.0,
+    threshold=0.0,
+)
+
+
+def signals(
+    questions: list[LabelledQuestion], language: str = "en"
+) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+    """Feature rows and labels for questions no hard rule held back; plus per-row context."""
+    pack = load_pack()
+    answerer = Answerer.from_pack(pack, Matcher.from_pack(pack, decision=PERMISSIVE))
+    answerers = LanguageAnswerers(pack, {language: PERMISSIVE})
+    rows, labels, context = [], [], []
+    for question in questions:
+        if language == "en":
+            outcome = answerer.respond(question.text)
+        else:
+            outcome = answerers.respond(question.text, language).outcome
+        match = outcome.match
+        if match is None or match.status != "answer" or match.signals is None:
+            continue
+        right = match.entry is not None and match.entry.id in question.expected
+        rows.append(match.signals.vector())
+        labels.append(int(right))
+        context.append((question.offtopic, question.near, right, question.text))
+    return np.asarray(rows), np.asarray(labels), context
+
+
+def out_of_fold(rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each row's probability from a model fitted without its fold."""
+    order = list(range(len(rows)))
+    random.Random(5).shuffle(order)
+    probability = np.zeros(len(rows))
+    for fold in range(FOLDS):
+        held = np.asarray(order[fold::FOLDS])
+        kept = np.setdiff1d(np.arange(len(rows)), held)
+        mean, scale, weights, bias = fit(rows[kept], labels[kept], L2)
+        z = bias + ((rows[held] - mean) / scale) @ np.asarray(weights)
+        probability[held] = 1 / (1 + np.exp(-z))
+    return probability
+
+
+def sweep(probability: np.ndarray, context: list[tuple]) -> list[tuple[float, int, int, int, int]]:
+    """(threshold, right, wrong, unrelated answered, near answered) from 0.30 to 0.99."""
+    table = []
+    for threshold in np.round(np.arange(0.30, 0.995, 0.01), 2):
+        answered = [c for p, c in zip(probability, context, strict=True) if p >= threshold]
+        right = sum(1 for c in answered if c[2])
+        wrong = sum(1 for c in answered if not c[0] and not c[2])
+        unrelated = sum(1 for c in answered if c[0] and not c[1])
+        near = sum(1 for c in answered if c[0] and c[1])
+        table.append((float(threshold), right, wrong, unrelated, near))
+    return table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write decision.yaml")
+    parser.add_argument("files", nargs="*", type=Path, help="dev question files")
+    parser.add_argument("--language", default="en", choices=("en", *LANGUAGE_DEV))
+    args = parser.parse_args()
+    default = DEV if args.language == "en" else LANGUAGE_DEV[args.language]
+    files = [f for f in (args.files or default) if f.exists()]
+    questions = [q for f in files for q in load_questions(f)]
+    answerable = sum(not q.offtopic for q in questions)
+    near = sum(q.near for q in questions)
+    rows, labels, context = signals(questions, args.language)
+    probability = out_of_fold(rows, labels)
+    table = sweep(probability, context)
+    admissible = [
+        t
+        for t in table
+        if t[3] == 0 and t[2] <= WRONG_SHARE * answerable and t[4] <= NEAR_SHARE * near
+    ]
+    chosen = min(admissible, key=lambda t: t[0]) if admissible else table[-1]
+    print(f"dev files: {', '.join(str(f.relative_to(ROOT)) for f in files)}")
+    print(
+        f"{len(questions)} questions, {answerable} answerable, {near} near-topic; "
+        f"{len(rows)} not held back by a rule"
+    )
+    print("threshold  right  wrong  unrelated  near   (answered, out-of-fold)")
+    for threshold, right, wrong, unrelated, near_answered in [*table[::5], chosen]:
+        mark = "  <- chosen" if (threshold, right) == chosen[:2] else ""
+        print(
+            f"  {threshold:.2f}   {right:5d}  {wrong:5d}  {unrelated:5d}  {near_answered:5d}{mark}"
+        )
+    mean, scale, weights, bias = fit(rows, labels, L2)
+    decision = Decision(mean, scale, weights, bias, chosen[0])
+    for name, weight in zip(FEATURES, weights, strict=True):
+        print(f"  weight {name:14s} {weight:+.3f}")
+    if args.write:
+        header = (
+            "The answer decision: a logistic model over the matcher's signals (decision.py).\n"
+            "Written by benchmarks/fit_decision.py from the dev questions; do not edit by hand.\n"
+            f"Fitted on {len(rows)} dev questions ({answerable} answerable); threshold chosen "
+            f"out-of-fold for no unrelated off-topic answer,\nat most {WRONG_SHARE:.2%} wrong "
+            f"answers and {NEAR_SHARE:.0%} of near-topic questions answered."
+        )
+        output = (
+            OUTPUT if args.language == "en" else OUTPUT.with_name(f"decision_{args.language}.yaml")
+        )
+        output.write_text(decision.to_yaml(header), encoding="utf-8")
+        print(f"wrote {output.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""One call from a message to what the bot should do: small talk, a follow-up, an exam
+question or an ordinary question. Front ends (Telegram, the terminal, `faqbot ask`) use this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from faqbot.knowledge.exam import (
+    ExamQuestion,
+    OptionChoice,
+    choose_option,
+    looks_like_exam,
+    matching_text,
+    parse_exam,
+    strip_boilerplate,
+)
+from faqbot.knowledge.followups import FollowUp, has_reference, resolve_followup
+from faqbot.knowledge.matcher import Match, Matcher
+from faqbot.knowledge.schema import Entry, Pack, SmallTalk
+from faqbot.knowledge.smalltalk import SmallTalkRecogniser
+
+Status = Literal["answer", "suggest", "none", "smalltalk"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to say to one message, and why."""
+
+    question: str
+    status: Status
+    match: Match | None = None  # None only for small talk
+    smalltalk: SmallTalk | None = None
+    exam: ExamQuestion | None = None
+    choice: OptionChoice | None = None  # the option the answer supports, for exam questions
+    followup: FollowUp | None = None  # set when the message was read through the context
+
+    @property
+    def entry(self) -> Entry | None:
+        """The entry answered outright, or the best suggestion."""
+        return self.match.entry if self.match else None
+
+    @property
+    def answered_id(self) -> str | None:
+        """The entry id to keep as context for a follow-up: set only for outright answers."""
+        if self.status == "answer" and self.match and self.match.entry:
+            return self.match.entry.id
+        return None
+
+    def to_json(self) -> dict[str, object]:
+        """The `faqbot ask --json` object (PRODUCT.md), extended for exams and follow-ups."""
+        if self.match is None:
+            return {
+                "question": self.question,
+                "status": self.status,
+                "id": None,
+                "answer": None,
+                "score": 0.0,
+                "suggestions": [],
+                "why": None,
+                "language": "en",
+                "smalltalk": {
+                    "id": self.smalltalk.id if self.smalltalk else None,
+                    "reply": self.smalltalk.reply if self.smalltalk else None,
+                },
+            }
+        data = self.match.to_json()
+        data["question"] = self.question
+        if self.exam is not None:
+            data["exam"] = {
+                "stem": self.exam.stem,
+                "options": [{"label": o.label, "text": o.text} for o in self.exam.options],
+                "verdict": self.choice.verdict if self.choice else None,
+                "option": self.choice.option.label if self.choice and self.choice.option else None,
+            }
+        if self.followup is not None:
+            data["followup_of"] = self.followup.previous.id
+        return data
+
+
+class Answerer:
+    """The knowledge layer's front door: `respond(message, previous_id)` -> Outcome."""
+
+    def __init__(self, matcher: Matcher, smalltalk: Sequence[SmallTalk] = ()) -> None:
+        self.matcher = matcher
+        self.smalltalk = SmallTalkRecogniser(smalltalk)
+        self._entries = {entry.id: entry for entry in matcher.entries}
+
+    @classmethod
+    def from_pack(cls, pack: Pack, matcher: Matcher | None = None) -> Answerer:
+        """An answerer for a loaded pack (building its matcher unless one is given)."""
+        return cls(matcher or Matcher.from_pack(pack), pack.smalltalk)
+
+    def respond(self, message: str, previous_id: str | None = None) -> Outcome:
+        """Decide what to say. `previous_id` is the entry answered last in this conversation
+        (None when there is none or it has expired); a question that stands on its own wins."""
+        kind = self.smalltalk.recognise(message)
+        if kind is not None:
+            return Outcome(message, "smalltalk", smalltalk=kind)
+        exam = parse_exam(message)
+        if exam is not None:
+            asked = matching_text(exam)
+        elif looks_like_exam(message):
+            asked = strip_boilerplate(message)
+        else:
+            asked = message
+        match = self.matcher.match(asked)
+        if previous_id is not None and not (match.status == "answer" and not has_reference(asked)):
+            followup = resolve_followup(self.matcher, self._entries, previous_id, asked)
+            if followup is not None:
+                match = Match(
+                    message,
+                    "answer",
+                    followup.entry,
+                    match.score,
+                    (),
+                    match.ranked,
+                    signals=match.signals,
+                )
+                return Outcome(message, "answer", match, followup=followup)
+        choice = None
+        if exam is not None and match.status == "answer" and match.entry is not None:
+            choice = choose_option(
+                exam, match.entry, self.matcher.normaliser.content_tokens, self.matcher.entries
+            )
+        return Outcome(message, match.status, match, exam=exam, choice=choice)

@@ -1,0 +1,311 @@
+"""Exam questions: option lists and "consider the following statements", English and Hinglish.
+
+`parse_exam` splits a message into its stem, statements and options; the matcher matches the
+stem, and `choose_option` says which option the matched answer supports, if exactly one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from faqbot.knowledge.schema import Entry
+
+Verdict = Literal["one", "none", "several"]
+
+_LETTERS = "abcdefghij"
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+# "(a)", "a)", "a.", "A.", "1.", "1)", "(1)", "(i)": a label, then space or the end. A bare
+# letter or number needs its bracket or dot, and must not follow a letter, digit or dot.
+_MARKER = re.compile(
+    r"(?<![\w.])(?:\((?P<paren>[a-jA-J]|10|[1-9]|i{1,3}|iv|vi{0,3}|ix|x)\)"
+    r"|(?P<bare>[a-jA-J]|10|[1-9])[).:])(?=\s|$)"
+)
+# Exam boilerplate that says nothing about the subject; it is dropped before matching.
+_BOILERPLATE = re.compile(
+    r"consider the following(?: statements?| pairs?)?(?: about| regarding| with reference to)?"
+    r"|with reference to|which (?:one )?of the (?:following|statements?|above|given)"
+    r"(?: statements?| options?| pairs?)?(?: given)?(?: above| below)?"
+    r"(?: is/are| is| are| was| were)?(?: not)?(?: correct(?:ly)?| true| incorrect| false"
+    r"| right| wrong| matched)?"
+    r"|how many of the (?:above|following)(?: statements?)?(?: is| are| is/are)?"
+    r"(?: correct| true)?"
+    r"|select the correct (?:answer|option|code)(?: using the codes? given below)?"
+    r"|choose the correct (?:answer|option)|correct (?:answer|option) (?:is|kya hai)"
+    r"|statements? given (?:above|below)|given (?:above|below)|the following"
+    r"|nimn ?likhit(?: me se| mein se)?|niche diye gaye(?: kathan| vikalp)?(?: me se| mein se)?"
+    r"|in ?me se|inme se|kaun ?sa (?:sahi|galat) hai|sahi (?:uttar|jawab|option)"
+    r"|kathan|vikalp|options?:|statements?:|\bcodes?:",
+    re.IGNORECASE,
+)
+# "Which of the following is NOT…": the wanted option is the one the answer does not support.
+# Only exam wording counts: "kis desh ka naam nahi liya gaya" asks for what was not named.
+_NEGATED = re.compile(
+    r"\b(?:is|are|was|were|does|did) not\b|\bnot (?:correct|true|a|an)\b|\bincorrect\b"
+    r"|\bexcept\b|\bgalat\b|\bfalse\b",
+    re.IGNORECASE,
+)
+# Where the question resumes after the last statement ("… Which of the above is correct?").
+_QUESTION_RESUMES = re.compile(
+    r"[.;]?\s+(?=(?:which|select|choose|identify|how many|in ?me se|inme se|kaun)\b)",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "ek": 1, "do": 2, "teen": 3}
+_NUMBER = re.compile(r"\b(10|[1-9])\b")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One labelled option or statement."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ExamQuestion:
+    """A message split into its parts; `stem` is what the matcher should match."""
+
+    stem: str
+    options: tuple[Option, ...]
+    statements: tuple[Option, ...] = ()
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class OptionChoice:
+    """Which options the matched answer supports."""
+
+    verdict: Verdict
+    option: Option | None = None  # the one supported option, when verdict is "one"
+    supported: tuple[Option, ...] = ()
+
+    def lead(self) -> str:
+        """The line that opens the reply."""
+        if self.verdict == "one" and self.option is not None:
+            return f"Answer: ({self.option.label}) {self.option.text}"
+        if self.verdict == "several":
+            labels = ", ".join(f"({o.label})" for o in self.supported)
+            return f"More than one option fits what I know ({labels}); here is the answer:"
+        return "None of the options matches what I know; here is the answer:"
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int
+    end: int
+    family: str
+    index: int
+    label: str
+
+
+def _markers(text: str) -> list[_Marker]:
+    found = []
+    for m in _MARKER.finditer(text):
+        raw = m.group("paren") or m.group("bare")
+        lowered = raw.lower()
+        if m.group("paren") and lowered in _ROMAN and lowered not in ("i", "v", "x"):
+            found.append(_Marker(m.start(), m.end(), "roman", _ROMAN.index(lowered), lowered))
+            continue
+        if lowered.isdigit():
+            found.append(_Marker(m.start(), m.end(), "digit", int(lowered) - 1, lowered))
+        else:
+            found.append(_Marker(m.start(), m.end(), "letter", _LETTERS.index(lowered), lowered))
+            if m.group("paren") and lowered in ("i", "v", "x"):
+                index = _ROMAN.index(lowered)
+                found.append(_Marker(m.start(), m.end(), "roman", index, lowered))
+    return found
+
+
+def _chain(markers: list[_Marker], family: str) -> list[_Marker]:
+    """The longest run a, b, c… (or 1, 2, 3…) of one family, in text order."""
+    best: list[_Marker] = []
+    ours = [m for m in markers if m.family == family]
+    for start, first in enumerate(ours):
+        if first.index != 0:
+            continue
+        chain = [first]
+        for marker in ours[start + 1 :]:
+            if marker.index == chain[-1].index + 1 and marker.start >= chain[-1].end:
+                chain.append(marker)
+        if len(chain) > len(best):
+            best = chain
+    return best if len(best) >= 2 else []
+
+
+def _items(text: str, chain: list[_Marker], stop: int) -> tuple[list[Option], int]:
+    """The chain's labelled texts, and where the last one ends."""
+    items = []
+    end = stop
+    for marker, after in zip(chain, [*chain[1:], None], strict=True):
+        if after is not None:
+            body = text[marker.end : after.start]
+        else:
+            body = text[marker.end : stop]
+            newline = body.find("\n", 1 if body.startswith("\n") else 0)
+            resumes = _QUESTION_RESUMES.search(body)
+            cut = min(
+                (
+                    i
+                    for i in (newline if newline > 0 else -1, resumes.start() if resumes else -1)
+                    if i > 0
+                ),
+                default=len(body),
+            )
+            end = marker.end + cut
+            body = body[:cut]
+        items.append(Option(marker.label, " ".join(body.split()).strip(" ,;")))
+    return items, end
+
+
+def parse_exam(text: str) -> ExamQuestion | None:
+    """Split an exam question into stem, statements and options; None for other messages."""
+    markers = _markers(text)
+    if len(markers) < 2:
+        return None
+    chains = [c for c in (_chain(markers, f) for f in ("letter", "digit", "roman")) if c]
+    if not chains:
+        return None
+    chains.sort(key=lambda c: c[0].start)
+    # With two lists, the first is the statements and the last the options (UPSC style).
+    options_chain = chains[-1]
+    statements_chain = chains[0] if len(chains) > 1 else []
+    if statements_chain and statements_chain[-1].end > options_chain[0].start:
+        statements_chain = []
+    options, _ = _items(text, options_chain, len(text))
+    statements: list[Option] = []
+    stem_parts = [text[: (statements_chain or options_chain)[0].start]]
+    if statements_chain:
+        statements, end = _items(text, statements_chain, options_chain[0].start)
+        stem_parts.append(text[end : options_chain[0].start])
+    options = [o for o in options if o.text]
+    if len(options) < 2:
+        return None
+    stem = " ".join(" ".join(stem_parts).split())
+    return ExamQuestion(
+        stem=stem,
+        options=tuple(options),
+        statements=tuple(s for s in statements if s.text),
+        negated=bool(_NEGATED.search(stem)),
+    )
+
+
+def matching_text(exam: ExamQuestion) -> str:
+    """What to match: the stem without exam boilerplate, and the statements.
+
+    When the stem says next to nothing ("Consider the following statements: 1. … 2. …" with no
+    lettered options), the listed items are what the question is about, so they are matched.
+    """
+    parts = [exam.stem, *(s.text for s in exam.statements)]
+    text = " ".join(_BOILERPLATE.sub(" ", " ".join(parts)).split())
+    if len(_WORDS.findall(text)) < 3:
+        text = " ".join([text, *(o.text for o in exam.options)])
+    return text
+
+
+def looks_like_exam(text: str) -> bool:
+    """Whether a message without options still carries exam boilerplate to strip."""
+    return bool(_BOILERPLATE.search(text))
+
+
+def strip_boilerplate(text: str) -> str:
+    """The message without exam boilerplate ("Consider the following statements…")."""
+    return " ".join(_BOILERPLATE.sub(" ", text).split())
+
+
+Tokens = Callable[[str], Sequence[str]]
+
+
+def _passages(entry: Entry) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n", entry.answer) if p.strip()]
+
+
+def _holds(tokens: set[str], passage: set[str]) -> bool:
+    return bool(tokens) and tokens <= passage
+
+
+def choose_option(
+    exam: ExamQuestion, entry: Entry, tokens: Tokens, pack_entries: Sequence[Entry] = ()
+) -> OptionChoice:
+    """Which option the entry's answer supports: exactly one, none or several.
+
+    `tokens` is the pack's normaliser (content tokens), so "inaugural" meets "first". Options are
+    checked against the short answer first, then against the answer paragraph that best fits
+    the stem, so "where was the first one held" is not answered from a sentence about the
+    second. Statements ("1. … 2. …") are each checked against every entry of the pack.
+    """
+    if exam.statements:
+        return _choose_by_statements(exam, tokens, pack_entries or (entry,))
+    option_tokens = [set(tokens(o.text)) for o in exam.options]
+    if entry.short_answer is not None:
+        short = set(tokens(entry.short_answer.text))
+        hits = [o for o, t in zip(exam.options, option_tokens, strict=True) if _holds(t, short)]
+        if len(hits) == 1 and not exam.negated:
+            return OptionChoice("one", hits[0], tuple(hits))
+    stem = set(tokens(strip_boilerplate(exam.stem)))
+    scored = []
+    for passage in _passages(entry):
+        words = set(tokens(passage))
+        hits = [o for o, t in zip(exam.options, option_tokens, strict=True) if _holds(t, words)]
+        if hits:
+            scored.append((len(stem & words), hits))
+    if not scored:
+        return OptionChoice("none")
+    best = max(score for score, _ in scored)
+    supported = list(dict.fromkeys(o for score, hits in scored if score == best for o in hits))
+    if exam.negated:
+        # "Which is NOT…": the one option the answer does not support, if all others hold.
+        unsupported = [o for o in exam.options if o not in supported]
+        if len(unsupported) == 1 and len(supported) == len(exam.options) - 1:
+            return OptionChoice("one", unsupported[0], tuple(supported))
+        return OptionChoice("several" if len(unsupported) > 1 else "none", None, tuple(supported))
+    if len(supported) == 1:
+        return OptionChoice("one", supported[0], tuple(supported))
+    return OptionChoice("several", None, tuple(supported))
+
+
+def _statement_sets(option: Option, count: int) -> set[int] | None:
+    """The statements an option claims are correct: "1 only", "both 1 and 2", "none"."""
+    text = option.text.casefold()
+    numbers = {int(n) for n in _NUMBER.findall(text) if 1 <= int(n) <= count}
+    if re.search(r"\b(neither|none|koi nahi|koi bhi nahi)\b", text):
+        return set()
+    if numbers:
+        return numbers
+    if re.search(r"\b(all|sabhi|teeno|both|dono)\b", text):
+        return set(range(1, count + 1))
+    return None
+
+
+def _statement_counts(option: Option) -> int | None:
+    """How many statements an option says are correct: "only one", "all three", "none"."""
+    text = option.text.casefold()
+    if re.search(r"\b(none|koi nahi)\b", text):
+        return 0
+    for word, value in _COUNT_WORDS.items():
+        if re.search(rf"\b{word}\b", text):
+            return value
+    return None
+
+
+def _choose_by_statements(
+    exam: ExamQuestion, tokens: Tokens, entries: Sequence[Entry]
+) -> OptionChoice:
+    passages = [set(tokens(p)) for e in entries for p in _passages(e)]
+    true = {
+        position
+        for position, statement in enumerate(exam.statements, 1)
+        if any(_holds(set(tokens(statement.text)), words) for words in passages)
+    }
+    count = len(exam.statements)
+    if exam.negated:
+        true = set(range(1, count + 1)) - true
+    fits = [o for o in exam.options if _statement_sets(o, count) == true]
+    if not fits:
+        fits = [o for o in exam.options if _statement_counts(o) == len(true)]
+    if len(fits) == 1:
+        return OptionChoice("one", fits[0], tuple(fits))
+    return OptionChoice("several" if fits else "none", None, tuple(fits))

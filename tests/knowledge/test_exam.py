@@ -1,0 +1,114 @@
+"""Exam questions: option lists and statements are split off, and the supported option named."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faqbot.knowledge import Pack
+from faqbot.knowledge.answering import Answerer
+from faqbot.knowledge.exam import matching_text, parse_exam
+
+
+@pytest.fixture(scope="module")
+def answerer(pack: Pack) -> Answerer:
+    return Answerer.from_pack(pack)
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("Held in: (a) 2010 (b) 2018 (c) 2019 (d) 2022", list("abcd")),
+        ("Held in:\na) 2010\nb) 2018\nc) 2019", list("abc")),
+        ("Held in:\nA. 2010\nB. 2018", list("ab")),
+        ("Held in:\n1. 2010\n2. 2018\n3. 2019", ["1", "2", "3"]),
+        ("Held in (i) Tokyo (ii) Delhi", ["i", "ii"]),
+    ],
+)
+def test_option_styles(text: str, labels: list[str]) -> None:
+    exam = parse_exam(text)
+    assert exam is not None and exam.stem.startswith("Held in")
+    assert [o.label for o in exam.options] == labels
+
+
+@pytest.mark.parametrize("text", ["what is jimex", "a) alone", "2+2 in 2019. Then 2022.", ""])
+def test_plain_questions_are_not_exams(text: str) -> None:
+    assert parse_exam(text) is None
+
+
+def test_statements_and_options() -> None:
+    exam = parse_exam(
+        "Consider the following statements:\n1. JIMEX is an exercise.\n2. MILAN is a treaty.\n"
+        "Which of the statements given above is/are correct?\n(a) 1 only (b) 2 only "
+        "(c) Both 1 and 2 (d) Neither 1 nor 2"
+    )
+    assert exam is not None
+    assert [s.text for s in exam.statements] == ["JIMEX is an exercise.", "MILAN is a treaty"]
+    assert [o.label for o in exam.options] == list("abcd")
+    assert "Consider" not in matching_text(exam) and "JIMEX" in matching_text(exam)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "The inaugural India–Japan 2+2 ministerial dialogue was held in: "
+            "(a) 2010 (b) 2018 (c) 2019 (d) 2022",
+            "Answer: (c) 2019",
+        ),
+        (
+            "pehla india japan 2+2 kis shahar me hua tha? (a) Tokyo (b) New Delhi (c) Osaka",
+            "Answer: (b) New Delhi",
+        ),
+        (
+            "Consider the following statements:\n1. The first India-Japan 2+2 was held in "
+            "November 2019.\n2. The idea was initiated in Tokyo in October 2018.\nWhich of the "
+            "statements given above is/are correct?\n(a) 1 only (b) 2 only (c) Both 1 and 2 "
+            "(d) Neither 1 nor 2",
+            "Answer: (c) Both 1 and 2",
+        ),
+    ],
+)
+def test_names_the_supported_option(answerer: Answerer, text: str, lead: str) -> None:
+    outcome = answerer.respond(text)
+    assert outcome.status == "answer" and outcome.choice is not None, outcome
+    assert outcome.choice.lead() == lead
+
+
+def test_no_supported_option_is_said(answerer: Answerer) -> None:
+    outcome = answerer.respond(
+        "The inaugural India–Japan 2+2 ministerial dialogue was held in: (a) 2001 (b) 2005"
+    )
+    assert outcome.choice is not None and outcome.choice.verdict == "none"
+    assert outcome.choice.lead().startswith("None of the options")
+
+
+_option = st.one_of(
+    st.sampled_from(["2019", "Tokyo", "New Delhi", "what is jimex?", "(b) 2018", "", "1 only"]),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stem=st.sampled_from(
+        ["When was the first India-Japan 2+2 held?", "Consider the following", ""]
+    ),
+    options=st.lists(_option, min_size=2, max_size=10),
+    style=st.sampled_from(["({}) ", "{}) ", "{}. ", "\n{}. "]),
+    labels=st.sampled_from(["abcdefghij", "ABCDEFGHIJ", "1234567891"]),
+)
+def test_any_option_list_gives_a_valid_result(
+    answerer: Answerer, stem: str, options: list[str], style: str, labels: str
+) -> None:
+    listed = zip(labels, options, strict=False)
+    text = stem + " " + " ".join(style.format(label) + o for label, o in listed)
+    outcome = answerer.respond(text)
+    assert outcome.status in ("answer", "suggest", "none", "smalltalk")
+    if outcome.choice is not None:
+        assert outcome.choice.verdict in ("one", "none", "several")
+        assert outcome.choice.lead()
+        if outcome.choice.option is not None:
+            assert outcome.exam is not None and outcome.choice.option in outcome.exam.options
+    outcome.to_json()
