@@ -26,7 +26,8 @@ from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
-from faqbot.knowledge import Matcher, Pack, load_pack
+from faqbot.knowledge import Pack, load_pack
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.stores import Stores
 
@@ -95,10 +96,12 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     token = settings.require_token()
     pack = pack or load_pack(settings.knowledge)
     stores = Stores.open(settings.database)
+    answerers = LanguageAnswerers(pack)
     state = BotState(
         settings=settings,
         pack=pack,
-        matcher=Matcher.from_pack(pack),
+        matcher=answerers.matcher(pack.info.language),
+        answerers=answerers,
         stores=stores,
         flood=FloodGuard(settings.flood_limit),
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),

@@ -13,6 +13,7 @@ from pathlib import Path
 from faqbot import __version__
 from faqbot.config import Settings, SettingsError
 from faqbot.knowledge import Pack, PackError, check_pack, load_pack
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
@@ -190,12 +191,13 @@ def render_text(reply: Reply) -> str:
     """A reply as terminal text, with numbered choices."""
     parts = [f"bot> {reply.title}\n{reply.body}" if reply.title else f"bot> {reply.body}"]
     if reply.source:
-        parts.append(f"Source: {reply.source}")
+        parts.append(f"{say(reply.language, 'source')}: {reply.source}")
     if reply.choices:
         lines = [f"  {n}. {choice.label}" for n, choice in enumerate(reply.choices, 1)]
         parts.append(f"{reply.choices_heading}:\n" + "\n".join(lines))
     if reply.also:
-        parts.append(f"Or did you mean:\n  {len(reply.choices) + 1}. {reply.also.label}")
+        also = say(reply.language, "or_did_you_mean")
+        parts.append(f"{also}\n  {len(reply.choices) + 1}. {reply.also.label}")
     return "\n".join(parts) + "\n"
 
 

@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from faqbot.bot.flood import FloodGuard
 from faqbot.config import Settings
 from faqbot.knowledge import Matcher, Pack, QuizItem
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
@@ -82,6 +83,8 @@ class BotState:
     settings: Settings
     pack: Pack
     matcher: Matcher
+    # One answerer per pack language; a Devanagari question is answered in Hindi.
+    answerers: LanguageAnswerers
     stores: Stores
     flood: FloodGuard
     daily: DailyState

@@ -11,19 +11,21 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from faqbot.bot.flood import Verdict
 from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
-from faqbot.bot.rendering import ANSWER, render, text_message
+from faqbot.bot.rendering import ANSWER, ANSWER_HINDI, render, text_message
 from faqbot.bot.state import Context
-from faqbot.bot.texts import EXPIRED
-from faqbot.knowledge.replies import answer_reply, reply_to
+from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.matcher import Match
+from faqbot.knowledge.replies import answer_reply, outcome_reply, reply_to
 
 log = logging.getLogger(__name__)
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-FLOOD_NOTICE = (
-    "You're asking faster than I can keep up with. Take a short break: I'll answer again "
-    "in a minute."
-)
-ASK_USAGE = "Send your question after the command, for example: /ask what is JIMEX?"
+FLOOD_NOTICE = say("en", "flood")
+ASK_USAGE = say("en", "ask_usage")
+# Answer buttons say which language to answer in (one letter each, so an id of 60 characters
+# still fits Telegram's 64 bytes of button data).
+ANSWER_PREFIXES = {"en": ANSWER, "hi": ANSWER_HINDI}
+PREFIX_LANGUAGES = {prefix: language for language, prefix in ANSWER_PREFIXES.items()}
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
@@ -37,11 +39,26 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await reply(message, text_message(FLOOD_NOTICE))
         return
     in_group = message.chat.type != ChatType.PRIVATE
+    language = state.answerers.language_of(question)
     if not question.strip():
-        await reply(message, text_message(ASK_USAGE), quote=in_group)
+        await reply(message, text_message(say(language, "ask_usage")), quote=in_group)
         return
-    match = state.matcher.match(question)
-    await reply(message, render(reply_to(match, state.pack)), quote=in_group)
+    match: Match | None
+    if language == state.pack.info.language:
+        match = state.matcher.match(question)
+        rendered = render(reply_to(match, state.pack))
+    else:
+        # A question in another language goes through its answerer (small talk, exam labels)
+        # and is answered in that language, buttons included.
+        found = state.answerers.respond(question, language)
+        view = state.pack.in_language(language)
+        rendered = render(
+            outcome_reply(found.outcome, view), choice_prefix=ANSWER_PREFIXES.get(language, ANSWER)
+        )
+        match = found.match
+    await reply(message, rendered, quote=in_group)
+    if match is None:
+        return  # small talk is not a question to log
     try:
         await state.stores.questions.record(message.chat.type, match)
     except sqlite3.Error as error:
@@ -97,13 +114,17 @@ async def on_answer_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return  # the handler's pattern lets only queries with data through
-    pack = context.bot_data.pack
-    entry = pack.entry(query.data.partition(":")[2])
+    prefix, _, entry_id = query.data.partition(":")
+    language = PREFIX_LANGUAGES.get(prefix, "en")
+    pack = context.bot_data.pack.in_language(language)
+    entry = pack.entry(entry_id)
     if entry is None:
-        await query.answer(EXPIRED)
+        await query.answer(say(language, "expired"))
         return
     await query.answer()
-    rendered = render(answer_reply(entry, pack))
+    rendered = render(
+        answer_reply(entry, pack), choice_prefix=ANSWER_PREFIXES.get(language, ANSWER)
+    )
     if query.message is None:  # a button on a message sent through inline mode
         await edit(query, rendered[0])
         return
@@ -121,5 +142,5 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
             NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
             on_group_text,
         ),
-        CallbackQueryHandler(on_answer_button, pattern=f"^{ANSWER}:"),
+        CallbackQueryHandler(on_answer_button, pattern=f"^({'|'.join(PREFIX_LANGUAGES)}):"),
     ]
