@@ -1,4 +1,4 @@
-"""The composition root: settings → stores → matcher → features, wired in one place.
+"""The composition root: settings → stores → answerer → features, wired in one place.
 
 `faqbot run` and the tests build the bot the same way, with build_application.
 """
@@ -23,6 +23,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackContext, Co
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
+from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
@@ -51,6 +52,11 @@ ALLOWED_UPDATES = [
 CONCURRENT_UPDATES = 8
 CONNECTIONS = 8
 CONNECTION_WAIT_SECONDS = 30.0
+# How long a request may take to be written and answered. Telegram usually answers in well
+# under a second, but under load it carries out a send and answers after PTB's default of 5 s;
+# the bot then took an accepted message for a lost one. Connecting keeps PTB's 5 s: a request
+# that never connected was never sent.
+SEND_TIMEOUT_SECONDS = 20.0
 # Share of FAQBOT_RATE_LIMIT the bot paces itself at, leaving room for jitter (sending_limiter).
 SENDING_SHARE = 0.95
 
@@ -100,8 +106,9 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     state = BotState(
         settings=settings,
         pack=pack,
-        matcher=answerers.matcher(pack.info.language),
+        answerer=answerers.answerers[pack.info.language],
         answerers=answerers,
+        recent_answers=RecentAnswers(settings.followup_seconds),
         stores=stores,
         flood=FloodGuard(settings.flood_limit),
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
@@ -130,6 +137,8 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         .concurrent_updates(CONCURRENT_UPDATES)
         .connection_pool_size(CONNECTIONS)
         .pool_timeout(CONNECTION_WAIT_SECONDS)
+        .read_timeout(SEND_TIMEOUT_SECONDS)
+        .write_timeout(SEND_TIMEOUT_SECONDS)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

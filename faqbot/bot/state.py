@@ -15,10 +15,13 @@ from typing import Any, Literal, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
-from faqbot.knowledge import Matcher, Pack, QuizItem
+from faqbot.knowledge import Pack, QuizItem
+from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
+from faqbot.storage.daily import PendingFact
 from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
 
@@ -60,6 +63,9 @@ class DailyState:
     delivery_slots: asyncio.Semaphore
     # Chats a delivery is under way to: a second one for the same chat is skipped.
     in_flight: set[int] = field(default_factory=set)
+    # Facts Telegram accepted whose record could not be written yet (disk full, database
+    # locked), by chat: written by a retry job before anything else is sent to the chat.
+    unrecorded: dict[int, PendingFact] = field(default_factory=dict)
     # One lock per chat whose subscription is being changed, kept while someone holds it.
     locks: weakref.WeakValueDictionary[int, asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary
@@ -82,9 +88,10 @@ class BotState:
 
     settings: Settings
     pack: Pack
-    matcher: Matcher
-    # One answerer per pack language; a Devanagari question is answered in Hindi.
+    answerer: Answerer  # the one way a message becomes an outcome; holds the pack's matcher
+    # One answerer per pack language (the one above among them); Devanagari gets Hindi.
     answerers: LanguageAnswerers
+    recent_answers: RecentAnswers  # what follow-ups ("why?", "tell me more") refer to
     stores: Stores
     flood: FloodGuard
     daily: DailyState

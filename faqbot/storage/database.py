@@ -110,6 +110,30 @@ MIGRATIONS: list[tuple[int, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        4,
+        # A daily fact being delivered (faqbot.storage.daily): written before its first send,
+        # removed in the same transaction that records its outcome.
+        """
+        CREATE TABLE daily_pending (
+            chat_id INTEGER PRIMARY KEY
+                REFERENCES daily_subscription (chat_id) ON UPDATE CASCADE ON DELETE CASCADE,
+            -- the chat's local date the fact is for, YYYY-MM-DD
+            local_day TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            cycle INTEGER NOT NULL,
+            -- messages the fact takes, and how many of them Telegram has accepted
+            parts INTEGER NOT NULL,
+            parts_sent INTEGER NOT NULL DEFAULT 0,
+            -- of parts_sent, those whose send went unanswered and counted as delivered
+            parts_unsure INTEGER NOT NULL DEFAULT 0,
+            -- 1 from just before a send until its outcome is written: after a crash, that
+            -- part may or may not have reached the chat
+            sending INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -119,10 +143,13 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     connection.execute("BEGIN IMMEDIATE")
     try:
         yield connection
+        # A failed COMMIT (disk full) leaves the transaction open, and every later BEGIN would
+        # fail with it; SQLITE_FULL inside the block may already have rolled it back.
+        connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
-    connection.execute("COMMIT")
 
 
 class StorageError(RuntimeError):

@@ -46,7 +46,8 @@ async def help_command(update: Update, context: Context) -> None:
     bot = context.bot.username
     body = (
         "Ask me a question in your own words. If I'm not sure, I offer a few questions to "
-        "pick from; if I don't know, I say so.\n\n"
+        'pick from; if I don\'t know, I say so. After an answer, ask "why?" or "tell me '
+        'more"; paste an MCQ with its options and I name the one that fits.\n\n'
         f"In a group, mention me (@{bot} your question), reply to one of my messages, "
         f"or use /ask. In any chat, type @{bot} and a question to share an answer.\n\n{lines}"
     )
