@@ -31,7 +31,7 @@ from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, Qu
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
 from faqbot.knowledge import Pack, load_pack
-from faqbot.knowledge.answering import Answerer
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.stores import Stores
 
@@ -109,10 +109,12 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     token = settings.require_token()
     pack = pack or load_pack(settings.knowledge)
     stores = Stores.open(settings.database)
+    answerers = LanguageAnswerers(pack)
     state = BotState(
         settings=settings,
         pack=pack,
-        answerer=Answerer.from_pack(pack),
+        answerer=answerers.answerers[pack.info.language],
+        answerers=answerers,
         recent_answers=RecentAnswers(settings.followup_seconds),
         stores=stores,
         flood=FloodGuard(settings.flood_limit),

@@ -20,6 +20,7 @@ from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
 from faqbot.knowledge import Pack, QuizItem
 from faqbot.knowledge.answering import Answerer
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.daily import PendingFact
 from faqbot.storage.quiz import OpenPoll
@@ -89,6 +90,8 @@ class BotState:
     settings: Settings
     pack: Pack
     answerer: Answerer  # the one way a message becomes an outcome; holds the pack's matcher
+    # One answerer per pack language (the one above among them); Devanagari gets Hindi.
+    answerers: LanguageAnswerers
     recent_answers: RecentAnswers  # what follow-ups ("why?", "tell me more") refer to
     stores: Stores
     flood: FloodGuard

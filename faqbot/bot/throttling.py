@@ -9,11 +9,9 @@ from faqbot.bot.flood import Verdict
 from faqbot.bot.messaging import reply
 from faqbot.bot.rendering import text_message
 from faqbot.bot.state import Context
+from faqbot.knowledge.catalogue import say
 
-FLOOD_NOTICE = (
-    "You're asking faster than I can keep up with. Take a short break: I'll answer again "
-    "in a minute."
-)
+FLOOD_NOTICE = say("en", "flood")
 
 
 def is_command_for(message: Message, username: str | None) -> bool:
