@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from faqbot.knowledge.chatter import strip_chatter
 from faqbot.knowledge.exam import (
     ExamQuestion,
     OptionChoice,
@@ -106,6 +107,7 @@ class Answerer:
             asked = strip_boilerplate(message)
         else:
             asked = message
+        asked = strip_chatter(asked)
         match = self.matcher.match(asked)
         if previous_id is not None and not (match.status == "answer" and not has_reference(asked)):
             followup = resolve_followup(self.matcher, self._entries, previous_id, asked)
