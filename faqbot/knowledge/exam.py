@@ -7,10 +7,11 @@ stem, and `choose_option` says which option the matched answer supports, if exac
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from faqbot.knowledge.normaliser import words
 from faqbot.knowledge.schema import Entry
 
 Verdict = Literal["one", "none", "several"]
@@ -228,7 +229,11 @@ def _holds(tokens: set[str], passage: set[str]) -> bool:
 
 
 def choose_option(
-    exam: ExamQuestion, entry: Entry, tokens: Tokens, pack_entries: Sequence[Entry] = ()
+    exam: ExamQuestion,
+    entry: Entry,
+    tokens: Tokens,
+    pack_entries: Sequence[Entry] = (),
+    weight: Weight | None = None,
 ) -> OptionChoice:
     """Which option the entry's answer supports: exactly one, none or several.
 
@@ -238,7 +243,9 @@ def choose_option(
     second. Statements ("1. … 2. …") are each checked against every entry of the pack.
     """
     if exam.statements:
-        return _choose_by_statements(exam, tokens, pack_entries or (entry,))
+        return _choose_by_statements(
+            exam, tokens, pack_entries or (entry,), weight or (lambda _token: 1.0)
+        )
     option_tokens = [set(tokens(o.text)) for o in exam.options]
     if entry.short_answer is not None:
         short = set(tokens(entry.short_answer.text))
@@ -291,21 +298,114 @@ def _statement_counts(option: Option) -> int | None:
     return None
 
 
-def _choose_by_statements(
-    exam: ExamQuestion, tokens: Tokens, entries: Sequence[Entry]
-) -> OptionChoice:
-    passages = [set(tokens(p)) for e in entries for p in _passages(e)]
-    true = {
-        position
-        for position, statement in enumerate(exam.statements, 1)
-        if any(_holds(set(tokens(statement.text)), words) for words in passages)
+# A statement counts as true when a sentence (or else a paragraph) of the pack explains this
+# share of its words' weight, and its cues and numbers agree; below it, the pack does not say.
+SUPPORTED = 0.75
+# Words that turn a claim round: a statement and its evidence must agree on them.
+_NEGATION = frozenset({"not", "no", "never", "neither", "nor", "without", "nahi", "na", "nhi"})
+# Words that claim more than the evidence may say: without them in it, the pack does not say.
+_QUALIFIERS = frozenset({"only", "befor", "after", "explicitly", "directly", "ever", "all"})
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10",
+}  # fmt: skip
+_NAME = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[ –-][A-Z][a-z]+)*")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]\s*")
+
+Weight = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    tokens: frozenset[str]
+    words: frozenset[str]  # every word, stop words included, for cues and numbers
+
+
+def _numbers(words: Iterable[str]) -> set[str]:
+    """Numbers and years, with number words as digits: they must match exactly."""
+    found = {_NUMBER_WORDS.get(w, w) for w in words}
+    return {w for w in found if w[:1].isdigit() and w != "2"}
+
+
+def statement_truth(
+    text: str, tokens: Tokens, weight: Weight, evidence: Sequence[_Evidence]
+) -> bool | None:
+    """True when the pack supports a statement, False when it says otherwise, None when it does
+    not say. Support is IDF-weighted token overlap with one sentence (else one paragraph);
+    negation cues must agree and numbers must match exactly."""
+    said = set(words(text))
+    claimed = set(tokens(text)) - _NEGATION
+    if not claimed:
+        return None
+    # Who does what is told by names: "India expressed its resolve…" is not held up by
+    # "Japan expressed its resolve…", however rare its other words are.
+    named = {t for name in _NAME.findall(text) for t in tokens(name)}
+    total = sum(weight(t) for t in claimed)
+    verdicts = {
+        _agrees(said, piece)
+        for piece in evidence
+        if named <= piece.tokens
+        and sum(weight(t) for t in claimed & piece.tokens) >= SUPPORTED * total
     }
+    if True in verdicts:
+        return True
+    return False if False in verdicts else None
+
+
+def _agrees(said: set[str], piece: _Evidence) -> bool | None:
+    """Whether a piece that holds a statement's words says the same: cues and numbers."""
+    if bool(_NEGATION & said) != bool(_NEGATION & piece.words):
+        return False
+    wanted, given = _numbers(said), _numbers(piece.words)
+    if wanted - given:
+        # "within ten years" against "within the next five years": said otherwise.
+        return False if given else None
+    if (_QUALIFIERS & said) - piece.words:
+        return None
+    return True
+
+
+def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
+    """The pack's sentences and list items: a paragraph may hold the words of a false
+    statement in different claims ("Japan resolved… India acknowledged…")."""
+    pieces = [
+        piece
+        for entry in entries
+        for passage in _passages(entry)
+        for piece in _SENTENCE.split(passage)
+        if piece.strip()
+    ]
+    return [_Evidence(frozenset(tokens(p)), frozenset(words(p))) for p in dict.fromkeys(pieces)]
+
+
+def _choose_by_statements(
+    exam: ExamQuestion, tokens: Tokens, entries: Sequence[Entry], weight: Weight
+) -> OptionChoice:
+    evidence = _evidence(entries, tokens)
     count = len(exam.statements)
+    verdicts = {
+        position: statement_truth(statement.text, tokens, weight, evidence)
+        for position, statement in enumerate(exam.statements, 1)
+    }
+    true = {p for p, v in verdicts.items() if v is True}
+    false = {p for p, v in verdicts.items() if v is False}
     if exam.negated:
-        true = set(range(1, count + 1)) - true
-    fits = [o for o in exam.options if _statement_sets(o, count) == true]
+        true, false = false, true
+    # An option fits when it names every statement known true and none known false; a
+    # statement the pack does not settle may go either way.
+    fits = [
+        o
+        for o in exam.options
+        if (claimed := _statement_sets(o, count)) is not None
+        and true <= claimed
+        and not claimed & false
+    ]
     if not fits:
-        fits = [o for o in exam.options if _statement_counts(o) == len(true)]
+        fits = [
+            o
+            for o in exam.options
+            if (n := _statement_counts(o)) is not None and len(true) <= n <= count - len(false)
+        ]
     if len(fits) == 1:
         return OptionChoice("one", fits[0], tuple(fits))
     return OptionChoice("several" if fits else "none", None, tuple(fits))

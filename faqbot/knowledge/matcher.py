@@ -312,6 +312,10 @@ class Matcher:
         self.unknown_information = _idf(1, len(self.entries))
         self.names = self._names(entry_frequency)
 
+    def weight(self, token: str) -> float:
+        """How telling a token is across entries (an unknown one counts as a rare one)."""
+        return self.information.get(token, self.unknown_information)
+
     def _names(self, entry_frequency: dict[str, int]) -> frozenset[str]:
         """Words the answers use only as names: "Australia", "US", "JIMEX", "Tokyo".
 
@@ -394,8 +398,12 @@ class Matcher:
                 unknown += 1
         return known, unknown, set(as_typed).intersection(known)
 
-    def match(self, question: str) -> Match:
-        """Rank the entries for one question and decide: answer, suggest, or none."""
+    def match(self, question: str, *, claims: bool = False) -> Match:
+        """Rank the entries for one question and decide: answer, suggest, or none.
+
+        `claims` marks text that states rather than asks (exam statements: "… within the next
+        five years"), so its words do not say what kind of fact is wanted.
+        """
         known, unknown, exact = self._analyse(question)
         if not known:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
@@ -426,9 +434,10 @@ class Matcher:
         best_recall = np.maximum.reduceat(recall, starts)
         best_precision = np.maximum.reduceat(precision, starts)
         shortlist = self._top(best, self.SHORTLIST)
-        kinds = expected_kinds(question)
+        kinds = frozenset() if claims else expected_kinds(question)
+        asks = frozenset() if claims else intents(question)
         ranked, fuzzy = self._rescore(
-            known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds, intents(question)
+            known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds, asks
         )
         if not ranked:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
