@@ -88,11 +88,18 @@ class Answerer:
         self.matcher = matcher
         self.smalltalk = SmallTalkRecogniser(smalltalk)
         self._entries = {entry.id: entry for entry in matcher.entries}
+        # Checking an option or statement, a word the pack never uses is most often a
+        # paraphrase ("stressed" for "emphasised"): it weighs half a rare word.
+        self._paraphrase = matcher.unknown_information / 2
 
     @classmethod
     def from_pack(cls, pack: Pack, matcher: Matcher | None = None) -> Answerer:
         """An answerer for a loaded pack (building its matcher unless one is given)."""
         return cls(matcher or Matcher.from_pack(pack), pack.smalltalk)
+
+    def paraphrase_weight(self, token: str) -> float:
+        """How telling a word of an option or statement is (the matcher's IDF over entries)."""
+        return self.matcher.information.get(token, self._paraphrase)
 
     def _with_options(self, match: Match, asked: str, exam: ExamQuestion) -> Match:
         """The best reading of an exam question: its stem alone, or the stem with one option.
@@ -148,7 +155,7 @@ class Answerer:
                 match.entry,
                 self.matcher.normaliser.content_tokens,
                 self.matcher.entries,
-                self.matcher.weight,
+                self.paraphrase_weight,
             )
         return Outcome(message, match.status, match, exam=exam, choice=choice)
 
