@@ -29,12 +29,15 @@ from faqbot.knowledge.schema import Entry, Pack
 Status = Literal["answer", "suggest", "none"]
 # Hard rules that hold an answer back whatever the model says (the `why` of a Match).
 RULE_NO_WORDS = "rule: no word the pack knows"
-RULE_WRONG_KIND = "rule: asks for a date or number the answer lacks"
+RULE_WRONG_KIND = "rule: asks for a date, number, amount or full form the answer lacks"
+RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
 RULE_OTHER_NAME = "rule: names something the answer does not mention"
 # A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
 _CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
+
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]?\s*")
 
 # "When…?" wants a date, "how many…?" a number, "in yen" an amount and "full form" an
 # expansion: an answer without one cannot be the answer, however well its words match ("how
@@ -63,18 +66,19 @@ _HAS_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 # An acronym spelt out beside it: "JIMEX (Japan–India Maritime Exercise)", "(RPSS)".
-_HAS_EXPANSION = re.compile(r"\b[A-Z][A-Z/-]+\b\s*\(|\([A-Z][A-Z/-]+\)")
-# What a "where" or "who" question asks, in English and Hinglish; an entry none of whose
-# phrasings asks it is less likely to be what is wanted (see Matcher.INTENT).
+_HAS_EXPANSION = re.compile(r"\b([A-Z][A-Z/-]+)\b\s*\(|\(([A-Z][A-Z/-]+)\)")
+# What a "where", "who", "why" or "what came of it" question asks, in English and Hinglish; an
+# entry none of whose phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
 _INTENTS = {
     **dict.fromkeys(("where", "kahan", "kaha", "kahaan"), "where"),
     **dict.fromkeys(("who", "whom", "kaun", "kon", "koun", "kisne"), "who"),
     **dict.fromkeys(("why", "kyun", "kyon", "kyu"), "why"),
+    **dict.fromkeys(("outcom", "result", "highlight", "takeaway", "summary"), "outcome"),
 }
 
 
 def intents(text: str) -> frozenset[str]:
-    """Which of "where", "who" and "why" a text asks."""
+    """Which of "where", "who", "why" and "outcome" a text asks."""
     return frozenset(_INTENTS[w] for w in words(text) if w in _INTENTS)
 
 
@@ -301,6 +305,18 @@ class Matcher:
                 self._vocabulary[word[0]].append(word)
         self._corrections: dict[str, str | None] = {}
         self._offers = [offered_kinds(entry.answer) for entry in self.entries]
+        self._answer_sentences: dict[int, list[frozenset[str]]] = {}
+        # "X full form" is answered only by an entry that spells X out.
+        self._expanded = [
+            frozenset(
+                t
+                for pair in _HAS_EXPANSION.findall(entry.answer)
+                for acronym in pair
+                if acronym
+                for t in self.normaliser.content_tokens(acronym)
+            )
+            for entry in self.entries
+        ]
         self._intents = [
             frozenset().union(*(intents(p) for p in entry.phrasings)) for entry in self.entries
         ]
@@ -370,11 +386,12 @@ class Matcher:
 
     def analyse(self, question: str) -> tuple[list[str], int]:
         """The question's known content tokens, typos corrected, and how many words are unknown."""
-        known, unknown, _ = self._analyse(question)
+        known, unknown, _, _ = self._analyse(question)
         return known, unknown
 
-    def _analyse(self, question: str) -> tuple[list[str], int, set[str]]:
-        """As `analyse`, plus the known tokens typed as they are (not typo-corrected)."""
+    def _analyse(self, question: str) -> tuple[list[str], int, set[str], bool]:
+        """As `analyse`, plus the known tokens typed as they are (not typo-corrected), and
+        whether the question names a year the pack never mentions."""
         normaliser = self.normaliser
         typed = words(question)
         # A word the pack does not write may still be a synonym the pack lists ("nippon"):
@@ -389,6 +406,7 @@ class Matcher:
         as_typed = tokens if fixed == typed else normaliser.fold(typed)
         known: list[str] = []
         unknown = 0
+        new_year = False  # a year the pack never mentions: it cannot speak of it
         for token in dict.fromkeys(tokens):
             if not normaliser.is_content(token):
                 continue
@@ -396,7 +414,9 @@ class Matcher:
                 known.append(token)
             else:
                 unknown += 1
-        return known, unknown, set(as_typed).intersection(known)
+                if len(token) == 4 and token.isdigit():
+                    new_year = True
+        return known, unknown, set(as_typed).intersection(known), new_year
 
     def match(self, question: str, *, claims: bool = False) -> Match:
         """Rank the entries for one question and decide: answer, suggest, or none.
@@ -404,7 +424,7 @@ class Matcher:
         `claims` marks text that states rather than asks (exam statements: "… within the next
         five years"), so its words do not say what kind of fact is wanted.
         """
-        known, unknown, exact = self._analyse(question)
+        known, unknown, exact, new_year = self._analyse(question)
         if not known:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         weights = np.asarray([self.idf[t] for t in known])
@@ -459,8 +479,9 @@ class Matcher:
             missing=missing,
             known=len(known),
             unknown=unknown,
-            wrong_kind=not kinds <= self._offers[top_index],
+            wrong_kind=not self._offers_kinds(top_index, kinds, known),
             other_name=any(t in self.names and t not in words_of_top for t in exact),
+            other_year=not claims and (new_year or self._other_year(top_index, known)),
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
         )
         return self._decide(question, ranked, signals)
@@ -530,12 +551,43 @@ class Matcher:
                 e,
                 100
                 * ((1 - self.FUZZ_WEIGHT) * score + self.FUZZ_WEIGHT * fuzzy[e])
-                * (1.0 if kinds <= self._offers[e] else self.WRONG_KIND)
+                * (1.0 if self._offers_kinds(e, kinds, known) else self.WRONG_KIND)
                 * (1.0 if asks <= self._intents[e] else self.INTENT),
             )
             for e, score in lexical
         ]
         return sorted(blended, key=lambda pair: -pair[1]), fuzzy
+
+    def _other_year(self, entry_index: int, known: list[str]) -> bool:
+        """Whether a year the question names is missing from the answer's sentence about the
+        rest of the question ("the Modi–Abe summit of 2019": the summit's sentence says 2018)."""
+        years = [t for t in known if len(t) == 4 and t.isdigit()]
+        if not years:
+            return False
+        rest = [t for t in known if t not in years]
+        sentences = self._sentences(entry_index)
+        if not rest or not sentences:
+            return not set(years) <= self._entry_words[entry_index]
+        best = max(sentences, key=lambda tokens: sum(self.weight(t) for t in tokens & set(rest)))
+        return not set(years) <= best
+
+    def _sentences(self, entry_index: int) -> list[frozenset[str]]:
+        """The content tokens of each sentence of an entry's answer (made when first asked)."""
+        found = self._answer_sentences.get(entry_index)
+        if found is None:
+            found = [
+                frozenset(self.normaliser.content_tokens(sentence))
+                for sentence in _SENTENCE.split(self.entries[entry_index].answer)
+                if sentence.strip()
+            ]
+            self._answer_sentences[entry_index] = found
+        return found
+
+    def _offers_kinds(self, entry_index: int, kinds: frozenset[str], known: list[str]) -> bool:
+        """Whether an entry's answer holds the kinds of fact the question wants."""
+        if not kinds <= self._offers[entry_index]:
+            return False
+        return "expansion" not in kinds or not self._expanded[entry_index].isdisjoint(known)
 
     def _decide(self, question: str, ranked: list[tuple[int, float]], signals: Signals) -> Match:
         """Answer when no hard rule objects and the model is sure enough; else suggest or not."""
@@ -549,6 +601,8 @@ class Matcher:
             why = RULE_OFF_SUBJECT
         elif signals.other_name:
             why = RULE_OTHER_NAME
+        elif signals.other_year:
+            why = RULE_OTHER_YEAR
         elif signals.score - signals.runner_up < limits.tie:
             why = RULE_TIE
         else:

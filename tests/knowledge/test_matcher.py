@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqbot.knowledge import Match, Matcher, Pack
-from faqbot.knowledge.matcher import expected_kinds, intents, offered_kinds
+from faqbot.knowledge.matcher import RULE_OTHER_YEAR, expected_kinds, intents, offered_kinds
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_chit_chat_gets_no_answer(matcher: Matcher, question: str) -> None:
 
 
 def test_suggestions_are_distinct_ranked_entries(matcher: Matcher) -> None:
-    match = matcher.match("japan in milan exercise")
+    match = matcher.match("milan japan")
     assert match.status == "suggest"
     ids = [s.entry.id for s in match.suggestions]
     assert len(ids) == len(set(ids)) and 1 < len(ids) <= 3
@@ -173,3 +173,21 @@ def _assert_valid(match: Match) -> None:
     assert (match.entry is None) == (match.status == "none")
     assert (match.status == "suggest") == bool(match.suggestions)
     json.dumps(match.to_json())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where was the Modi-Abe summit of 2019 held?",  # the summit's sentence says 2018
+        "india defence budget 2024",  # a year the pack never mentions
+    ],
+)
+def test_a_year_the_answer_gives_otherwise_holds_it_back(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.status != "answer" and match.why == RULE_OTHER_YEAR
+
+
+def test_a_year_the_answer_gives_for_the_same_thing_is_answered(matcher: Matcher) -> None:
+    match = matcher.match("Modi Abe summit 2018")
+    assert match.status == "answer" and match.entry is not None
+    assert match.entry.id == "idea-origin"
