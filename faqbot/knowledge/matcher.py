@@ -536,16 +536,19 @@ class Matcher:
         shortlist = [e for e, _ in lexical]
         query = " ".join(known)
         indices = [p for e in shortlist for p in self._entry_phrasings[e]]
-        fuzzy = dict.fromkeys(shortlist, 0.0)
-        for _, score, position in process.extract(
-            query,
+        # One vectorised call over the shortlist's phrasings, then each entry's best.
+        scores = process.cdist(
+            [query],
             [self._phrasing_text[p] for p in indices],
             scorer=fuzz.token_sort_ratio,
             processor=None,
-            limit=None,
-        ):
-            entry_index = int(self._phrasing_entry[indices[position]])
-            fuzzy[entry_index] = max(fuzzy[entry_index], score / 100)
+        )[0]
+        fuzzy: dict[int, float] = {}
+        start = 0
+        for e in shortlist:
+            end = start + len(self._entry_phrasings[e])
+            fuzzy[e] = float(scores[start:end].max()) / 100 if end > start else 0.0
+            start = end
         blended = [
             (
                 e,
