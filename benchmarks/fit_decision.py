@@ -2,10 +2,11 @@
 
 Every dev question goes through the real answering path (small talk, chatter, exam readings,
 matcher); for each one the matcher's signals about its best entry are recorded, labelled 1 when
-that entry is right (its label or an accepted one). A logistic model is fitted on them; the threshold is chosen on out-of-fold probabilities
-(5-fold cross-validation), as the lowest at which the dev questions get no unrelated off-topic
-answer, at most WRONG_SHARE confident wrong answers and at most NEAR_SHARE of the near-topic
-questions answered. Never run it on the test split.
+that entry is right (its label or an accepted one). A logistic model is fitted on them; the
+threshold is chosen on out-of-fold probabilities (5-fold cross-validation), as the lowest at
+which the dev questions get no unrelated off-topic answer, at most WRONG_SHARE confident wrong
+answers and at most NEAR_SHARE of the near-topic questions answered. Never run it on the test
+split.
 
     .venv/bin/python benchmarks/fit_decision.py            # print the fit and the sweep
     .venv/bin/python benchmarks/fit_decision.py --write    # also write decision.yaml
