@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import (
     BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
@@ -22,7 +23,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackContext, ContextTypes, Defaults
 
 from faqbot.bot.flood import FloodGuard
-from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
+from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
@@ -40,6 +41,7 @@ ALLOWED_UPDATES = [
     "poll",
     "poll_answer",
     "my_chat_member",
+    "chat_member",  # members leaving a group (sent only where the bot is an administrator)
 ]
 
 # Telegram takes about 30 messages a second, so a few requests in flight cover its round trip.
@@ -75,6 +77,7 @@ Registrar = Callable[[BotApplication, int], None]
 # the order written here, so the fallbacks, last in group 0, only see what no feature took.
 HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (-1, core.register_gate),  # drops updates from bots and channels before any feature
+    (0, quiz.register_deep_links),  # /start review_mistakes, ahead of answers' /start
     (0, answers.register),
     (0, daily.register),
     (0, quiz.register),
@@ -142,6 +145,7 @@ async def _post_init(application: BotApplication) -> None:
     scopes: dict[MenuScope, BotCommandScope] = {
         PRIVATE: BotCommandScopeAllPrivateChats(),
         GROUPS: BotCommandScopeAllGroupChats(),
+        ADMINS: BotCommandScopeAllChatAdministrators(),
     }
     for name, scope in scopes.items():
         try:

@@ -3,3 +3,18 @@
 EXPIRED = "This button has expired. Ask me again, or send /topics to browse."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 NOT_ALLOWED = "This command is for the bot's operators."
+
+# /help, per kind of chat; {bot} is the bot's username, {commands} the menu of that chat.
+HELP_PRIVATE = (
+    "Ask me a question in your own words. If I'm not sure, I offer a few questions to "
+    "pick from; if I don't know, I say so.\n\n"
+    "In a group, mention me (@{bot} your question), reply to one of my messages, "
+    "or use /ask. In any chat, type @{bot} and a question to share an answer.\n\n{commands}"
+)
+HELP_GROUP = (
+    "In this group, ask me with /ask your question, by mentioning me (@{bot} your question), "
+    "or by replying to one of my messages. /quiz starts a quiz, /top shows this week's "
+    "standings, and /review sends you to a private chat to go over what you got wrong.\n\n"
+    "{commands}"
+)
+HELP_GROUP_ADMIN = "\n\nFor this group's admins:\n{commands}"
