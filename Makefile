@@ -42,6 +42,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_match.py
 	$(BIN)/python benchmarks/bench_bot.py
 	$(BIN)/python benchmarks/bench_broadcast.py
+	$(BIN)/python benchmarks/bench_gaps.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The composition root: settings → stores → matcher → features, wired in one place.
+"""The composition root: settings → stores → answerer → features, wired in one place.
 
 `faqbot run` and the tests build the bot the same way, with build_application.
 """
@@ -24,10 +24,12 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackContext, Co
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
+from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
-from faqbot.knowledge import Matcher, Pack, load_pack
+from faqbot.knowledge import Pack, load_pack
+from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.stores import Stores
 
@@ -101,7 +103,8 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     state = BotState(
         settings=settings,
         pack=pack,
-        matcher=Matcher.from_pack(pack),
+        answerer=Answerer.from_pack(pack),
+        recent_answers=RecentAnswers(settings.followup_seconds),
         stores=stores,
         flood=FloodGuard(settings.flood_limit),
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),

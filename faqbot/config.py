@@ -38,6 +38,7 @@ class Settings:
     quiz_open_period: int = 30
     rate_limit: float = 30.0
     log_retention_days: int = 90
+    followup_seconds: int = 300
 
     @classmethod
     def from_env(
@@ -78,6 +79,9 @@ class Settings:
                 "FAQBOT_LOG_RETENTION_DAYS",
                 get("FAQBOT_LOG_RETENTION_DAYS"),
                 cls.log_retention_days,
+            ),
+            followup_seconds=_positive_int(
+                "FAQBOT_FOLLOWUP_SECONDS", get("FAQBOT_FOLLOWUP_SECONDS"), cls.followup_seconds
             ),
         )
 

@@ -26,6 +26,7 @@ def test_defaults_are_those_the_product_promises() -> None:
     assert settings.admin_ids == frozenset()
     assert settings.flood_limit >= 1
     assert settings.rate_limit > 0
+    assert settings.followup_seconds == 300
 
 
 def test_every_variable_is_read() -> None:
@@ -39,6 +40,7 @@ def test_every_variable_is_read() -> None:
             "FAQBOT_ADMIN_IDS": " 12, 34 ,-56",
             "FAQBOT_FLOOD_LIMIT": "7",
             "FAQBOT_RATE_LIMIT": "500",
+            "FAQBOT_FOLLOWUP_SECONDS": "60",
         }
     )
 
@@ -50,6 +52,7 @@ def test_every_variable_is_read() -> None:
     assert settings.admin_ids == frozenset({12, 34, -56})
     assert settings.flood_limit == 7
     assert settings.rate_limit == 500.0
+    assert settings.followup_seconds == 60
 
 
 def test_the_environment_wins_over_dotenv_and_empty_means_unset(tmp_path: Path) -> None:
@@ -125,6 +128,7 @@ def test_a_well_formed_token_is_returned() -> None:
         ("FAQBOT_FLOOD_LIMIT", "-3", "FAQBOT_FLOOD_LIMIT"),
         ("FAQBOT_FLOOD_LIMIT", "ten", "FAQBOT_FLOOD_LIMIT"),
         ("FAQBOT_RATE_LIMIT", "1.5", "FAQBOT_RATE_LIMIT"),
+        ("FAQBOT_FOLLOWUP_SECONDS", "0", "FAQBOT_FOLLOWUP_SECONDS='0' must be a positive"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(name: str, value: str, expected: str) -> None:

@@ -17,6 +17,11 @@ _TAGS = re.compile(r"</?(?:b|i|u|s|code|pre)>")
 BUTTON_LABEL_LIMIT = 60
 # Visible characters of user input a reply may echo back, however long the input was.
 ECHO_LIMIT = 40
+# An exam option the answer supports opens the reply ("Answer: (c) 2019"). It is the student's
+# own text, so it is cut like any echo, but an option is often a full phrase, so less tightly.
+OPTION_ECHO_LIMIT = 120
+# Above a close runner-up's button, under an answer.
+ALSO_HEADING = "Or did you mean:"
 # Letters and symbols that render as blank space, on top of the control and format characters.
 _BLANK_CHARACTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
@@ -105,8 +110,14 @@ def render(
     # An answer's related questions speak for themselves; other choices get their heading.
     if reply.choices and reply.choices_heading and reply.kind not in ("answer", "fact"):
         blocks.append((f"<b>{html.escape(reply.choices_heading)}</b>", reply.choices_heading))
+    choices = reply.choices
+    if reply.also is not None:
+        # The heading ends the text, so the runner-up's button comes first, right under it.
+        blocks.append((f"<b>{html.escape(ALSO_HEADING)}</b>", ALSO_HEADING))
+        also = reply.also
+        choices = (also, *(c for c in choices if c.entry_id != also.entry_id))
     messages = _pack(blocks, limit)
-    keyboard = choice_keyboard(reply.choices, choice_prefix, extra_buttons)
+    keyboard = choice_keyboard(choices, choice_prefix, extra_buttons)
     last = messages[-1]
     messages[-1] = Rendered(last.html, last.plain, keyboard)
     return messages

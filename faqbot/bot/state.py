@@ -15,8 +15,10 @@ from typing import Any, Literal, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
-from faqbot.knowledge import Matcher, Pack, QuizItem
+from faqbot.knowledge import Pack, QuizItem
+from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
@@ -85,7 +87,8 @@ class BotState:
 
     settings: Settings
     pack: Pack
-    matcher: Matcher
+    answerer: Answerer  # the one way a message becomes an outcome; holds the pack's matcher
+    recent_answers: RecentAnswers  # what follow-ups ("why?", "tell me more") refer to
     stores: Stores
     flood: FloodGuard
     daily: DailyState

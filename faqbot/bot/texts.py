@@ -7,7 +7,8 @@ NOT_ALLOWED = "This command is for the bot's operators."
 # /help, per kind of chat; {bot} is the bot's username, {commands} the menu of that chat.
 HELP_PRIVATE = (
     "Ask me a question in your own words. If I'm not sure, I offer a few questions to "
-    "pick from; if I don't know, I say so.\n\n"
+    'pick from; if I don\'t know, I say so. After an answer, ask "why?" or "tell me '
+    'more"; paste an MCQ with its options and I name the one that fits.\n\n'
     "In a group, mention me (@{bot} your question), reply to one of my messages, "
     "or use /ask. In any chat, type @{bot} and a question to share an answer.\n\n{commands}"
 )

@@ -7,21 +7,24 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from faqbot.knowledge import Match
+from faqbot.knowledge.answering import Outcome
 from faqbot.storage.database import Storage
 
+# Statuses that are not gaps in the pack: answered outright, or small talk ("hi", "thanks").
+NOT_GAPS = ("answer", "smalltalk")
 
-def record(connection: sqlite3.Connection, chat_type: str, match: Match) -> None:
+
+def record(connection: sqlite3.Connection, chat_type: str, outcome: Outcome) -> None:
     """Keep one asked question; no user or chat ids, only the kind of chat."""
     connection.execute(
         "INSERT INTO question_log (chat_type, question, status, entry_id, score) "
         "VALUES (?, ?, ?, ?, ?)",
         (
             chat_type,
-            match.question[:500],
-            match.status,
-            match.entry.id if match.entry else None,
-            match.score,
+            outcome.question[:500],
+            outcome.status,
+            outcome.entry.id if outcome.entry else None,
+            outcome.match.score if outcome.match else 0.0,
         ),
     )
 
@@ -38,11 +41,14 @@ def popular(connection: sqlite3.Connection, limit: int) -> list[str]:
 
 
 def unanswered(connection: sqlite3.Connection, limit: int) -> list[tuple[str, int]]:
-    """Questions that got no outright answer, most frequent first: gaps in the pack."""
+    """Questions that got no outright answer, most frequent first: gaps in the pack.
+
+    Small talk is not a gap: "thanks" is not a question the pack failed to answer.
+    """
     return connection.execute(
-        "SELECT lower(question), COUNT(*) FROM question_log WHERE status != 'answer' "
+        "SELECT lower(question), COUNT(*) FROM question_log WHERE status NOT IN (?, ?) "
         "GROUP BY lower(question) ORDER BY COUNT(*) DESC LIMIT ?",
-        (limit,),
+        (*NOT_GAPS, limit),
     ).fetchall()
 
 
@@ -72,8 +78,8 @@ class QuestionLog:
         """The database file, for operators' messages."""
         return self._database.path
 
-    async def record(self, chat_type: str, match: Match) -> None:
-        await self._database.run(partial(record, chat_type=chat_type, match=match))
+    async def record(self, chat_type: str, outcome: Outcome) -> None:
+        await self._database.run(partial(record, chat_type=chat_type, outcome=outcome))
 
     async def popular(self, limit: int) -> list[str]:
         return await self._database.run(partial(popular, limit=limit))

@@ -9,6 +9,7 @@ import pytest
 from telegram import InlineKeyboardButton
 
 from faqbot.bot.rendering import (
+    ALSO_HEADING,
     BUTTON_LABEL_LIMIT,
     MESSAGE_LIMIT,
     Rendered,
@@ -175,3 +176,45 @@ def test_the_limit_can_be_lowered() -> None:
 
     assert len(messages) >= 3
     assert all(len(m.html) <= 200 for m in messages)
+
+
+def test_a_close_runner_up_goes_under_its_heading_as_the_first_button() -> None:
+    reply = Reply(
+        kind="answer",
+        title="First <one>",
+        body="It was in 2018 & after.",
+        choices=(Choice("Related", "related"), Choice("Second <two>?", "second")),
+        also=Choice("Second <two>?", "second"),
+    )
+
+    [message] = render(reply)
+
+    assert message.html.endswith(f"\n\n<b>{ALSO_HEADING}</b>")
+    assert message.plain.endswith(f"\n\n{ALSO_HEADING}")
+    assert visible(message) == message.plain
+    # The runner-up once, right under the heading, even when it is also a related question.
+    assert [[b.callback_data for b in row] for row in message.keyboard.inline_keyboard] == [
+        ["a:second"],
+        ["a:related"],
+    ]
+    assert message.keyboard.inline_keyboard[0][0].text == "Second <two>?"
+
+
+def test_a_runner_up_under_a_long_answer_stays_on_the_last_message_with_its_button() -> None:
+    paragraphs = [f"Paragraph {n}. " + "<&> " * 300 for n in range(8)]
+    reply = Reply(
+        kind="answer",
+        title="T",
+        body="\n\n".join(paragraphs),
+        source="S",
+        also=Choice("Other", "other"),
+    )
+
+    messages = render(reply)
+
+    assert len(messages) > 1
+    assert all(len(m.html) <= MESSAGE_LIMIT for m in messages)
+    assert messages[-1].plain.endswith(f"Source: S\n\n{ALSO_HEADING}")
+    assert all(ALSO_HEADING not in m.plain for m in messages[:-1])
+    assert messages[-1].keyboard is not None
+    assert messages[-1].keyboard.inline_keyboard == ((button("Other", "a:other"),),)

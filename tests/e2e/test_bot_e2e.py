@@ -176,6 +176,35 @@ def test_groups_retry_after_and_a_token_free_log(api: FakeBotAPI, bot: BotProces
     assert api.token.split(":")[1] not in log
 
 
+def test_follow_ups_small_talk_and_exam_options(api: FakeBotAPI, bot: BotProcess) -> None:
+    """One process: a private follow-up, per-user follow-ups in a group, small talk, an MCQ."""
+    purpose = "<b>Why does a 2+2 ministerial dialogue matter?</b>"
+
+    def say(chat_id: int, user_id: int, text: str, count: int) -> str:
+        chat_type = "private" if chat_id == user_id else "group"
+        api.push_update(u.message(chat_id, user_id, text, chat_type=chat_type))
+        return str(api.wait_for("sendMessage", to_chat(chat_id), count=count)[-1].params["text"])
+
+    assert say(8201, 8201, "what is a 2+2 dialogue", 1).startswith("<b>What is a 2+2 dialogue?")
+    assert say(8201, 8201, "why?", 2).startswith(purpose)
+    assert say(8201, 8201, "thanks", 3).startswith("You&#x27;re welcome!")
+
+    mention = f"@{u.BOT_USERNAME} "
+    say(GROUP, 8202, mention + "what is a 2+2 dialogue", 1)
+    # Another member's "why?" has no answer of theirs to refer to: an ordinary reply.
+    assert "I don&#x27;t know that one" in say(GROUP, 8203, mention + "why?", 2)
+    assert say(GROUP, 8202, mention + "why?", 3).startswith(purpose)
+
+    mcq = (
+        "The inaugural India–Japan 2+2 ministerial dialogue was held in: "
+        "(a) 2010 (b) 2018 (c) 2019 (d) 2022"
+    )
+    assert say(8204, 8204, mcq, 1).split("\n\n")[1] == "Answer: (c) 2019"
+
+    assert bot.stop(signal.SIGTERM) == 0
+    assert "Traceback" not in bot.log
+
+
 BROKEN_PACK = textwrap.dedent(
     """\
     pack:

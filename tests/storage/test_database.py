@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.knowledge import Matcher, Pack
+from faqbot.knowledge import Pack
+from faqbot.knowledge.answering import Answerer
 from faqbot.storage import questions
 from faqbot.storage.database import MIGRATIONS, Storage, StorageError, transaction
 
@@ -172,7 +173,7 @@ def test_closing_twice_is_harmless(tmp_path: Path) -> None:
 
 
 def test_the_question_log_counts_what_students_ask(storage: Storage, pack: Pack) -> None:
-    matcher = Matcher.from_pack(pack)
+    answerer = Answerer.from_pack(pack)
     asked = [
         ("what is jimex", "private"),
         ("what is jimex?", "group"),
@@ -181,10 +182,12 @@ def test_the_question_log_counts_what_students_ask(storage: Storage, pack: Pack)
         ("who won the cricket world cup", "supergroup"),
         ("japan", "private"),
         ("x" * 900, "private"),
+        ("thanks a lot", "private"),
+        ("Thanks a lot", "group"),
     ]
     for question, chat_type in asked:
-        match = matcher.match(question)
-        storage.run_sync(lambda db, m=match, c=chat_type: questions.record(db, c, m))
+        outcome = answerer.respond(question)
+        storage.run_sync(lambda db, o=outcome, c=chat_type: questions.record(db, c, o))
 
     assert storage.run_sync(lambda db: questions.popular(db, 5))[:2] == [
         "what-is-jimex",
@@ -193,9 +196,12 @@ def test_the_question_log_counts_what_students_ask(storage: Storage, pack: Pack)
     gaps = storage.run_sync(lambda db: questions.unanswered(db, 10))
     assert gaps[0] == ("who won the cricket world cup", 2)
     assert ("japan", 1) in gaps
+    # Small talk is counted, but it is not a gap in the pack.
+    assert all(question != "thanks a lot" for question, _ in gaps)
     today = storage.run_sync(questions.counts_today)
     assert sum(today.values()) == len(asked)
     assert today["answer"] == 3
+    assert today["smalltalk"] == 2
     longest = storage.run_sync(
         lambda db: db.execute("SELECT MAX(length(question)) FROM question_log").fetchone()[0]
     )

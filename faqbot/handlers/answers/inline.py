@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 
 from telegram import (
     InlineKeyboardButton,
@@ -16,8 +17,9 @@ from telegram.ext import BaseHandler, InlineQueryHandler
 
 from faqbot.bot.rendering import MESSAGE_LIMIT, render
 from faqbot.bot.state import BotState, Context
+from faqbot.handlers.answers.questions import reply_for
 from faqbot.knowledge import Entry
-from faqbot.knowledge.replies import answer_reply, example_entries
+from faqbot.knowledge.replies import Reply, answer_reply, example_entries
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,14 @@ async def popular_entries(state: BotState) -> list[Entry]:
     return entries[:MAX_RESULTS]
 
 
-def article(entry: Entry, state: BotState, username: str | None) -> InlineQueryResultArticle:
-    """One shareable answer card."""
+def article(
+    entry: Entry, state: BotState, username: str | None, card: Reply | None = None
+) -> InlineQueryResultArticle:
+    """One shareable answer card: the entry's, unless a card for it is given."""
     # One message only: an answer too long for it is cut at a paragraph and marked as going on;
     # the deep link below opens it whole in a private chat.
-    parts = render(answer_reply(entry, state.pack), limit=MESSAGE_LIMIT - len(CONTINUED))
+    card = card or answer_reply(entry, state.pack)
+    parts = render(card, limit=MESSAGE_LIMIT - len(CONTINUED))
     text = parts[0].html + (CONTINUED if len(parts) > 1 else "")
     keyboard = None
     if username:
@@ -65,17 +70,26 @@ def article(entry: Entry, state: BotState, username: str | None) -> InlineQueryR
 
 
 async def on_inline_query(update: Update, context: Context) -> None:
-    """Offer up to five answers for the typed question, or popular ones for an empty query."""
+    """Offer up to five answers for the typed question, or popular ones for an empty query.
+
+    Inline queries come from no chat, so there is no follow-up context: each is read alone.
+    """
     query = update.inline_query
     state = context.bot_data
-    if query.query.strip():
-        match = state.matcher.match(query.query)
-        cutoff = state.matcher.thresholds.suggest
-        offered = [s.entry for s in match.ranked if s.score >= cutoff]
-        entries = offered[:MAX_RESULTS] if match.status != "none" else []
-    else:
+    outcome = state.answerer.respond(query.query) if query.query.strip() else None
+    cards: dict[str, Reply] = {}
+    if outcome is None or outcome.match is None:  # nothing typed yet, or small talk
         entries = await popular_entries(state)
-    results = [article(entry, state, context.bot.username) for entry in entries]
+    else:
+        cutoff = state.answerer.matcher.thresholds.suggest
+        offered = [s.entry for s in outcome.match.ranked if s.score >= cutoff]
+        entries = offered[:MAX_RESULTS] if outcome.status != "none" else []
+        if outcome.status == "answer" and outcome.entry is not None:
+            # The answer's own card leads with the option an exam question asked for. Its
+            # runner-up is the next result already, not a button on the shared message.
+            cards[outcome.entry.id] = replace(reply_for(outcome, state.pack), also=None)
+            entries = [outcome.entry, *(e for e in entries if e != outcome.entry)][:MAX_RESULTS]
+    results = [article(e, state, context.bot.username, cards.get(e.id)) for e in entries]
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=False)
 
 

@@ -1,9 +1,14 @@
-"""Answers questions: private messages, mentions and replies in groups, answer buttons."""
+"""Answers questions: private messages, mentions and replies in groups, answer buttons.
+
+Each user's last answer in each chat is kept a few minutes, so "why?" or "tell me more" after
+it is read as a follow-up; in a group one user's follow-up never reads another's answer.
+"""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -11,10 +16,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from faqbot.bot.flood import Verdict
 from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
-from faqbot.bot.rendering import ANSWER, render, text_message
+from faqbot.bot.rendering import ANSWER, OPTION_ECHO_LIMIT, excerpt, render, text_message
 from faqbot.bot.state import Context
 from faqbot.bot.texts import EXPIRED
-from faqbot.knowledge.replies import answer_reply, reply_to
+from faqbot.knowledge import Pack
+from faqbot.knowledge.answering import Outcome
+from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +33,21 @@ FLOOD_NOTICE = (
 ASK_USAGE = "Send your question after the command, for example: /ask what is JIMEX?"
 
 
+def reply_for(outcome: Outcome, pack: Pack) -> Reply:
+    """What the user sees for an outcome; an exam option it names is cut to a short excerpt."""
+    choice = outcome.choice
+    if choice is not None and choice.option is not None:
+        option = replace(choice.option, text=excerpt(choice.option.text, OPTION_ECHO_LIMIT))
+        outcome = replace(outcome, choice=replace(choice, option=option))
+    return outcome_reply(outcome, pack)
+
+
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Match a question and reply; quotes the question in groups so the thread stays clear."""
+    """Answer a message (a question, a follow-up or small talk); quotes it in groups."""
     message = message_of(update)
     state = context.bot_data
-    verdict = await state.flood.check(update.effective_user.id)
+    user_id = update.effective_user.id
+    verdict = await state.flood.check(user_id)
     if verdict is Verdict.IGNORE:
         return
     if verdict is Verdict.NOTICE:
@@ -40,10 +57,16 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if not question.strip():
         await reply(message, text_message(ASK_USAGE), quote=in_group)
         return
-    match = state.matcher.match(question)
-    await reply(message, render(reply_to(match, state.pack)), quote=in_group)
+    chat_id = message.chat.id
+    previous = await state.recent_answers.recall(chat_id, user_id)
+    outcome = state.answerer.respond(question, previous_id=previous)
+    if outcome.answered_id is not None:
+        # Kept before the answer is sent: updates run concurrently, and a "why?" sent the moment
+        # the answer arrives may be read while this one still waits for Telegram's response.
+        await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
+    await reply(message, render(reply_for(outcome, state.pack)), quote=in_group)
     try:
-        await state.stores.questions.record(message.chat.type, match)
+        await state.stores.questions.record(message.chat.type, outcome)
     except sqlite3.Error as error:
         log.warning("could not log a question to %s: %s", state.stores.questions.path, error)
 
@@ -107,7 +130,10 @@ async def on_answer_button(update: Update, context: Context) -> None:
     if query.message is None:  # a button on a message sent through inline mode
         await edit(query, rendered[0])
         return
-    await send(context.bot, query.message.chat.id, rendered, thread_id=thread_of(query.message))
+    chat_id = query.message.chat.id
+    # A pressed question is one the user asked: "why?" next refers to it.
+    await context.bot_data.recent_answers.remember(chat_id, query.from_user.id, entry.id)
+    await send(context.bot, chat_id, rendered, thread_id=thread_of(query.message))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

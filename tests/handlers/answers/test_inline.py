@@ -46,6 +46,33 @@ async def test_a_question_offers_its_answer_first_as_an_article(
     assert len(content["message_text"]) <= MESSAGE_LIMIT
 
 
+async def test_an_exam_question_offers_its_answer_led_by_the_option(
+    app: Application, api: FakeBotAPI
+) -> None:
+    query = (
+        "The inaugural India–Japan 2+2 ministerial dialogue was held in: "
+        "(a) 2010 (b) 2018 (c) 2019 (d) 2022"
+    )
+
+    [first, *others] = await offered(app, api, query)
+
+    assert first["id"] == "inaugural-dialogue"
+    text = first["input_message_content"]["message_text"]
+    assert text.split("\n\n")[1] == "Answer: (c) 2019"
+    # The shared card keeps only its deep link; other answers are results of their own.
+    assert "Or did you mean" not in text
+    assert [b["url"] for row in first["reply_markup"]["inline_keyboard"] for b in row]
+    assert all("Answer: (" not in r["input_message_content"]["message_text"] for r in others)
+
+
+async def test_small_talk_offers_popular_questions(
+    app: Application, api: FakeBotAPI, pack: Pack
+) -> None:
+    results = await offered(app, api, "thanks")
+
+    assert [r["id"] for r in results] == [e.id for e in example_entries(pack, MAX_RESULTS)]
+
+
 async def test_results_are_distinct_entries_with_short_descriptions(
     app: Application, api: FakeBotAPI, pack: Pack
 ) -> None:

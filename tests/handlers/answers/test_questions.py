@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from faqbot.bot.rendering import MESSAGE_LIMIT, button
+from faqbot.bot.rendering import MESSAGE_LIMIT, OPTION_ECHO_LIMIT, button
 from faqbot.bot.state import BotApplication
 from faqbot.bot.texts import EXPIRED, SORRY
 from faqbot.config import Settings
@@ -582,3 +582,217 @@ async def test_when_the_button_was_already_answered_the_apology_goes_to_the_chat
 
     [call] = sent(api, USER)
     assert call.params["text"] == SORRY
+
+
+# --- follow-ups, small talk and exam questions ----------------------------------------------
+
+OTHER_USER = 5002
+
+
+class Clock:
+    """A clock moved by hand, for the follow-up context's time to live."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def say(app: BotApplication, api: FakeBotAPI, chat_id: int, user_id: int, text: str) -> str:
+    """Send a message as a user (with a mention in a group); the one reply, as a user reads it."""
+    in_group = chat_id != user_id
+    update = u.message(chat_id, user_id, f"@{BOT} {text}" if in_group else text, chat_type=None)
+    before = len(sent(api, chat_id))
+    await feed(app, update)
+    replies = sent(api, chat_id)
+    assert len(replies) == before + 1, api.summary()
+    return readable(replies[-1].params["text"])
+
+
+def readable(text: str) -> str:
+    """A message's HTML as its reader sees it: our tags gone, entities decoded."""
+    return html.unescape(re.sub(r"</?[bi]>", "", text))
+
+
+def card_of(pack: Pack, entry_id: str) -> str:
+    """How an entry's answer card starts."""
+    return f"{pack.entry(entry_id).question}\n\n"
+
+
+async def test_private_follow_ups_read_the_last_answer(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    turns = [
+        ("what is a 2+2 dialogue", "what-is-2plus2"),
+        ("why?", "purpose-of-2plus2"),
+        ("thanks", None),  # small talk keeps the context
+        ("when was the first india japan 2+2", "inaugural-dialogue"),
+        ("and the second one?", "second-dialogue"),
+        ("when?", "second-dialogue"),
+        # A question that stands on its own wins over the context.
+        ("what is jimex", "what-is-jimex"),
+    ]
+    for text, entry_id in turns:
+        answer = await say(app, api, USER, USER, text)
+        if entry_id is not None:
+            assert answer.startswith(card_of(pack, entry_id)), (text, answer)
+
+
+async def test_hinglish_follow_up(app: BotApplication, api: FakeBotAPI, pack: Pack) -> None:
+    await say(app, api, USER, USER, "what is a 2+2 dialogue")
+
+    answer = await say(app, api, USER, USER, "iska significance kya hai?")
+
+    assert answer.startswith(card_of(pack, "purpose-of-2plus2"))
+
+
+async def test_a_follow_up_with_no_context_gets_the_ordinary_reply(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    answer = await say(app, api, USER, USER, "why?")
+
+    assert "I don't know that one" in answer
+
+
+async def test_a_follow_up_never_reads_another_chats_answer(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await say(app, api, USER, USER, "what is a 2+2 dialogue")
+
+    # The same user in a group, and another user in private: neither has that context.
+    assert "I don't know that one" in await say(app, api, GROUP, USER, "why?")
+    assert "I don't know that one" in await say(app, api, OTHER_USER, OTHER_USER, "why?")
+
+
+async def test_group_follow_ups_are_per_user(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    await say(app, api, GROUP, USER, "what is a 2+2 dialogue")
+    await say(app, api, GROUP, OTHER_USER, "what is jimex")
+
+    # User B's "why?" reads B's answer, never A's, and A's reads A's.
+    assert not (await say(app, api, GROUP, OTHER_USER, "why?")).startswith(
+        card_of(pack, "purpose-of-2plus2")
+    )
+    assert (await say(app, api, GROUP, USER, "why?")).startswith(card_of(pack, "purpose-of-2plus2"))
+
+
+async def test_a_reply_to_the_bots_answer_is_a_follow_up(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    await say(app, api, GROUP, USER, "what is a 2+2 dialogue")
+    [answer] = sent(api, GROUP)
+
+    # No mention: replying to the bot's answer addresses it.
+    await feed(
+        app, u.message(GROUP, USER, "why?", chat_type="group", reply_to_message=answer.result)
+    )
+
+    followed = sent(api, GROUP)[-1]
+    assert readable(followed.params["text"]).startswith(card_of(pack, "purpose-of-2plus2"))
+    assert reply_target(followed) is not None
+
+
+async def test_the_context_expires(app: BotApplication, api: FakeBotAPI, pack: Pack) -> None:
+    clock = Clock()
+    app.bot_data.recent_answers.clock = clock
+    ttl = app.bot_data.settings.followup_seconds
+
+    await say(app, api, USER, USER, "what is a 2+2 dialogue")
+    clock.now += ttl - 1
+    assert (await say(app, api, USER, USER, "why?")).startswith(card_of(pack, "purpose-of-2plus2"))
+    # Each answer starts the time again; past it, "why?" stands alone.
+    clock.now += ttl
+    assert "I don't know that one" in await say(app, api, USER, USER, "why?")
+
+
+async def test_a_pressed_question_is_the_context(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    await feed(app, u.callback_query(USER, USER, "a:what-is-2plus2", 31))
+
+    answer = await say(app, api, USER, USER, "why?")
+
+    assert answer.startswith(card_of(pack, "purpose-of-2plus2"))
+
+
+@pytest.mark.parametrize("text", ["hi", "thanks a lot bhai", "tum kaun ho", "ok", "bye"])
+async def test_small_talk_gets_a_friendly_reply_and_is_not_a_gap(
+    app: BotApplication, api: FakeBotAPI, pack: Pack, text: str
+) -> None:
+    answer = await say(app, api, USER, USER, text)
+
+    assert answer in {kind.reply for kind in pack.smalltalk}
+    [call] = sent(api, USER)
+    assert "reply_markup" not in call.params
+    rows = await app.bot_data.stores.database.run(
+        lambda db: db.execute("SELECT question, status FROM question_log").fetchall()
+    )
+    assert rows == [(text, "smalltalk")]
+    stats = await say(app, api, 1000, 1000, "/stats")
+    assert "smalltalk: 1" in stats
+    assert text.lower() not in stats.partition("without an outright answer")[2]
+
+
+async def test_an_exam_question_gets_the_option_line_first(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    question = (
+        "The inaugural India–Japan 2+2 ministerial dialogue was held in: "
+        "(a) 2010 (b) 2018 (c) 2019 (d) 2022"
+    )
+
+    answer = await say(app, api, USER, USER, question)
+
+    title, option, body = answer.split("\n\n", 2)
+    assert title == pack.entry("inaugural-dialogue").question
+    assert option == "Answer: (c) 2019"
+    assert body.startswith(pack.entry("inaugural-dialogue").answer.split("\n")[0][:40])
+
+
+async def test_an_echoed_exam_option_is_escaped_and_cut_short(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    long_option = "2019 & <New Delhi> " + "in New Delhi " * 300
+    question = (
+        "The inaugural India–Japan 2+2 ministerial dialogue was held in: "
+        f"(a) 2010 (b) 2018 (c) {long_option} (d) 2022"
+    )
+
+    await feed(app, u.message(USER, USER, question))
+
+    [call] = sent(api, USER)
+    text = call.params["text"]
+    assert len(text) <= MESSAGE_LIMIT
+    option = text.split("\n\n")[1]
+    assert option.startswith("Answer: (c) 2019 &amp; &lt;New Delhi&gt; in New Delhi")
+    assert len(html.unescape(option)) <= len("Answer: (c) ") + OPTION_ECHO_LIMIT
+
+
+async def test_or_did_you_mean_offers_the_runner_up_and_its_button_answers_it(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    # Whichever phrasing the pack's ranking leaves with a close runner-up, as the bot sees it.
+    answerer = app.bot_data.answerer
+    phrasings = [p for e in pack.entries for p in (e.question, *e.alternates)]
+    question, best, also = next(
+        (p, o.entry, o.match.also.entry)
+        for p in phrasings
+        if (o := answerer.respond(p)).match and o.match.also and o.status == "answer"
+    )
+
+    await feed(app, u.message(USER, USER, question))
+
+    [call] = sent(api, USER)
+    text = readable(call.params["text"])
+    assert text.startswith(card_of(pack, best.id))
+    assert text.endswith("\n\nOr did you mean:")
+    offered = buttons(call)
+    assert offered[0] == (label(also.question), f"a:{also.id}")
+    assert [data for _, data in offered].count(f"a:{also.id}") == 1
+
+    await feed(app, u.callback_query(USER, USER, offered[0][1], call.result["message_id"]))
+
+    pressed = sent(api, USER)[-1]
+    assert readable(pressed.params["text"]).startswith(card_of(pack, also.id))

@@ -1,0 +1,117 @@
+"""`faqbot gaps` output: clusters of unanswered questions as text, a JSON list, or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from faqbot.knowledge.gaps import GapCluster
+
+CSV_COLUMNS = (
+    "count",
+    "representative",
+    "entry_id",
+    "entry_share",
+    "wordings",
+    "variants",
+    "suggested",
+    "tapped",
+    "none",
+    "languages",
+    "feedback_count",
+    "feedback",
+    "first_seen",
+    "last_seen",
+)
+# Variants and feedback share one CSV cell each; a spreadsheet keeps them readable this way.
+CSV_JOIN = " | "
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cluster_to_json(cluster: GapCluster) -> dict[str, object]:
+    """One cluster as the JSON object of `faqbot gaps --json`."""
+    return {
+        "count": cluster.count,
+        "representative": cluster.representative,
+        "variants": list(cluster.variants),
+        "wordings": cluster.wordings,
+        "entry_id": cluster.entry_id,
+        "entry_share": round(cluster.entry_share, 3),
+        "outcomes": dict(cluster.outcomes),
+        "languages": dict(cluster.languages),
+        "feedback": list(cluster.feedback),
+        "feedback_count": cluster.feedback_count,
+        "first_seen": _stamp(cluster.first_seen),
+        "last_seen": _stamp(cluster.last_seen),
+    }
+
+
+def render_json(clusters: Sequence[GapCluster]) -> str:
+    """A JSON list of clusters, most asked first."""
+    return json.dumps([cluster_to_json(c) for c in clusters], ensure_ascii=False, indent=2)
+
+
+def render_csv(clusters: Sequence[GapCluster]) -> str:
+    """One row per cluster under a header row (CSV_COLUMNS)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in clusters:
+        writer.writerow(
+            (
+                c.count,
+                c.representative,
+                c.entry_id or "",
+                f"{c.entry_share:.3f}",
+                c.wordings,
+                CSV_JOIN.join(c.variants),
+                c.outcomes.get("suggested", 0),
+                c.outcomes.get("tapped", 0),
+                c.outcomes.get("none", 0),
+                CSV_JOIN.join(f"{language}:{n}" for language, n in c.languages.items()),
+                c.feedback_count,
+                CSV_JOIN.join(c.feedback),
+                _stamp(c.first_seen),
+                _stamp(c.last_seen),
+            )
+        )
+    return out.getvalue()
+
+
+def render_text(clusters: Sequence[GapCluster], since: datetime | None = None) -> str:
+    """A report for a terminal: a summary line, then one block per cluster."""
+    window = f" since {_stamp(since)}" if since else ""
+    if not clusters:
+        return f"No unanswered questions{window}.\n"
+    total = sum(c.count for c in clusters)
+    lines = [
+        f"{total} questions not answered outright{window}, "
+        f"in {len(clusters)} cluster{'s' if len(clusters) != 1 else ''}:"
+    ]
+    width = len(str(clusters[0].count))
+    for rank, c in enumerate(clusters, start=1):
+        likely = f"likely {c.entry_id} ({c.entry_share:.0%})" if c.entry_id else "no likely entry"
+        outcomes = ", ".join(f"{outcome} {n}" for outcome, n in c.outcomes.items())
+        lines.append("")
+        lines.append(f"{rank:>3}. {c.count:>{width}}× {c.representative!r}  {likely}")
+        lines.append(
+            f"     {outcomes}; {c.wordings} wording{'s' if c.wordings != 1 else ''}; "
+            f"seen {_day(c.first_seen)} to {_day(c.last_seen)}"
+        )
+        if c.variants:
+            lines.append(f"     also: {', '.join(repr(v) for v in c.variants)}")
+        if c.feedback_count:
+            shown = "; ".join(repr(f) for f in c.feedback)
+            more = c.feedback_count - len(c.feedback)
+            lines.append(f"     👎 {shown}" + (f" (+{more} more)" if more > 0 else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d")
