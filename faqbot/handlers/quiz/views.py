@@ -19,6 +19,8 @@ from faqbot.storage.quiz import QuizSettings, Record, Setting, Standing
 
 MAX_ROUND = 20
 ROUND_SUMMARY_PLAYERS = 10
+# A big group can tie by the hundred; the summary must stay one message.
+WINNERS_NAMED = 5
 # Telegram allows 64 characters in a first name and 64 in a last; a board line needs fewer.
 NAME_LIMIT = 32
 OPEN_PERIOD_RANGE = (10, 600)
@@ -159,7 +161,10 @@ def round_summary(current: Round, stopped: bool) -> str:
     if best > 0:
         winners = [player_name(t.name) for t in ranked if t.correct == best]
         label = "Winner" if len(winners) == 1 else "Winners"
-        lines.append(f"🏆 {label}: {', '.join(winners)} ({best} right)")
+        named = ", ".join(winners[:WINNERS_NAMED])
+        if len(winners) > WINNERS_NAMED:
+            named += f" and {len(winners) - WINNERS_NAMED} more"
+        lines.append(f"🏆 {label}: {named} ({best} right)")
     lines += [
         f"{player_name(t.name)}: {t.correct} of {t.answered} right"
         for t in ranked[:ROUND_SUMMARY_PLAYERS]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from faqbot.bot.state import BotApplication
+from faqbot.bot.state import BotApplication, Round, Tally
 from faqbot.config import Settings
 from faqbot.handlers.quiz import views
 from faqbot.handlers.quiz.rounds import default_settings
@@ -467,3 +467,13 @@ async def test_a_poll_refused_with_chat_migrated_goes_to_the_supergroup(
     await answer(app, second, ASHA, correct(second), "Asha")
     await close(app, api, second)
     assert "Asha: 2 of 2 right" in texts_to(api, SUPERGROUP)[-1]
+
+
+def test_a_summary_of_a_thousand_tied_players_stays_one_short_message() -> None:
+    current = Round(GROUP, None, None, "quiz", [], total=3, open_period=30, asked=3)
+    for user in range(1000):
+        current.tally[user] = Tally("W" * 64, answered=3, correct=3, fastest=1.0 + user)
+    summary = views.round_summary(current, stopped=False)
+    assert len(summary) < 1500
+    assert f"{'W' * 31}… and 995 more (3 right)" in summary
+    assert "…and 990 more." in summary
