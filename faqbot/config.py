@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, cast, get_args
 
 from faqbot.knowledge.timetable import is_iana_zone
 
@@ -18,6 +19,11 @@ TOKEN_HELP = (
     "get a token from @BotFather in Telegram (/newbot) and set TELEGRAM_BOT_TOKEN; "
     "to try the bot without Telegram, run `make chat`"
 )
+
+
+# What a daily fact's send that went unanswered (timed out, connection lost) counts as:
+# delivered (never repeated, may be lost) or undelivered (repeated, may arrive twice).
+DeliveryPolicy = Literal["at-most-once", "at-least-once"]
 
 
 class SettingsError(ValueError):
@@ -39,6 +45,9 @@ class Settings:
     rate_limit: float = 30.0
     log_retention_days: int = 90
     followup_seconds: int = 300
+    daily_delivery: DeliveryPolicy = "at-most-once"
+    # Minutes after its time a daily fact is retried; None: until the chat's local day ends.
+    daily_retry_minutes: int | None = None
 
     @classmethod
     def from_env(
@@ -82,6 +91,10 @@ class Settings:
             ),
             followup_seconds=_positive_int(
                 "FAQBOT_FOLLOWUP_SECONDS", get("FAQBOT_FOLLOWUP_SECONDS"), cls.followup_seconds
+            ),
+            daily_delivery=_delivery_policy(get("FAQBOT_DAILY_DELIVERY") or cls.daily_delivery),
+            daily_retry_minutes=_optional_positive_int(
+                "FAQBOT_DAILY_RETRY_MINUTES", get("FAQBOT_DAILY_RETRY_MINUTES")
             ),
         )
 
@@ -136,3 +149,17 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
     if not _WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise SettingsError(f"{name}={raw!r} must be a positive whole number")
     return int(raw)
+
+
+def _optional_positive_int(name: str, raw: str | None) -> int | None:
+    return None if raw is None else _positive_int(name, raw, 0)
+
+
+def _delivery_policy(raw: str) -> DeliveryPolicy:
+    for policy in get_args(DeliveryPolicy):
+        if raw.lower() == policy:
+            return cast(DeliveryPolicy, policy)
+    raise SettingsError(
+        f"FAQBOT_DAILY_DELIVERY={raw!r} must be at-most-once (a fact whose send went "
+        "unanswered is not repeated) or at-least-once (it is sent again)"
+    )

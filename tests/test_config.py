@@ -137,3 +137,16 @@ def test_a_bad_value_is_one_line_naming_the_variable(name: str, value: str, expe
 
     assert expected in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_daily_delivery_policy_and_retry_window() -> None:
+    default = from_env({})
+    assert (default.daily_delivery, default.daily_retry_minutes) == ("at-most-once", None)
+    chosen = from_env(
+        {"FAQBOT_DAILY_DELIVERY": "At-Least-Once", "FAQBOT_DAILY_RETRY_MINUTES": "90"}
+    )
+    assert (chosen.daily_delivery, chosen.daily_retry_minutes) == ("at-least-once", 90)
+    with pytest.raises(SettingsError, match="FAQBOT_DAILY_DELIVERY='exactly-once' must be"):
+        from_env({"FAQBOT_DAILY_DELIVERY": "exactly-once"})
+    with pytest.raises(SettingsError, match="FAQBOT_DAILY_RETRY_MINUTES='0' must be"):
+        from_env({"FAQBOT_DAILY_RETRY_MINUTES": "0"})

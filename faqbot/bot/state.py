@@ -15,11 +15,13 @@ from typing import Any, Literal, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.reading import SkippedUpdates
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
 from faqbot.knowledge import Pack, QuizItem
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.quiz_items import QuizBank
+from faqbot.storage.daily import PendingFact
 from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
 
@@ -61,10 +63,13 @@ class Round:
 class DailyState:
     """Daily-fact deliveries under way, and what keeps them orderly."""
 
-    # Bounds how many deliveries run at once (AIORateLimiter still sets the pace).
+    # Bounds how many deliveries run at once (the rate limiter still sets the pace).
     delivery_slots: asyncio.Semaphore
     # Chats a delivery is under way to: a second one for the same chat is skipped.
     in_flight: set[int] = field(default_factory=set)
+    # Facts Telegram accepted whose record could not be written yet (disk full, database
+    # locked), by chat: written by a retry job before anything else is sent to the chat.
+    unrecorded: dict[int, PendingFact] = field(default_factory=dict)
     # One lock per chat whose subscription is being changed, kept while someone holds it.
     locks: weakref.WeakValueDictionary[int, asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary
@@ -93,6 +98,8 @@ class BotState:
     flood: FloodGuard
     daily: DailyState
     quiz: QuizState
+    # Updates python-telegram-bot could not read, skipped past (shown by /stats).
+    skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
 
 
 @dataclass

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
@@ -22,12 +22,17 @@ DELIVERY_LOG_DAYS = 30
 
 
 class Outcome(StrEnum):
-    """What became of a chat's daily fact; all but SKIPPED are kept in daily_delivery."""
+    """What became of a chat's daily fact; all but PENDING and SKIPPED are kept in
+    daily_delivery."""
 
-    SENT = "sent"
-    FAILED = "failed"  # undelivered after retries
+    SENT = "sent"  # Telegram accepted every part
+    # Telegram accepted the fact as far as anyone can tell: a send went unanswered (timed out,
+    # connection lost) and, delivering at most once, was counted as delivered, not repeated.
+    AMBIGUOUS = "ambiguous"
+    FAILED = "failed"  # undelivered when its retries ran out
     STOPPED = "stopped"  # Telegram refuses delivery to the chat
     MOVED = "moved"  # the group became a supergroup
+    PENDING = "pending"  # not delivered yet; a retry is scheduled
     SKIPPED = "skipped"  # not due, or a delivery to the chat already under way
 
 
@@ -66,15 +71,47 @@ class PlannedFact:
 
 
 @dataclass(frozen=True)
+class PendingFact:
+    """A fact on its way to a chat, as daily_pending keeps it: which entry, for which local
+    day, in how many messages, and how many of those Telegram has taken."""
+
+    chat_id: int
+    local_day: date
+    entry_id: str
+    cycle: int
+    parts: int
+    parts_sent: int = 0
+    parts_unsure: int = 0  # of parts_sent, unanswered sends counted as delivered
+
+    @property
+    def done(self) -> bool:
+        """Every part was accepted (or counted as delivered)."""
+        return self.parts_sent >= self.parts
+
+    @property
+    def outcome(self) -> Outcome:
+        """What a finished delivery is recorded as."""
+        return Outcome.AMBIGUOUS if self.parts_unsure else Outcome.SENT
+
+    def part_sent(self, *, unsure: bool = False) -> PendingFact:
+        """The fact with its next part accepted (unsure: unanswered, counted as delivered)."""
+        return replace(
+            self, parts_sent=self.parts_sent + 1, parts_unsure=self.parts_unsure + int(unsure)
+        )
+
+
+@dataclass(frozen=True)
 class BroadcastStatus:
     """Counts for /broadcast_status; "today" is the UTC day."""
 
     subscribers: int
     active: int
     sent_today: int
+    ambiguous_today: int  # also counted in sent_today
     failed_today: int
     stopped_today: int
     failed_total: int
+    pending: int  # facts begun and not finished: being sent, or waiting for a retry
 
 
 _COLUMNS = (
@@ -188,6 +225,8 @@ def stop(connection: sqlite3.Connection, chat_id: int, reason: str, now: datetim
         )
         if cursor.rowcount:
             _log(connection, chat_id, Outcome.STOPPED, reason, now)
+        # Nothing more goes to the chat today: its fact is no longer under way.
+        connection.execute("DELETE FROM daily_pending WHERE chat_id = ?", (chat_id,))
     return cursor.rowcount > 0
 
 
@@ -268,20 +307,179 @@ def plan_fact(
 def record_sent(connection: sqlite3.Connection, fact: PlannedFact, now: datetime) -> None:
     """Remember a delivered fact: its entry in the rotation, and the local day it covered."""
     with transaction(connection):
-        connection.execute(
-            "UPDATE daily_subscription SET cycle = ?, last_entry_id = ?, last_sent_on = ? "
-            "WHERE chat_id = ?",
-            (fact.cycle, fact.entry_id, fact.local_day.isoformat(), fact.chat_id),
-        )
-        connection.execute(
-            "INSERT OR IGNORE INTO daily_sent (chat_id, cycle, entry_id) VALUES (?, ?, ?)",
-            (fact.chat_id, fact.cycle, fact.entry_id),
-        )
-        # Earlier cycles are never read again.
-        connection.execute(
-            "DELETE FROM daily_sent WHERE chat_id = ? AND cycle < ?", (fact.chat_id, fact.cycle)
-        )
+        _advance(connection, fact)
         _log(connection, fact.chat_id, Outcome.SENT, fact.entry_id, now)
+
+
+def _advance(connection: sqlite3.Connection, fact: PlannedFact | PendingFact) -> None:
+    """Move the chat's rotation past the fact, and mark its local day as served."""
+    connection.execute(
+        "UPDATE daily_subscription SET cycle = ?, last_entry_id = ?, last_sent_on = ? "
+        "WHERE chat_id = ?",
+        (fact.cycle, fact.entry_id, fact.local_day.isoformat(), fact.chat_id),
+    )
+    connection.execute(
+        "INSERT OR IGNORE INTO daily_sent (chat_id, cycle, entry_id) VALUES (?, ?, ?)",
+        (fact.chat_id, fact.cycle, fact.entry_id),
+    )
+    # Earlier cycles are never read again.
+    connection.execute(
+        "DELETE FROM daily_sent WHERE chat_id = ? AND cycle < ?", (fact.chat_id, fact.cycle)
+    )
+
+
+_PENDING_COLUMNS = "chat_id, local_day, entry_id, cycle, parts, parts_sent, parts_unsure, sending"
+
+
+def _pending_rows(
+    connection: sqlite3.Connection, chat_id: int | None = None
+) -> list[tuple[PendingFact, bool]]:
+    """Pending facts (of one chat, or all), each with whether a send of it may be in flight."""
+    query = f"SELECT {_PENDING_COLUMNS} FROM daily_pending"
+    rows = (
+        connection.execute(f"{query} WHERE chat_id = ?", (chat_id,))
+        if chat_id is not None
+        else connection.execute(f"{query} ORDER BY chat_id")
+    ).fetchall()
+    return [
+        (PendingFact(chat, date.fromisoformat(day), entry, cycle, parts, sent, unsure), bool(busy))
+        for chat, day, entry, cycle, parts, sent, unsure, busy in rows
+    ]
+
+
+def save_pending(
+    connection: sqlite3.Connection, fact: PendingFact, now: datetime, *, sending: bool = True
+) -> None:
+    """Write where a fact's delivery stands; sending=True is the intent to send its next part,
+    written before that send so that a crash can never hide it."""
+    connection.execute(
+        f"INSERT INTO daily_pending ({_PENDING_COLUMNS}, started_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+        "local_day = excluded.local_day, entry_id = excluded.entry_id, cycle = excluded.cycle, "
+        "parts = excluded.parts, parts_sent = excluded.parts_sent, "
+        "parts_unsure = excluded.parts_unsure, sending = excluded.sending",
+        (
+            fact.chat_id,
+            fact.local_day.isoformat(),
+            fact.entry_id,
+            fact.cycle,
+            fact.parts,
+            fact.parts_sent,
+            fact.parts_unsure,
+            int(sending),
+            _iso(now),
+        ),
+    )
+
+
+def _settle(
+    connection: sqlite3.Connection,
+    fact: PendingFact,
+    in_flight: bool,
+    unanswered_is_sent: bool,
+    now: datetime,
+    why: str,
+) -> None:
+    """Close a pending fact that can no longer be delivered: a part that may be in flight
+    counts as delivered if unanswered_is_sent; any part delivered moves the rotation on."""
+    if in_flight and unanswered_is_sent:
+        fact = fact.part_sent(unsure=True)
+    _finish(connection, fact, fact.outcome if fact.done else Outcome.FAILED, why, now)
+
+
+def begin_delivery(
+    connection: sqlite3.Connection,
+    chat_id: int,
+    entry_ids: tuple[str, ...],
+    now: datetime,
+    parts_of: Callable[[str], int],
+    unanswered_is_sent: bool,
+    for_day: date | None = None,
+) -> PendingFact | None:
+    """Record the intent to send a chat its fact for today, and return it; None if it gets
+    none (off, stopped, served today, or `for_day` is over). A fact already under way
+    for today is carried on, not planned again; one left from an earlier day is closed.
+
+    parts_of(entry_id) is the number of messages an entry takes.
+    """
+    with transaction(connection):
+        found = get(connection, chat_id)
+        if found is None or not found.deliverable:
+            return None
+        today = local_date(now, found.timezone)
+        for pending, in_flight in _pending_rows(connection, chat_id):
+            if pending.local_day != today:
+                _settle(connection, pending, in_flight, unanswered_is_sent, now, "day ended")
+            else:
+                save_pending(connection, pending, now)
+                return pending
+        if for_day is not None and for_day != today:
+            return None
+        planned = plan_fact(connection, chat_id, entry_ids, now)
+        if planned is None:
+            return None
+        fact = PendingFact(
+            chat_id, planned.local_day, planned.entry_id, planned.cycle, parts_of(planned.entry_id)
+        )
+        save_pending(connection, fact, now)
+    return fact
+
+
+def mark_not_sending(connection: sqlite3.Connection, chat_id: int) -> None:
+    """The last send surely failed (Telegram answered with an error): nothing is in flight."""
+    connection.execute("UPDATE daily_pending SET sending = 0 WHERE chat_id = ?", (chat_id,))
+
+
+def finish(
+    connection: sqlite3.Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
+) -> bool:
+    """Record a delivery's outcome, in one transaction with removing its pending row; any part
+    delivered moves the rotation on. False if it was recorded already."""
+    with transaction(connection):
+        return _finish(connection, fact, outcome, detail, now)
+
+
+def _finish(
+    connection: sqlite3.Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
+) -> bool:
+    deleted = connection.execute(
+        "DELETE FROM daily_pending WHERE chat_id = ? AND local_day = ?",
+        (fact.chat_id, fact.local_day.isoformat()),
+    ).rowcount
+    if not deleted:
+        return False
+    if fact.parts_sent:
+        _advance(connection, fact)
+    _log(connection, fact.chat_id, outcome, detail, now)
+    return True
+
+
+def resolve_pending(
+    connection: sqlite3.Connection, now: datetime, unanswered_is_sent: bool
+) -> list[int]:
+    """At start-up, settle what an earlier run left half done: a send that may have gone out
+    counts as delivered if unanswered_is_sent, else it is sent again. Returns the chats whose
+    fact for today is still owed."""
+    owed = []
+    with transaction(connection):
+        for fact, in_flight in _pending_rows(connection):
+            found = get(connection, fact.chat_id)
+            current = (
+                found is not None
+                and found.deliverable
+                and local_date(now, found.timezone) == fact.local_day
+            )
+            if not current:
+                _settle(connection, fact, in_flight, unanswered_is_sent, now, "day ended")
+                continue
+            if in_flight and unanswered_is_sent:
+                fact = fact.part_sent(unsure=True)
+            if fact.done:
+                _finish(connection, fact, fact.outcome, fact.entry_id, now)
+            else:
+                save_pending(connection, fact, now, sending=False)
+                owed.append(fact.chat_id)
+    return owed
 
 
 def record_failure(
@@ -322,13 +520,17 @@ def status(connection: sqlite3.Connection, now: datetime) -> BroadcastStatus:
     (failed_total,) = connection.execute(
         "SELECT COUNT(*) FROM daily_delivery WHERE outcome = ?", (Outcome.FAILED,)
     ).fetchone()
+    (pending,) = connection.execute("SELECT COUNT(*) FROM daily_pending").fetchone()
+    ambiguous = today.get(Outcome.AMBIGUOUS, 0)
     return BroadcastStatus(
         subscribers=subscribers,
         active=active,
-        sent_today=today.get(Outcome.SENT, 0),
+        sent_today=today.get(Outcome.SENT, 0) + ambiguous,
+        ambiguous_today=ambiguous,
         failed_today=today.get(Outcome.FAILED, 0),
         stopped_today=today.get(Outcome.STOPPED, 0),
         failed_total=failed_total,
+        pending=pending,
     )
 
 
@@ -385,6 +587,43 @@ class DailyStore:
 
     async def record_sent(self, fact: PlannedFact, now: datetime) -> None:
         await self._database.run(partial(record_sent, fact=fact, now=now))
+
+    async def begin_delivery(
+        self,
+        chat_id: int,
+        entry_ids: tuple[str, ...],
+        now: datetime,
+        parts_of: Callable[[str], int],
+        unanswered_is_sent: bool,
+        for_day: date | None = None,
+    ) -> PendingFact | None:
+        return await self._database.run(
+            partial(
+                begin_delivery,
+                chat_id=chat_id,
+                entry_ids=entry_ids,
+                now=now,
+                parts_of=parts_of,
+                unanswered_is_sent=unanswered_is_sent,
+                for_day=for_day,
+            )
+        )
+
+    async def save_pending(self, fact: PendingFact, now: datetime) -> None:
+        await self._database.run(partial(save_pending, fact=fact, now=now))
+
+    async def mark_not_sending(self, chat_id: int) -> None:
+        await self._database.run(partial(mark_not_sending, chat_id=chat_id))
+
+    async def finish(self, fact: PendingFact, outcome: Outcome, detail: str, now: datetime) -> bool:
+        return await self._database.run(
+            partial(finish, fact=fact, outcome=outcome, detail=detail, now=now)
+        )
+
+    async def resolve_pending(self, now: datetime, unanswered_is_sent: bool) -> list[int]:
+        return await self._database.run(
+            partial(resolve_pending, now=now, unanswered_is_sent=unanswered_is_sent)
+        )
 
     async def record_failure(self, chat_id: int, detail: str, now: datetime) -> None:
         await self._database.run(partial(record_failure, chat_id=chat_id, detail=detail, now=now))

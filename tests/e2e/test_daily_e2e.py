@@ -14,6 +14,8 @@ a real send time costs a few seconds per test instead.
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 import time as clock
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
@@ -112,6 +114,73 @@ def test_facts_arrive_on_time_and_restarts_never_send_twice(
         bot.close()
 
 
+def hold_write_lock(database: Path, start: datetime, seconds: float) -> threading.Thread:
+    """From `start`, hold the database's write lock for `seconds` from another connection, as
+    a backup tool or a second program writing to the file would."""
+
+    def hold() -> None:
+        clock.sleep(max(0.0, (start - datetime.now(UTC)).total_seconds()))
+        locker = sqlite3.connect(database, isolation_level=None)
+        try:
+            locker.execute("BEGIN IMMEDIATE")
+            clock.sleep(seconds)
+            locker.execute("ROLLBACK")
+        finally:
+            locker.close()
+
+    thread = threading.Thread(target=hold, name="write-lock", daemon=True)
+    thread.start()
+    return thread
+
+
+def recorded_today(database: Path) -> int:
+    """Chats whose fact of today the database knows of."""
+    reader = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        (count,) = reader.execute(
+            "SELECT COUNT(*) FROM daily_subscription WHERE last_sent_on IS NOT NULL"
+        ).fetchone()
+    finally:
+        reader.close()
+    return int(count)
+
+
+def test_a_write_lock_at_the_due_time_loses_and_repeats_nothing(
+    api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """Another connection holds the write lock for 12 s around the facts' time (the bot waits
+    5 s for a lock, then gives up that write): every fact is delivered once and recorded, so
+    a restart sends nothing again."""
+    database = tmp_path / "faqbot.sqlite3"
+    now = datetime.now(UTC)
+    offset = midday_offset(now)
+    due = now + timedelta(seconds=6)
+    chats = list(range(1, 21))
+    write_subscriptions(database, due, offset, chats)
+    bot = BotProcess(api, database, env={"FAQBOT_ADMIN_IDS": str(ADMIN)})
+    try:
+        bot.start()
+        wait_for_log(bot, r"daily facts: 20 chats scheduled, 0 missed")
+        lock = hold_write_lock(database, due - timedelta(seconds=1), 12.0)
+        api.wait_for("sendMessage", lambda c: c.params["chat_id"] in chats, timeout=90, count=20)
+        lock.join()
+        deadline = clock.monotonic() + 60
+        while recorded_today(database) < 20 and clock.monotonic() < deadline:
+            clock.sleep(0.2)
+        assert recorded_today(database) == 20, bot.log
+        assert bot.stop() == 0
+
+        bot.start()
+        wait_for_log(bot, r"daily facts: 20 chats scheduled, 0 missed")
+        api.push_update(updates.message(ADMIN, ADMIN, "/broadcast_status"))
+        (status,) = api.wait_for("sendMessage", lambda c: c.params["chat_id"] == ADMIN)
+        assert "Facts sent today (UTC): 20" in status.params["text"]
+        assert [facts_to(api, chat_id) for chat_id in chats] == [1] * 20
+        assert "Traceback" not in bot.log
+    finally:
+        bot.close()
+
+
 def test_a_corrupt_database_stops_the_bot_and_is_left_untouched(
     api: FakeBotAPI, tmp_path: Path
 ) -> None:
@@ -124,7 +193,7 @@ def test_a_corrupt_database_stops_the_bot_and_is_left_untouched(
         assert bot.wait(timeout=30) == 1
         lines = bot.log.strip().splitlines()
         assert len(lines) == 1, bot.log
-        assert f"database {database} is unreadable or corrupt" in lines[0]
+        assert f"database {database} is corrupt" in lines[0]
         assert "restore it from a backup" in lines[0]
         assert database.read_bytes() == garbage
         assert not api.calls_to("getUpdates")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
@@ -170,11 +171,25 @@ def test_status_counts_subscribers_deliveries_and_failures(db: OnDatabaseThread)
     db.stop(chat_id=2, reason="Forbidden: bot was kicked", now=NOW)
     db.record_failure(chat_id=3, detail="NetworkError: down", now=NOW)
     db.record_failure(chat_id=3, detail="NetworkError: down", now=NOW - timedelta(days=1))
+    db.subscribe(chat_id=5, send_at=time(7), default_timezone="UTC", now=NOW)
+    begun = begin(db, 5)
+    db.finish(
+        fact=begun.part_sent(unsure=True), outcome=daily.Outcome.AMBIGUOUS, detail="a", now=NOW
+    )
+    db.subscribe(chat_id=6, send_at=time(7), default_timezone="UTC", now=NOW)
+    begin(db, 6)
     counts = db.status(now=NOW)
     assert counts == daily.BroadcastStatus(
-        subscribers=3, active=2, sent_today=1, failed_today=1, stopped_today=1, failed_total=2
+        subscribers=5,
+        active=4,
+        sent_today=2,
+        ambiguous_today=1,
+        failed_today=1,
+        stopped_today=1,
+        failed_total=2,
+        pending=1,
     )
-    assert db.prune_deliveries(now=NOW + timedelta(days=31)) == 4
+    assert db.prune_deliveries(now=NOW + timedelta(days=31)) == 5
 
 
 def test_moving_west_across_midnight_does_not_bring_a_second_fact(db: OnDatabaseThread) -> None:
@@ -190,3 +205,139 @@ def test_moving_west_across_midnight_does_not_bring_a_second_fact(db: OnDatabase
     assert moved.last_sent_on == date(2026, 6, 1)
     assert db.plan_fact(chat_id=CHAT, entry_ids=("a", "b"), now=now) is None
     assert db.plan_fact(chat_id=CHAT, entry_ids=("a", "b"), now=now + timedelta(hours=12))
+
+
+# Pending deliveries: the intent written before a send, the outcome after.
+
+
+def begin(
+    db: OnDatabaseThread,
+    chat_id: int = CHAT,
+    now: datetime = NOW,
+    parts: int = 1,
+    unanswered_is_sent: bool = True,
+    for_day: date | None = None,
+) -> daily.PendingFact:
+    fact = db.begin_delivery(
+        chat_id=chat_id,
+        entry_ids=("a", "b", "c"),
+        now=now,
+        parts_of=lambda entry_id: parts,
+        unanswered_is_sent=unanswered_is_sent,
+        for_day=for_day,
+    )
+    assert fact is not None
+    return fact
+
+
+def pending_rows(storage: Storage) -> list[tuple[Any, ...]]:
+    return storage.run_sync(
+        lambda c: c.execute(
+            "SELECT chat_id, local_day, parts_sent, parts_unsure, sending FROM daily_pending"
+        ).fetchall()
+    )
+
+
+def test_the_intent_is_written_before_the_send_and_removed_with_the_outcome(
+    db: OnDatabaseThread, storage: Storage
+) -> None:
+    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
+    fact = begin(db, parts=2)
+    assert (fact.parts, fact.parts_sent, fact.local_day) == (2, 0, NOW.date())
+    assert pending_rows(storage) == [(CHAT, "2026-06-01", 0, 0, 1)]
+    # Begun again the same day (a retry), it is the same fact carried on, not a new one.
+    assert begin(db, parts=2) == fact
+    fact = fact.part_sent()
+    db.save_pending(fact=fact, now=NOW)
+    assert pending_rows(storage) == [(CHAT, "2026-06-01", 1, 0, 1)]
+    fact = fact.part_sent()
+    assert db.finish(fact=fact, outcome=fact.outcome, detail=fact.entry_id, now=NOW)
+    assert not db.finish(fact=fact, outcome=fact.outcome, detail=fact.entry_id, now=NOW)
+    assert pending_rows(storage) == []
+    assert db.get(chat_id=CHAT).last_sent_on == NOW.date()
+    assert (
+        db.begin_delivery(
+            chat_id=CHAT, entry_ids=("a",), now=NOW, parts_of=len, unanswered_is_sent=True
+        )
+        is None
+    )
+
+
+def test_a_retry_for_a_day_that_is_over_begins_nothing(db: OnDatabaseThread) -> None:
+    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
+    tomorrow = NOW + timedelta(days=1)
+    assert (
+        db.begin_delivery(
+            chat_id=CHAT,
+            entry_ids=("a",),
+            now=tomorrow,
+            parts_of=len,
+            unanswered_is_sent=True,
+            for_day=NOW.date(),
+        )
+        is None
+    )
+    assert begin(db, now=tomorrow, for_day=tomorrow.date()).local_day == tomorrow.date()
+
+
+@pytest.mark.parametrize(
+    ("unanswered_is_sent", "owed", "last_sent_on", "outcome"),
+    [(True, [], NOW.date(), "ambiguous"), (False, [CHAT], None, None)],
+)
+def test_startup_settles_a_send_that_may_have_gone_out_by_the_policy(
+    db: OnDatabaseThread,
+    storage: Storage,
+    unanswered_is_sent: bool,
+    owed: list[int],
+    last_sent_on: date | None,
+    outcome: str | None,
+) -> None:
+    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
+    begin(db)  # then the process died: the send may or may not have gone out
+    later = NOW + timedelta(minutes=5)
+    assert db.resolve_pending(now=later, unanswered_is_sent=unanswered_is_sent) == owed
+    assert db.get(chat_id=CHAT).last_sent_on == last_sent_on
+    logged = storage.run_sync(
+        lambda c: [row[0] for row in c.execute("SELECT outcome FROM daily_delivery")]
+    )
+    assert logged == ([outcome] if outcome else [])
+    assert pending_rows(storage) == ([] if outcome else [(CHAT, "2026-06-01", 0, 0, 0)])
+
+
+def test_startup_sends_again_what_surely_failed(db: OnDatabaseThread) -> None:
+    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
+    begin(db)
+    db.mark_not_sending(chat_id=CHAT)  # Telegram answered 502: nothing went out
+    assert db.resolve_pending(now=NOW, unanswered_is_sent=True) == [CHAT]
+
+
+def test_a_fact_left_from_an_earlier_day_is_closed_as_undelivered(
+    db: OnDatabaseThread, storage: Storage
+) -> None:
+    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
+    begin(db)
+    db.mark_not_sending(chat_id=CHAT)
+    tomorrow = NOW + timedelta(days=1)
+    assert db.resolve_pending(now=tomorrow, unanswered_is_sent=True) == []
+    assert db.status(now=NOW).failed_today == 1
+    assert db.get(chat_id=CHAT).last_sent_on is None
+    assert pending_rows(storage) == []
+
+
+def test_a_failed_commit_leaves_no_transaction_open(storage: Storage) -> None:
+    """SQLITE_FULL at any point rolls the whole write back, and the next write works."""
+    db = OnDatabaseThread(storage)
+    for chat_id in range(40):
+        db.subscribe(chat_id=chat_id, send_at=time(7), default_timezone="UTC", now=NOW)
+
+    def fill(connection: sqlite3.Connection) -> None:
+        (pages,) = connection.execute("PRAGMA page_count").fetchone()
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    storage.run_sync(fill)
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        for chat_id in range(40, 4000):
+            db.subscribe(chat_id=chat_id, send_at=time(7), default_timezone="UTC", now=NOW)
+    assert not storage.run_sync(lambda c: c.in_transaction)
+    storage.run_sync(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
+    db.subscribe(chat_id=5000, send_at=time(7), default_timezone="UTC", now=NOW)

@@ -106,6 +106,18 @@ class _FailureRule:
 
 
 @dataclass(slots=True)
+class _LateAnswerRule:
+    method: str
+    predicate: Callable[[Call], bool] | None
+    remaining: int | None
+    seconds: float | None  # None: never answer, close the connection instead
+
+
+class _DropAnswer(Exception):
+    """The call was carried out; its connection is closed without an answer."""
+
+
+@dataclass(slots=True)
 class _RateLimit:
     capacity: int
     window: float
@@ -217,9 +229,13 @@ class _Handler(BaseHTTPRequestHandler):
         """Answer one Bot API request."""
         url = urlsplit(self.path)
         body = self._read_body()
-        status, payload = self.server.api.handle_request(
-            url.path, url.query, self.headers.get("Content-Type", ""), body
-        )
+        try:
+            status, payload = self.server.api.handle_request(
+                url.path, url.query, self.headers.get("Content-Type", ""), body
+            )
+        except _DropAnswer:
+            self.close_connection = True
+            return
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -277,6 +293,7 @@ class FakeBotAPI:
         self._commands: dict[str, list[JSONDict]] = {}
         self._bot_texts: dict[str, str] = {}
         self._failures: list[_FailureRule] = []
+        self._late_answers: list[_LateAnswerRule] = []
         self._rate_limits: dict[str, _RateLimit] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -501,6 +518,31 @@ class FakeBotAPI:
             method, predicate, times, error_code, description, retry_after, migrate_to_chat_id
         )
 
+    def answer_late(
+        self,
+        method: str,
+        seconds: float,
+        *,
+        predicate: Callable[[Call], bool] | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Carry out matching calls at once (they are recorded) but answer after `seconds`,
+        as a busy Telegram does; a client that gives up earlier never learns it succeeded."""
+        with self._lock:
+            self._late_answers.append(_LateAnswerRule(method, predicate, times, seconds))
+
+    def drop_answer(
+        self,
+        method: str,
+        *,
+        predicate: Callable[[Call], bool] | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Carry out matching calls (they are recorded), then close the connection without
+        answering, as a network failure between Telegram and the client does."""
+        with self._lock:
+            self._late_answers.append(_LateAnswerRule(method, predicate, times, None))
+
     def set_rate_limit(self, method: str, per_second: float, retry_after: int = 1) -> None:
         """Allow at most per_second calls of method in any sliding 1-second window."""
         if per_second <= 0:
@@ -510,9 +552,10 @@ class FakeBotAPI:
             self._rate_limits[method] = _RateLimit(capacity, capacity / per_second, retry_after)
 
     def clear_failures(self) -> None:
-        """Drop all injected failures and rate limits."""
+        """Drop all injected failures, late answers and rate limits."""
         with self._lock:
             self._failures.clear()
+            self._late_answers.clear()
             self._rate_limits.clear()
 
     def set_chat_member_status(self, chat_id: int, user_id: int, status: str) -> None:
@@ -573,7 +616,30 @@ class FakeBotAPI:
             return error.error_code, error.to_json()
         if method != "getUpdates":
             self._record(Call(call.method, params, arrival, result))
+        self._answer_late(call)
         return 200, {"ok": True, "result": result}
+
+    def _answer_late(self, call: Call) -> None:
+        """Wait before answering, or drop the answer, if a rule says so."""
+        with self._lock:
+            rule = next(
+                (
+                    r
+                    for r in self._late_answers
+                    if r.method == call.method
+                    and r.remaining != 0
+                    and (r.predicate is None or r.predicate(call))
+                ),
+                None,
+            )
+            if rule is None:
+                return
+            if rule.remaining is not None:
+                rule.remaining -= 1
+            self._late_answers = [r for r in self._late_answers if r.remaining != 0]
+        if rule.seconds is None:
+            raise _DropAnswer
+        time.sleep(rule.seconds)
 
     def _record(self, call: Call, error: BotAPIError | None = None) -> None:
         with self._lock:

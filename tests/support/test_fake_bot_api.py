@@ -36,7 +36,9 @@ from telegram.error import (
     EndPointNotFound,
     Forbidden,
     InvalidToken,
+    NetworkError,
     RetryAfter,
+    TimedOut,
 )
 
 from . import updates
@@ -415,6 +417,36 @@ async def test_fail_when_targets_one_chat(api: FakeBotAPI, client: Bot) -> None:
     assert [c.params["chat_id"] for c in api.calls_to("sendMessage")] == [43, 42]
     [blocked] = api.wait_for("sendMessage", lambda c: c.params["chat_id"] == 42, rejected=True)
     assert blocked.error_code == 403
+
+
+@pytest.mark.asyncio
+async def test_a_late_answer_times_out_a_call_that_was_carried_out(
+    api: FakeBotAPI, client: Bot
+) -> None:
+    api.answer_late("sendMessage", 0.5, predicate=lambda call: call.params["chat_id"] == 1)
+    with pytest.raises(TimedOut):
+        await client.send_message(1, "slow", read_timeout=0.1)
+    await client.send_message(2, "other chat, answered at once", read_timeout=0.1)
+    started = time.monotonic()
+    await client.send_message(1, "slow but waited for", read_timeout=2)
+    assert time.monotonic() - started >= 0.5
+    assert [c.params["text"] for c in api.calls_to("sendMessage")] == [
+        "slow",
+        "other chat, answered at once",
+        "slow but waited for",
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_dropped_answer_is_a_network_error_after_the_call(
+    api: FakeBotAPI, client: Bot
+) -> None:
+    api.drop_answer("sendMessage", times=1)
+    with pytest.raises(NetworkError) as dropped:
+        await client.send_message(1, "carried out, never answered")
+    assert not isinstance(dropped.value, TimedOut)
+    assert (await client.send_message(1, "answered")).text == "answered"
+    assert len(api.calls_to("sendMessage")) == 2
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

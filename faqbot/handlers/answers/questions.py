@@ -14,11 +14,11 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from faqbot.bot.flood import Verdict
 from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
 from faqbot.bot.rendering import ANSWER, OPTION_ECHO_LIMIT, excerpt, render, text_message
 from faqbot.bot.state import Context
 from faqbot.bot.texts import EXPIRED
+from faqbot.bot.throttling import within_flood_limit
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
@@ -26,10 +26,6 @@ from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 log = logging.getLogger(__name__)
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-FLOOD_NOTICE = (
-    "You're asking faster than I can keep up with. Take a short break: I'll answer again "
-    "in a minute."
-)
 ASK_USAGE = "Send your question after the command, for example: /ask what is JIMEX?"
 
 
@@ -43,16 +39,13 @@ def reply_for(outcome: Outcome, pack: Pack) -> Reply:
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Answer a message (a question, a follow-up or small talk); quotes it in groups."""
+    """Match a question and reply; quotes the question in groups so the thread stays clear.
+
+    The caller has counted the message against the flood limit (the gate counts commands).
+    """
     message = message_of(update)
     state = context.bot_data
     user_id = update.effective_user.id
-    verdict = await state.flood.check(user_id)
-    if verdict is Verdict.IGNORE:
-        return
-    if verdict is Verdict.NOTICE:
-        await reply(message, text_message(FLOOD_NOTICE))
-        return
     in_group = message.chat.type != ChatType.PRIVATE
     if not question.strip():
         await reply(message, text_message(ASK_USAGE), quote=in_group)
@@ -73,14 +66,16 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 async def on_private_text(update: Update, context: Context) -> None:
     """Treat any text in a private chat as a question."""
-    await answer_question(update, context, message_of(update).text or "")
+    message = message_of(update)
+    if await within_flood_limit(message, context):
+        await answer_question(update, context, message.text or "")
 
 
 async def on_group_text(update: Update, context: Context) -> None:
     """Answer in groups only when addressed: an @mention, or a reply to one of our messages."""
     message = message_of(update)
     question = addressed_question(message, context.bot.id, context.bot.username)
-    if question is not None:
+    if question is not None and await within_flood_limit(message, context):
         await answer_question(update, context, question)
 
 

@@ -8,6 +8,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
 
 from faqbot.bot.messaging import thread_of
+from faqbot.bot.send_errors import may_have_arrived
 from faqbot.bot.state import Context
 from faqbot.bot.texts import SORRY
 
@@ -18,6 +19,16 @@ async def on_error(update: object, context: Context) -> None:
     """Log what failed, with its traceback, and tell the user without showing it."""
     error = context.error
     where = f"update {update.update_id}" if isinstance(update, Update) else "a background job"
+    if isinstance(error, TelegramError) and may_have_arrived(error):
+        # The reply may well have arrived; an apology after it would contradict it.
+        log.warning(
+            "%s: a request to Telegram went unanswered while handling %s (%s); the user was not "
+            "told, since the reply may have arrived",
+            type(error).__name__,
+            where,
+            error,
+        )
+        return
     log.error("%s failed while handling %s", type(error).__name__, where, exc_info=error)
     if not isinstance(update, Update):
         return

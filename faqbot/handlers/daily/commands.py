@@ -160,12 +160,20 @@ async def timezone_command(update: Update, context: Context) -> None:
 async def broadcast_status(update: Update, context: Context) -> None:
     """Daily-fact subscribers, and today's deliveries and failures"""
     counts = await context.bot_data.stores.daily.status(_now())
+    unrecorded = len(context.bot_data.daily.unrecorded)
+    sent = f"Facts sent today (UTC): {counts.sent_today}"
+    if counts.ambiguous_today:
+        sent += (
+            f" ({counts.ambiguous_today} unconfirmed: a send went unanswered and was not repeated)"
+        )
     text = "\n".join(
         [
             "<b>Daily facts</b>",
             f"Subscribers: {counts.subscribers} (active: {counts.active})",
-            f"Facts sent today (UTC): {counts.sent_today}",
-            f"Failures today (UTC): {counts.failed_today} undelivered after retries, "
+            sent,
+            f"Under way: {counts.pending} being sent or waiting for a retry; {unrecorded} "
+            "delivered but not yet written to the database",
+            f"Failures today (UTC): {counts.failed_today} undelivered when retries ran out, "
             f"{counts.stopped_today} chats that blocked or removed the bot",
             f"Undelivered in the last {DELIVERY_LOG_DAYS} days: {counts.failed_total}",
         ]

@@ -1,24 +1,37 @@
-"""Daily-fact delivery: one job per chat, retries, and subscriptions that follow their chat."""
+"""Daily-fact delivery: one job per chat; retries with back-off until the chat's day ends; the
+intent to send written before each send and its outcome after, so nothing is silently repeated."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
+import random
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
 from faqbot.bot.messaging import message_of, send
-from faqbot.bot.rendering import render
+from faqbot.bot.rendering import Rendered, render
+from faqbot.bot.send_errors import may_have_arrived
 from faqbot.bot.state import BotApplication, Context
+from faqbot.knowledge import Pack
 from faqbot.knowledge.replies import answer_reply
-from faqbot.knowledge.timetable import missed_today, zone
-from faqbot.storage.daily import DailySubscription, Outcome, PlannedFact
+from faqbot.knowledge.timetable import local_date, missed_today, zone
+from faqbot.storage.daily import DailySubscription, Outcome, PendingFact
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +43,43 @@ DELIVERY_CONCURRENCY = 16
 # Without a grace time, APScheduler drops a job that starts more than a second late, which is
 # what happens when thousands of chats are due in the same minute.
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
-# Waits before retrying a failed send (not counting RetryAfter, which says how long to wait).
-RETRY_DELAYS: tuple[float, ...] = (2.0, 10.0, 30.0)
-# RetryAfter rounds on top of AIORateLimiter's own retries, before giving up on today's fact.
+# Back-off between attempts at a fact Telegram did not take (5xx, network down) or that the
+# database could not record: doubling from the first delay up to the cap. Each wait is drawn
+# between half and all of that, so chats that failed together do not retry together. Later
+# attempts are jobs, so a chat waiting for its retry holds no delivery slot.
+RETRY_FIRST_DELAY = 5.0
+RETRY_MAX_DELAY = 600.0
+# RetryAfter rounds waited for inline, on top of AIORateLimiter's own retries, before the
+# fact waits for a scheduled retry instead.
 MAX_RETRY_AFTER_ROUNDS = 10
+# A group migrates once; more ChatMigrated answers for one fact mean something is wrong.
+MAX_MIGRATIONS = 3
 GONE_STATUSES: frozenset[str] = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
+
+
+@dataclasses.dataclass(frozen=True)
+class Retry:
+    """What a scheduled retry carries: the attempts before it, and the chat's local day the
+    fact is for, so that a retry never sends the next day's fact at the wrong hour."""
+
+    attempt: int
+    local_day: date | None
 
 
 def job_name(chat_id: int) -> str:
     """The one daily job of a chat."""
     return f"daily:{chat_id}"
+
+
+def retry_job_name(chat_id: int) -> str:
+    """The one scheduled retry of a chat's fact."""
+    return f"daily-retry:{chat_id}"
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait before retry number attempt + 1 (capped exponential, jittered)."""
+    ceiling = min(RETRY_MAX_DELAY, RETRY_FIRST_DELAY * 2**attempt)
+    return random.uniform(ceiling / 2, ceiling)
 
 
 def _now() -> datetime:
@@ -82,84 +122,274 @@ async def daily_fact_job(context: Context) -> None:
         await deliver_fact(context.application, chat_id)
 
 
+async def retry_job(context: Context) -> None:
+    """Try the job's chat's fact again: record what Telegram took, or send what it did not."""
+    chat_id, retry = context.job.chat_id, context.job.data
+    if chat_id is not None and isinstance(retry, Retry):
+        await deliver_fact(context.application, chat_id, retry=retry)
+
+
+def _retry_later(application: BotApplication, chat_id: int, retry: Retry, delay: float) -> None:
+    name = retry_job_name(chat_id)
+    application.job_queue.run_once(
+        retry_job,
+        when=delay,
+        name=name,
+        chat_id=chat_id,
+        data=retry,
+        job_kwargs={**JOB_KWARGS, "id": name, "replace_existing": True},
+    )
+
+
 async def deliver_fact(
-    application: BotApplication, chat_id: int, now: datetime | None = None
+    application: BotApplication,
+    chat_id: int,
+    now: datetime | None = None,
+    *,
+    retry: Retry | None = None,
 ) -> Outcome:
-    """Send a chat today's fact unless it already had one; returns SENT, FAILED, STOPPED, or
-    SKIPPED (not due, or a delivery to this chat is already under way)."""
+    """Send a chat today's fact unless it already had one. Returns SENT or AMBIGUOUS (see
+    Outcome), PENDING (a retry is scheduled), FAILED, STOPPED, or SKIPPED (not due, or a
+    delivery to this chat is already under way)."""
     state = application.bot_data.daily
     if chat_id in state.in_flight:
         return Outcome.SKIPPED
     state.in_flight.add(chat_id)
     try:
         async with state.delivery_slots:
-            return await _deliver(application, chat_id, now)
+            return await _deliver(application, chat_id, now, retry or Retry(0, None))
     finally:
         state.in_flight.discard(chat_id)
 
 
-async def _deliver(application: BotApplication, chat_id: int, now: datetime | None) -> Outcome:
+def _parts(pack: Pack, entry_id: str) -> list[Rendered]:
+    entry = pack.entry(entry_id)
+    return render(answer_reply(entry, pack, kind="fact")) if entry is not None else []
+
+
+async def _deliver(
+    application: BotApplication, chat_id: int, now: datetime | None, retry: Retry
+) -> Outcome:
     state = application.bot_data
-    store = state.stores.daily
-    entry_ids = tuple(entry.id for entry in state.pack.entries)
+    recorded = None
+    unrecorded = state.daily.unrecorded.pop(chat_id, None)
+    if unrecorded is not None:
+        # Telegram took (part of) this fact and its record did not land: write it first.
+        if not await _record(application, unrecorded, retry.attempt):
+            return Outcome.PENDING
+        if not unrecorded.done:
+            return await _send_parts(application, unrecorded, retry.attempt)
+        recorded = unrecorded.outcome
+    pack = state.pack
     try:
-        fact = await store.plan_fact(chat_id, entry_ids, now or _now())
-    except sqlite3.Error as error:
-        log.error(
-            "daily fact for chat %s not sent: database %s: %s",
+        fact = await state.stores.daily.begin_delivery(
             chat_id,
-            state.stores.database.path,
-            error,
+            tuple(entry.id for entry in pack.entries),
+            now or _now(),
+            lambda entry_id: len(_parts(pack, entry_id)),
+            state.settings.daily_delivery == "at-most-once",
+            for_day=retry.local_day,
         )
-        return Outcome.FAILED
-    entry = state.pack.entry(fact.entry_id) if fact is not None else None
-    if fact is None or entry is None:
-        return Outcome.SKIPPED
-    messages = render(answer_reply(entry, state.pack, kind="fact"))
-    failures, retry_after_rounds = 0, 0
-    delivered = 0  # parts of a long fact already sent: a retry goes on from the next one
-    while delivered < len(messages):
+    except sqlite3.Error as error:
+        if retry.attempt == 0:  # later attempts log one line each in _retry_or_give_up
+            log.warning(
+                "daily fact for chat %s not sent: its sending cannot be recorded in database "
+                "%s (%s); it is never sent unrecorded, and is tried again later",
+                chat_id,
+                state.stores.database.path,
+                error,
+            )
+        return await _retry_or_give_up(
+            application, chat_id, None, retry, f"database: {error}", retry.local_day
+        )
+    if fact is None:
+        return recorded or Outcome.SKIPPED
+    return await _send_parts(application, fact, retry.attempt)
+
+
+async def _send_parts(application: BotApplication, fact: PendingFact, attempt: int) -> Outcome:
+    """Send the parts Telegram has not taken yet, recording each answer before the next send."""
+    state = application.bot_data
+    at_most_once = state.settings.daily_delivery == "at-most-once"
+    messages = _parts(state.pack, fact.entry_id)
+    retry_after_rounds = migrations = 0
+    while not fact.done:
+        if fact.parts_sent >= len(messages):
+            # The pack changed since the fact began: it has no more parts to send.
+            fact = dataclasses.replace(fact, parts=fact.parts_sent)
+            break
+        index = fact.parts_sent
         try:
-            await send(application.bot, chat_id, messages[delivered : delivered + 1])
-            delivered += 1
+            await send(application.bot, fact.chat_id, messages[index : index + 1])
         except Forbidden as error:
-            await store.stop(chat_id, error.message, _now())
-            unschedule(application, chat_id)
-            log.warning("daily facts to chat %s stopped: Telegram says %s", chat_id, error.message)
-            return Outcome.STOPPED
+            return await _stop(application, fact.chat_id, error)
         except ChatMigrated as error:
-            if failures >= len(RETRY_DELAYS):
-                return await _give_up(application, chat_id, error)
-            failures += 1
-            await move_subscription(application, chat_id, error.new_chat_id)
-            chat_id = error.new_chat_id
-            fact = PlannedFact(chat_id, fact.entry_id, fact.cycle, fact.local_day)
+            migrations += 1
+            if migrations > MAX_MIGRATIONS:
+                return await _give_up(application, fact.chat_id, fact, _describe(error))
+            try:
+                await move_subscription(application, fact.chat_id, error.new_chat_id)
+                fact = dataclasses.replace(fact, chat_id=error.new_chat_id)
+                await state.stores.daily.save_pending(fact, _now())
+            except sqlite3.Error as db_error:
+                return await _retry_or_give_up(
+                    application, fact.chat_id, fact, Retry(attempt, None), str(db_error)
+                )
+            continue
         except RetryAfter as error:
             retry_after_rounds += 1
-            if retry_after_rounds > MAX_RETRY_AFTER_ROUNDS:
-                return await _give_up(application, chat_id, error)
             delay = error.retry_after
-            await asyncio.sleep(delay.total_seconds() if isinstance(delay, timedelta) else delay)
+            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+            if retry_after_rounds > MAX_RETRY_AFTER_ROUNDS:
+                await _not_sending(application, fact)
+                return await _retry_or_give_up(
+                    application, fact.chat_id, fact, Retry(attempt, None), _describe(error)
+                )
+            await asyncio.sleep(seconds)
+            continue
         except InvalidToken:
             raise
         except TelegramError as error:
-            if failures >= len(RETRY_DELAYS):
-                return await _give_up(application, chat_id, error)
-            await asyncio.sleep(RETRY_DELAYS[failures])
-            failures += 1
-    await store.record_sent(fact, _now())
-    return Outcome.SENT
+            if at_most_once and may_have_arrived(error):
+                log.warning(
+                    "daily fact for chat %s: part %d of %d went unanswered (%s); counted as "
+                    "delivered and not sent again (FAQBOT_DAILY_DELIVERY=at-most-once)",
+                    fact.chat_id,
+                    index + 1,
+                    fact.parts,
+                    _describe(error),
+                )
+                fact = fact.part_sent(unsure=True)
+            elif isinstance(error, BadRequest):
+                # Telegram refuses this message here; the same request gets the same answer.
+                return await _give_up(application, fact.chat_id, fact, _describe(error))
+            else:
+                await _not_sending(application, fact)
+                return await _retry_or_give_up(
+                    application, fact.chat_id, fact, Retry(attempt, None), _describe(error)
+                )
+        else:
+            fact = fact.part_sent()
+        if not await _record(application, fact, attempt):
+            return Outcome.PENDING
+    return fact.outcome
 
 
-async def _give_up(application: BotApplication, chat_id: int, error: TelegramError) -> Outcome:
-    detail = f"{type(error).__name__}: {error.message}"
-    await application.bot_data.stores.daily.record_failure(chat_id, detail, _now())
+def _describe(error: TelegramError) -> str:
+    return f"{type(error).__name__}: {error.message}"
+
+
+async def _record(application: BotApplication, fact: PendingFact, attempt: int) -> bool:
+    """Write what Telegram took: the outcome of a finished fact, or the progress of a long one
+    (which is also the intent to send its next part). If the database refuses, keep it in
+    memory and write it again later; nothing more is sent to the chat until it lands."""
+    state = application.bot_data
+    store = state.stores.daily
+    try:
+        if fact.done:
+            await store.finish(fact, fact.outcome, fact.entry_id, _now())
+        else:
+            await store.save_pending(fact, _now())
+    except sqlite3.Error as error:
+        state.daily.unrecorded[fact.chat_id] = fact
+        delay = retry_delay(attempt)
+        _retry_later(application, fact.chat_id, Retry(attempt + 1, fact.local_day), delay)
+        log.warning(
+            "daily fact for chat %s was delivered but cannot be recorded in database %s yet "
+            "(%s); kept in memory and written again in %.0f s",
+            fact.chat_id,
+            state.stores.database.path,
+            error,
+            delay,
+        )
+        return False
+    return True
+
+
+async def _not_sending(application: BotApplication, fact: PendingFact) -> None:
+    """Note that nothing is in flight, so a restart sends the part again; if the database
+    refuses, a restart counts that part as it counts an unanswered one."""
+    with contextlib.suppress(sqlite3.Error):
+        await application.bot_data.stores.daily.mark_not_sending(fact.chat_id)
+
+
+async def _retry_window(
+    application: BotApplication, chat_id: int, local_day: date | None
+) -> tuple[date, datetime] | None:
+    """The local day a chat's fact is for, and when its retries end: at the end of that day,
+    or FAQBOT_DAILY_RETRY_MINUTES after the fact's time if that comes first. None if the chat
+    no longer gets facts."""
+    found = await application.bot_data.stores.daily.get(chat_id)
+    if found is None or not found.deliverable or found.send_at is None:
+        return None
+    where = zone(found.timezone)
+    day = local_day or local_date(_now(), found.timezone)
+    ends = datetime.combine(day + timedelta(days=1), time(0), tzinfo=where)
+    minutes = application.bot_data.settings.daily_retry_minutes
+    if minutes is not None:
+        due = datetime.combine(day, found.send_at, tzinfo=where)
+        ends = min(ends, due + timedelta(minutes=minutes))
+    return day, ends
+
+
+async def _retry_or_give_up(
+    application: BotApplication,
+    chat_id: int,
+    fact: PendingFact | None,
+    retry: Retry,
+    detail: str,
+    local_day: date | None = None,
+) -> Outcome:
+    """Schedule the next attempt if it falls inside the fact's retry window; else give up."""
+    day = local_day or (fact.local_day if fact is not None else None)
+    delay = retry_delay(retry.attempt)
+    try:
+        window = await _retry_window(application, chat_id, day)
+    except sqlite3.Error:
+        # The database cannot say when the chat's day ends; the retry will find out.
+        _retry_later(application, chat_id, Retry(retry.attempt + 1, day), delay)
+        return Outcome.PENDING
+    if window is None:
+        return Outcome.SKIPPED
+    day, ends = window
+    if _now() + timedelta(seconds=delay) >= ends:
+        return await _give_up(application, chat_id, fact, detail)
+    _retry_later(application, chat_id, Retry(retry.attempt + 1, day), delay)
+    log.info(
+        "daily fact for chat %s not delivered yet (%s); next try in %.0f s", chat_id, detail, delay
+    )
+    return Outcome.PENDING
+
+
+async def _give_up(
+    application: BotApplication, chat_id: int, fact: PendingFact | None, detail: str
+) -> Outcome:
+    store = application.bot_data.stores.daily
+    try:
+        if fact is not None:
+            await store.finish(fact, Outcome.FAILED, detail, _now())
+        else:
+            await store.record_failure(chat_id, detail, _now())
+    except sqlite3.Error as error:
+        # Nothing was sent, so nothing can be repeated: the failure is only not counted.
+        log.warning("daily fact failure for chat %s not recorded: database %s", chat_id, error)
     log.error(
-        "daily fact for chat %s not delivered after retries (%s); next try tomorrow",
+        "daily fact for chat %s not delivered when its retries ran out (%s); the next comes "
+        "at its time tomorrow",
         chat_id,
         detail,
     )
     return Outcome.FAILED
+
+
+async def _stop(application: BotApplication, chat_id: int, error: Forbidden) -> Outcome:
+    try:
+        await application.bot_data.stores.daily.stop(chat_id, error.message, _now())
+    except sqlite3.Error as db_error:
+        log.warning("daily facts to chat %s not marked stopped: database %s", chat_id, db_error)
+    unschedule(application, chat_id)
+    log.warning("daily facts to chat %s stopped: Telegram says %s", chat_id, error.message)
+    return Outcome.STOPPED
 
 
 async def move_subscription(
@@ -206,20 +436,27 @@ async def on_membership(update: Update, context: Context) -> None:
 
 async def on_startup(application: BotApplication) -> None:
     """Rebuild every chat's job from the database, and send facts missed while the bot was down."""
-    store = application.bot_data.stores.daily
+    state = application.bot_data
+    store = state.stores.daily
     now = _now()
     await store.prune_deliveries(now)
+    # What the last run left half done: sends that may have gone out are settled by the
+    # delivery policy; facts still owed today are carried on now.
+    owed = set(await store.resolve_pending(now, state.settings.daily_delivery == "at-most-once"))
     found = await store.deliverable()
     missed = 0
     for subscription in found:
         # The queue is empty at start-up; looking for old jobs would cost O(n) per chat.
         schedule(application, subscription, replace=False)
-        if subscription.send_at is not None and missed_today(
-            now,
-            subscription.send_at,
-            subscription.timezone,
-            subscription.scheduled_since,
-            subscription.last_sent_on,
+        if subscription.chat_id in owed or (
+            subscription.send_at is not None
+            and missed_today(
+                now,
+                subscription.send_at,
+                subscription.timezone,
+                subscription.scheduled_since,
+                subscription.last_sent_on,
+            )
         ):
             missed += 1
             application.job_queue.run_once(

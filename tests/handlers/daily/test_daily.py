@@ -12,13 +12,12 @@ from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.daily import deliver_fact, delivery
 from faqbot.handlers.daily.delivery import job_name, schedule
-from faqbot.knowledge import Pack, load_pack
+from faqbot.knowledge import Pack
 from faqbot.storage.daily import DailySubscription, Outcome
 from faqbot.storage.stores import Stores
 from tests.support import updates
 from tests.support.application import feed, running
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.paths import MARKUP_PACK
 
 USER = 42
 GROUP = -4001
@@ -321,43 +320,20 @@ async def test_retry_after_storm_delivers_each_fact_once(
         assert (await stored(app, chat_id)).last_sent_on is not None
 
 
-async def test_other_errors_are_retried_then_recorded(
-    app: BotApplication, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+async def test_a_message_telegram_refuses_is_not_retried(
+    app: BotApplication, api: FakeBotAPI
 ) -> None:
-    monkeypatch.setattr(delivery, "RETRY_DELAYS", (0.01, 0.01, 0.01))
+    """A 400 answer comes again for the same request: the day's fact fails at once, counted."""
     await subscribe(app, USER)
-    await subscribe(app, USER + 1)
-    api.fail("sendMessage", error_code=500, description="Internal Server Error", times=2)
-    assert await deliver_fact(app, USER) == Outcome.SENT
-    api.fail("sendMessage", error_code=500, description="Internal Server Error", times=4)
-    assert await deliver_fact(app, USER + 1) == Outcome.FAILED
-    assert len(api.rejected_calls_to("sendMessage")) == 6
-    assert (await stored(app, USER + 1)).active, "a failure is not a block"
+    api.fail("sendMessage", error_code=400, description="Bad Request: chat not found")
+    assert await deliver_fact(app, USER) == Outcome.FAILED
+    assert len(api.rejected_calls_to("sendMessage")) == 1
+    assert app.job_queue.get_jobs_by_name(delivery.retry_job_name(USER)) == ()
+    assert (await stored(app, USER)).active, "a failure is not a block"
     await feed(app, updates.message(ADMIN, ADMIN, "/broadcast_status"))
     status = texts_to(api, ADMIN)[-1]
-    assert "Facts sent today (UTC): 1" in status
-    assert "2 undelivered after retries" not in status and "1 undelivered after retries" in status
-
-
-async def test_a_long_fact_retried_midway_sends_each_part_once(
-    settings: Settings, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(delivery, "RETRY_DELAYS", (0.01, 0.01, 0.01))
-    markup_pack = load_pack(MARKUP_PACK)
-    async with running(settings, markup_pack) as app:
-        await subscribe(app, USER)
-        # The pack has two entries: over two days the long one goes out in two parts.
-        api.fail_when(
-            "sendMessage", lambda call: call.params["text"].startswith("Paragraph 7"), times=1
-        )
-        start = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
-        for day in range(2):
-            await deliver_fact(app, USER, now=start + timedelta(days=day))
-    texts = texts_to(api, USER)
-    assert len(api.rejected_calls_to("sendMessage")) == 1
-    assert sum("Paragraph 1:" in text for text in texts) == 1
-    assert sum(text.startswith("Paragraph 7") for text in texts) == 1
-    assert len(texts) == 3
+    assert "Facts sent today (UTC): 0" in status
+    assert "1 undelivered when retries ran out" in status and "Under way: 0 " in status
 
 
 async def test_broadcast_status_is_for_admins_only(app: BotApplication, api: FakeBotAPI) -> None:
