@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
@@ -22,7 +23,7 @@ from faqbot.knowledge import Pack, QuizItem
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
-from faqbot.storage.daily import PendingFact
+from faqbot.storage.daily import DailyKind, PendingFact
 from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
 
@@ -60,17 +61,31 @@ class Round:
     tally: dict[int, Tally] = field(default_factory=dict)  # by user id
 
 
+class ChatBusy(Exception):
+    """A daily delivery the chat cannot take now (a quiz round is already running there): the
+    daily scheduler tries again later, as after a 5xx, until the chat's day ends."""
+
+
+class NothingToDeliver(Exception):
+    """A daily delivery that has nothing to send (a pack without quiz items): given up."""
+
+
 @dataclass
 class DailyState:
-    """Daily-fact deliveries under way, and what keeps them orderly."""
+    """Daily deliveries under way, what keeps them orderly, and who delivers each kind."""
 
     # Bounds how many deliveries run at once (the rate limiter still sets the pace).
     delivery_slots: asyncio.Semaphore
-    # Chats a delivery is under way to: a second one for the same chat is skipped.
-    in_flight: set[int] = field(default_factory=set)
-    # Facts Telegram accepted whose record could not be written yet (disk full, database
-    # locked), by chat: written by a retry job before anything else is sent to the chat.
-    unrecorded: dict[int, PendingFact] = field(default_factory=dict)
+    # (chat, kind) a delivery is under way to: a second one of the same is skipped.
+    in_flight: set[tuple[int, DailyKind]] = field(default_factory=set)
+    # Deliveries Telegram accepted whose record could not be written yet (disk full, database
+    # locked), by chat and kind: written by a retry job before anything else is sent there.
+    unrecorded: dict[tuple[int, DailyKind], PendingFact] = field(default_factory=dict)
+    # What sends a kind other than facts: the feature that owns the kind registers its
+    # deliverer here, so the daily scheduler never imports it. A deliverer sends the one
+    # message the day's delivery is recorded by (a quiz's first poll), and raises the
+    # TelegramError of a send Telegram refused, ChatBusy, or NothingToDeliver.
+    deliverers: dict[DailyKind, DailyDeliverer] = field(default_factory=dict)
     # One lock per chat whose subscription is being changed, kept while someone holds it.
     locks: weakref.WeakValueDictionary[int, asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary
@@ -116,3 +131,5 @@ Context: TypeAlias = CallbackContext[ExtBot[Any], dict[Any, Any], ChatState, Bot
 # The context and job-queue parameters stay open: PTB types `context.application` with them
 # unbound, and what handlers read is bot_data and chat_data.
 BotApplication: TypeAlias = Application[ExtBot[Any], Any, dict[Any, Any], ChatState, BotState, Any]
+# Sends a chat its daily delivery of one kind (see DailyState.deliverers).
+DailyDeliverer: TypeAlias = Callable[[BotApplication, int], Awaitable[None]]

@@ -22,6 +22,16 @@ Key = Literal[
     "not_allowed",
     "flood",
     "ask_usage",
+    # the daily quiz
+    "daily_quiz_none",
+    "daily_quiz_active",
+    "daily_quiz_paused",
+    "daily_quiz_stopped",
+    "daily_quiz_had_none",
+    "daily_quiz_bad_time",
+    "daily_quiz_admins_only",
+    "daily_quiz_no_items",
+    "daily_quiz_status",
 ]
 
 ENGLISH: dict[Key, str] = {
@@ -43,6 +53,34 @@ ENGLISH: dict[Key, str] = {
         "in a minute."
     ),
     "ask_usage": "Send your question after the command, for example: /ask what is JIMEX?",
+    "daily_quiz_none": (
+        "This chat gets no daily quiz. Send /daily quiz 20:00 for a round every day at 20:00 "
+        "({zone})."
+    ),
+    "daily_quiz_active": (
+        "This chat gets a daily quiz at {at} ({zone}), with its quiz settings: questions per "
+        "round: {questions}, seconds per question: {seconds} (/quizsettings changes them). "
+        "/daily quiz HH:MM changes the time, /daily quiz off stops it."
+    ),
+    "daily_quiz_paused": (
+        "The daily quiz at {at} ({zone}) is paused: Telegram would not deliver it here. "
+        "Send /daily quiz {at} to start it again."
+    ),
+    "daily_quiz_stopped": "Daily quiz stopped. Send /daily quiz 20:00 to start again.",
+    "daily_quiz_had_none": "This chat had no daily quiz. Send /daily quiz 20:00 to start one.",
+    "daily_quiz_bad_time": (
+        "I can't read {argument} as a time of day. Send the time for the daily quiz, for "
+        "example /daily quiz 20:00 (8pm works too). /daily quiz off stops it."
+    ),
+    "daily_quiz_admins_only": "Only this group's administrators can change its daily quiz.",
+    "daily_quiz_no_items": "This knowledge pack has no quiz questions, so it has no daily quiz.",
+    "daily_quiz_status": (
+        "<b>Daily quizzes</b>\nSubscribers: {subscribers} (active: {active})\n"
+        "Rounds started today (UTC): {started} ({unconfirmed} unconfirmed)\n"
+        "Under way: {pending}\n"
+        "Failures today (UTC): {failed} undelivered when retries ran out, {stopped} chats "
+        "that blocked or removed the bot"
+    ),
 }
 
 HINDI: dict[Key, str] = {
@@ -63,6 +101,34 @@ HINDI: dict[Key, str] = {
         "आप इतनी तेज़ी से पूछ रहे हैं कि मैं साथ नहीं दे पा रहा। थोड़ा रुकिए: एक मिनट में मैं फिर से उत्तर दूँगा।"
     ),
     "ask_usage": "कमांड के बाद अपना प्रश्न भेजिए, जैसे: /ask जिमेक्स क्या है?",
+    "daily_quiz_none": (
+        "इस चैट में कोई दैनिक क्विज़ नहीं है। हर दिन 20:00 ({zone}) पर एक राउंड के लिए "
+        "/daily quiz 20:00 भेजिए।"
+    ),
+    "daily_quiz_active": (
+        "इस चैट में हर दिन {at} ({zone}) पर दैनिक क्विज़ होता है, इसकी क्विज़ सेटिंग के साथ: "
+        "प्रति राउंड प्रश्न: {questions}, प्रति प्रश्न सेकंड: {seconds} (/quizsettings से बदलिए)। "
+        "/daily quiz HH:MM समय बदलता है, /daily quiz off इसे बंद करता है।"
+    ),
+    "daily_quiz_paused": (
+        "{at} ({zone}) का दैनिक क्विज़ रुका हुआ है: टेलीग्राम इसे यहाँ नहीं पहुँचा रहा। "
+        "फिर से शुरू करने के लिए /daily quiz {at} भेजिए।"
+    ),
+    "daily_quiz_stopped": "दैनिक क्विज़ बंद हो गया। फिर से शुरू करने के लिए /daily quiz 20:00 भेजिए।",
+    "daily_quiz_had_none": "इस चैट में कोई दैनिक क्विज़ नहीं था। शुरू करने के लिए /daily quiz 20:00 भेजिए।",
+    "daily_quiz_bad_time": (
+        "मैं {argument} को दिन का समय नहीं समझ पाया। दैनिक क्विज़ का समय भेजिए, जैसे "
+        "/daily quiz 20:00 (8pm भी चलेगा)। /daily quiz off इसे बंद करता है।"
+    ),
+    "daily_quiz_admins_only": "इस ग्रुप का दैनिक क्विज़ केवल इसके एडमिन बदल सकते हैं।",
+    "daily_quiz_no_items": "इस ज्ञान-पैक में क्विज़ के प्रश्न नहीं हैं, इसलिए इसमें दैनिक क्विज़ नहीं है।",
+    "daily_quiz_status": (
+        "<b>दैनिक क्विज़</b>\nसदस्य: {subscribers} (सक्रिय: {active})\n"
+        "आज (UTC) शुरू हुए राउंड: {started} ({unconfirmed} अपुष्ट)\n"
+        "जारी: {pending}\n"
+        "आज (UTC) की विफलताएँ: {failed} पुनः प्रयास समाप्त होने पर भी नहीं पहुँचे, {stopped} चैट "
+        "जिन्होंने बॉट को ब्लॉक किया या हटाया"
+    ),
 }
 
 CATALOGUES: dict[str, dict[Key, str]] = {"en": ENGLISH, "hi": HINDI}

@@ -1,4 +1,5 @@
-"""Daily-fact subscriptions in SQLite: who gets a fact when, each chat's rotation, deliveries.
+"""Daily subscriptions in SQLite: who gets a fact or a quiz when, each chat's rotation of
+facts, and deliveries, keyed on (chat, kind).
 
 The functions take the sqlite3 connection and run on the database thread; DailyStore is what
 the event loop awaits (`await stores.daily.get(chat_id)`).
@@ -13,12 +14,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from faqbot.knowledge.timetable import local_date
 from faqbot.storage.database import Storage, transaction
 
 DELIVERY_LOG_DAYS = 30
+
+# What a chat can get every day: a fact card, or a quiz round (whose polls the quiz feature
+# posts; this store only keeps when, and that each local day gets one).
+DailyKind = Literal["fact", "quiz"]
+DAILY_KINDS: tuple[DailyKind, ...] = ("fact", "quiz")
 
 
 class Outcome(StrEnum):
@@ -38,7 +44,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class DailySubscription:
-    """One chat's daily-fact settings and its place in the rotation."""
+    """One chat's daily schedule of one kind, and (for facts) its place in the rotation."""
 
     chat_id: int
     timezone: str
@@ -48,6 +54,7 @@ class DailySubscription:
     stopped_reason: str | None
     cycle: int
     last_sent_on: date | None
+    kind: DailyKind = "fact"
 
     @property
     def subscribed(self) -> bool:
@@ -62,18 +69,20 @@ class DailySubscription:
 
 @dataclass(frozen=True)
 class PlannedFact:
-    """The entry a chat gets next, and the local day it counts for."""
+    """The entry a chat gets next (empty for a quiz), and the local day it counts for."""
 
     chat_id: int
     entry_id: str
     cycle: int
     local_day: date
+    kind: DailyKind = "fact"
 
 
 @dataclass(frozen=True)
 class PendingFact:
-    """A fact on its way to a chat, as daily_pending keeps it: which entry, for which local
-    day, in how many messages, and how many of those Telegram has taken."""
+    """A daily fact or quiz on its way to a chat, as daily_pending keeps it: which entry (a
+    fact's; empty for a quiz), for which local day, in how many sends (a quiz's is one: its
+    first poll), and how many of those Telegram has taken."""
 
     chat_id: int
     local_day: date
@@ -82,6 +91,7 @@ class PendingFact:
     parts: int
     parts_sent: int = 0
     parts_unsure: int = 0  # of parts_sent, unanswered sends counted as delivered
+    kind: DailyKind = "fact"
 
     @property
     def done(self) -> bool:
@@ -115,7 +125,7 @@ class BroadcastStatus:
 
 
 _COLUMNS = (
-    "chat_id, timezone, send_at, scheduled_since, active, stopped_reason, cycle, last_sent_on"
+    "chat_id, timezone, send_at, scheduled_since, active, stopped_reason, cycle, last_sent_on, kind"
 )
 
 
@@ -124,7 +134,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _subscription(row: tuple[Any, ...]) -> DailySubscription:
-    chat_id, zone_name, send_at, since, active, reason, cycle, last_sent_on = row
+    chat_id, zone_name, send_at, since, active, reason, cycle, last_sent_on, kind = row
     return DailySubscription(
         chat_id=chat_id,
         timezone=zone_name,
@@ -134,22 +144,38 @@ def _subscription(row: tuple[Any, ...]) -> DailySubscription:
         stopped_reason=reason,
         cycle=cycle,
         last_sent_on=date.fromisoformat(last_sent_on) if last_sent_on else None,
+        kind=kind,
     )
 
 
-def get(connection: sqlite3.Connection, chat_id: int) -> DailySubscription | None:
-    """A chat's daily settings, or None if it never used /daily or /timezone."""
+def get(
+    connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact"
+) -> DailySubscription | None:
+    """A chat's daily settings of one kind, or None if it has none (a chat that only used
+    /timezone has a fact row without a time)."""
     row = connection.execute(
-        f"SELECT {_COLUMNS} FROM daily_subscription WHERE chat_id = ?", (chat_id,)
+        f"SELECT {_COLUMNS} FROM daily_subscription WHERE chat_id = ? AND kind = ?",
+        (chat_id, kind),
     ).fetchone()
     return _subscription(row) if row else None
 
 
-def _written(connection: sqlite3.Connection, chat_id: int) -> DailySubscription:
+def chat_timezone(connection: sqlite3.Connection, chat_id: int) -> str | None:
+    """The timezone a chat chose (every kind of the chat has the same), or None."""
+    row = connection.execute(
+        "SELECT timezone FROM daily_subscription WHERE chat_id = ? ORDER BY kind LIMIT 1",
+        (chat_id,),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def _written(
+    connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact"
+) -> DailySubscription:
     """The subscription row just written in this connection."""
-    found = get(connection, chat_id)
+    found = get(connection, chat_id, kind)
     if found is None:
-        raise sqlite3.DatabaseError(f"daily_subscription row of chat {chat_id} is missing")
+        raise sqlite3.DatabaseError(f"daily_subscription row of chat {chat_id} ({kind}) is missing")
     return found
 
 
@@ -157,7 +183,7 @@ def deliverable(connection: sqlite3.Connection) -> list[DailySubscription]:
     """Every subscription that should have a job: subscribed and not stopped."""
     rows = connection.execute(
         f"SELECT {_COLUMNS} FROM daily_subscription "
-        "WHERE send_at IS NOT NULL AND active = 1 ORDER BY chat_id"
+        "WHERE send_at IS NOT NULL AND active = 1 ORDER BY chat_id, kind"
     ).fetchall()
     return [_subscription(row) for row in rows]
 
@@ -168,25 +194,29 @@ def subscribe(
     send_at: time,
     default_timezone: str,
     now: datetime,
+    kind: DailyKind = "fact",
 ) -> DailySubscription:
-    """Subscribe a chat (or change its time), keeping its timezone and rotation if it had one."""
+    """Subscribe a chat (or change its time), keeping its timezone and rotation if it had one;
+    a new kind takes the timezone the chat already chose."""
     with transaction(connection):
+        zone_name = chat_timezone(connection, chat_id) or default_timezone
         connection.execute(
-            "INSERT INTO daily_subscription (chat_id, timezone, send_at, scheduled_since) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+            "INSERT INTO daily_subscription (chat_id, kind, timezone, send_at, scheduled_since) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind) DO UPDATE SET "
             "send_at = excluded.send_at, scheduled_since = excluded.scheduled_since, "
             "active = 1, stopped_reason = NULL",
-            (chat_id, default_timezone, send_at.isoformat(timespec="seconds"), _iso(now)),
+            (chat_id, kind, zone_name, send_at.isoformat(timespec="seconds"), _iso(now)),
         )
-    return _written(connection, chat_id)
+    return _written(connection, chat_id, kind)
 
 
-def unsubscribe(connection: sqlite3.Connection, chat_id: int) -> bool:
-    """End a chat's daily facts; its timezone and rotation stay. False if it had none."""
+def unsubscribe(connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact") -> bool:
+    """End a chat's daily facts or quizzes; its timezone and rotation stay. False if it had
+    none."""
     cursor = connection.execute(
         "UPDATE daily_subscription SET send_at = NULL, scheduled_since = NULL "
-        "WHERE chat_id = ? AND send_at IS NOT NULL",
-        (chat_id,),
+        "WHERE chat_id = ? AND kind = ? AND send_at IS NOT NULL",
+        (chat_id, kind),
     )
     return cursor.rowcount > 0
 
@@ -194,69 +224,88 @@ def unsubscribe(connection: sqlite3.Connection, chat_id: int) -> bool:
 def set_timezone(
     connection: sqlite3.Connection, chat_id: int, zone_name: str, now: datetime
 ) -> DailySubscription:
-    """Set a chat's timezone; a subscription keeps its local time of day in the new zone.
+    """Set a chat's timezone, for every kind; each keeps its local time of day in the new zone.
 
-    A chat that had today's fact keeps having had it: its last-sent day moves to the new
-    zone's today, so moving west across midnight does not bring a second fact the same day.
+    A chat that had today's fact (or quiz) keeps having had it: its last-sent day moves to the
+    new zone's today, so moving west across midnight does not bring a second one the same day.
+    Returns the fact row, which holds the timezone of a chat that subscribed to nothing.
     """
     with transaction(connection):
-        before = get(connection, chat_id)
+        before = [found for kind in DAILY_KINDS if (found := get(connection, chat_id, kind))]
         connection.execute(
-            "INSERT INTO daily_subscription (chat_id, timezone) VALUES (?, ?) "
-            "ON CONFLICT (chat_id) DO UPDATE SET timezone = excluded.timezone, "
-            "scheduled_since = CASE WHEN send_at IS NULL THEN NULL ELSE ? END",
-            (chat_id, zone_name, _iso(now)),
+            "INSERT INTO daily_subscription (chat_id, kind, timezone) VALUES (?, 'fact', ?) "
+            "ON CONFLICT (chat_id, kind) DO NOTHING",
+            (chat_id, zone_name),
         )
-        if before and before.last_sent_on == local_date(now, before.timezone):
-            connection.execute(
-                "UPDATE daily_subscription SET last_sent_on = ? WHERE chat_id = ?",
-                (local_date(now, zone_name).isoformat(), chat_id),
-            )
+        connection.execute(
+            "UPDATE daily_subscription SET timezone = ?, "
+            "scheduled_since = CASE WHEN send_at IS NULL THEN NULL ELSE ? END WHERE chat_id = ?",
+            (zone_name, _iso(now), chat_id),
+        )
+        for found in before:
+            if found.last_sent_on == local_date(now, found.timezone):
+                connection.execute(
+                    "UPDATE daily_subscription SET last_sent_on = ? WHERE chat_id = ? AND kind = ?",
+                    (local_date(now, zone_name).isoformat(), chat_id, found.kind),
+                )
     return _written(connection, chat_id)
 
 
 def stop(connection: sqlite3.Connection, chat_id: int, reason: str, now: datetime) -> bool:
-    """Mark a subscription inactive because Telegram refuses delivery; True if it was active."""
+    """Mark a chat's subscriptions, of every kind, inactive because Telegram refuses delivery
+    to the chat; True if one was active."""
     with transaction(connection):
-        cursor = connection.execute(
+        stopped = [
+            kind
+            for (kind,) in connection.execute(
+                "SELECT kind FROM daily_subscription WHERE chat_id = ? AND active = 1", (chat_id,)
+            ).fetchall()
+        ]
+        connection.execute(
             "UPDATE daily_subscription SET active = 0, stopped_reason = ? "
             "WHERE chat_id = ? AND active = 1",
             (reason[:200], chat_id),
         )
-        if cursor.rowcount:
-            _log(connection, chat_id, Outcome.STOPPED, reason, now)
-        # Nothing more goes to the chat today: its fact is no longer under way.
+        for kind in stopped:
+            _log(connection, chat_id, Outcome.STOPPED, reason, now, kind)
+        # Nothing more goes to the chat today: no delivery is under way any more.
         connection.execute("DELETE FROM daily_pending WHERE chat_id = ?", (chat_id,))
-    return cursor.rowcount > 0
+    return bool(stopped)
 
 
-def resume(connection: sqlite3.Connection, chat_id: int) -> DailySubscription | None:
-    """Reactivate a stopped subscription (the bot was unblocked or added back)."""
+def resume(connection: sqlite3.Connection, chat_id: int) -> list[DailySubscription]:
+    """Reactivate a chat's stopped subscriptions (the bot was unblocked or added back)."""
     connection.execute(
         "UPDATE daily_subscription SET active = 1, stopped_reason = NULL "
         "WHERE chat_id = ? AND active = 0",
         (chat_id,),
     )
-    return get(connection, chat_id)
+    return [found for kind in DAILY_KINDS if (found := get(connection, chat_id, kind))]
 
 
 def move(connection: sqlite3.Connection, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
-    """Move a group's subscription and rotation to the supergroup it became.
+    """Move a group's subscriptions (every kind) and rotation to the supergroup it became.
 
-    If the supergroup already has its own settings, those are newer and win.
+    If the supergroup already has its own settings of a kind, those are newer and win.
     """
     with transaction(connection):
-        if get(connection, old_chat_id) is None:
-            return False
-        if get(connection, new_chat_id) is not None:
-            connection.execute("DELETE FROM daily_subscription WHERE chat_id = ?", (old_chat_id,))
-        else:
-            connection.execute(
-                "UPDATE daily_subscription SET chat_id = ? WHERE chat_id = ?",
-                (new_chat_id, old_chat_id),
-            )
-        _log(connection, new_chat_id, Outcome.MOVED, f"from {old_chat_id}", now)
-    return True
+        moved = False
+        for kind in DAILY_KINDS:
+            if get(connection, old_chat_id, kind) is None:
+                continue
+            moved = True
+            if get(connection, new_chat_id, kind) is not None:
+                connection.execute(
+                    "DELETE FROM daily_subscription WHERE chat_id = ? AND kind = ?",
+                    (old_chat_id, kind),
+                )
+            else:
+                connection.execute(
+                    "UPDATE daily_subscription SET chat_id = ? WHERE chat_id = ? AND kind = ?",
+                    (new_chat_id, old_chat_id, kind),
+                )
+            _log(connection, new_chat_id, Outcome.MOVED, f"from {old_chat_id}", now, kind)
+    return moved
 
 
 def rotation_order(entry_ids: Iterable[str], chat_id: int, cycle: int) -> list[str]:
@@ -271,22 +320,29 @@ def rotation_order(entry_ids: Iterable[str], chat_id: int, cycle: int) -> list[s
 
 
 def plan_fact(
-    connection: sqlite3.Connection, chat_id: int, entry_ids: tuple[str, ...], now: datetime
+    connection: sqlite3.Connection,
+    chat_id: int,
+    entry_ids: tuple[str, ...],
+    now: datetime,
+    kind: DailyKind = "fact",
 ) -> PlannedFact | None:
     """The next entry for a chat, or None if it gets no fact now (off, stopped, or done today).
 
-    When every current entry was sent in this cycle, a new shuffled cycle begins.
+    When every current entry was sent in this cycle, a new shuffled cycle begins. A quiz has
+    no rotation here (the quiz chooses its questions): only its local day is planned.
     """
-    found = get(connection, chat_id)
-    if found is None or not found.deliverable or not entry_ids:
+    found = get(connection, chat_id, kind)
+    if found is None or not found.deliverable or (kind == "fact" and not entry_ids):
         return None
     today = local_date(now, found.timezone)
     if found.last_sent_on == today:
         return None
+    if kind != "fact":
+        return PlannedFact(chat_id, "", found.cycle, today, kind)
     sent = {
         entry_id
         for (entry_id,) in connection.execute(
-            "SELECT entry_id FROM daily_sent WHERE chat_id = ? AND cycle = ?",
+            "SELECT entry_id FROM daily_sent WHERE chat_id = ? AND kind = 'fact' AND cycle = ?",
             (chat_id, found.cycle),
         )
     }
@@ -296,7 +352,8 @@ def plan_fact(
         cycle += 1
         remaining = rotation_order(entry_ids, chat_id, cycle)
         last = connection.execute(
-            "SELECT last_entry_id FROM daily_subscription WHERE chat_id = ?", (chat_id,)
+            "SELECT last_entry_id FROM daily_subscription WHERE chat_id = ? AND kind = 'fact'",
+            (chat_id,),
         ).fetchone()[0]
         # A new cycle should not open with the fact that closed the previous one.
         if len(remaining) > 1 and remaining[0] == last:
@@ -308,42 +365,52 @@ def record_sent(connection: sqlite3.Connection, fact: PlannedFact, now: datetime
     """Remember a delivered fact: its entry in the rotation, and the local day it covered."""
     with transaction(connection):
         _advance(connection, fact)
-        _log(connection, fact.chat_id, Outcome.SENT, fact.entry_id, now)
+        _log(connection, fact.chat_id, Outcome.SENT, fact.entry_id, now, fact.kind)
 
 
 def _advance(connection: sqlite3.Connection, fact: PlannedFact | PendingFact) -> None:
     """Move the chat's rotation past the fact, and mark its local day as served."""
     connection.execute(
         "UPDATE daily_subscription SET cycle = ?, last_entry_id = ?, last_sent_on = ? "
-        "WHERE chat_id = ?",
-        (fact.cycle, fact.entry_id, fact.local_day.isoformat(), fact.chat_id),
+        "WHERE chat_id = ? AND kind = ?",
+        (fact.cycle, fact.entry_id or None, fact.local_day.isoformat(), fact.chat_id, fact.kind),
     )
+    if fact.kind != "fact":
+        return
     connection.execute(
-        "INSERT OR IGNORE INTO daily_sent (chat_id, cycle, entry_id) VALUES (?, ?, ?)",
+        "INSERT OR IGNORE INTO daily_sent (chat_id, kind, cycle, entry_id) "
+        "VALUES (?, 'fact', ?, ?)",
         (fact.chat_id, fact.cycle, fact.entry_id),
     )
     # Earlier cycles are never read again.
     connection.execute(
-        "DELETE FROM daily_sent WHERE chat_id = ? AND cycle < ?", (fact.chat_id, fact.cycle)
+        "DELETE FROM daily_sent WHERE chat_id = ? AND kind = 'fact' AND cycle < ?",
+        (fact.chat_id, fact.cycle),
     )
 
 
-_PENDING_COLUMNS = "chat_id, local_day, entry_id, cycle, parts, parts_sent, parts_unsure, sending"
+_PENDING_COLUMNS = (
+    "chat_id, local_day, entry_id, cycle, parts, parts_sent, parts_unsure, sending, kind"
+)
 
 
 def _pending_rows(
-    connection: sqlite3.Connection, chat_id: int | None = None
+    connection: sqlite3.Connection, chat_id: int | None = None, kind: DailyKind = "fact"
 ) -> list[tuple[PendingFact, bool]]:
-    """Pending facts (of one chat, or all), each with whether a send of it may be in flight."""
+    """Pending deliveries (of one chat and kind, or all), each with whether a send of it may
+    be in flight."""
     query = f"SELECT {_PENDING_COLUMNS} FROM daily_pending"
     rows = (
-        connection.execute(f"{query} WHERE chat_id = ?", (chat_id,))
+        connection.execute(f"{query} WHERE chat_id = ? AND kind = ?", (chat_id, kind))
         if chat_id is not None
-        else connection.execute(f"{query} ORDER BY chat_id")
+        else connection.execute(f"{query} ORDER BY chat_id, kind")
     ).fetchall()
     return [
-        (PendingFact(chat, date.fromisoformat(day), entry, cycle, parts, sent, unsure), bool(busy))
-        for chat, day, entry, cycle, parts, sent, unsure, busy in rows
+        (
+            PendingFact(chat, date.fromisoformat(day), entry, cycle, parts, sent, unsure, pk),
+            bool(busy),
+        )
+        for chat, day, entry, cycle, parts, sent, unsure, busy, pk in rows
     ]
 
 
@@ -354,7 +421,7 @@ def save_pending(
     written before that send so that a crash can never hide it."""
     connection.execute(
         f"INSERT INTO daily_pending ({_PENDING_COLUMNS}, started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind) DO UPDATE SET "
         "local_day = excluded.local_day, entry_id = excluded.entry_id, cycle = excluded.cycle, "
         "parts = excluded.parts, parts_sent = excluded.parts_sent, "
         "parts_unsure = excluded.parts_unsure, sending = excluded.sending",
@@ -367,6 +434,7 @@ def save_pending(
             fact.parts_sent,
             fact.parts_unsure,
             int(sending),
+            fact.kind,
             _iso(now),
         ),
     )
@@ -395,19 +463,20 @@ def begin_delivery(
     parts_of: Callable[[str], int],
     unanswered_is_sent: bool,
     for_day: date | None = None,
+    kind: DailyKind = "fact",
 ) -> PendingFact | None:
-    """Record the intent to send a chat its fact for today, and return it; None if it gets
-    none (off, stopped, served today, or `for_day` is over). A fact already under way
-    for today is carried on, not planned again; one left from an earlier day is closed.
+    """Record the intent to send a chat its fact (or quiz) for today, and return it; None if
+    it gets none (off, stopped, served today, or `for_day` is over). A delivery already under
+    way for today is carried on, not planned again; one left from an earlier day is closed.
 
-    parts_of(entry_id) is the number of messages an entry takes.
+    parts_of(entry_id) is the number of sends an entry takes.
     """
     with transaction(connection):
-        found = get(connection, chat_id)
+        found = get(connection, chat_id, kind)
         if found is None or not found.deliverable:
             return None
         today = local_date(now, found.timezone)
-        for pending, in_flight in _pending_rows(connection, chat_id):
+        for pending, in_flight in _pending_rows(connection, chat_id, kind):
             if pending.local_day != today:
                 _settle(connection, pending, in_flight, unanswered_is_sent, now, "day ended")
             else:
@@ -415,19 +484,28 @@ def begin_delivery(
                 return pending
         if for_day is not None and for_day != today:
             return None
-        planned = plan_fact(connection, chat_id, entry_ids, now)
+        planned = plan_fact(connection, chat_id, entry_ids, now, kind)
         if planned is None:
             return None
         fact = PendingFact(
-            chat_id, planned.local_day, planned.entry_id, planned.cycle, parts_of(planned.entry_id)
+            chat_id,
+            planned.local_day,
+            planned.entry_id,
+            planned.cycle,
+            parts_of(planned.entry_id),
+            kind=kind,
         )
         save_pending(connection, fact, now)
     return fact
 
 
-def mark_not_sending(connection: sqlite3.Connection, chat_id: int) -> None:
+def mark_not_sending(
+    connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact"
+) -> None:
     """The last send surely failed (Telegram answered with an error): nothing is in flight."""
-    connection.execute("UPDATE daily_pending SET sending = 0 WHERE chat_id = ?", (chat_id,))
+    connection.execute(
+        "UPDATE daily_pending SET sending = 0 WHERE chat_id = ? AND kind = ?", (chat_id, kind)
+    )
 
 
 def finish(
@@ -443,27 +521,27 @@ def _finish(
     connection: sqlite3.Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
 ) -> bool:
     deleted = connection.execute(
-        "DELETE FROM daily_pending WHERE chat_id = ? AND local_day = ?",
-        (fact.chat_id, fact.local_day.isoformat()),
+        "DELETE FROM daily_pending WHERE chat_id = ? AND kind = ? AND local_day = ?",
+        (fact.chat_id, fact.kind, fact.local_day.isoformat()),
     ).rowcount
     if not deleted:
         return False
     if fact.parts_sent:
         _advance(connection, fact)
-    _log(connection, fact.chat_id, outcome, detail, now)
+    _log(connection, fact.chat_id, outcome, detail, now, fact.kind)
     return True
 
 
 def resolve_pending(
     connection: sqlite3.Connection, now: datetime, unanswered_is_sent: bool
-) -> list[int]:
+) -> list[tuple[int, DailyKind]]:
     """At start-up, settle what an earlier run left half done: a send that may have gone out
-    counts as delivered if unanswered_is_sent, else it is sent again. Returns the chats whose
-    fact for today is still owed."""
-    owed = []
+    counts as delivered if unanswered_is_sent, else it is sent again. Returns the chats (and
+    kinds) whose delivery for today is still owed."""
+    owed: list[tuple[int, DailyKind]] = []
     with transaction(connection):
         for fact, in_flight in _pending_rows(connection):
-            found = get(connection, fact.chat_id)
+            found = get(connection, fact.chat_id, fact.kind)
             current = (
                 found is not None
                 and found.deliverable
@@ -478,23 +556,32 @@ def resolve_pending(
                 _finish(connection, fact, fact.outcome, fact.entry_id, now)
             else:
                 save_pending(connection, fact, now, sending=False)
-                owed.append(fact.chat_id)
+                owed.append((fact.chat_id, fact.kind))
     return owed
 
 
 def record_failure(
-    connection: sqlite3.Connection, chat_id: int, detail: str, now: datetime
+    connection: sqlite3.Connection,
+    chat_id: int,
+    detail: str,
+    now: datetime,
+    kind: DailyKind = "fact",
 ) -> None:
-    """Remember a fact that could not be delivered, for /broadcast_status."""
-    _log(connection, chat_id, Outcome.FAILED, detail, now)
+    """Remember a fact (or quiz) that could not be delivered, for /broadcast_status."""
+    _log(connection, chat_id, Outcome.FAILED, detail, now, kind)
 
 
 def _log(
-    connection: sqlite3.Connection, chat_id: int, outcome: Outcome, detail: str, now: datetime
+    connection: sqlite3.Connection,
+    chat_id: int,
+    outcome: Outcome,
+    detail: str,
+    now: datetime,
+    kind: DailyKind = "fact",
 ) -> None:
     connection.execute(
-        "INSERT INTO daily_delivery (at, chat_id, outcome, detail) VALUES (?, ?, ?, ?)",
-        (_iso(now), chat_id, outcome, detail[:500]),
+        "INSERT INTO daily_delivery (at, chat_id, outcome, detail, kind) VALUES (?, ?, ?, ?, ?)",
+        (_iso(now), chat_id, outcome, detail[:500], kind),
     )
 
 
@@ -504,23 +591,30 @@ def prune_deliveries(connection: sqlite3.Connection, now: datetime) -> int:
     return connection.execute("DELETE FROM daily_delivery WHERE at < ?", (cutoff,)).rowcount
 
 
-def status(connection: sqlite3.Connection, now: datetime) -> BroadcastStatus:
-    """Subscribers, active subscribers, and today's (UTC) deliveries and failures."""
+def status(
+    connection: sqlite3.Connection, now: datetime, kind: DailyKind = "fact"
+) -> BroadcastStatus:
+    """Subscribers, active subscribers, and today's (UTC) deliveries and failures, of a kind."""
     subscribers, active = connection.execute(
         "SELECT COUNT(*), COALESCE(SUM(active), 0) FROM daily_subscription "
-        "WHERE send_at IS NOT NULL"
+        "WHERE send_at IS NOT NULL AND kind = ?",
+        (kind,),
     ).fetchone()
     midnight = _iso(now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
     today = dict(
         connection.execute(
-            "SELECT outcome, COUNT(*) FROM daily_delivery WHERE at >= ? GROUP BY outcome",
-            (midnight,),
+            "SELECT outcome, COUNT(*) FROM daily_delivery WHERE kind = ? AND at >= ? "
+            "GROUP BY outcome",
+            (kind, midnight),
         ).fetchall()
     )
     (failed_total,) = connection.execute(
-        "SELECT COUNT(*) FROM daily_delivery WHERE outcome = ?", (Outcome.FAILED,)
+        "SELECT COUNT(*) FROM daily_delivery WHERE kind = ? AND outcome = ?",
+        (kind, Outcome.FAILED),
     ).fetchone()
-    (pending,) = connection.execute("SELECT COUNT(*) FROM daily_pending").fetchone()
+    (pending,) = connection.execute(
+        "SELECT COUNT(*) FROM daily_pending WHERE kind = ?", (kind,)
+    ).fetchone()
     ambiguous = today.get(Outcome.AMBIGUOUS, 0)
     return BroadcastStatus(
         subscribers=subscribers,
@@ -535,19 +629,27 @@ def status(connection: sqlite3.Connection, now: datetime) -> BroadcastStatus:
 
 
 class DailyStore:
-    """Daily-fact subscriptions for the event loop: each call runs on the database thread."""
+    """Daily subscriptions for the event loop: each call runs on the database thread."""
 
     def __init__(self, database: Storage) -> None:
         self._database = database
 
-    async def get(self, chat_id: int) -> DailySubscription | None:
-        return await self._database.run(partial(get, chat_id=chat_id))
+    async def get(self, chat_id: int, kind: DailyKind = "fact") -> DailySubscription | None:
+        return await self._database.run(partial(get, chat_id=chat_id, kind=kind))
+
+    async def chat_timezone(self, chat_id: int) -> str | None:
+        return await self._database.run(partial(chat_timezone, chat_id=chat_id))
 
     async def deliverable(self) -> list[DailySubscription]:
         return await self._database.run(deliverable)
 
     async def subscribe(
-        self, chat_id: int, send_at: time, default_timezone: str, now: datetime
+        self,
+        chat_id: int,
+        send_at: time,
+        default_timezone: str,
+        now: datetime,
+        kind: DailyKind = "fact",
     ) -> DailySubscription:
         return await self._database.run(
             partial(
@@ -556,11 +658,12 @@ class DailyStore:
                 send_at=send_at,
                 default_timezone=default_timezone,
                 now=now,
+                kind=kind,
             )
         )
 
-    async def unsubscribe(self, chat_id: int) -> bool:
-        return await self._database.run(partial(unsubscribe, chat_id=chat_id))
+    async def unsubscribe(self, chat_id: int, kind: DailyKind = "fact") -> bool:
+        return await self._database.run(partial(unsubscribe, chat_id=chat_id, kind=kind))
 
     async def set_timezone(self, chat_id: int, zone_name: str, now: datetime) -> DailySubscription:
         return await self._database.run(
@@ -570,7 +673,7 @@ class DailyStore:
     async def stop(self, chat_id: int, reason: str, now: datetime) -> bool:
         return await self._database.run(partial(stop, chat_id=chat_id, reason=reason, now=now))
 
-    async def resume(self, chat_id: int) -> DailySubscription | None:
+    async def resume(self, chat_id: int) -> list[DailySubscription]:
         return await self._database.run(partial(resume, chat_id=chat_id))
 
     async def move(self, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
@@ -596,6 +699,7 @@ class DailyStore:
         parts_of: Callable[[str], int],
         unanswered_is_sent: bool,
         for_day: date | None = None,
+        kind: DailyKind = "fact",
     ) -> PendingFact | None:
         return await self._database.run(
             partial(
@@ -606,30 +710,37 @@ class DailyStore:
                 parts_of=parts_of,
                 unanswered_is_sent=unanswered_is_sent,
                 for_day=for_day,
+                kind=kind,
             )
         )
 
     async def save_pending(self, fact: PendingFact, now: datetime) -> None:
         await self._database.run(partial(save_pending, fact=fact, now=now))
 
-    async def mark_not_sending(self, chat_id: int) -> None:
-        await self._database.run(partial(mark_not_sending, chat_id=chat_id))
+    async def mark_not_sending(self, chat_id: int, kind: DailyKind = "fact") -> None:
+        await self._database.run(partial(mark_not_sending, chat_id=chat_id, kind=kind))
 
     async def finish(self, fact: PendingFact, outcome: Outcome, detail: str, now: datetime) -> bool:
         return await self._database.run(
             partial(finish, fact=fact, outcome=outcome, detail=detail, now=now)
         )
 
-    async def resolve_pending(self, now: datetime, unanswered_is_sent: bool) -> list[int]:
+    async def resolve_pending(
+        self, now: datetime, unanswered_is_sent: bool
+    ) -> list[tuple[int, DailyKind]]:
         return await self._database.run(
             partial(resolve_pending, now=now, unanswered_is_sent=unanswered_is_sent)
         )
 
-    async def record_failure(self, chat_id: int, detail: str, now: datetime) -> None:
-        await self._database.run(partial(record_failure, chat_id=chat_id, detail=detail, now=now))
+    async def record_failure(
+        self, chat_id: int, detail: str, now: datetime, kind: DailyKind = "fact"
+    ) -> None:
+        await self._database.run(
+            partial(record_failure, chat_id=chat_id, detail=detail, now=now, kind=kind)
+        )
 
     async def prune_deliveries(self, now: datetime) -> int:
         return await self._database.run(partial(prune_deliveries, now=now))
 
-    async def status(self, now: datetime) -> BroadcastStatus:
-        return await self._database.run(partial(status, now=now))
+    async def status(self, now: datetime, kind: DailyKind = "fact") -> BroadcastStatus:
+        return await self._database.run(partial(status, now=now, kind=kind))

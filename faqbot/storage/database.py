@@ -189,6 +189,84 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX quiz_week_unposted ON quiz_week (week_start) WHERE posted = 0;
         """,
     ),
+    (
+        6,
+        # Daily quizzes beside daily facts (faqbot.storage.daily): a chat's schedules, what a
+        # chat has been sent this cycle and what is being delivered are keyed on (chat, kind).
+        # Every row so far is a fact's. The old tables are renamed first, so their foreign keys
+        # follow them and dropping them cascades into nothing new.
+        """
+        ALTER TABLE daily_pending RENAME TO daily_pending_v5;
+        ALTER TABLE daily_sent RENAME TO daily_sent_v5;
+        ALTER TABLE daily_subscription RENAME TO daily_subscription_v5;
+        CREATE TABLE daily_subscription (
+            chat_id INTEGER NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'fact' CHECK (kind IN ('fact', 'quiz')),
+            -- the chat's timezone; /timezone sets it on every kind of the chat at once
+            timezone TEXT NOT NULL,
+            -- local time of day, HH:MM:SS; NULL: the chat chose a timezone but gets none
+            send_at TEXT,
+            -- UTC moment send_at was set: a delivery missed during downtime is owed only after
+            scheduled_since TEXT,
+            -- 0 once Telegram refused delivery (bot blocked, kicked, account deactivated)
+            active INTEGER NOT NULL DEFAULT 1,
+            stopped_reason TEXT,
+            cycle INTEGER NOT NULL DEFAULT 1,
+            last_entry_id TEXT,
+            -- the chat's local date of its last delivery, YYYY-MM-DD: one per local day
+            last_sent_on TEXT,
+            PRIMARY KEY (chat_id, kind)
+        );
+        CREATE TABLE daily_sent (
+            chat_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            cycle INTEGER NOT NULL,
+            entry_id TEXT NOT NULL,
+            PRIMARY KEY (chat_id, kind, cycle, entry_id),
+            FOREIGN KEY (chat_id, kind) REFERENCES daily_subscription (chat_id, kind)
+                ON UPDATE CASCADE ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        CREATE TABLE daily_pending (
+            chat_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            -- the chat's local date the delivery is for, YYYY-MM-DD
+            local_day TEXT NOT NULL,
+            -- the fact's entry; a quiz's rounds are chosen by the quiz, so it is empty
+            entry_id TEXT NOT NULL,
+            cycle INTEGER NOT NULL,
+            -- messages the delivery takes, and how many of them Telegram has accepted
+            parts INTEGER NOT NULL,
+            parts_sent INTEGER NOT NULL DEFAULT 0,
+            -- of parts_sent, those whose send went unanswered and counted as delivered
+            parts_unsure INTEGER NOT NULL DEFAULT 0,
+            -- 1 from just before a send until its outcome is written: after a crash, that
+            -- part may or may not have reached the chat
+            sending INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, kind),
+            FOREIGN KEY (chat_id, kind) REFERENCES daily_subscription (chat_id, kind)
+                ON UPDATE CASCADE ON DELETE CASCADE
+        );
+        INSERT INTO daily_subscription (chat_id, kind, timezone, send_at, scheduled_since,
+                active, stopped_reason, cycle, last_entry_id, last_sent_on)
+            SELECT chat_id, 'fact', timezone, send_at, scheduled_since, active, stopped_reason,
+                cycle, last_entry_id, last_sent_on
+            FROM daily_subscription_v5;
+        INSERT INTO daily_sent (chat_id, kind, cycle, entry_id)
+            SELECT chat_id, 'fact', cycle, entry_id FROM daily_sent_v5;
+        INSERT INTO daily_pending (chat_id, kind, local_day, entry_id, cycle, parts, parts_sent,
+                parts_unsure, sending, started_at)
+            SELECT chat_id, 'fact', local_day, entry_id, cycle, parts, parts_sent, parts_unsure,
+                sending, started_at
+            FROM daily_pending_v5;
+        DROP TABLE daily_pending_v5;
+        DROP TABLE daily_sent_v5;
+        DROP TABLE daily_subscription_v5;
+        ALTER TABLE daily_delivery ADD COLUMN kind TEXT NOT NULL DEFAULT 'fact';
+        DROP INDEX daily_delivery_outcome;
+        CREATE INDEX daily_delivery_outcome ON daily_delivery (kind, outcome, at);
+        """,
+    ),
 ]
 
 

@@ -87,6 +87,11 @@ class QuizSettings:
     version: int = 0  # changes so far; 0 until the chat changes anything
 
 
+def default_settings(open_period: int) -> QuizSettings:
+    """The settings of a chat that changed none: `open_period` seconds, one question a round."""
+    return QuizSettings(open_period=open_period, round_size=1, show_explanation=True)
+
+
 @dataclass(frozen=True)
 class OwedWeek:
     """A closed-or-running week in which a group ran a quiz, whose standings are not posted."""
@@ -102,7 +107,8 @@ _POLL_COLUMNS = "poll_id, chat_id, message_id, item_key, correct_option, opened_
 def chat_timezone(connection: sqlite3.Connection, chat_id: int, default: str) -> str:
     """The timezone a chat chose with /timezone (kept with its daily settings), or the default."""
     row = connection.execute(
-        "SELECT timezone FROM daily_subscription WHERE chat_id = ?", (chat_id,)
+        "SELECT timezone FROM daily_subscription WHERE chat_id = ? ORDER BY kind LIMIT 1",
+        (chat_id,),
     ).fetchone()
     return str(row[0]) if row else default
 
@@ -399,8 +405,9 @@ def change_setting(
 def owed_weeks(connection: sqlite3.Connection, default_timezone: str) -> list[OwedWeek]:
     """Weeks in which a group quizzed and whose standings are not posted yet, oldest first."""
     rows = connection.execute(
-        "SELECT w.chat_id, w.week_start, COALESCE(d.timezone, ?) FROM quiz_week AS w "
-        "LEFT JOIN daily_subscription AS d ON d.chat_id = w.chat_id "
+        # A chat has one daily row per kind, all with the same timezone: take one.
+        "SELECT w.chat_id, w.week_start, COALESCE((SELECT d.timezone FROM daily_subscription "
+        "AS d WHERE d.chat_id = w.chat_id ORDER BY d.kind LIMIT 1), ?) FROM quiz_week AS w "
         "WHERE w.posted = 0 ORDER BY w.week_start, w.chat_id",
         (default_timezone,),
     ).fetchall()

@@ -146,7 +146,8 @@ def test_stop_and_resume(db: OnDatabaseThread) -> None:
     stopped = db.get(chat_id=CHAT)
     assert not stopped.active and stopped.stopped_reason.startswith("Forbidden")
     assert db.plan_fact(chat_id=CHAT, entry_ids=("a",), now=NOW) is None
-    assert db.resume(chat_id=CHAT).deliverable
+    (resumed,) = db.resume(chat_id=CHAT)
+    assert resumed.deliverable
 
 
 def test_move_carries_the_rotation_to_the_supergroup(db: OnDatabaseThread) -> None:
@@ -282,13 +283,13 @@ def test_a_retry_for_a_day_that_is_over_begins_nothing(db: OnDatabaseThread) -> 
 
 @pytest.mark.parametrize(
     ("unanswered_is_sent", "owed", "last_sent_on", "outcome"),
-    [(True, [], NOW.date(), "ambiguous"), (False, [CHAT], None, None)],
+    [(True, [], NOW.date(), "ambiguous"), (False, [(CHAT, "fact")], None, None)],
 )
 def test_startup_settles_a_send_that_may_have_gone_out_by_the_policy(
     db: OnDatabaseThread,
     storage: Storage,
     unanswered_is_sent: bool,
-    owed: list[int],
+    owed: list[tuple[int, str]],
     last_sent_on: date | None,
     outcome: str | None,
 ) -> None:
@@ -308,7 +309,7 @@ def test_startup_sends_again_what_surely_failed(db: OnDatabaseThread) -> None:
     db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
     begin(db)
     db.mark_not_sending(chat_id=CHAT)  # Telegram answered 502: nothing went out
-    assert db.resolve_pending(now=NOW, unanswered_is_sent=True) == [CHAT]
+    assert db.resolve_pending(now=NOW, unanswered_is_sent=True) == [(CHAT, "fact")]
 
 
 def test_a_fact_left_from_an_earlier_day_is_closed_as_undelivered(

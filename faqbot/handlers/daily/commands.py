@@ -15,7 +15,9 @@ from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
 from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
-from faqbot.handlers.daily.delivery import schedule, unschedule
+from faqbot.handlers.daily.delivery import changing, schedule, unschedule
+from faqbot.handlers.daily.quiz_schedule import daily_quiz, describe_quiz, quiz_status
+from faqbot.knowledge.catalogue import DEFAULT
 from faqbot.knowledge.timetable import parse_time, parse_timezone, zone_label
 from faqbot.storage.daily import DELIVERY_LOG_DAYS, DailySubscription
 
@@ -61,13 +63,8 @@ def describe(subscription: DailySubscription | None, default_timezone: str) -> s
 
 
 def _changing(application: BotApplication, chat_id: int) -> asyncio.Lock:
-    """The lock that keeps one chat's database row and its job in step: updates run
-    concurrently, and '/daily 07:30' racing '/daily off' must not leave a row without a job."""
-    locks = application.bot_data.daily.locks
-    lock = locks.get(chat_id)
-    if lock is None:
-        lock = locks[chat_id] = asyncio.Lock()
-    return lock
+    """The chat's lock for changes to its subscriptions (delivery.changing)."""
+    return changing(application, chat_id)
 
 
 async def _change(
@@ -88,14 +85,22 @@ async def _change(
 
 @menu(PRIVATE, ADMINS)
 async def daily(update: Update, context: Context) -> None:
-    """Get one fact a day: /daily 07:30, /daily off, or /daily for the status"""
+    """A fact or a quiz a day: /daily 07:30, /daily quiz 20:00, /daily off, /daily for both"""
     message, chat = message_of(update), update.effective_chat
     state = context.bot_data
     store = state.stores.daily
-    argument = " ".join(context.args or []).strip()
+    args = context.args or []
+    if args and args[0].casefold() == "quiz":
+        await daily_quiz(update, context, " ".join(args[1:]).strip(), DEFAULT)
+        return
+    argument = " ".join(args).strip()
     if not argument:
         found = await store.get(chat.id)
-        await reply(message, html_message(describe(found, state.settings.timezone)))
+        quiz = await describe_quiz(
+            context.application, chat.id, await store.get(chat.id, "quiz"), DEFAULT
+        )
+        text = f"{describe(found, state.settings.timezone)}\n\n{quiz}"
+        await reply(message, html_message(text))
         return
     if argument.lower() in OFF_WORDS:
         if not await is_chat_admin(update, context):
@@ -158,9 +163,9 @@ async def timezone_command(update: Update, context: Context) -> None:
 
 @admin_only
 async def broadcast_status(update: Update, context: Context) -> None:
-    """Daily-fact subscribers, and today's deliveries and failures"""
+    """Daily-fact and daily-quiz subscribers, and today's deliveries and failures"""
     counts = await context.bot_data.stores.daily.status(_now())
-    unrecorded = len(context.bot_data.daily.unrecorded)
+    unrecorded = sum(kind == "fact" for _, kind in context.bot_data.daily.unrecorded)
     sent = f"Facts sent today (UTC): {counts.sent_today}"
     if counts.ambiguous_today:
         sent += (
@@ -176,6 +181,8 @@ async def broadcast_status(update: Update, context: Context) -> None:
             f"Failures today (UTC): {counts.failed_today} undelivered when retries ran out, "
             f"{counts.stopped_today} chats that blocked or removed the bot",
             f"Undelivered in the last {DELIVERY_LOG_DAYS} days: {counts.failed_total}",
+            "",
+            await quiz_status(context.application, DEFAULT),
         ]
     )
     await reply(message_of(update), html_message(text))

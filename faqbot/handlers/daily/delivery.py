@@ -1,5 +1,6 @@
-"""Daily-fact delivery: one job per chat; retries with back-off until the chat's day ends; the
-intent to send written before each send and its outcome after, so nothing is silently repeated."""
+"""Daily delivery of facts and quizzes: one job per chat and kind; retries with back-off until
+the chat's day ends; the intent to send written before each send and its outcome after, so
+nothing is silently repeated. A quiz is sent by the deliverer the quiz feature registers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import dataclasses
 import logging
 import random
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -27,11 +29,11 @@ from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 from faqbot.bot.messaging import message_of, send
 from faqbot.bot.rendering import Rendered, render
 from faqbot.bot.send_errors import may_have_arrived
-from faqbot.bot.state import BotApplication, Context
+from faqbot.bot.state import BotApplication, ChatBusy, Context, NothingToDeliver
 from faqbot.knowledge import Pack
 from faqbot.knowledge.replies import answer_reply
 from faqbot.knowledge.timetable import local_date, missed_today, zone
-from faqbot.storage.daily import DailySubscription, Outcome, PendingFact
+from faqbot.storage.daily import DAILY_KINDS, DailyKind, DailySubscription, Outcome, PendingFact
 
 log = logging.getLogger(__name__)
 
@@ -59,21 +61,31 @@ GONE_STATUSES: frozenset[str] = frozenset({ChatMemberStatus.LEFT, ChatMemberStat
 
 @dataclasses.dataclass(frozen=True)
 class Retry:
-    """What a scheduled retry carries: the attempts before it, and the chat's local day the
-    fact is for, so that a retry never sends the next day's fact at the wrong hour."""
+    """What a scheduled retry carries: the attempts before it, the chat's local day the
+    delivery is for (so that a retry never sends the next day's at the wrong hour), its kind."""
 
     attempt: int
     local_day: date | None
+    kind: DailyKind = "fact"
 
 
-def job_name(chat_id: int) -> str:
-    """The one daily job of a chat."""
-    return f"daily:{chat_id}"
+def _prefix(kind: DailyKind) -> str:
+    return "daily" if kind == "fact" else f"daily-{kind}"
 
 
-def retry_job_name(chat_id: int) -> str:
-    """The one scheduled retry of a chat's fact."""
-    return f"daily-retry:{chat_id}"
+def job_name(chat_id: int, kind: DailyKind = "fact") -> str:
+    """The one daily job of a chat and kind: `daily:<chat>`, `daily-quiz:<chat>`."""
+    return f"{_prefix(kind)}:{chat_id}"
+
+
+def retry_job_name(chat_id: int, kind: DailyKind = "fact") -> str:
+    """The one scheduled retry of a chat's delivery of a kind."""
+    return f"{_prefix(kind)}-retry:{chat_id}"
+
+
+def _what(kind: DailyKind) -> str:
+    """How the log names a kind's delivery."""
+    return f"daily {kind}"
 
 
 def retry_delay(attempt: int) -> float:
@@ -93,44 +105,65 @@ def schedule(
 
     replace=False skips looking for an old job: only for a job queue known to be empty.
     """
+    kind = subscription.kind
     if replace:
-        unschedule(application, subscription.chat_id)
+        unschedule(application, subscription.chat_id, kind)
     if not subscription.active or subscription.send_at is None:
         return
-    name = job_name(subscription.chat_id)
+    name = job_name(subscription.chat_id, kind)
     application.job_queue.run_daily(
-        daily_fact_job,
+        daily_job,
         time=subscription.send_at.replace(tzinfo=zone(subscription.timezone)),
         name=name,
         chat_id=subscription.chat_id,
+        data=kind,
         # The name doubles as APScheduler's job id, so finding a chat's job is a lookup.
         job_kwargs={**JOB_KWARGS, "id": name, "replace_existing": True},
     )
 
 
-def unschedule(application: BotApplication, chat_id: int) -> None:
-    """Remove a chat's daily job, if it has one."""
+def changing(application: BotApplication, chat_id: int) -> asyncio.Lock:
+    """The lock that keeps one chat's database rows and its jobs in step: updates run
+    concurrently, and '/daily 07:30' racing '/daily off' must not leave a row without a job."""
+    locks = application.bot_data.daily.locks
+    lock = locks.get(chat_id)
+    if lock is None:
+        lock = locks[chat_id] = asyncio.Lock()
+    return lock
+
+
+def unschedule(application: BotApplication, chat_id: int, kind: DailyKind = "fact") -> None:
+    """Remove a chat's daily job of a kind, if it has one."""
     scheduler = application.job_queue.scheduler
-    if scheduler.get_job(job_name(chat_id)) is not None:
-        scheduler.remove_job(job_name(chat_id))
+    if scheduler.get_job(job_name(chat_id, kind)) is not None:
+        scheduler.remove_job(job_name(chat_id, kind))
 
 
-async def daily_fact_job(context: Context) -> None:
-    """Send the job's chat its fact for today."""
+def _unschedule_all(application: BotApplication, chat_id: int) -> None:
+    for kind in DAILY_KINDS:
+        unschedule(application, chat_id, kind)
+
+
+def _job_kind(data: object) -> DailyKind:
+    return "quiz" if data == "quiz" else "fact"
+
+
+async def daily_job(context: Context) -> None:
+    """Send the job's chat its fact (or quiz) for today."""
     chat_id = context.job.chat_id
     if chat_id is not None:  # every daily job is made with its chat's id
-        await deliver_fact(context.application, chat_id)
+        await deliver_daily(context.application, chat_id, _job_kind(context.job.data))
 
 
 async def retry_job(context: Context) -> None:
-    """Try the job's chat's fact again: record what Telegram took, or send what it did not."""
+    """Try the job's chat's delivery again: record what Telegram took, or send what it did not."""
     chat_id, retry = context.job.chat_id, context.job.data
     if chat_id is not None and isinstance(retry, Retry):
-        await deliver_fact(context.application, chat_id, retry=retry)
+        await deliver_daily(context.application, chat_id, retry.kind, retry=retry)
 
 
 def _retry_later(application: BotApplication, chat_id: int, retry: Retry, delay: float) -> None:
-    name = retry_job_name(chat_id)
+    name = retry_job_name(chat_id, retry.kind)
     application.job_queue.run_once(
         retry_job,
         when=delay,
@@ -148,18 +181,31 @@ async def deliver_fact(
     *,
     retry: Retry | None = None,
 ) -> Outcome:
-    """Send a chat today's fact unless it already had one. Returns SENT or AMBIGUOUS (see
-    Outcome), PENDING (a retry is scheduled), FAILED, STOPPED, or SKIPPED (not due, or a
-    delivery to this chat is already under way)."""
+    """Send a chat today's fact unless it already had one (see deliver_daily)."""
+    return await deliver_daily(application, chat_id, "fact", now, retry=retry)
+
+
+async def deliver_daily(
+    application: BotApplication,
+    chat_id: int,
+    kind: DailyKind,
+    now: datetime | None = None,
+    *,
+    retry: Retry | None = None,
+) -> Outcome:
+    """Send a chat today's fact or quiz unless it already had one. Returns SENT or AMBIGUOUS
+    (see Outcome), PENDING (a retry is scheduled), FAILED, STOPPED, or SKIPPED (not due, or a
+    delivery of this kind to this chat is already under way)."""
     state = application.bot_data.daily
-    if chat_id in state.in_flight:
+    key = (chat_id, kind)
+    if key in state.in_flight:
         return Outcome.SKIPPED
-    state.in_flight.add(chat_id)
+    state.in_flight.add(key)
     try:
         async with state.delivery_slots:
-            return await _deliver(application, chat_id, now, retry or Retry(0, None))
+            return await _deliver(application, chat_id, now, retry or Retry(0, None, kind))
     finally:
-        state.in_flight.discard(chat_id)
+        state.in_flight.discard(key)
 
 
 def _parts(pack: Pack, entry_id: str) -> list[Rendered]:
@@ -167,12 +213,35 @@ def _parts(pack: Pack, entry_id: str) -> list[Rendered]:
     return render(answer_reply(entry, pack, kind="fact")) if entry is not None else []
 
 
+def _parts_of(pack: Pack, kind: DailyKind) -> Callable[[str], int]:
+    """How many sends a delivery takes: a fact's messages; one for anything else (a quiz's
+    first poll, after which its round runs as any round does)."""
+    if kind == "fact":
+        return lambda entry_id: len(_parts(pack, entry_id))
+    return lambda entry_id: 1
+
+
+async def _send_part(
+    application: BotApplication, fact: PendingFact, messages: list[Rendered]
+) -> None:
+    """Send the delivery's next part: a fact's next message, or the kind's deliverer."""
+    if fact.kind == "fact":
+        index = fact.parts_sent
+        await send(application.bot, fact.chat_id, messages[index : index + 1])
+        return
+    deliverer = application.bot_data.daily.deliverers.get(fact.kind)
+    if deliverer is None:
+        raise NothingToDeliver(f"no feature delivers daily {fact.kind}")
+    await deliverer(application, fact.chat_id)
+
+
 async def _deliver(
     application: BotApplication, chat_id: int, now: datetime | None, retry: Retry
 ) -> Outcome:
     state = application.bot_data
+    kind = retry.kind
     recorded = None
-    unrecorded = state.daily.unrecorded.pop(chat_id, None)
+    unrecorded = state.daily.unrecorded.pop((chat_id, kind), None)
     if unrecorded is not None:
         # Telegram took (part of) this fact and its record did not land: write it first.
         if not await _record(application, unrecorded, retry.attempt):
@@ -186,15 +255,17 @@ async def _deliver(
             chat_id,
             tuple(entry.id for entry in pack.entries),
             now or _now(),
-            lambda entry_id: len(_parts(pack, entry_id)),
+            _parts_of(pack, kind),
             state.settings.daily_delivery == "at-most-once",
             for_day=retry.local_day,
+            kind=kind,
         )
     except sqlite3.Error as error:
         if retry.attempt == 0:  # later attempts log one line each in _retry_or_give_up
             log.warning(
-                "daily fact for chat %s not sent: its sending cannot be recorded in database "
+                "%s for chat %s not sent: its sending cannot be recorded in database "
                 "%s (%s); it is never sent unrecorded, and is tried again later",
+                _what(kind),
                 chat_id,
                 state.stores.database.path,
                 error,
@@ -211,16 +282,25 @@ async def _send_parts(application: BotApplication, fact: PendingFact, attempt: i
     """Send the parts Telegram has not taken yet, recording each answer before the next send."""
     state = application.bot_data
     at_most_once = state.settings.daily_delivery == "at-most-once"
-    messages = _parts(state.pack, fact.entry_id)
+    messages = _parts(state.pack, fact.entry_id) if fact.kind == "fact" else []
     retry_after_rounds = migrations = 0
+    kind = fact.kind
     while not fact.done:
-        if fact.parts_sent >= len(messages):
+        if kind == "fact" and fact.parts_sent >= len(messages):
             # The pack changed since the fact began: it has no more parts to send.
             fact = dataclasses.replace(fact, parts=fact.parts_sent)
             break
         index = fact.parts_sent
         try:
-            await send(application.bot, fact.chat_id, messages[index : index + 1])
+            await _send_part(application, fact, messages)
+        except ChatBusy as busy:
+            await _not_sending(application, fact)
+            return await _retry_or_give_up(
+                application, fact.chat_id, fact, Retry(attempt, None, kind), str(busy)
+            )
+        except NothingToDeliver as nothing:
+            await _not_sending(application, fact)
+            return await _give_up(application, fact.chat_id, fact, str(nothing))
         except Forbidden as error:
             return await _stop(application, fact.chat_id, error)
         except ChatMigrated as error:
@@ -233,7 +313,7 @@ async def _send_parts(application: BotApplication, fact: PendingFact, attempt: i
                 await state.stores.daily.save_pending(fact, _now())
             except sqlite3.Error as db_error:
                 return await _retry_or_give_up(
-                    application, fact.chat_id, fact, Retry(attempt, None), str(db_error)
+                    application, fact.chat_id, fact, Retry(attempt, None, kind), str(db_error)
                 )
             continue
         except RetryAfter as error:
@@ -243,7 +323,7 @@ async def _send_parts(application: BotApplication, fact: PendingFact, attempt: i
             if retry_after_rounds > MAX_RETRY_AFTER_ROUNDS:
                 await _not_sending(application, fact)
                 return await _retry_or_give_up(
-                    application, fact.chat_id, fact, Retry(attempt, None), _describe(error)
+                    application, fact.chat_id, fact, Retry(attempt, None, kind), _describe(error)
                 )
             await asyncio.sleep(seconds)
             continue
@@ -252,8 +332,9 @@ async def _send_parts(application: BotApplication, fact: PendingFact, attempt: i
         except TelegramError as error:
             if at_most_once and may_have_arrived(error):
                 log.warning(
-                    "daily fact for chat %s: part %d of %d went unanswered (%s); counted as "
+                    "%s for chat %s: part %d of %d went unanswered (%s); counted as "
                     "delivered and not sent again (FAQBOT_DAILY_DELIVERY=at-most-once)",
+                    _what(kind),
                     fact.chat_id,
                     index + 1,
                     fact.parts,
@@ -266,7 +347,7 @@ async def _send_parts(application: BotApplication, fact: PendingFact, attempt: i
             else:
                 await _not_sending(application, fact)
                 return await _retry_or_give_up(
-                    application, fact.chat_id, fact, Retry(attempt, None), _describe(error)
+                    application, fact.chat_id, fact, Retry(attempt, None, kind), _describe(error)
                 )
         else:
             fact = fact.part_sent()
@@ -291,12 +372,15 @@ async def _record(application: BotApplication, fact: PendingFact, attempt: int) 
         else:
             await store.save_pending(fact, _now())
     except sqlite3.Error as error:
-        state.daily.unrecorded[fact.chat_id] = fact
+        state.daily.unrecorded[(fact.chat_id, fact.kind)] = fact
         delay = retry_delay(attempt)
-        _retry_later(application, fact.chat_id, Retry(attempt + 1, fact.local_day), delay)
+        _retry_later(
+            application, fact.chat_id, Retry(attempt + 1, fact.local_day, fact.kind), delay
+        )
         log.warning(
-            "daily fact for chat %s was delivered but cannot be recorded in database %s yet "
+            "%s for chat %s was delivered but cannot be recorded in database %s yet "
             "(%s); kept in memory and written again in %.0f s",
+            _what(fact.kind),
             fact.chat_id,
             state.stores.database.path,
             error,
@@ -310,16 +394,16 @@ async def _not_sending(application: BotApplication, fact: PendingFact) -> None:
     """Note that nothing is in flight, so a restart sends the part again; if the database
     refuses, a restart counts that part as it counts an unanswered one."""
     with contextlib.suppress(sqlite3.Error):
-        await application.bot_data.stores.daily.mark_not_sending(fact.chat_id)
+        await application.bot_data.stores.daily.mark_not_sending(fact.chat_id, fact.kind)
 
 
 async def _retry_window(
-    application: BotApplication, chat_id: int, local_day: date | None
+    application: BotApplication, chat_id: int, local_day: date | None, kind: DailyKind
 ) -> tuple[date, datetime] | None:
-    """The local day a chat's fact is for, and when its retries end: at the end of that day,
-    or FAQBOT_DAILY_RETRY_MINUTES after the fact's time if that comes first. None if the chat
-    no longer gets facts."""
-    found = await application.bot_data.stores.daily.get(chat_id)
+    """The local day a chat's delivery is for, and when its retries end: at the end of that
+    day, or FAQBOT_DAILY_RETRY_MINUTES after its time if that comes first. None if the chat
+    no longer gets this kind."""
+    found = await application.bot_data.stores.daily.get(chat_id, kind)
     if found is None or not found.deliverable or found.send_at is None:
         return None
     where = zone(found.timezone)
@@ -342,40 +426,51 @@ async def _retry_or_give_up(
 ) -> Outcome:
     """Schedule the next attempt if it falls inside the fact's retry window; else give up."""
     day = local_day or (fact.local_day if fact is not None else None)
+    kind = retry.kind
     delay = retry_delay(retry.attempt)
     try:
-        window = await _retry_window(application, chat_id, day)
+        window = await _retry_window(application, chat_id, day, kind)
     except sqlite3.Error:
         # The database cannot say when the chat's day ends; the retry will find out.
-        _retry_later(application, chat_id, Retry(retry.attempt + 1, day), delay)
+        _retry_later(application, chat_id, Retry(retry.attempt + 1, day, kind), delay)
         return Outcome.PENDING
     if window is None:
         return Outcome.SKIPPED
     day, ends = window
     if _now() + timedelta(seconds=delay) >= ends:
-        return await _give_up(application, chat_id, fact, detail)
-    _retry_later(application, chat_id, Retry(retry.attempt + 1, day), delay)
+        return await _give_up(application, chat_id, fact, detail, kind)
+    _retry_later(application, chat_id, Retry(retry.attempt + 1, day, kind), delay)
     log.info(
-        "daily fact for chat %s not delivered yet (%s); next try in %.0f s", chat_id, detail, delay
+        "%s for chat %s not delivered yet (%s); next try in %.0f s",
+        _what(kind),
+        chat_id,
+        detail,
+        delay,
     )
     return Outcome.PENDING
 
 
 async def _give_up(
-    application: BotApplication, chat_id: int, fact: PendingFact | None, detail: str
+    application: BotApplication,
+    chat_id: int,
+    fact: PendingFact | None,
+    detail: str,
+    kind: DailyKind | None = None,
 ) -> Outcome:
     store = application.bot_data.stores.daily
+    kind = kind or (fact.kind if fact is not None else "fact")
     try:
         if fact is not None:
             await store.finish(fact, Outcome.FAILED, detail, _now())
         else:
-            await store.record_failure(chat_id, detail, _now())
+            await store.record_failure(chat_id, detail, _now(), kind)
     except sqlite3.Error as error:
         # Nothing was sent, so nothing can be repeated: the failure is only not counted.
-        log.warning("daily fact failure for chat %s not recorded: database %s", chat_id, error)
+        log.warning("%s failure for chat %s not recorded: database %s", _what(kind), chat_id, error)
     log.error(
-        "daily fact for chat %s not delivered when its retries ran out (%s); the next comes "
+        "%s for chat %s not delivered when its retries ran out (%s); the next comes "
         "at its time tomorrow",
+        _what(kind),
         chat_id,
         detail,
     )
@@ -383,27 +478,29 @@ async def _give_up(
 
 
 async def _stop(application: BotApplication, chat_id: int, error: Forbidden) -> Outcome:
+    """Telegram refuses the chat: nothing of any kind goes there until it lets the bot back."""
     try:
         await application.bot_data.stores.daily.stop(chat_id, error.message, _now())
     except sqlite3.Error as db_error:
-        log.warning("daily facts to chat %s not marked stopped: database %s", chat_id, db_error)
-    unschedule(application, chat_id)
-    log.warning("daily facts to chat %s stopped: Telegram says %s", chat_id, error.message)
+        log.warning("daily posts to chat %s not marked stopped: database %s", chat_id, db_error)
+    _unschedule_all(application, chat_id)
+    log.warning("daily posts to chat %s stopped: Telegram says %s", chat_id, error.message)
     return Outcome.STOPPED
 
 
 async def move_subscription(
     application: BotApplication, old_chat_id: int, new_chat_id: int
 ) -> None:
-    """Follow a group that became a supergroup: its subscription and job move to the new id."""
+    """Follow a group that became a supergroup: its subscriptions and jobs move to the new id."""
     store = application.bot_data.stores.daily
     if not await store.move(old_chat_id, new_chat_id, _now()):
         return
-    unschedule(application, old_chat_id)
-    subscription = await store.get(new_chat_id)
-    if subscription is not None:
-        schedule(application, subscription)
-    log.info("daily facts of chat %s moved to supergroup %s", old_chat_id, new_chat_id)
+    _unschedule_all(application, old_chat_id)
+    for kind in DAILY_KINDS:
+        subscription = await store.get(new_chat_id, kind)
+        if subscription is not None:
+            schedule(application, subscription)
+    log.info("daily posts of chat %s moved to supergroup %s", old_chat_id, new_chat_id)
 
 
 async def on_migration(update: Update, context: Context) -> None:
@@ -425,30 +522,35 @@ async def on_membership(update: Update, context: Context) -> None:
     if now_gone and not was_gone:
         reason = f"bot {change.new_chat_member.status} in chat"
         if await store.stop(chat_id, reason, _now()):
-            unschedule(context.application, chat_id)
-            log.info("daily facts to chat %s stopped: %s", chat_id, reason)
+            _unschedule_all(context.application, chat_id)
+            log.info("daily posts to chat %s stopped: %s", chat_id, reason)
     elif was_gone and not now_gone:
-        found = await store.resume(chat_id)
-        if found is not None and found.deliverable:
+        resumed = [found for found in await store.resume(chat_id) if found.deliverable]
+        for found in resumed:
             schedule(context.application, found)
-            log.info("daily facts to chat %s resumed", chat_id)
+        if resumed:
+            log.info("daily posts to chat %s resumed", chat_id)
 
 
 async def on_startup(application: BotApplication) -> None:
-    """Rebuild every chat's job from the database, and send facts missed while the bot was down."""
+    """Rebuild every chat's jobs from the database, and send what was missed while the bot was
+    down."""
     state = application.bot_data
     store = state.stores.daily
     now = _now()
     await store.prune_deliveries(now)
     # What the last run left half done: sends that may have gone out are settled by the
-    # delivery policy; facts still owed today are carried on now.
+    # delivery policy; deliveries still owed today are carried on now.
     owed = set(await store.resolve_pending(now, state.settings.daily_delivery == "at-most-once"))
     found = await store.deliverable()
-    missed = 0
+    scheduled = dict.fromkeys(DAILY_KINDS, 0)
+    missed = dict.fromkeys(DAILY_KINDS, 0)
     for subscription in found:
+        kind = subscription.kind
+        scheduled[kind] += 1
         # The queue is empty at start-up; looking for old jobs would cost O(n) per chat.
         schedule(application, subscription, replace=False)
-        if subscription.chat_id in owed or (
+        if (subscription.chat_id, kind) in owed or (
             subscription.send_at is not None
             and missed_today(
                 now,
@@ -458,15 +560,26 @@ async def on_startup(application: BotApplication) -> None:
                 subscription.last_sent_on,
             )
         ):
-            missed += 1
+            missed[kind] += 1
+            name = f"{_prefix(kind)}-missed:{subscription.chat_id}"
             application.job_queue.run_once(
-                daily_fact_job,
+                daily_job,
                 when=0,
-                name=f"daily-missed:{subscription.chat_id}",
+                name=name,
                 chat_id=subscription.chat_id,
-                job_kwargs={**JOB_KWARGS, "id": f"daily-missed:{subscription.chat_id}"},
+                data=kind,
+                job_kwargs={**JOB_KWARGS, "id": name},
             )
-    log.info("daily facts: %d chats scheduled, %d missed today sent now", len(found), missed)
+    log.info(
+        "daily facts: %d chats scheduled, %d missed today sent now",
+        scheduled["fact"],
+        missed["fact"],
+    )
+    log.info(
+        "daily quizzes: %d chats scheduled, %d missed today started now",
+        scheduled["quiz"],
+        missed["quiz"],
+    )
 
 
 def observers() -> list[BaseHandler[Update, Context, None]]:

@@ -9,10 +9,13 @@ __all__ = ["on_startup", "register", "register_deep_links", "register_observers"
 
 
 def register(application: BotApplication, group: int) -> None:
-    """Add /quiz, /top, /review, /quizsettings and the poll and answer handlers."""
+    """Add /quiz, /top, /review, /quizsettings and the poll and answer handlers, and the daily
+    quiz's deliverer."""
     application.add_handlers(
         [*commands.handlers(), *settings.handlers(), *rounds.handlers()], group=group
     )
+    # The daily scheduler starts `/daily quiz` rounds through this, never importing the quiz.
+    application.bot_data.daily.deliverers["quiz"] = rounds.start_daily_round
 
 
 def register_deep_links(application: BotApplication, group: int) -> None:

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 import random
+import sqlite3
 import time
 from typing import Any, cast
 
@@ -17,10 +18,20 @@ from telegram.helpers import create_deep_linked_url
 
 from faqbot.bot.messaging import send
 from faqbot.bot.rendering import ANSWER, Rendered, callback, html_message
-from faqbot.bot.state import BotApplication, BotState, Context, Round, RoundKind, Tally
+from faqbot.bot.state import (
+    BotApplication,
+    BotState,
+    ChatBusy,
+    Context,
+    NothingToDeliver,
+    Round,
+    RoundKind,
+    Tally,
+)
 from faqbot.handlers.quiz.views import read_answer_keyboard, revealed_answer, round_summary
 from faqbot.knowledge.quiz_items import shuffled_options
 from faqbot.knowledge.schema import QUIZ_QUESTION_LIMIT, QuizItem
+from faqbot.storage import quiz as quiz_store
 from faqbot.storage.quiz import AnswerOutcome, OpenPoll, QuizSettings
 
 log = logging.getLogger(__name__)
@@ -46,9 +57,7 @@ def _open_period(settings_period: int) -> tuple[int, int]:
 
 def default_settings(state: BotState) -> QuizSettings:
     """The settings of a chat that changed none: FAQBOT_QUIZ_OPEN_PERIOD, one question."""
-    return QuizSettings(
-        open_period=state.settings.quiz_open_period, round_size=1, show_explanation=True
-    )
+    return quiz_store.default_settings(state.settings.quiz_open_period)
 
 
 def start_round(
@@ -79,8 +88,12 @@ def start_round(
     return started
 
 
-async def post_next(application: BotApplication, current: Round) -> None:
-    """Send the round's next poll and schedule its close, or end the round if none is left."""
+async def post_next(application: BotApplication, current: Round, *, raising: bool = False) -> None:
+    """Send the round's next poll and schedule its close, or end the round if none is left.
+
+    A poll Telegram refuses ends the round; raising=True raises its TelegramError instead
+    (ChatMigrated included), for a caller that retries.
+    """
     if not current.items:
         await finish_round(application, current)
         return
@@ -94,14 +107,19 @@ async def post_next(application: BotApplication, current: Round) -> None:
     opening = asyncio.Event()
     application.bot_data.quiz.opening.add(opening)
     try:
-        await _send_poll(application, current, item, question)
+        await _send_poll(application, current, item, question, raising=raising)
     finally:
         opening.set()
         application.bot_data.quiz.opening.discard(opening)
 
 
 async def _send_poll(
-    application: BotApplication, current: Round, item: QuizItem, question: str
+    application: BotApplication,
+    current: Round,
+    item: QuizItem,
+    question: str,
+    *,
+    raising: bool = False,
 ) -> None:
     state = application.bot_data
     shown, closes_in = _open_period(current.open_period)
@@ -126,10 +144,14 @@ async def _send_poll(
         except ChatMigrated as migrated:
             # The group became a supergroup before its migration message reached us.
             await move_chat(application, current.chat_id, migrated.new_chat_id)
+            if raising:
+                raise
             sent = await application.bot.send_poll(
                 current.chat_id, question, poll_options, **options
             )
     except TelegramError as error:
+        if raising:
+            raise
         log.warning(
             "could not send a quiz poll to chat %s (%s); its round ends here",
             current.chat_id,
@@ -148,9 +170,44 @@ async def _send_poll(
         opened_at=opened_at,
         closes_at=opened_at + closes_in,
     )
-    await state.stores.quiz.add_poll(poll, state.settings.timezone)
+    try:
+        await state.stores.quiz.add_poll(poll, state.settings.timezone)
+    except sqlite3.Error as error:
+        # The poll is out: sending it again would show it twice. It still counts while the
+        # bot runs; a restart before it closes forgets it.
+        log.warning(
+            "quiz poll %s in chat %s cannot be recorded in database %s (%s); its answers "
+            "count until the bot restarts",
+            poll.poll_id,
+            poll.chat_id,
+            state.stores.database.path,
+            error,
+        )
     current.poll_ids.add(poll.poll_id)
     _track(application, poll, closes_in)
+
+
+async def start_daily_round(application: BotApplication, chat_id: int) -> None:
+    """The daily quiz's deliverer (DailyState.deliverers): start a round of the chat's round
+    size and send its first poll. A refused poll raises its TelegramError and leaves no round
+    behind, so the daily scheduler retries it; the later polls follow as in any round."""
+    state = application.bot_data
+    if not state.quiz.bank.items:
+        raise NothingToDeliver("the knowledge pack has no quiz items")
+    settings = await state.stores.quiz.settings(chat_id, default_settings(state))
+    recent = application.chat_data[chat_id].recent_quiz_items
+    items = state.quiz.bank.choose(settings.round_size, rng, avoid=set(recent))
+    current = start_round(application, chat_id, "quiz", items, settings)
+    if current is None:
+        raise ChatBusy(f"a quiz round is running in chat {chat_id}")
+    try:
+        await post_next(application, current, raising=True)
+    except BaseException:
+        # After a ChatMigrated, move_chat has moved the round to the supergroup's id.
+        if state.quiz.rounds.get(current.chat_id) is current:
+            del state.quiz.rounds[current.chat_id]
+        raise
+    recent.extend(item.key for item in items)
 
 
 async def move_chat(application: BotApplication, old_chat_id: int, new_chat_id: int) -> None:

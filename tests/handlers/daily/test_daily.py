@@ -207,7 +207,7 @@ async def test_daily_and_timezone_are_in_the_command_menu(
             # Only a group's admins may change its daily fact: it is in their menu.
             assert "daily" not in names and "timezone" not in names
             continue
-        assert names["daily"].startswith("Get one fact a day")
+        assert names["daily"].startswith("A fact or a quiz a day")
         assert names["timezone"].startswith("Set this chat's timezone")
         assert "broadcast_status" not in names
 
