@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from faqbot.storage import daily
-from faqbot.storage.database import Storage
+from faqbot.storage.database import MIGRATIONS, Storage
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CHAT = 501
@@ -342,3 +342,76 @@ def test_a_failed_commit_leaves_no_transaction_open(storage: Storage) -> None:
     assert not storage.run_sync(lambda c: c.in_transaction)
     storage.run_sync(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
     db.subscribe(chat_id=5000, send_at=time(7), default_timezone="UTC", now=NOW)
+
+
+def test_a_version_5_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) -> None:
+    """Migration 6 over a database the previous schema wrote: subscriptions, the rotation, a
+    fact under way and the delivery log all survive, as facts, and a quiz can join them."""
+    path = tmp_path / "faqbot.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA foreign_keys = ON")
+    for version, script in MIGRATIONS[:5]:
+        old.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    old.executescript(
+        """
+        INSERT INTO daily_subscription (chat_id, timezone, send_at, scheduled_since, active,
+            stopped_reason, cycle, last_entry_id, last_sent_on)
+        VALUES (501, 'Asia/Tokyo', '07:30:00', '2026-05-01T00:00:00+00:00', 1, NULL, 2, 'b',
+                '2026-05-31'),
+               (502, 'UTC', NULL, NULL, 0, 'Forbidden: blocked', 1, NULL, NULL);
+        INSERT INTO daily_sent (chat_id, cycle, entry_id) VALUES (501, 2, 'a'), (501, 2, 'b');
+        INSERT INTO daily_pending (chat_id, local_day, entry_id, cycle, parts, parts_sent,
+            parts_unsure, sending, started_at)
+        VALUES (501, '2026-06-01', 'c', 2, 2, 1, 0, 1, '2026-06-01T12:00:00+00:00');
+        INSERT INTO daily_delivery (at, chat_id, outcome, detail)
+        VALUES ('2026-05-31T12:00:00+00:00', 501, 'sent', 'b');
+        """
+    )
+    old.close()
+
+    storage = Storage(path)
+    storage.open()
+    try:
+        db = OnDatabaseThread(storage)
+        assert storage.schema_version >= 6
+        kept = db.get(chat_id=501)
+        assert (kept.kind, kept.timezone, kept.send_at, kept.cycle) == (
+            "fact",
+            "Asia/Tokyo",
+            time(7, 30),
+            2,
+        )
+        assert kept.last_sent_on == date(2026, 5, 31)
+        stopped = db.get(chat_id=502)
+        assert (stopped.active, stopped.stopped_reason) == (False, "Forbidden: blocked")
+        assert db.get(chat_id=501, kind="quiz") is None
+        rows = storage.run_sync(
+            lambda c: c.execute("SELECT chat_id, kind, cycle, entry_id FROM daily_sent").fetchall()
+        )
+        assert sorted(rows) == [(501, "fact", 2, "a"), (501, "fact", 2, "b")]
+        assert pending_rows(storage) == [(501, "2026-06-01", 1, 0, 1)]
+        logged = storage.run_sync(
+            lambda c: c.execute("SELECT chat_id, outcome, kind FROM daily_delivery").fetchall()
+        )
+        assert logged == [(501, "sent", "fact")]
+        # The rotation goes on where it was, and the pending fact is carried on.
+        owed = db.resolve_pending(now=NOW, unanswered_is_sent=False)
+        assert owed == [(501, "fact")]
+        # A quiz joins the fact in the chat's timezone; moving the group moves both, with
+        # the fact's rotation and the pending fact (the foreign keys still cascade).
+        quiz = db.subscribe(
+            chat_id=501, send_at=time(20), default_timezone="UTC", now=NOW, kind="quiz"
+        )
+        assert (quiz.kind, quiz.timezone) == ("quiz", "Asia/Tokyo")
+        assert db.move(old_chat_id=501, new_chat_id=-100501, now=NOW)
+        assert db.get(chat_id=-100501).cycle == 2
+        assert db.get(chat_id=-100501, kind="quiz").send_at == time(20)
+        moved = storage.run_sync(
+            lambda c: c.execute("SELECT DISTINCT chat_id FROM daily_sent").fetchall()
+        )
+        assert moved == [(-100501,)]
+        assert [row[0] for row in pending_rows(storage)] == [-100501]
+        problems = storage.run_sync(lambda c: c.execute("PRAGMA foreign_key_check").fetchall())
+        assert problems == []
+    finally:
+        storage.close()

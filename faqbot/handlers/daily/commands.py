@@ -15,7 +15,7 @@ from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
 from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
-from faqbot.handlers.daily.delivery import changing, schedule, unschedule
+from faqbot.handlers.daily.delivery import changing, reschedule, unschedule
 from faqbot.handlers.daily.quiz_schedule import daily_quiz, describe_quiz, quiz_status
 from faqbot.knowledge.catalogue import DEFAULT
 from faqbot.knowledge.timetable import parse_time, parse_timezone, zone_label
@@ -79,7 +79,8 @@ async def _change(
         return None
     async with _changing(context.application, update.effective_chat.id):
         subscription = await change()
-        schedule(context.application, subscription)
+        # Every kind of the chat: a new timezone moves its quiz as well as its fact.
+        await reschedule(context.application, subscription.chat_id)
     return subscription
 
 

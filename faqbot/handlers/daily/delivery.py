@@ -139,6 +139,16 @@ def unschedule(application: BotApplication, chat_id: int, kind: DailyKind = "fac
         scheduler.remove_job(job_name(chat_id, kind))
 
 
+async def reschedule(application: BotApplication, chat_id: int) -> None:
+    """Make every kind's job of a chat match its subscription (after /timezone, all move)."""
+    for kind in DAILY_KINDS:
+        found = await application.bot_data.stores.daily.get(chat_id, kind)
+        if found is None:
+            unschedule(application, chat_id, kind)
+        else:
+            schedule(application, found)
+
+
 def _unschedule_all(application: BotApplication, chat_id: int) -> None:
     for kind in DAILY_KINDS:
         unschedule(application, chat_id, kind)
