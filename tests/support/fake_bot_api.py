@@ -543,13 +543,18 @@ class FakeBotAPI:
         with self._lock:
             self._late_answers.append(_LateAnswerRule(method, predicate, times, None))
 
-    def set_rate_limit(self, method: str, per_second: float, retry_after: int = 1) -> None:
-        """Allow at most per_second calls of method in any sliding 1-second window."""
+    def set_rate_limit(
+        self, method: str | tuple[str, ...], per_second: float, retry_after: int = 1
+    ) -> None:
+        """Allow at most per_second calls of method in any sliding 1-second window. Several
+        methods share one cap, as Telegram counts sendMessage and sendPoll alike."""
         if per_second <= 0:
             raise ValueError("per_second must be positive")
         capacity = max(1, int(per_second))
+        limit = _RateLimit(capacity, capacity / per_second, retry_after)
         with self._lock:
-            self._rate_limits[method] = _RateLimit(capacity, capacity / per_second, retry_after)
+            for name in (method,) if isinstance(method, str) else method:
+                self._rate_limits[name] = limit
 
     def clear_failures(self) -> None:
         """Drop all injected failures, late answers and rate limits."""

@@ -466,6 +466,18 @@ async def test_rate_limit_rejects_over_cap(api: FakeBotAPI, client: Bot) -> None
     assert len(api.calls_to("sendMessage")) == 6
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+@pytest.mark.asyncio
+async def test_messages_and_polls_share_one_rate_limit(api: FakeBotAPI, client: Bot) -> None:
+    api.set_rate_limit(("sendMessage", "sendPoll"), per_second=4)
+    sends = [client.send_message(i, f"m{i}") for i in range(1, 4)]
+    polls = [client.send_poll(i, f"q{i}", ["a", "b"]) for i in range(4, 7)]
+    results = await asyncio.gather(*sends, *polls, return_exceptions=True)
+    assert sum(isinstance(r, RetryAfter) for r in results) == 2
+    accepted = len(api.calls_to("sendMessage")) + len(api.calls_to("sendPoll"))
+    assert accepted == 4
+
+
 @pytest.mark.asyncio
 async def test_send_and_stop_poll(api: FakeBotAPI, client: Bot) -> None:
     with warnings.catch_warnings():
