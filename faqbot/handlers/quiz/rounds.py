@@ -231,12 +231,17 @@ async def move_chat(application: BotApplication, old_chat_id: int, new_chat_id: 
 def _track(application: BotApplication, poll: OpenPoll, closes_in: float) -> None:
     """Keep the poll in the live map and schedule the stopPoll that closes it."""
     application.bot_data.quiz.polls[poll.poll_id] = poll
+    name = _close_job_name(poll.poll_id)
     application.job_queue.run_once(
         close_poll_job,
         closes_in,
         data=poll.poll_id,
-        name=_close_job_name(poll.poll_id),
+        name=name,
         chat_id=poll.chat_id,
+        # The name doubles as the job's id, so finish_poll finds it with a lookup instead of
+        # a scan of every job (10,000 groups' daily rounds made that scan quadratic). A close
+        # that starts late (a busy loop) still runs: APScheduler would drop it after 1 s.
+        job_kwargs={"id": name, "replace_existing": True, "misfire_grace_time": None},
     )
 
 
@@ -267,9 +272,15 @@ async def finish_poll(application: BotApplication, poll_id: str) -> None:
     poll = quiz.polls.pop(poll_id, None)
     if poll is None:
         return
-    for job in application.job_queue.get_jobs_by_name(_close_job_name(poll_id)):
-        job.schedule_removal()
-    application.job_queue.run_once(forget_poll_job, ANSWER_GRACE_SECONDS, data=poll_id)
+    scheduler = application.job_queue.scheduler
+    if scheduler.get_job(_close_job_name(poll_id)) is not None:
+        scheduler.remove_job(_close_job_name(poll_id))
+    application.job_queue.run_once(
+        forget_poll_job,
+        ANSWER_GRACE_SECONDS,
+        data=poll_id,
+        job_kwargs={"misfire_grace_time": None},
+    )
     await _reveal_answer(application, poll)
     current = quiz.rounds.get(poll.chat_id)
     if current is not None and poll_id in current.poll_ids:
