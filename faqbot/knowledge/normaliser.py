@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from faqbot.knowledge import devanagari
@@ -183,7 +183,10 @@ class Normaliser:
         self,
         synonyms: Mapping[str, Iterable[str]] | None = None,
         extra_stopwords: Iterable[str] = (),
+        respell: Callable[[str], str] | None = None,
     ) -> None:
+        # Applied to each word before synonyms: the Hindi matcher's `devanagari.Respeller`.
+        self._respell = respell
         self.stopwords = (
             ENGLISH_STOPWORDS
             | HINGLISH_STOPWORDS
@@ -203,6 +206,8 @@ class Normaliser:
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""
         raw = words(text)
+        if self._respell is not None:
+            raw = [self._respell(word) for word in raw]
         if not self._phrases:
             return raw
         out: list[str] = []
