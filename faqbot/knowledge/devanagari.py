@@ -271,6 +271,10 @@ class Respeller:
         self._consonant_keys = list(self._by_consonants)
         self._memo: dict[str, str] = {}
 
+    def cache_clear(self) -> None:
+        """Forget the words respelled so far (for benchmarks)."""
+        self._memo.clear()
+
     def __call__(self, token: str) -> str:
         if token in self.known or not has_devanagari(token):
             return token

@@ -38,7 +38,8 @@ _CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*
 
 # "When…?" wants a date and "how many…?" a number: an answer with neither cannot be the answer,
 # however well its words match ("how many UGVs…" must not get the UGV entry outright).
-_DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat"})
+# Hindi too: कब (when), तारीख / तिथि / दिनांक (date), as the normaliser gives them.
+_DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat", *words("कब तारीख तिथि दिनांक")})
 _COUNT_WORDS = frozenset({"kitne", "kitna", "kitni"})
 _HAS_DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
