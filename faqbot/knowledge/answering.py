@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from faqbot.knowledge.currency import Currency, Notice
 from faqbot.knowledge.exam import (
     ExamQuestion,
     OptionChoice,
@@ -36,6 +37,8 @@ class Outcome:
     exam: ExamQuestion | None = None
     choice: OptionChoice | None = None  # the option the answer supports, for exam questions
     followup: FollowUp | None = None  # set when the message was read through the context
+    # The pack's date stated before an answer, or why the question was declined (currency.py).
+    notice: Notice | None = None
 
     @property
     def entry(self) -> Entry | None:
@@ -77,21 +80,28 @@ class Outcome:
             }
         if self.followup is not None:
             data["followup_of"] = self.followup.previous.id
+        data["notice"] = self.notice.to_json() if self.notice else None
         return data
 
 
 class Answerer:
     """The knowledge layer's front door: `respond(message, previous_id)` -> Outcome."""
 
-    def __init__(self, matcher: Matcher, smalltalk: Sequence[SmallTalk] = ()) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        smalltalk: Sequence[SmallTalk] = (),
+        currency: Currency | None = None,
+    ) -> None:
         self.matcher = matcher
         self.smalltalk = SmallTalkRecogniser(smalltalk)
+        self.currency = currency
         self._entries = {entry.id: entry for entry in matcher.entries}
 
     @classmethod
     def from_pack(cls, pack: Pack, matcher: Matcher | None = None) -> Answerer:
         """An answerer for a loaded pack (building its matcher unless one is given)."""
-        return cls(matcher or Matcher.from_pack(pack), pack.smalltalk)
+        return cls(matcher or Matcher.from_pack(pack), pack.smalltalk, Currency.from_pack(pack))
 
     def respond(self, message: str, previous_id: str | None = None) -> Outcome:
         """Decide what to say. `previous_id` is the entry answered last in this conversation
@@ -99,6 +109,9 @@ class Answerer:
         kind = self.smalltalk.recognise(message)
         if kind is not None:
             return Outcome(message, "smalltalk", smalltalk=kind)
+        declined = self._declined(message)
+        if declined is not None:
+            return declined
         exam = parse_exam(message)
         if exam is not None:
             asked = matching_text(exam)
@@ -119,10 +132,24 @@ class Answerer:
                     match.ranked,
                     signals=match.signals,
                 )
-                return Outcome(message, "answer", match, followup=followup)
+                notice = self._date_note(asked)
+                return Outcome(message, "answer", match, followup=followup, notice=notice)
         choice = None
         if exam is not None and match.status == "answer" and match.entry is not None:
             choice = choose_option(
                 exam, match.entry, self.matcher.normaliser.content_tokens, self.matcher.entries
             )
-        return Outcome(message, match.status, match, exam=exam, choice=choice)
+        notice = self._date_note(asked)
+        return Outcome(message, match.status, match, exam=exam, choice=choice, notice=notice)
+
+    # The currency hook (currency.py): topics the pack declines and times after its as_of are
+    # turned away before matching; a question about "the latest" gets the pack's date stated.
+    def _declined(self, message: str) -> Outcome | None:
+        notice = self.currency.hold(message) if self.currency else None
+        if notice is None:
+            return None
+        match = Match(message, "none", None, 0.0, why=notice.rule)
+        return Outcome(message, "none", match, notice=notice)
+
+    def _date_note(self, asked: str) -> Notice | None:
+        return self.currency.date_note(asked) if self.currency else None

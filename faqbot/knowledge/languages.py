@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from faqbot.knowledge.answering import Answerer, Outcome
+from faqbot.knowledge.currency import Currency
 from faqbot.knowledge.decision import Decision
 from faqbot.knowledge.devanagari import script_of
 from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice
@@ -64,6 +65,7 @@ class LanguageAnswerers:
                     pack, language, chosen.get(language) or Decision.shipped(language)
                 ),
                 pack.in_language(language).smalltalk,
+                Currency.from_pack(pack.in_language(language)),
             )
             for language in pack.languages
         }
