@@ -134,9 +134,6 @@ class Answerer:
         kind = self.smalltalk.recognise(message)
         if kind is not None:
             return Outcome(message, "smalltalk", smalltalk=kind)
-        declined = self._declined(message)
-        if declined is not None:
-            return declined
         exam = parse_exam(message)
         if exam is not None:
             asked = matching_text(exam)
@@ -145,6 +142,10 @@ class Answerer:
         else:
             asked = message
         asked = strip_chatter(asked)
+        # Read on the stem, so an exam's options ("(d) 2023") never decline its question.
+        declined = self._declined(message, asked)
+        if declined is not None:
+            return declined
         match = self.matcher.match(asked, claims=exam is not None and bool(exam.statements))
         if exam is not None and not exam.statements:
             match = self._with_options(match, asked, exam)
@@ -176,8 +177,8 @@ class Answerer:
 
     # The currency hook (currency.py): topics the pack declines and times after its as_of are
     # turned away before matching; a question about "the latest" gets the pack's date stated.
-    def _declined(self, message: str) -> Outcome | None:
-        notice = self.currency.hold(message) if self.currency else None
+    def _declined(self, message: str, asked: str) -> Outcome | None:
+        notice = self.currency.hold(asked) if self.currency else None
         if notice is None:
             return None
         match = Match(message, "none", None, 0.0, why=notice.rule)

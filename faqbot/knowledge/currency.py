@@ -47,8 +47,10 @@ MEETING_WORDS = (
 )
 # How many words may stand between a future word and the meeting it is about.
 FUTURE_REACH = 4
-# How many other words may stand between the words of a not_covered pattern.
-PATTERN_GAP = 2
+# How many other content words may stand between the words of a not_covered pattern: none,
+# so "india us 2+2" catches "India–US 2+2" and "India and the US 2+2" but not "Russia is
+# not among India's 2+2 partners" read against "russia india 2+2".
+PATTERN_GAP = 0
 
 MONTHS_EN = (
     "January February March April May June July August September October November December"

@@ -110,20 +110,36 @@ def test_a_declined_topic_replies_in_the_question_language() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tokens", "pattern", "found"),
+    ("tokens", "pattern", "gap", "found"),
     [
-        ("india usa 2 2".split(), "india usa 2".split(), True),
-        ("india and usa x 2".split(), "india usa 2".split(), True),
-        ("india a b c usa 2".split(), "india usa 2".split(), False),  # three words apart
-        ("usa india 2".split(), "india usa 2".split(), False),  # order matters
-        ("india 2 usa".split(), "india usa 2".split(), False),
-        ([], ["india"], False),
+        ("india usa 2 2".split(), "india usa 2".split(), 0, True),
+        ("india x usa 2".split(), "india usa 2".split(), 0, False),
+        ("india x usa 2".split(), "india usa 2".split(), 1, True),
+        ("india a b usa 2".split(), "india usa 2".split(), 1, False),
+        ("usa india 2".split(), "india usa 2".split(), 2, False),  # order matters
+        ("india 2 usa".split(), "india usa 2".split(), 2, False),
+        ([], ["india"], 0, False),
     ],
 )
 def test_patterns_follow_in_order_within_a_gap(
-    tokens: list[str], pattern: list[str], found: bool
+    tokens: list[str], pattern: list[str], gap: int, found: bool
 ) -> None:
-    assert follows_in_order(tokens, pattern) is found
+    assert follows_in_order(tokens, pattern, gap) is found
+
+
+def test_stop_words_do_not_count_as_a_gap() -> None:
+    for question in ("india and the us 2+2 meeting", "India-US 2+2", "the russia india 2+2 talks"):
+        assert ANSWERERS.answerers["en"].currency.not_covered(question) is not None, question
+    partners = "Russia is not among India's 2+2 dialogue partners"
+    assert ANSWERERS.answerers["en"].currency.not_covered(partners) is None
+
+
+def test_exam_options_never_decline_the_question() -> None:
+    outcome, _ = respond(
+        "The second India–Japan 2+2 ministerial dialogue was held in which year? "
+        "(a) 2020 (b) 2021 (c) 2022 (d) 2023"
+    )
+    assert outcome.notice is None and outcome.status == "answer"
 
 
 def test_month_year_in_each_language() -> None:
