@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from faqbot.knowledge import devanagari
 from faqbot.knowledge.answering import Answerer, Outcome
+from faqbot.knowledge.currency import Currency
 from faqbot.knowledge.decision import Decision
 from faqbot.knowledge.devanagari import Respeller, script_of
 from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice
@@ -65,6 +66,7 @@ class LanguageAnswerers:
                     pack, language, chosen.get(language) or Decision.shipped(language)
                 ),
                 pack.in_language(language).smalltalk,
+                Currency.from_pack(pack.in_language(language)),
             )
             for language in pack.languages
         }

@@ -27,7 +27,9 @@ TOPIC_CUTOFF = 80.0
 BLANK = "____"
 CLOZE_PROMPT = "Fill in the blank: "
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\s[A-Z]\.)\s+(?=[\"'(A-Z0-9])")
+# A sentence ends at ".", "!", "?" or the Devanagari danda "।", before a capital, digit or
+# Devanagari letter (a Hindi answer's sentences are cloze questions of their own).
+_SENTENCE_END = re.compile(r"(?<=[.!?।])(?<!\s[A-Z]\.)\s+(?=[\"'(A-Z0-9\u0900-\u097f])")
 _SHAPE_WORD = re.compile(r"[^\W\d_]+")
 _SHAPE_DIGIT = re.compile(r"\d")
 
