@@ -7,11 +7,13 @@ import random
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.menu import PRIVATE, command_menu, menu
 from faqbot.bot.messaging import message_of, reply
-from faqbot.bot.rendering import render
+from faqbot.bot.rendering import answer_prefix, render
 from faqbot.bot.state import Context
 from faqbot.handlers.answers.questions import answer_question
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Choice, Reply, answer_reply, example_entries
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -19,39 +21,32 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 async def start(update: Update, context: Context) -> None:
     """Welcome and example questions"""
-    pack = context.bot_data.pack
+    language = await language_for(update, context)
+    pack = context.bot_data.pack.in_language(language)
     message = message_of(update)
     if context.args and (entry := pack.entry(context.args[0])):
-        await reply(message, render(answer_reply(entry, pack)))
+        await reply(message, render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack)))
         return
-    name = update.effective_user.first_name if update.effective_user else "there"
+    user = update.effective_user
+    name = user.first_name if user else say(language, "welcome_nameless")
     welcome = Reply(
         kind="welcome",
-        body=(
-            f"Hi {name}! I answer questions about {pack.info.title}. Ask in your own "
-            "words: typos, acronyms and Hinglish are fine.\n\n"
-            "Send /topics to browse, /fact for a quick fact, or /help for everything I do."
-        ),
-        choices_heading="Try one of these",
+        body=say(language, "welcome", name=name, title=pack.info.title),
+        choices_heading=say(language, "try_these"),
         choices=tuple(Choice(e.question, e.id) for e in example_entries(pack)),
+        language=language,
     )
-    await reply(message, render(welcome))
+    await reply(message, render(welcome, choice_prefix=answer_prefix(pack)))
 
 
 @menu(PRIVATE)
 async def help_command(update: Update, context: Context) -> None:
     """How to use the bot"""
-    commands = command_menu(context.application)[PRIVATE]
+    language = await language_for(update, context)
+    commands = command_menu(context.application, language)[PRIVATE]
     lines = "\n".join(f"/{c.command} - {c.description}" for c in commands)
-    bot = context.bot.username
-    body = (
-        "Ask me a question in your own words. If I'm not sure, I offer a few questions to "
-        'pick from; if I don\'t know, I say so. After an answer, ask "why?" or "tell me '
-        'more"; paste an MCQ with its options and I name the one that fits.\n\n'
-        f"In a group, mention me (@{bot} your question), reply to one of my messages, "
-        f"or use /ask. In any chat, type @{bot} and a question to share an answer.\n\n{lines}"
-    )
-    await reply(message_of(update), render(Reply(kind="info", body=body)))
+    body = say(language, "help_private", bot=context.bot.username, commands=lines)
+    await reply(message_of(update), render(Reply(kind="info", body=body, language=language)))
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -65,9 +60,11 @@ async def ask(update: Update, context: Context) -> None:
 
 async def fact(update: Update, context: Context) -> None:
     """A random fact from the knowledge base"""
-    pack = context.bot_data.pack
+    language = await language_for(update, context)
+    pack = context.bot_data.pack.in_language(language)
     entry = random.choice(pack.entries)
-    await reply(message_of(update), render(answer_reply(entry, pack, kind="fact")))
+    rendered = render(answer_reply(entry, pack, kind="fact"), choice_prefix=answer_prefix(pack))
+    await reply(message_of(update), rendered)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

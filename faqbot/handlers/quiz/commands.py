@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
+from faqbot.bot.language import language_for, posting_language
 from faqbot.bot.menu import PRIVATE, menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import is_chat_admin
@@ -17,15 +18,12 @@ from faqbot.bot.state import Context, Round
 from faqbot.handlers.quiz import rounds
 from faqbot.handlers.quiz.views import (
     MAX_ROUND,
-    NO_ITEMS,
-    NO_ROUND,
-    REVIEW_IN_PRIVATE,
-    STOP_REFUSED,
-    USAGE,
     busy,
     leaderboard_message,
     nothing_due,
     own_record,
+    said,
+    usage,
 )
 from faqbot.knowledge.review import due_for_review
 
@@ -52,19 +50,24 @@ async def quiz(update: Update, context: Context) -> None:
     if len(args) == 1 and args[0].casefold() == "stop":
         await stop(update, context)
         return
+    language = await language_for(update, context)
     count = parse_count(args)
     if count is None:
-        await reply(message, html_message(USAGE))
+        await reply(message, html_message(usage(language)))
         return
     state = context.bot_data.quiz
-    if not state.bank.items:
-        await reply(message, html_message(NO_ITEMS))
+    # The polls are the chat's: in a group, in the group's language, whoever asked for them.
+    polls_in = await posting_language(update, context)
+    bank = state.bank_in(polls_in)
+    if not bank.items:
+        await reply(message, html_message(said(language, "quiz_no_items")))
         return
     recent = context.chat_data.recent_quiz_items
-    items = state.bank.choose(count, rounds.rng, avoid=set(recent))
-    started = rounds.start_round(context.application, message, "quiz", items)
+    items = bank.choose(count, rounds.rng, avoid=set(recent))
+    started = rounds.start_round(context.application, message, "quiz", items, polls_in)
     if started is None:
-        await reply(message, html_message(busy(state.rounds[message.chat_id])))
+        running = busy(state.rounds[message.chat_id], language)
+        await reply(message, html_message(running))
         return
     recent.extend(item.key for item in items)
     await rounds.post_next(context.application, started)
@@ -75,10 +78,12 @@ async def stop(update: Update, context: Context) -> None:
     message = message_of(update)
     current = context.bot_data.quiz.rounds.get(message.chat_id)
     if current is None:
-        await reply(message, html_message(NO_ROUND))
+        language = await language_for(update, context)
+        await reply(message, html_message(said(language, "quiz_no_round")))
         return
     if not await _may_stop(update, context, current):
-        await reply(message, html_message(STOP_REFUSED))
+        language = await language_for(update, context)
+        await reply(message, html_message(said(language, "quiz_stop_refused")))
         return
     await rounds.stop_round(context.application, current)
 
@@ -95,39 +100,43 @@ async def top(update: Update, context: Context) -> None:
     message = message_of(update)
     user = update.effective_user
     store = context.bot_data.stores.quiz
+    language = await language_for(update, context)
     if message.chat.type == ChatType.PRIVATE:
         record = await store.user_record(user.id)
-        await reply(message, html_message(own_record(record)))
+        await reply(message, html_message(own_record(record, language)))
         return
     board = await store.leaderboard(message.chat_id)
     mine = None
     if user is not None:
         mine = await store.standing(message.chat_id, user.id)
     count = await store.players(message.chat_id)
-    await reply(message, html_message(leaderboard_message(board, mine, count)))
+    await reply(message, html_message(leaderboard_message(board, mine, count, language)))
 
 
 @menu(PRIVATE)
 async def review(update: Update, context: Context) -> None:
     """Review the quiz questions you got wrong"""
     message = message_of(update)
+    language = await language_for(update, context)
     if message.chat.type != ChatType.PRIVATE:
-        await reply(message, html_message(REVIEW_IN_PRIVATE))
+        await reply(message, html_message(said(language, "quiz_review_in_private")))
         return
     state = context.bot_data.quiz
     running = state.rounds.get(message.chat_id)
     if running is not None:
-        await reply(message, html_message(busy(running)))
+        await reply(message, html_message(busy(running, language)))
         return
     schedule = await context.bot_data.stores.quiz.review_schedule(update.effective_user.id)
     now = time.time()
-    items = due_for_review(schedule, state.bank, now, REVIEW_ROUND)
+    # Keys are the same in every language: a miss in English comes back in Hindi, as itself.
+    bank = state.bank_in(language)
+    items = due_for_review(schedule, bank, now, REVIEW_ROUND)
     if not items:
-        await reply(message, html_message(nothing_due(schedule, state.bank, now)))
+        await reply(message, html_message(nothing_due(schedule, bank, now, language)))
         return
-    started = rounds.start_round(context.application, message, "review", items)
+    started = rounds.start_round(context.application, message, "review", items, language)
     if started is None:
-        await reply(message, html_message(busy(state.rounds[message.chat_id])))
+        await reply(message, html_message(busy(state.rounds[message.chat_id], language)))
         return
     await rounds.post_next(context.application, started)
 

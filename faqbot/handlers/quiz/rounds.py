@@ -43,7 +43,11 @@ def _open_period(settings_period: int) -> tuple[int, int]:
 
 
 def start_round(
-    application: BotApplication, message: Message, kind: RoundKind, items: list[QuizItem]
+    application: BotApplication,
+    message: Message,
+    kind: RoundKind,
+    items: list[QuizItem],
+    language: str = "en",
 ) -> Round | None:
     """Claim the chat for a new round; None if one is running (one round per chat)."""
     rounds = application.bot_data.quiz.rounds
@@ -56,6 +60,7 @@ def start_round(
         kind=kind,
         items=list(items),
         total=len(items),
+        language=language,
     )
     rounds[message.chat_id] = started
     return started
