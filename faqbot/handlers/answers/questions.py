@@ -134,7 +134,8 @@ async def on_answer_button(update: Update, context: Context) -> None:
     pack = context.bot_data.pack.in_language(language)
     entry = pack.entry(entry_id)
     if entry is None:
-        await query.answer(say(language, "expired"))
+        # Only the presser sees this notice: in their language, not the button's.
+        await query.answer(say(await language_for(update, context), "expired"))
         return
     await query.answer()
     rendered = render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack))
