@@ -1,7 +1,7 @@
 """Messages more than one feature sends, so that no feature imports another for its wording.
 
 The sentences themselves are in the per-language catalogue (`knowledge/catalogue.py`); these
-names are the English ones, for the features that do not speak Hindi yet.
+names are the English ones, for tests and tools that expect English.
 """
 
 from faqbot.knowledge.catalogue import say

@@ -30,6 +30,8 @@ Key = Literal[
     "welcome",
     "welcome_nameless",
     "help_private",
+    "help_group",
+    "help_group_admin",
     "pick_topic",
     "back",
     "ask_the_bot_more",
@@ -71,28 +73,73 @@ Key = Literal[
     "quiz_no_items",
     "quiz_no_round",
     "quiz_stop_refused",
-    "quiz_review_in_private",
+    "quiz_review_in_group",
+    "quiz_review_button",
+    "quiz_read_answer_button",
+    "quiz_top_usage",
     "quiz_busy",
+    "quiz_bad_count",
+    "quiz_unknown_topic",
+    "quiz_topics_list",
+    "quiz_closest_topic",
+    "quiz_ambiguous_topic",
+    "quiz_fewer_on_topic",
+    "quiz_fewer_on_topic_one",
+    "quiz_no_items_on_topic",
+    "quiz_topics_title",
+    "quiz_topics_hint",
+    "quiz_revealed",
     "quiz_review_stopped",
     "quiz_review_done",
     "quiz_review_summary",
     "quiz_round_stopped",
     "quiz_round_over",
     "quiz_round_after",
-    "quiz_player",
+    "quiz_winner",
+    "quiz_winners",
+    "quiz_names_and_more",
+    "quiz_player_left",
+    "quiz_more",
+    "quiz_fastest",
     "quiz_nobody",
-    "quiz_see_top",
+    "quiz_see_week",
     "quiz_score",
     "quiz_score_timing",
+    "quiz_title_week",
+    "quiz_title_month",
+    "quiz_title_all",
     "quiz_board_empty",
-    "quiz_board_title",
-    "quiz_board_not_played",
+    "quiz_board_empty_week",
+    "quiz_board_empty_month",
+    "quiz_not_played",
+    "quiz_not_played_week",
+    "quiz_not_played_month",
     "quiz_board_you",
+    "quiz_week_starts",
+    "quiz_week_title",
+    "quiz_week_winner",
+    "quiz_week_winners",
+    "quiz_more_players",
+    "quiz_new_week",
     "quiz_record_none",
     "quiz_record_title",
     "quiz_record",
     "quiz_one_chat",
     "quiz_chats",
+    "quiz_settings_title",
+    "quiz_settings_seconds",
+    "quiz_settings_questions",
+    "quiz_settings_explanation_shown",
+    "quiz_settings_explanation_hidden",
+    "quiz_settings_usage",
+    "quiz_settings_admins_only",
+    "quiz_settings_changed_since",
+    "quiz_settings_saved",
+    "quiz_button_seconds",
+    "quiz_button_questions",
+    "quiz_button_explanation_on",
+    "quiz_button_explanation_off",
+    "quiz_bad_setting",
     "quiz_nothing_yet",
     "quiz_nothing_now",
     "quiz_in_a_minute",
@@ -124,6 +171,7 @@ Key = Literal[
     "menu_quiz",
     "menu_top",
     "menu_review",
+    "menu_quizsettings",
     "menu_language",
 ]
 
@@ -159,6 +207,13 @@ ENGLISH: dict[Key, str] = {
         "I answer in English or Hindi: /language en, /language hi, or /language auto to "
         "answer in the script you write in.\n\n{commands}"
     ),
+    "help_group": (
+        "In this group, ask me with /ask your question, by mentioning me (@{bot} your "
+        "question), or by replying to one of my messages. /quiz starts a quiz, /top shows this "
+        "week's standings, and /review sends you to a private chat to go over what you got "
+        "wrong.\n\n{commands}"
+    ),
+    "help_group_admin": "For this group's admins:\n{commands}",
     "pick_topic": "Pick a topic:",
     "back": "« Back",
     "ask_the_bot_more": "Ask the bot more",
@@ -221,18 +276,37 @@ ENGLISH: dict[Key, str] = {
     "broadcast_undelivered": "Undelivered in the last {days} days: {count}",
     # quiz
     "quiz_usage": (
-        "Send /quiz for one question, /quiz N for a round of N questions (1 to {most}), or "
-        "/quiz stop to end the round."
+        "Send /quiz for a round, /quiz 5 for five questions, /quiz exercises 5 for five on one "
+        "topic (1 to {most} questions), /quiz topics for the topics, or /quiz stop to end the "
+        "round."
     ),
     "quiz_no_items": "This knowledge pack has no quiz questions.",
     "quiz_no_round": "No quiz round is running here.",
     "quiz_stop_refused": "Only whoever started this round, or a chat admin, can stop it.",
-    "quiz_review_in_private": (
-        "Send /review to me in a private chat: it quizzes you on what you got wrong."
+    "quiz_review_in_group": (
+        "Your review is personal, so it runs in a private chat with me: tap the button, then Start."
+    ),
+    "quiz_review_button": "📝 Review my mistakes",
+    "quiz_read_answer_button": "📖 Read the answer",
+    "quiz_top_usage": (
+        "Send /top for this week, /top month for this month, or /top all for all time."
     ),
     "quiz_busy": (
         "A round is already running here ({asked} of {total} asked). Send /quiz stop to end it."
     ),
+    "quiz_bad_count": "A round has 1 to {most} questions, so {typed} will not do. Try /quiz 5.",
+    "quiz_unknown_topic": "I have no quiz topic {typed}.",
+    "quiz_topics_list": "Send /quiz topics for the list.",
+    "quiz_closest_topic": "Did you mean {title}? Send /quiz {id}, or /quiz topics for the list.",
+    "quiz_ambiguous_topic": "{typed} fits several topics. Send one of: {choices}.",
+    "quiz_fewer_on_topic": "{title} has {count} questions, so the round has {count}.",
+    "quiz_fewer_on_topic_one": "{title} has {count} question, so the round has {count}.",
+    "quiz_no_items_on_topic": (
+        "{title} has no quiz questions yet. Send /quiz topics for the list."
+    ),
+    "quiz_topics_title": "Quiz topics",
+    "quiz_topics_hint": "Add a number for a round, for example /quiz exercises 3.",
+    "quiz_revealed": "✅ Answer: {correct}",
     "quiz_review_stopped": "Review stopped",
     "quiz_review_done": "Review done",
     "quiz_review_summary": (
@@ -242,20 +316,57 @@ ENGLISH: dict[Key, str] = {
     "quiz_round_stopped": "Round stopped",
     "quiz_round_over": "Round over",
     "quiz_round_after": "after {asked} of {total} questions.",
-    "quiz_player": "{name}: {correct} of {answered} right",
+    "quiz_winner": "🏆 Winner: {names} ({best} right)",
+    "quiz_winners": "🏆 Winners: {names} ({best} right)",
+    "quiz_names_and_more": "{names} and {count} more",
+    "quiz_player_left": "{name} (left)",
+    "quiz_more": "…and {count} more.",
+    "quiz_fastest": "⚡ Fastest right answer: {name}, {seconds} s",
     "quiz_nobody": "Nobody answered.",
-    "quiz_see_top": "Send /top for the leaderboard.",
+    "quiz_see_week": "Send /top for this week's standings.",
     "quiz_score": "{correct} of {answered} right",
     "quiz_score_timing": ", {seconds} s on average",
+    "quiz_title_week": "This week's quiz standings",
+    "quiz_title_month": "This month's quiz standings",
+    "quiz_title_all": "All-time quiz standings",
     "quiz_board_empty": "No quiz answers in this chat yet. Send /quiz to start.",
-    "quiz_board_title": "Quiz leaderboard",
-    "quiz_board_not_played": "You have not answered a quiz here yet.",
+    "quiz_board_empty_week": "No quiz answers here this week yet. Send /quiz to start.",
+    "quiz_board_empty_month": "No quiz answers here this month yet. Send /quiz to start.",
+    "quiz_not_played": "You have not answered a quiz here yet.",
+    "quiz_not_played_week": "You have not answered a quiz here this week.",
+    "quiz_not_played_month": "You have not answered a quiz here this month.",
     "quiz_board_you": "You: #{rank} of {players} players",
+    "quiz_week_starts": "The week starts on Monday at 00:00. /top month, /top all",
+    "quiz_week_title": "Week of {week}: final quiz standings",
+    "quiz_week_winner": "🏆 Winner of the week: {names}",
+    "quiz_week_winners": "🏆 Winners of the week: {names}",
+    "quiz_more_players": "…and {count} more players.",
+    "quiz_new_week": "A new week has begun: /quiz to play, /top for its standings.",
     "quiz_record_none": "You have not answered any quiz yet. Send /quiz to play.",
     "quiz_record_title": "Your quiz record",
     "quiz_record": "{score} over {where}.\nSend /review to go over what you got wrong.",
     "quiz_one_chat": "1 chat",
     "quiz_chats": "{count} chats",
+    "quiz_settings_title": "Quiz settings",
+    "quiz_settings_seconds": "Seconds per question: {value}",
+    "quiz_settings_questions": "Questions per round: {value}",
+    "quiz_settings_explanation_shown": "Explanation after answering: shown",
+    "quiz_settings_explanation_hidden": "Explanation after answering: hidden",
+    "quiz_settings_usage": (
+        "Change a setting with the buttons, or send /quizsettings seconds 45, "
+        "/quizsettings questions 5, or /quizsettings explanation off."
+    ),
+    "quiz_settings_admins_only": "Only this group's admins can change its quiz settings.",
+    "quiz_settings_changed_since": "These settings changed meanwhile; here they are now.",
+    "quiz_settings_saved": "Saved.",
+    "quiz_button_seconds": "{value}s",
+    "quiz_button_questions": "{value} q",
+    "quiz_button_explanation_on": "Explanation on",
+    "quiz_button_explanation_off": "Explanation off",
+    "quiz_bad_setting": (
+        "I can't use {typed}: seconds go from {low} to {high}, questions from 1 to {most}, "
+        "explanation is on or off."
+    ),
     "quiz_nothing_yet": (
         "Nothing to review yet. Answer some /quiz questions: the ones you miss come back here."
     ),
@@ -298,8 +409,9 @@ ENGLISH: dict[Key, str] = {
     "menu_topics": "Browse the questions I can answer, by topic",
     "menu_daily": "Get one fact a day: /daily 07:30, /daily off, or /daily for the status",
     "menu_timezone": "Set this chat's timezone for daily facts: /timezone Asia/Tokyo or +05:30",
-    "menu_quiz": "Quiz polls: /quiz, /quiz 5 for a round, /quiz stop",
-    "menu_top": "The chat's quiz leaderboard (your own record in private)",
+    "menu_quiz": "Quiz polls: /quiz, /quiz 5, /quiz exercises 5, /quiz topics, /quiz stop",
+    "menu_top": "Quiz standings: /top (this week), /top month, /top all",
+    "menu_quizsettings": "Quiz settings: seconds per question, round size, explanations",
     "menu_review": "Review the quiz questions you got wrong",
     "menu_language": "Answer in English or Hindi: /language en, hi or auto",
 }
@@ -336,6 +448,13 @@ HINDI: dict[Key, str] = {
         "मैं अंग्रेज़ी या हिंदी में उत्तर देता हूँ: /language en, /language hi, या "
         "/language auto, जिससे उत्तर उसी लिपि में आए जिसमें आप लिखते हैं।\n\n{commands}"
     ),
+    "help_group": (
+        "इस ग्रुप में मुझसे /ask और अपना प्रश्न लिखकर, मुझे मेंशन करके (@{bot} आपका प्रश्न), या "
+        "मेरे किसी संदेश का जवाब देकर पूछिए। /quiz से क्विज़ शुरू होता है, /top इस सप्ताह की "
+        "रैंकिंग दिखाता है, और /review आपको निजी चैट में ले जाता है, जहाँ आप अपनी गलतियाँ "
+        "दोहरा सकते हैं।\n\n{commands}"
+    ),
+    "help_group_admin": "इस ग्रुप के एडमिन के लिए:\n{commands}",
     "pick_topic": "कोई विषय चुनिए:",
     "back": "« वापस",
     "ask_the_bot_more": "बॉट से और पूछिए",
@@ -396,18 +515,35 @@ HINDI: dict[Key, str] = {
     "broadcast_undelivered": "पिछले {days} दिनों में नहीं पहुँचे: {count}",
     # quiz
     "quiz_usage": (
-        "एक प्रश्न के लिए /quiz, N प्रश्नों के राउंड के लिए /quiz N (1 से {most}), या राउंड "
+        "एक राउंड के लिए /quiz, पाँच प्रश्नों के लिए /quiz 5, किसी एक विषय पर पाँच प्रश्नों के लिए "
+        "/quiz exercises 5 (1 से {most} प्रश्न), विषयों की सूची के लिए /quiz topics, या राउंड "
         "ख़त्म करने के लिए /quiz stop भेजिए।"
     ),
     "quiz_no_items": "इस नॉलेज पैक में क्विज़ के प्रश्न नहीं हैं।",
     "quiz_no_round": "यहाँ कोई क्विज़ राउंड नहीं चल रहा।",
     "quiz_stop_refused": "यह राउंड केवल इसे शुरू करने वाला या चैट का कोई एडमिन रोक सकता है।",
-    "quiz_review_in_private": (
-        "/review मुझे निजी चैट में भेजिए: उसमें आपसे वही प्रश्न पूछे जाते हैं जिनमें आपसे गलती हुई थी।"
+    "quiz_review_in_group": (
+        "आपका दोहराव निजी है, इसलिए यह मेरे साथ निजी चैट में होता है: बटन दबाइए, फिर Start।"
+    ),
+    "quiz_review_button": "📝 मेरी गलतियाँ दोहराएँ",
+    "quiz_read_answer_button": "📖 उत्तर पढ़िए",
+    "quiz_top_usage": (
+        "इस सप्ताह के लिए /top, इस महीने के लिए /top month, या अब तक के लिए /top all भेजिए।"
     ),
     "quiz_busy": (
         "यहाँ पहले से एक राउंड चल रहा है ({total} में से {asked} पूछे गए)। इसे ख़त्म करने के लिए /quiz stop भेजिए।"
     ),
+    "quiz_bad_count": "एक राउंड में 1 से {most} प्रश्न होते हैं, इसलिए {typed} नहीं चलेगा। /quiz 5 आज़माइए।",
+    "quiz_unknown_topic": "मेरे पास {typed} नाम का कोई क्विज़ विषय नहीं है।",
+    "quiz_topics_list": "सूची के लिए /quiz topics भेजिए।",
+    "quiz_closest_topic": ("क्या आपका मतलब {title} था? /quiz {id} भेजिए, या सूची के लिए /quiz topics।"),
+    "quiz_ambiguous_topic": "{typed} कई विषयों से मेल खाता है। इनमें से कोई एक भेजिए: {choices}।",
+    "quiz_fewer_on_topic": "{title} में {count} प्रश्न हैं, इसलिए राउंड में {count} प्रश्न होंगे।",
+    "quiz_fewer_on_topic_one": "{title} में {count} प्रश्न है, इसलिए राउंड में {count} प्रश्न होगा।",
+    "quiz_no_items_on_topic": ("{title} में अभी क्विज़ के प्रश्न नहीं हैं। सूची के लिए /quiz topics भेजिए।"),
+    "quiz_topics_title": "क्विज़ के विषय",
+    "quiz_topics_hint": "राउंड के लिए एक संख्या जोड़िए, जैसे /quiz exercises 3।",
+    "quiz_revealed": "✅ उत्तर: {correct}",
     "quiz_review_stopped": "दोहराव रोका गया",
     "quiz_review_done": "दोहराव पूरा",
     "quiz_review_summary": (
@@ -416,20 +552,57 @@ HINDI: dict[Key, str] = {
     "quiz_round_stopped": "राउंड रोका गया",
     "quiz_round_over": "राउंड समाप्त",
     "quiz_round_after": "{total} में से {asked} प्रश्नों के बाद।",
-    "quiz_player": "{name}: {answered} में से {correct} सही",
+    "quiz_winner": "🏆 विजेता: {names} ({best} सही)",
+    "quiz_winners": "🏆 विजेता: {names} ({best} सही)",
+    "quiz_names_and_more": "{names} और {count} अन्य",
+    "quiz_player_left": "{name} (ग्रुप छोड़ चुके)",
+    "quiz_more": "…और {count} अन्य।",
+    "quiz_fastest": "⚡ सबसे तेज़ सही उत्तर: {name}, {seconds} सेकंड",
     "quiz_nobody": "किसी ने उत्तर नहीं दिया।",
-    "quiz_see_top": "लीडरबोर्ड के लिए /top भेजिए।",
+    "quiz_see_week": "इस सप्ताह की रैंकिंग के लिए /top भेजिए।",
     "quiz_score": "{answered} में से {correct} सही",
     "quiz_score_timing": ", औसतन {seconds} सेकंड",
+    "quiz_title_week": "इस सप्ताह की क्विज़ रैंकिंग",
+    "quiz_title_month": "इस महीने की क्विज़ रैंकिंग",
+    "quiz_title_all": "अब तक की क्विज़ रैंकिंग",
     "quiz_board_empty": "इस चैट में अभी तक क्विज़ का कोई उत्तर नहीं। शुरू करने के लिए /quiz भेजिए।",
-    "quiz_board_title": "क्विज़ लीडरबोर्ड",
-    "quiz_board_not_played": "आपने यहाँ अभी तक कोई क्विज़ उत्तर नहीं दिया।",
+    "quiz_board_empty_week": "इस सप्ताह यहाँ अभी तक क्विज़ का कोई उत्तर नहीं। शुरू करने के लिए /quiz भेजिए।",
+    "quiz_board_empty_month": "इस महीने यहाँ अभी तक क्विज़ का कोई उत्तर नहीं। शुरू करने के लिए /quiz भेजिए।",
+    "quiz_not_played": "आपने यहाँ अभी तक कोई क्विज़ उत्तर नहीं दिया।",
+    "quiz_not_played_week": "आपने इस सप्ताह यहाँ कोई क्विज़ उत्तर नहीं दिया।",
+    "quiz_not_played_month": "आपने इस महीने यहाँ कोई क्विज़ उत्तर नहीं दिया।",
     "quiz_board_you": "आप: {players} खिलाड़ियों में #{rank}",
+    "quiz_week_starts": "सप्ताह सोमवार 00:00 बजे शुरू होता है। /top month, /top all",
+    "quiz_week_title": "{week} से शुरू सप्ताह: क्विज़ की अंतिम रैंकिंग",
+    "quiz_week_winner": "🏆 सप्ताह के विजेता: {names}",
+    "quiz_week_winners": "🏆 सप्ताह के विजेता: {names}",
+    "quiz_more_players": "…और {count} अन्य खिलाड़ी।",
+    "quiz_new_week": "नया सप्ताह शुरू हो गया: खेलने के लिए /quiz, इसकी रैंकिंग के लिए /top।",
     "quiz_record_none": "आपने अभी तक किसी क्विज़ का उत्तर नहीं दिया। खेलने के लिए /quiz भेजिए।",
     "quiz_record_title": "आपका क्विज़ रिकॉर्ड",
     "quiz_record": "{where} में {score}।\nजिनमें गलती हुई, उन्हें दोहराने के लिए /review भेजिए।",
     "quiz_one_chat": "1 चैट",
     "quiz_chats": "{count} चैट",
+    "quiz_settings_title": "क्विज़ सेटिंग",
+    "quiz_settings_seconds": "हर प्रश्न के लिए सेकंड: {value}",
+    "quiz_settings_questions": "हर राउंड में प्रश्न: {value}",
+    "quiz_settings_explanation_shown": "उत्तर के बाद व्याख्या: दिखाई जाती है",
+    "quiz_settings_explanation_hidden": "उत्तर के बाद व्याख्या: छिपी रहती है",
+    "quiz_settings_usage": (
+        "बटनों से सेटिंग बदलिए, या /quizsettings seconds 45, /quizsettings questions 5, या "
+        "/quizsettings explanation off भेजिए।"
+    ),
+    "quiz_settings_admins_only": "इस ग्रुप की क्विज़ सेटिंग केवल इसके एडमिन बदल सकते हैं।",
+    "quiz_settings_changed_since": "इस बीच ये सेटिंग बदल गईं; अब ये ऐसी हैं।",
+    "quiz_settings_saved": "सहेज लिया।",
+    "quiz_button_seconds": "{value} से.",
+    "quiz_button_questions": "{value} प्र.",
+    "quiz_button_explanation_on": "व्याख्या चालू",
+    "quiz_button_explanation_off": "व्याख्या बंद",
+    "quiz_bad_setting": (
+        "मैं {typed} का प्रयोग नहीं कर सकता: सेकंड {low} से {high} तक, प्रश्न 1 से {most} तक, "
+        "और व्याख्या चालू (on) या बंद (off) हो सकती है।"
+    ),
     "quiz_nothing_yet": (
         "अभी दोहराने को कुछ नहीं। /quiz के कुछ प्रश्नों के उत्तर दीजिए: जो छूटेंगे, वे यहाँ लौटेंगे।"
     ),
@@ -470,8 +643,9 @@ HINDI: dict[Key, str] = {
     "menu_topics": "जिन प्रश्नों के उत्तर मैं देता हूँ, उन्हें विषय के अनुसार देखिए",
     "menu_daily": "हर दिन एक तथ्य: /daily 07:30, /daily off, या स्थिति के लिए /daily",
     "menu_timezone": "दैनिक तथ्यों के लिए इस चैट का टाइमज़ोन: /timezone Asia/Kolkata या +05:30",
-    "menu_quiz": "क्विज़ पोल: /quiz, राउंड के लिए /quiz 5, /quiz stop",
-    "menu_top": "चैट का क्विज़ लीडरबोर्ड (निजी चैट में आपका अपना रिकॉर्ड)",
+    "menu_quiz": "क्विज़ पोल: /quiz, /quiz 5, /quiz exercises 5, /quiz topics, /quiz stop",
+    "menu_top": "क्विज़ रैंकिंग: /top (इस सप्ताह), /top month, /top all",
+    "menu_quizsettings": "क्विज़ सेटिंग: हर प्रश्न के सेकंड, राउंड का आकार, व्याख्या",
     "menu_review": "जिन क्विज़ प्रश्नों में गलती हुई, उन्हें दोहराइए",
     "menu_language": "अंग्रेज़ी या हिंदी में उत्तर: /language en, hi या auto",
 }

@@ -31,9 +31,10 @@ def _english_fragments() -> list[str]:
     fragments = []
     for sentence in ENGLISH.values():
         for literal, *_ in string.Formatter().parse(sentence):
+            # Commands and their arguments ("/quiz topics") are the same in every language.
             fragments += [
                 piece.strip()
-                for piece in re.split(r"[\n:;()]", literal)
+                for piece in re.split(r"[\n:;(),]|/\w+(?: [a-z0-9:+]+)?", literal)
                 if len(piece.strip()) >= FRAGMENT_LENGTH
             ]
     return fragments

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 
-from telegram import Update
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from faqbot.bot.language import language_for
-from faqbot.bot.menu import PRIVATE, command_menu, menu
+from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, command_menu, menu
 from faqbot.bot.messaging import message_of, reply
+from faqbot.bot.permissions import is_chat_admin
 from faqbot.bot.rendering import answer_prefix, render
 from faqbot.bot.state import Context
 from faqbot.handlers.answers.questions import answer_question
@@ -19,6 +21,7 @@ from faqbot.knowledge.replies import Choice, Reply, answer_reply, example_entrie
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
+@menu(PRIVATE)
 async def start(update: Update, context: Context) -> None:
     """Welcome and example questions"""
     language = await language_for(update, context)
@@ -39,14 +42,26 @@ async def start(update: Update, context: Context) -> None:
     await reply(message, render(welcome, choice_prefix=answer_prefix(pack)))
 
 
-@menu(PRIVATE)
 async def help_command(update: Update, context: Context) -> None:
     """How to use the bot"""
+    message = message_of(update)
     language = await language_for(update, context)
-    commands = command_menu(context.application, language)[PRIVATE]
-    lines = "\n".join(f"/{c.command} - {c.description}" for c in commands)
-    body = say(language, "help_private", bot=context.bot.username, commands=lines)
-    await reply(message_of(update), render(Reply(kind="info", body=body, language=language)))
+    menus = command_menu(context.application, language)
+    bot = context.bot.username
+
+    def listed(commands: list[BotCommand]) -> str:
+        return "\n".join(f"/{c.command} - {c.description}" for c in commands)
+
+    if message.chat.type == ChatType.PRIVATE:
+        body = say(language, "help_private", bot=bot, commands=listed(menus[PRIVATE]))
+    else:
+        body = say(language, "help_group", bot=bot, commands=listed(menus[GROUPS]))
+        if await is_chat_admin(update, context):
+            everyone = {c.command for c in menus[GROUPS]}
+            extra = [c for c in menus[ADMINS] if c.command not in everyone]
+            if extra:
+                body += "\n\n" + say(language, "help_group_admin", commands=listed(extra))
+    await reply(message, render(Reply(kind="info", body=body, language=language)))
 
 
 async def ask(update: Update, context: Context) -> None:

@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from faqbot.bot.language import language_for
+from faqbot.bot.menu import ADMINS, PRIVATE, menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
 from faqbot.bot.rendering import excerpt, html_message
@@ -78,6 +79,7 @@ async def _change(
     return subscription
 
 
+@menu(PRIVATE, ADMINS)
 async def daily(update: Update, context: Context) -> None:
     """Get one fact a day: /daily 07:30, /daily off, or /daily for the status"""
     message, chat = message_of(update), update.effective_chat
@@ -116,6 +118,7 @@ async def daily(update: Update, context: Context) -> None:
         await reply(message, html_message(status))
 
 
+@menu(PRIVATE, ADMINS)
 async def timezone_command(update: Update, context: Context) -> None:
     """Set this chat's timezone for daily facts: /timezone Asia/Tokyo or +05:30"""
     message, chat = message_of(update), update.effective_chat

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from faqbot.bot.language import chat_language, language_for
+from faqbot.bot.menu import ADMINS, PRIVATE, menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import is_chat_admin
 from faqbot.bot.rendering import excerpt, html_message
@@ -32,6 +33,7 @@ def language_name(language: str, named: str) -> str:
     return say(language, key) if key is not None else named
 
 
+@menu(PRIVATE, ADMINS)  # in a group, only its administrators may choose
 async def language(update: Update, context: Context) -> None:
     """Answer in English or Hindi: /language en, hi or auto"""
     message = message_of(update)

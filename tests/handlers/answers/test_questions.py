@@ -183,6 +183,23 @@ async def test_help_lists_the_private_menu_commands(app: BotApplication, api: Fa
     assert f"@{BOT}" in text
 
 
+async def test_help_in_a_group_speaks_of_groups_and_lists_the_group_menu(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    group, admin = -4100, 5100
+    await feed(app, u.message(group, USER, "/help", chat_type="group"))
+    api.set_chat_member_status(group, admin, "administrator")
+    await feed(app, u.message(group, admin, "/help", chat_type="group"))
+
+    member, for_admin = (html.unescape(c.params["text"]) for c in sent(api, group))
+    assert "In this group" in member and "\n/quiz - " in member and "\n/top - " in member
+    assert "/start" not in member and "/quizsettings" not in member and "/daily" not in member
+    assert "For this group's admins" not in member
+    assert for_admin.startswith(member.partition("\n\n")[0])
+    assert "For this group's admins" in for_admin and "\n/quizsettings - " in for_admin
+    assert "\n/daily - " in for_admin
+
+
 async def test_ask_answers_its_argument(app: BotApplication, api: FakeBotAPI) -> None:
     await feed(app, u.message(USER, USER, "/ask what is JIMEX?"))
 
@@ -226,10 +243,12 @@ async def test_command_menu_is_registered_per_scope_from_the_handlers(
         for c in api.calls_to("setMyCommands")
         if not c.params.get("language_code")
     }
-    assert set(menus) == {"all_private_chats", "all_group_chats"}
+    assert set(menus) == {"all_private_chats", "all_group_chats", "all_chat_administrators"}
     assert {"start", "help", "ask", "topics", "fact"} <= set(menus["all_private_chats"])
-    assert {"ask", "topics", "fact"} <= set(menus["all_group_chats"])
-    assert "help" not in menus["all_group_chats"]
+    assert {"help", "ask", "topics", "fact"} <= set(menus["all_group_chats"])
+    assert "start" not in menus["all_group_chats"]
+    # Telegram shows admins their menu instead of the group's: it holds all of the group's.
+    assert set(menus["all_group_chats"]) < set(menus["all_chat_administrators"])
     assert all("stats" not in commands for commands in menus.values())
     for call in api.calls_to("setMyCommands"):
         for command in call.params["commands"]:
