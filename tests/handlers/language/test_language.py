@@ -361,3 +361,36 @@ async def test_the_command_menu_is_registered_in_hindi_for_each_scope(
         assert ("language" in hindi) == (scope != "all_group_chats")  # admins only, in groups
         assert all(DEVANAGARI.search(text) for text in hindi.values()), hindi
         assert not any(DEVANAGARI.search(text) for text in english.values()), english
+
+
+async def test_a_hindi_group_gets_its_answers_after_polls_and_weekly_standings_in_hindi(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from faqbot.handlers.quiz.standings import post_closed_weeks
+
+    api.set_chat_member_status(GROUP, ADMIN, "administrator")
+    await send(app, ADMIN, "/language hi", chat=GROUP)
+    await send(app, ENGLISH_USER, "/quiz", chat=GROUP)
+    [poll] = [c for c in calls_to(api, GROUP) if c.method == "sendPoll"]
+    [option] = poll.params["correct_option_ids"]
+    poll_id = poll.result["poll"]["id"]
+    await feed(app, u.poll_answer(poll_id, ENGLISH_USER, [option], first_name="Ravi"))
+    await feed(app, {"poll": {**api.get_poll(poll_id), "is_closed": True}})
+    assert await post_closed_weeks(app, datetime.now(UTC) + timedelta(days=8)) == 1
+    said = [c for c in calls_to(api, GROUP) if c.method in ("sendMessage", "sendPoll")][1:]
+    revealed, standings = said[-2:]
+    assert revealed.params["text"].startswith(catalogue.say("hi", "quiz_revealed", correct=""))
+    assert "🏆" in standings.params["text"]
+    assert wrong_language([poll, revealed, standings], "hi") == []
+
+
+async def test_quiz_settings_speak_the_readers_language(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await send(app, HINDI_USER, "/quizsettings", "hi")
+    await send(app, HINDI_USER, "/quizsettings seconds 5000", "hi")
+    [shown, refused] = calls_to(api, HINDI_USER)
+    assert shown.params["reply_markup"]["inline_keyboard"]
+    assert wrong_language([shown, refused], "hi") == []
