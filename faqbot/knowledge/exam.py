@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.normaliser import words
 from faqbot.knowledge.schema import Entry
 
@@ -84,14 +85,14 @@ class OptionChoice:
     option: Option | None = None  # the one supported option, when verdict is "one"
     supported: tuple[Option, ...] = ()
 
-    def lead(self) -> str:
-        """The line that opens the reply."""
+    def lead(self, language: str = "en") -> str:
+        """The line that opens the reply, in `language`."""
         if self.verdict == "one" and self.option is not None:
-            return f"Answer: ({self.option.label}) {self.option.text}"
+            return say(language, "exam_answer", label=self.option.label, text=self.option.text)
         if self.verdict == "several":
             labels = ", ".join(f"({o.label})" for o in self.supported)
-            return f"More than one option fits what I know ({labels}); here is the answer:"
-        return "None of the options matches what I know; here is the answer:"
+            return say(language, "exam_several", labels=labels)
+        return say(language, "exam_none")
 
 
 @dataclass(frozen=True)

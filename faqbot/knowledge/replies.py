@@ -112,7 +112,7 @@ def outcome_reply(outcome: Outcome, pack: Pack) -> Reply:
     body = reply.body
     if outcome.choice is not None:
         # The exam option first: it is what the student is looking for.
-        body = f"{outcome.choice.lead()}\n\n{body}"
+        body = f"{outcome.choice.lead(reply.language)}\n\n{body}"
     also = outcome.match.also
     return replace(
         reply, body=body, also=Choice(also.entry.question, also.entry.id) if also else None

@@ -35,11 +35,14 @@ class QuizItem:
     correct: str
     distractors: tuple[str, ...]
     explanation: str
+    # The key of the same item in the pack's main language, for an item in another language:
+    # a score or a review box then follows the item whichever language it was asked in.
+    shared_key: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
         """A stable identifier, so review schedules survive pack edits that keep the question."""
-        return f"{self.entry_id}:{self.question}"
+        return self.shared_key or f"{self.entry_id}:{self.question}"
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX quiz_week_unposted ON quiz_week (week_start) WHERE posted = 0;
         """,
     ),
+    (
+        6,
+        # The language the bot speaks to each user and in each group (faqbot.storage.languages).
+        """
+        CREATE TABLE language_setting (
+            -- a user's id (also their private chat's) or a group's chat id (negative)
+            id INTEGER PRIMARY KEY,
+            -- what /language chose: a language code, or 'auto'; NULL: never chosen
+            chosen TEXT CHECK (chosen = 'auto' OR length(chosen) = 2),
+            -- a user's Telegram app language as last seen, reduced to one the pack has: the
+            -- guess for what the bot posts unasked (daily facts) while chosen is auto or NULL
+            telegram TEXT CHECK (length(telegram) = 2)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 

@@ -9,7 +9,6 @@ import pytest
 from telegram import InlineKeyboardButton
 
 from faqbot.bot.rendering import (
-    ALSO_HEADING,
     BUTTON_LABEL_LIMIT,
     MESSAGE_LIMIT,
     Rendered,
@@ -20,7 +19,10 @@ from faqbot.bot.rendering import (
 )
 from faqbot.handlers.answers.topics import topic_list, topic_questions
 from faqbot.knowledge import Pack
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Choice, Reply, answer_reply
+
+ALSO_HEADING = say("en", "or_did_you_mean")
 
 TAG = re.compile(r"</?(b|i)>")
 
