@@ -30,10 +30,10 @@ from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
-from faqbot.handlers import answers, core, daily, quiz
+from faqbot.handlers import answers, core, daily, language, quiz
 from faqbot.knowledge import Pack, load_pack
 from faqbot.knowledge.languages import LanguageAnswerers
-from faqbot.knowledge.quiz_items import QuizBank
+from faqbot.knowledge.quiz_items import language_banks
 from faqbot.storage.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,11 @@ HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (0, answers.register),
     (0, daily.register),
     (0, quiz.register),
+    (0, language.register),
     (0, core.register_fallbacks),
     (1, daily.register_observers),  # every migration and membership change
     (2, quiz.register_observers),  # every migration, beside daily's observer
+    (3, language.register_observers),  # every migration, beside the other observers
 )
 # Run after start-up, in this order, once the command menu is registered.
 STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
@@ -113,6 +115,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     pack = pack or load_pack(settings.knowledge)
     stores = Stores.open(settings.database)
     answerers = LanguageAnswerers(pack)
+    banks = language_banks(pack)
     state = BotState(
         settings=settings,
         pack=pack,
@@ -122,7 +125,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         stores=stores,
         flood=FloodGuard(settings.flood_limit),
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
-        quiz=QuizState(bank=QuizBank.from_pack(pack)),
+        quiz=QuizState(bank=banks[pack.info.language], banks=banks),
     )
     # PTB makes bot_data by calling this type once, with no arguments: hand it the state.
     context_types = ContextTypes(
@@ -167,24 +170,35 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
 
 async def _post_init(application: BotApplication) -> None:
     """Register the command menu, then let each feature restore its state."""
-    menu = command_menu(application)
+    await register_menus(application)
+    for startup in STARTUP_HOOKS:
+        await startup(application)
+
+
+async def register_menus(application: BotApplication) -> None:
+    """The command menu of each scope: in the pack's main language for everyone, and in each
+    other language of the pack for users whose Telegram app speaks it."""
+    languages = application.bot_data.pack.languages
     scopes: dict[MenuScope, BotCommandScope] = {
         PRIVATE: BotCommandScopeAllPrivateChats(),
         GROUPS: BotCommandScopeAllGroupChats(),
         ADMINS: BotCommandScopeAllChatAdministrators(),
     }
-    for name, scope in scopes.items():
-        try:
-            await application.bot.set_my_commands(menu[name], scope=scope)
-        except TelegramError as error:
-            log.warning(
-                "could not register the %s command menu (%s); the bot works without it, "
-                "and the next start tries again",
-                name,
-                error,
-            )
-    for startup in STARTUP_HOOKS:
-        await startup(application)
+    for spoken in languages:
+        menu = command_menu(application, spoken)
+        # The main language's menu is the default one, shown to every other app language.
+        code = None if spoken == languages[0] else spoken
+        for name, scope in scopes.items():
+            try:
+                await application.bot.set_my_commands(menu[name], scope=scope, language_code=code)
+            except TelegramError as error:
+                log.warning(
+                    "could not register the %s command menu in %s (%s); the bot works without "
+                    "it, and the next start tries again",
+                    name,
+                    spoken,
+                    error,
+                )
 
 
 async def _post_shutdown(application: BotApplication) -> None:

@@ -1,4 +1,5 @@
-"""The command menu, read off the registered CommandHandlers and their docstrings."""
+"""The command menu, read off the registered CommandHandlers; each command is described by the
+catalogue's `menu_<command>` in the menu's language, else by its callback's docstring."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any, Final, Literal, TypeVar
 
 from telegram import BotCommand
 from telegram.ext import Application, CommandHandler
+
+from faqbot.knowledge.catalogue import DEFAULT, menu_description
 
 # Telegram shows a group's administrators the "admins" menu instead of the "groups" one, so
 # every group command is in both, and commands only admins may use are in "admins" alone.
@@ -33,9 +36,10 @@ def menu(*scopes: MenuScope) -> Callable[[F], F]:
 
 
 def command_menu(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    application: Application[Any, Any, Any, Any, Any, Any], language: str = DEFAULT
 ) -> dict[MenuScope, list[BotCommand]]:
-    """Commands per scope, described by the first line of each callback's docstring."""
+    """Commands per scope, described in `language` (a command the catalogue does not describe
+    by the first line of its callback's docstring)."""
     commands: dict[MenuScope, list[BotCommand]] = {PRIVATE: [], GROUPS: [], ADMINS: []}
     for handlers in application.handlers.values():
         for handler in handlers:
@@ -48,5 +52,6 @@ def command_menu(
             for name in sorted(handler.commands):
                 for scope in scopes:
                     if doc and name not in {c.command for c in commands[scope]}:
-                        commands[scope].append(BotCommand(name, doc[0].rstrip(".")[:256]))
+                        described = menu_description(language, name) or doc[0]
+                        commands[scope].append(BotCommand(name, described.rstrip(".")[:256]))
     return commands

@@ -11,11 +11,12 @@ from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from faqbot.bot.language import language_for
 from faqbot.bot.menu import menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.rendering import text_message
 from faqbot.bot.state import Context
-from faqbot.bot.texts import NOT_ALLOWED
+from faqbot.knowledge.catalogue import say
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ def admin_only(callback: Callback) -> Callback:
         user = update.effective_user
         if user is None or user.id not in context.bot_data.settings.admin_ids:
             log.warning("refused admin command from user %s", user.id if user else "unknown")
-            await reply(message_of(update), text_message(NOT_ALLOWED))
+            language = await language_for(update, context)
+            await reply(message_of(update), text_message(say(language, "not_allowed")))
             return
         await callback(update, context)
 

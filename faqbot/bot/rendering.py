@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Choice, Reply
+from faqbot.knowledge.schema import Pack
 
 MESSAGE_LIMIT = 4096
 _TAGS = re.compile(r"</?(?:b|i|u|s|code|pre)>")
@@ -21,8 +22,6 @@ ECHO_LIMIT = 40
 # An exam option the answer supports opens the reply ("Answer: (c) 2019"). It is the student's
 # own text, so it is cut like any echo, but an option is often a full phrase, so less tightly.
 OPTION_ECHO_LIMIT = 120
-# Above a close runner-up's button, under an answer.
-ALSO_HEADING = "Or did you mean:"
 # Letters and symbols that render as blank space, on top of the control and format characters.
 _BLANK_CHARACTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
@@ -32,6 +31,15 @@ ANSWER_HINDI = "h"  # the same, in Hindi
 BROWSE_ROOT = "T"  # /topics: the list of topics
 BROWSE_TOPIC = "t"  # /topics: the questions of one topic
 BROWSE_ENTRY = "v"  # /topics: an answer, shown in place with Back
+# Answer buttons say which language to answer in (one letter each, so an id of 60 characters
+# still fits Telegram's 64 bytes of button data).
+ANSWER_PREFIXES = {"en": ANSWER, "hi": ANSWER_HINDI}
+PREFIX_LANGUAGES = {prefix: language for language, prefix in ANSWER_PREFIXES.items()}
+
+
+def answer_prefix(pack: Pack) -> str:
+    """The answer buttons' prefix for a pack seen in one language."""
+    return ANSWER_PREFIXES.get(pack.info.language, ANSWER)
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,8 @@ def render(
     choices = reply.choices
     if reply.also is not None:
         # The heading ends the text, so the runner-up's button comes first, right under it.
-        blocks.append((f"<b>{html.escape(ALSO_HEADING)}</b>", ALSO_HEADING))
+        heading = say(reply.language, "or_did_you_mean")
+        blocks.append((f"<b>{html.escape(heading)}</b>", heading))
         also = reply.also
         choices = (also, *(c for c in choices if c.entry_id != also.entry_id))
     messages = _pack(blocks, limit)

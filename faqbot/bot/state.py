@@ -56,6 +56,7 @@ class Round:
     # The chat's settings when the round began; a change applies from the next round.
     open_period: int
     show_explanation: bool = True
+    language: str = "en"  # of the polls and the summary: the chat's, or the reviewer's
     asked: int = 0
     poll_ids: set[str] = field(default_factory=set)
     tally: dict[int, Tally] = field(default_factory=dict)  # by user id
@@ -96,10 +97,16 @@ class DailyState:
 class QuizState:
     """The quiz bank, and the polls and rounds running now."""
 
-    bank: QuizBank
+    bank: QuizBank  # in the pack's main language
+    # A bank per pack language (the one above among them); an item's key is the same in each.
+    banks: dict[str, QuizBank] = field(default_factory=dict)
     polls: dict[str, OpenPoll] = field(default_factory=dict)  # by poll id, until closed
     rounds: dict[int, Round] = field(default_factory=dict)  # by chat id, while running
     opening: set[asyncio.Event] = field(default_factory=set)  # one per poll being sent
+
+    def bank_in(self, language: str) -> QuizBank:
+        """The quiz items in `language`, or in the main language if the pack lacks it."""
+        return self.banks.get(language, self.bank)
 
 
 @dataclass

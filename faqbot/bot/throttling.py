@@ -6,12 +6,11 @@ from __future__ import annotations
 from telegram import Message, MessageEntity
 
 from faqbot.bot.flood import Verdict
+from faqbot.bot.language import language_for_message
 from faqbot.bot.messaging import reply
 from faqbot.bot.rendering import text_message
 from faqbot.bot.state import Context
 from faqbot.knowledge.catalogue import say
-
-FLOOD_NOTICE = say("en", "flood")
 
 
 def is_command_for(message: Message, username: str | None) -> bool:
@@ -30,5 +29,6 @@ async def within_flood_limit(message: Message, context: Context) -> bool:
         return True
     verdict = await context.bot_data.flood.check(message.from_user.id)
     if verdict is Verdict.NOTICE:
-        await reply(message, text_message(FLOOD_NOTICE))
+        language = await language_for_message(message, context)
+        await reply(message, text_message(say(language, "flood")))
     return verdict is Verdict.ANSWER

@@ -1,24 +1,33 @@
-"""One matcher (and answerer) per language of a pack, and the choice of which one hears a
-question.
+"""One matcher (and answerer) per language of a pack, the choice of which one hears a
+question, and which language the bot replies in.
 
 A question with Devanagari in it goes to the Hindi matcher (whose synonyms also know the
-English acronyms students mix in); any other goes to the pack's main language.
+English acronyms students mix in); any other goes to the pack's main language. The reply's
+language is the user's `/language` choice, else the group's, else the question's script (for a
+question) or Telegram's app language (for everything else).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Final, Literal, get_args
 
+from faqbot.knowledge import devanagari
 from faqbot.knowledge.answering import Answerer, Outcome
+from faqbot.knowledge.currency import Currency
 from faqbot.knowledge.decision import Decision
-from faqbot.knowledge.devanagari import script_of
+from faqbot.knowledge.devanagari import Respeller, script_of
 from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice
 from faqbot.knowledge.matcher import Match, Matcher, Suggestion
-from faqbot.knowledge.normaliser import Normaliser
-from faqbot.knowledge.schema import Entry, Pack
+from faqbot.knowledge.normaliser import Normaliser, words
+from faqbot.knowledge.schema import Entry, Pack, SmallTalk
 
 HINDI = "hi"
+# What `/language` stores for a user or a group: a language, or "auto" (decide per message).
+Choice = Literal["en", "hi", "auto"]
+AUTO: Final = "auto"
+CHOICES: tuple[Choice, ...] = get_args(Choice)
 # A Hindi MCQ labels its options (क) (ख) (ग) (घ); read as (a) (b) (c) (d), the exam parser
 # splits it into stem, statements and options as it does an English one.
 _HINDI_LABELS = dict(zip("कखगघङचछजझञ", "abcdefghij", strict=True))
@@ -44,6 +53,56 @@ def question_language(pack: Pack, question: str) -> str:
     return pack.info.language
 
 
+def parse_choice(text: str) -> Choice | None:
+    """A `/language` argument as a choice ("HI", "hindi", "हिंदी" too), or None if it is none."""
+    folded = " ".join(text.split()).casefold()
+    return _CHOICE_WORDS.get(folded)
+
+
+_CHOICE_WORDS: dict[str, Choice] = {
+    **{choice: choice for choice in CHOICES},
+    "english": "en",
+    "अंग्रेज़ी": "en",
+    "अंग्रेजी": "en",
+    "hindi": "hi",
+    "हिंदी": "hi",
+    "हिन्दी": "hi",
+    "automatic": "auto",
+    "स्वचालित": "auto",
+}
+
+
+def telegram_guess(language_code: str | None, languages: tuple[str, ...]) -> str:
+    """The language to guess from Telegram's `language_code` (an IETF tag such as "hi",
+    "hi-IN" or "en-GB", or anything at all): its primary subtag if the pack has it, else the
+    pack's main language."""
+    primary = (language_code or "").strip().replace("_", "-").split("-")[0].casefold()
+    return primary if primary in languages[1:] else languages[0]
+
+
+def reply_language(
+    languages: tuple[str, ...],
+    *,
+    user: Choice | None = None,
+    group: Choice | None = None,
+    telegram: str | None = None,
+    question: str | None = None,
+) -> str:
+    """The language to reply in, among the pack's `languages` (main first).
+
+    The user's own choice wins, then the group's (in a group); in "auto", a question is
+    answered in its script's language, and anything else follows Telegram's app language.
+    """
+    for chosen in (user, group):
+        if chosen is not None and chosen != AUTO:
+            return chosen if chosen in languages else languages[0]
+    if question is not None and script_of(question) == "devanagari" and HINDI in languages:
+        return HINDI
+    if question is not None:
+        return languages[0]
+    return telegram_guess(telegram, languages)
+
+
 def hindi_labels(question: str) -> str:
     """A Hindi question with its MCQ option labels in Latin letters: (क) -> (a)."""
     return _HINDI_LABEL.sub(
@@ -64,6 +123,7 @@ class LanguageAnswerers:
                     pack, language, chosen.get(language) or Decision.shipped(language)
                 ),
                 pack.in_language(language).smalltalk,
+                Currency.from_pack(pack.in_language(language)),
             )
             for language in pack.languages
         }
@@ -77,14 +137,28 @@ class LanguageAnswerers:
         return answerer.matcher
 
     def respond(
-        self, message: str, language: str | None = None, previous_id: str | None = None
+        self,
+        message: str,
+        language: str | None = None,
+        previous_id: str | None = None,
+        *,
+        reply_in: str | None = None,
     ) -> LanguageOutcome:
-        """Answer in `language`, or in the language the message is written in."""
+        """Match with `language`'s matcher (by default the one of the message's script), and
+        answer in `reply_in` (by default the same language).
+
+        "JIMEX kya hai" from a user who chose Hindi is matched in English and answered in
+        Hindi: entries are the same in every language, only their words differ.
+        """
         if language not in self.answerers:
             language = self.language_of(message)
+        if reply_in not in self.answerers:
+            reply_in = language
         text = hindi_labels(message) if language == HINDI else message
         outcome = self.answerers[language].respond(text, previous_id)
-        view = self.pack.in_language(language)
+        if outcome.smalltalk is not None and reply_in != language:
+            outcome = replace(outcome, smalltalk=_smalltalk_in(self.pack, outcome, reply_in))
+        view = self.pack.in_language(reply_in)
         match = outcome.match
         if match is not None:
             # The matcher's entries carry the main language's phrasings too; show the view's.
@@ -95,12 +169,12 @@ class LanguageAnswerers:
                 suggestions=tuple(_suggestion_in_view(view, s) for s in match.suggestions),
                 ranked=tuple(_suggestion_in_view(view, s) for s in match.ranked),
                 also=_suggestion_in_view(view, match.also) if match.also else None,
-                language=language,
+                language=reply_in,
             )
         outcome = replace(outcome, question=message, match=match)
         if language == HINDI and outcome.exam is not None:
             outcome = _hindi_exam(outcome)
-        return LanguageOutcome(outcome, language)
+        return LanguageOutcome(outcome, reply_in)
 
     def match(self, message: str, language: str | None = None) -> Match | None:
         """The matcher's verdict on a message (None for small talk)."""
@@ -110,11 +184,13 @@ class LanguageAnswerers:
 def language_matcher(pack: Pack, language: str, decision: Decision | None = None) -> Matcher:
     """A Matcher over one language's phrasings. Beside its own, another language's entries
     also carry the main language's phrasings and keywords, so "2+2 idea किसने initiate किया"
-    meets the English words it mixes in."""
+    meets the English words it mixes in; Devanagari words the pack does not use are respelled
+    as the pack words they misspell or transliterate (`devanagari.Respeller`)."""
     view = pack.in_language(language)
     if view is pack:
         return Matcher.from_pack(pack, decision=decision)
     entries = []
+    texts: list[str] = [*view.stopwords]
     for entry in view.entries:
         main = pack.entry(entry.id) or entry
         entries.append(
@@ -124,7 +200,19 @@ def language_matcher(pack: Pack, language: str, decision: Decision | None = None
                 keywords=(*entry.keywords, *main.keywords),
             )
         )
-    return Matcher(entries, Normaliser(view.synonyms, view.stopwords), decision=decision)
+        texts += [*entries[-1].phrasings, *entries[-1].keywords, entry.answer, main.answer]
+    for canonical, variants in view.synonyms.items():
+        texts += [canonical, *variants]
+    plain = Normaliser(view.synonyms, view.stopwords)
+    # English stop words are no loanwords to respell into ("their" for थीं).
+    vocabulary = {
+        word
+        for text in texts
+        for word in words(text)
+        if devanagari.has_devanagari(word) or word not in plain.stopwords
+    } | devanagari.STOPWORDS
+    normaliser = Normaliser(view.synonyms, view.stopwords, respell=Respeller(vocabulary))
+    return Matcher(entries, normaliser, decision=decision)
 
 
 _LATIN_LABELS = {latin: hindi for hindi, latin in _HINDI_LABELS.items()}
@@ -152,6 +240,15 @@ def _hindi_exam(outcome: Outcome) -> Outcome:
             supported=tuple(_hindi_option(o) for o in choice.supported),
         )
     return replace(outcome, exam=exam, choice=choice)
+
+
+def _smalltalk_in(pack: Pack, outcome: Outcome, language: str) -> SmallTalk | None:
+    """The small talk recognised, with its reply in `language`."""
+    said = outcome.smalltalk
+    if said is None:
+        return None
+    kind = next((kind for kind in pack.smalltalk if kind.id == said.id), None)
+    return kind.in_language(language) if kind is not None else said
 
 
 def _in_view(view: Pack, entry: Entry | None) -> Entry | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process, utils
 
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.schema import (
     QUIZ_EXPLANATION_LIMIT,
     QUIZ_OPTION_LIMIT,
@@ -25,9 +26,10 @@ QUIZ_DISTRACTORS = 3
 # such as "cricket" under 60.
 TOPIC_CUTOFF = 80.0
 BLANK = "____"
-CLOZE_PROMPT = "Fill in the blank: "
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\s[A-Z]\.)\s+(?=[\"'(A-Z0-9])")
+# A sentence ends at ".", "!", "?" or the Devanagari danda "।", before a capital, digit or
+# Devanagari letter (a Hindi answer's sentences are cloze questions of their own).
+_SENTENCE_END = re.compile(r"(?<=[.!?।])(?<!\s[A-Z]\.)\s+(?=[\"'(A-Z0-9\u0900-\u097f])")
 _SHAPE_WORD = re.compile(r"[^\W\d_]+")
 _SHAPE_DIGIT = re.compile(r"\d")
 
@@ -169,8 +171,9 @@ def generate_item(entry: Entry, pack: Pack) -> QuizItem | None:
     sentence, found = cloze
     blanked = f"{sentence[: found.start()]}{BLANK}{sentence[found.end() :]}"
     start = found.start()
-    room = QUIZ_QUESTION_LIMIT - len(CLOZE_PROMPT)
-    question = CLOZE_PROMPT + _fit(blanked, start, start + len(BLANK), room)
+    prompt = say(pack.info.language, "fill_in_the_blank")
+    room = QUIZ_QUESTION_LIMIT - len(prompt)
+    question = prompt + _fit(blanked, start, start + len(BLANK), room)
     explanation = _fit(sentence, found.start(), found.end(), QUIZ_EXPLANATION_LIMIT)
     assert entry.short_answer is not None
     return QuizItem(
@@ -319,3 +322,28 @@ def shuffled_options(item: QuizItem, rng: random.Random) -> PollOptions:
     options = [item.correct, *item.distractors]
     rng.shuffle(options)
     return PollOptions(tuple(options), options.index(item.correct))
+
+
+def language_banks(pack: Pack) -> dict[str, QuizBank]:
+    """A bank per language of the pack. Another language's items share the keys of the main
+    language's: the n-th item of an entry is the n-th item of the same entry in the main
+    language (its translation), so "asked recently" and review boxes hold across languages."""
+    main = QuizBank.from_pack(pack)
+    banks = {pack.info.language: main}
+    by_entry: dict[str, list[QuizItem]] = {}
+    for item in main.items:
+        by_entry.setdefault(item.entry_id, []).append(item)
+    for language in pack.languages[1:]:
+        seen: dict[str, int] = {}
+        items = []
+        for item in quiz_items(pack.in_language(language)):
+            index = seen[item.entry_id] = seen.get(item.entry_id, -1) + 1
+            twins = by_entry.get(item.entry_id, [])
+            items.append(replace(item, shared_key=twins[index].key) if index < len(twins) else item)
+        topics = {
+            item.key: entry.topic
+            for item in items
+            if (entry := pack.entry(item.entry_id)) is not None
+        }
+        banks[language] = QuizBank(tuple(items), topics)
+    return banks

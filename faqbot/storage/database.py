@@ -191,14 +191,29 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
     (
         6,
+        # The language the bot speaks to each user and in each group (faqbot.storage.languages).
+        """
+        CREATE TABLE language_setting (
+            -- a user's id (also their private chat's) or a group's chat id (negative)
+            id INTEGER PRIMARY KEY,
+            -- what /language chose: a language code, or 'auto'; NULL: never chosen
+            chosen TEXT CHECK (chosen = 'auto' OR length(chosen) = 2),
+            -- a user's Telegram app language as last seen, reduced to one the pack has: the
+            -- guess for what the bot posts unasked (daily facts) while chosen is auto or NULL
+            telegram TEXT CHECK (length(telegram) = 2)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    (
+        7,
         # Daily quizzes beside daily facts (faqbot.storage.daily): a chat's schedules, what a
         # chat has been sent this cycle and what is being delivered are keyed on (chat, kind).
         # Every row so far is a fact's. The old tables are renamed first, so their foreign keys
         # follow them and dropping them cascades into nothing new.
         """
-        ALTER TABLE daily_pending RENAME TO daily_pending_v5;
-        ALTER TABLE daily_sent RENAME TO daily_sent_v5;
-        ALTER TABLE daily_subscription RENAME TO daily_subscription_v5;
+        ALTER TABLE daily_pending RENAME TO daily_pending_old;
+        ALTER TABLE daily_sent RENAME TO daily_sent_old;
+        ALTER TABLE daily_subscription RENAME TO daily_subscription_old;
         CREATE TABLE daily_subscription (
             chat_id INTEGER NOT NULL,
             kind TEXT NOT NULL DEFAULT 'fact' CHECK (kind IN ('fact', 'quiz')),
@@ -251,17 +266,17 @@ MIGRATIONS: list[tuple[int, str]] = [
                 active, stopped_reason, cycle, last_entry_id, last_sent_on)
             SELECT chat_id, 'fact', timezone, send_at, scheduled_since, active, stopped_reason,
                 cycle, last_entry_id, last_sent_on
-            FROM daily_subscription_v5;
+            FROM daily_subscription_old;
         INSERT INTO daily_sent (chat_id, kind, cycle, entry_id)
-            SELECT chat_id, 'fact', cycle, entry_id FROM daily_sent_v5;
+            SELECT chat_id, 'fact', cycle, entry_id FROM daily_sent_old;
         INSERT INTO daily_pending (chat_id, kind, local_day, entry_id, cycle, parts, parts_sent,
                 parts_unsure, sending, started_at)
             SELECT chat_id, 'fact', local_day, entry_id, cycle, parts, parts_sent, parts_unsure,
                 sending, started_at
-            FROM daily_pending_v5;
-        DROP TABLE daily_pending_v5;
-        DROP TABLE daily_sent_v5;
-        DROP TABLE daily_subscription_v5;
+            FROM daily_pending_old;
+        DROP TABLE daily_pending_old;
+        DROP TABLE daily_sent_old;
+        DROP TABLE daily_subscription_old;
         ALTER TABLE daily_delivery ADD COLUMN kind TEXT NOT NULL DEFAULT 'fact';
         DROP INDEX daily_delivery_outcome;
         CREATE INDEX daily_delivery_outcome ON daily_delivery (kind, outcome, at);

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from faqbot.storage.daily import DailyStore
 from faqbot.storage.database import Storage
+from faqbot.storage.languages import LanguageStore
 from faqbot.storage.questions import QuestionLog
 from faqbot.storage.quiz import QuizStore
 
@@ -19,13 +20,20 @@ class Stores:
     daily: DailyStore
     quiz: QuizStore
     questions: QuestionLog
+    languages: LanguageStore
 
     @classmethod
     def open(cls, path: Path) -> Stores:
         """Open (and migrate) the database, raising StorageError with what to do if it cannot."""
         database = Storage(path)
         database.open()
-        return cls(database, DailyStore(database), QuizStore(database), QuestionLog(database))
+        return cls(
+            database,
+            DailyStore(database),
+            QuizStore(database),
+            QuestionLog(database),
+            LanguageStore(database),
+        )
 
     def close(self) -> None:
         """Close the database and stop its thread."""

@@ -10,12 +10,14 @@ import pytest
 from telegram.ext import Application
 
 from faqbot.bot.flood import WINDOW_SECONDS, FloodGuard, Verdict
-from faqbot.bot.throttling import FLOOD_NOTICE
 from faqbot.config import Settings
 from faqbot.knowledge import Pack
+from faqbot.knowledge.catalogue import say
 from tests.support import updates as u
 from tests.support.application import feed, running
 from tests.support.fake_bot_api import FakeBotAPI
+
+FLOOD_NOTICE = say("en", "flood")
 
 
 class SteppedClockLoop(asyncio.SelectorEventLoop):

@@ -9,7 +9,6 @@ import pytest
 from telegram import InlineKeyboardButton
 
 from faqbot.bot.rendering import (
-    ALSO_HEADING,
     BUTTON_LABEL_LIMIT,
     MESSAGE_LIMIT,
     Rendered,
@@ -20,7 +19,10 @@ from faqbot.bot.rendering import (
 )
 from faqbot.handlers.answers.topics import topic_list, topic_questions
 from faqbot.knowledge import Pack
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Choice, Reply, answer_reply
+
+ALSO_HEADING = say("en", "or_did_you_mean")
 
 TAG = re.compile(r"</?(b|i)>")
 
@@ -36,7 +38,12 @@ def test_an_answer_is_bold_title_body_and_italic_source(pack: Pack) -> None:
     [message] = render(answer_reply(entry, pack))
 
     assert message.html.startswith(f"<b>{html.escape(entry.question)}</b>\n\n")
-    assert message.html.endswith(f"\n\n<i>Source: {html.escape(entry.source)}</i>")
+    # Students see the citation of a document, never the maintainer's pointer into the note.
+    assert message.html.endswith(
+        "\n\n<i>Source: India–Japan 2+2 joint statement, MEA, 8 Sep 2022; "
+        "background: Indian Navy on JIMEX 22, Sep 2022</i>"
+    )
+    assert entry.source not in message.html
     assert visible(message) == message.plain
     assert [[b.callback_data for b in row] for row in message.keyboard.inline_keyboard] == [
         [f"a:{i}"] for i in entry.related[:3]

@@ -8,13 +8,14 @@ from telegram import BotCommand, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, command_menu, menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import is_chat_admin
-from faqbot.bot.rendering import render
+from faqbot.bot.rendering import answer_prefix, render
 from faqbot.bot.state import Context
-from faqbot.bot.texts import HELP_GROUP, HELP_GROUP_ADMIN, HELP_PRIVATE
 from faqbot.handlers.answers.questions import answer_question
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Choice, Reply, answer_reply, example_entries
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -23,44 +24,44 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 @menu(PRIVATE)
 async def start(update: Update, context: Context) -> None:
     """Welcome and example questions"""
-    pack = context.bot_data.pack
+    language = await language_for(update, context)
+    pack = context.bot_data.pack.in_language(language)
     message = message_of(update)
     if context.args and (entry := pack.entry(context.args[0])):
-        await reply(message, render(answer_reply(entry, pack)))
+        await reply(message, render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack)))
         return
-    name = update.effective_user.first_name if update.effective_user else "there"
+    user = update.effective_user
+    name = user.first_name if user else say(language, "welcome_nameless")
     welcome = Reply(
         kind="welcome",
-        body=(
-            f"Hi {name}! I answer questions about {pack.info.title}. Ask in your own "
-            "words: typos, acronyms and Hinglish are fine.\n\n"
-            "Send /topics to browse, /fact for a quick fact, or /help for everything I do."
-        ),
-        choices_heading="Try one of these",
+        body=say(language, "welcome", name=name, title=pack.info.title),
+        choices_heading=say(language, "try_these"),
         choices=tuple(Choice(e.question, e.id) for e in example_entries(pack)),
+        language=language,
     )
-    await reply(message, render(welcome))
+    await reply(message, render(welcome, choice_prefix=answer_prefix(pack)))
 
 
 async def help_command(update: Update, context: Context) -> None:
     """How to use the bot"""
     message = message_of(update)
-    menus = command_menu(context.application)
+    language = await language_for(update, context)
+    menus = command_menu(context.application, language)
     bot = context.bot.username
 
     def listed(commands: list[BotCommand]) -> str:
         return "\n".join(f"/{c.command} - {c.description}" for c in commands)
 
     if message.chat.type == ChatType.PRIVATE:
-        body = HELP_PRIVATE.format(bot=bot, commands=listed(menus[PRIVATE]))
+        body = say(language, "help_private", bot=bot, commands=listed(menus[PRIVATE]))
     else:
-        body = HELP_GROUP.format(bot=bot, commands=listed(menus[GROUPS]))
+        body = say(language, "help_group", bot=bot, commands=listed(menus[GROUPS]))
         if await is_chat_admin(update, context):
             everyone = {c.command for c in menus[GROUPS]}
             extra = [c for c in menus[ADMINS] if c.command not in everyone]
             if extra:
-                body += HELP_GROUP_ADMIN.format(commands=listed(extra))
-    await reply(message, render(Reply(kind="info", body=body)))
+                body += "\n\n" + say(language, "help_group_admin", commands=listed(extra))
+    await reply(message, render(Reply(kind="info", body=body, language=language)))
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -74,9 +75,11 @@ async def ask(update: Update, context: Context) -> None:
 
 async def fact(update: Update, context: Context) -> None:
     """A random fact from the knowledge base"""
-    pack = context.bot_data.pack
+    language = await language_for(update, context)
+    pack = context.bot_data.pack.in_language(language)
     entry = random.choice(pack.entries)
-    await reply(message_of(update), render(answer_reply(entry, pack, kind="fact")))
+    rendered = render(answer_reply(entry, pack, kind="fact"), choice_prefix=answer_prefix(pack))
+    await reply(message_of(update), rendered)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -15,10 +15,12 @@ from telegram import (
 )
 from telegram.ext import BaseHandler, InlineQueryHandler
 
+from faqbot.bot.language import language_for
 from faqbot.bot.rendering import MESSAGE_LIMIT, render
 from faqbot.bot.state import BotState, Context
 from faqbot.handlers.answers.questions import reply_for
-from faqbot.knowledge import Entry
+from faqbot.knowledge import Entry, Pack
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Reply, answer_reply, example_entries
 
 log = logging.getLogger(__name__)
@@ -29,34 +31,36 @@ DESCRIPTION_LIMIT = 120
 CONTINUED = "\n\n…"
 
 
-async def popular_entries(state: BotState) -> list[Entry]:
-    """The most asked entries lately, topped up with one example per topic."""
+async def popular_entries(state: BotState, pack: Pack) -> list[Entry]:
+    """The most asked entries lately, topped up with one example per topic (of `pack`, the
+    pack as the asker reads it)."""
     questions = state.stores.questions
     try:
         ids = await questions.popular(MAX_RESULTS)
     except sqlite3.Error as error:
         log.warning("could not read popular questions from %s: %s", questions.path, error)
         ids = []
-    entries = [entry for entry_id in ids if (entry := state.pack.entry(entry_id))]
-    for entry in example_entries(state.pack, MAX_RESULTS):
+    entries = [entry for entry_id in ids if (entry := pack.entry(entry_id))]
+    for entry in example_entries(pack, MAX_RESULTS):
         if entry not in entries:
             entries.append(entry)
     return entries[:MAX_RESULTS]
 
 
 def article(
-    entry: Entry, state: BotState, username: str | None, card: Reply | None = None
+    entry: Entry, pack: Pack, username: str | None, card: Reply | None = None
 ) -> InlineQueryResultArticle:
     """One shareable answer card: the entry's, unless a card for it is given."""
     # One message only: an answer too long for it is cut at a paragraph and marked as going on;
     # the deep link below opens it whole in a private chat.
-    card = card or answer_reply(entry, state.pack)
+    card = card or answer_reply(entry, pack)
     parts = render(card, limit=MESSAGE_LIMIT - len(CONTINUED))
     text = parts[0].html + (CONTINUED if len(parts) > 1 else "")
     keyboard = None
     if username:
         link = f"https://t.me/{username}?start={entry.id}"
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Ask the bot more", url=link)]])
+        more = say(pack.info.language, "ask_the_bot_more")
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(more, url=link)]])
     description = " ".join(entry.answer.split())
     if len(description) > DESCRIPTION_LIMIT:
         description = description[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
@@ -76,21 +80,28 @@ async def on_inline_query(update: Update, context: Context) -> None:
     """
     query = update.inline_query
     state = context.bot_data
-    outcome = state.answerer.respond(query.query) if query.query.strip() else None
+    typed = query.query if query.query.strip() else None
+    language = await language_for(update, context, typed)
+    pack = state.pack.in_language(language)
+    outcome = state.answerers.respond(typed, reply_in=language).outcome if typed else None
     cards: dict[str, Reply] = {}
-    if outcome is None or outcome.match is None:  # nothing typed yet, or small talk
-        entries = await popular_entries(state)
+    if typed is None or outcome is None or outcome.match is None:  # nothing typed, small talk
+        entries = await popular_entries(state, pack)
     else:
-        cutoff = state.answerer.matcher.thresholds.suggest
+        matcher = state.answerers.matcher(state.answerers.language_of(typed))
+        cutoff = matcher.thresholds.suggest
         offered = [s.entry for s in outcome.match.ranked if s.score >= cutoff]
         entries = offered[:MAX_RESULTS] if outcome.status != "none" else []
         if outcome.status == "answer" and outcome.entry is not None:
             # The answer's own card leads with the option an exam question asked for. Its
             # runner-up is the next result already, not a button on the shared message.
-            cards[outcome.entry.id] = replace(reply_for(outcome, state.pack), also=None)
+            cards[outcome.entry.id] = replace(reply_for(outcome, pack), also=None)
             entries = [outcome.entry, *(e for e in entries if e != outcome.entry)][:MAX_RESULTS]
-    results = [article(e, state, context.bot.username, cards.get(e.id)) for e in entries]
-    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=False)
+    results = [article(e, pack, context.bot.username, cards.get(e.id)) for e in entries]
+    # Telegram caches results by query text for everyone, unless they are personal: with more
+    # than one language, the same text gets different answers for different users.
+    personal = len(state.pack.languages) > 1
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=personal)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

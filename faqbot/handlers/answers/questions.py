@@ -14,11 +14,12 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
 from faqbot.bot.rendering import (
-    ANSWER,
-    ANSWER_HINDI,
     OPTION_ECHO_LIMIT,
+    PREFIX_LANGUAGES,
+    answer_prefix,
     excerpt,
     render,
     text_message,
@@ -33,11 +34,6 @@ from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 log = logging.getLogger(__name__)
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-ASK_USAGE = say("en", "ask_usage")
-# Answer buttons say which language to answer in (one letter each, so an id of 60 characters
-# still fits Telegram's 64 bytes of button data).
-ANSWER_PREFIXES = {"en": ANSWER, "hi": ANSWER_HINDI}
-PREFIX_LANGUAGES = {prefix: language for language, prefix in ANSWER_PREFIXES.items()}
 
 
 def reply_for(outcome: Outcome, pack: Pack) -> Reply:
@@ -58,23 +54,24 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     state = context.bot_data
     user_id = update.effective_user.id
     in_group = message.chat.type != ChatType.PRIVATE
-    language = state.answerers.language_of(question)
     if not question.strip():
+        language = await language_for(update, context)
         await reply(message, text_message(say(language, "ask_usage")), quote=in_group)
         return
     chat_id = message.chat.id
     previous = await state.recent_answers.recall(chat_id, user_id)
-    # A question in another language goes to its answerer and is answered in that language,
-    # buttons included.
-    found = state.answerers.respond(question, language, previous_id=previous)
+    # The question's script chooses the matcher; the user's language (or, in "auto", the
+    # script again) chooses the words of the reply, buttons included.
+    reply_in = await language_for(update, context, question)
+    found = state.answerers.respond(question, previous_id=previous, reply_in=reply_in)
     outcome = found.outcome
     if outcome.answered_id is not None:
         # Kept before the answer is sent: updates run concurrently, and a "why?" sent the moment
         # the answer arrives may be read while this one still waits for Telegram's response.
         await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
     view = state.pack.in_language(found.language)
-    prefix = ANSWER_PREFIXES.get(found.language, ANSWER)
-    await reply(message, render(reply_for(outcome, view), choice_prefix=prefix), quote=in_group)
+    rendered = render(reply_for(outcome, view), choice_prefix=answer_prefix(view))
+    await reply(message, rendered, quote=in_group)
     try:
         await state.stores.questions.record(message.chat.type, outcome)
     except sqlite3.Error as error:
@@ -137,12 +134,11 @@ async def on_answer_button(update: Update, context: Context) -> None:
     pack = context.bot_data.pack.in_language(language)
     entry = pack.entry(entry_id)
     if entry is None:
-        await query.answer(say(language, "expired"))
+        # Only the presser sees this notice: in their language, not the button's.
+        await query.answer(say(await language_for(update, context), "expired"))
         return
     await query.answer()
-    rendered = render(
-        answer_reply(entry, pack), choice_prefix=ANSWER_PREFIXES.get(language, ANSWER)
-    )
+    rendered = render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack))
     if query.message is None:  # a button on a message sent through inline mode
         await edit(query, rendered[0])
         return

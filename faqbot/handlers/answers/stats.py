@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only
 from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
+from faqbot.knowledge.catalogue import say
 
 log = logging.getLogger(__name__)
 
@@ -27,28 +29,30 @@ RETENTION_JOB = "question-log-retention"
 @admin_only
 async def stats(update: Update, context: Context) -> None:
     """Questions asked today, and the most frequent ones the pack could not answer"""
+    language = await language_for(update, context)
     questions = context.bot_data.stores.questions
     today = await questions.counts_today()
     gaps = await questions.unanswered(GAPS_SHOWN)
+    days = context.bot_data.settings.log_retention_days
     lines = [
-        "<b>Questions today (UTC)</b>",
+        f"<b>{html.escape(say(language, 'stats_today'))}</b>",
         *(f"{status}: {count}" for status, count in sorted(today.items())),
         "",
-        "<b>Most asked without an outright answer "
-        f"(last {context.bot_data.settings.log_retention_days} days)</b>",
+        f"<b>{html.escape(say(language, 'stats_gaps', days=days))}</b>",
         *(
             f"{count}× {html.escape(excerpt(question, GAP_QUESTION_LIMIT))}"
             for question, count in gaps
         ),
     ]
     if not today and not gaps:
-        lines = ["No questions logged yet."]
+        lines = [html.escape(say(language, "stats_empty"))]
     skipped = context.bot_data.skipped_updates
     if skipped.count:
         kinds = ", ".join(
             f"{html.escape(kind)} {count}" for kind, count in sorted(skipped.by_type.items())
         )
-        lines += ["", f"<b>Unreadable updates skipped since start</b>: {skipped.count} ({kinds})"]
+        heading = html.escape(say(language, "stats_skipped"))
+        lines += ["", f"<b>{heading}</b>: {skipped.count} ({kinds})"]
     text = "\n".join(lines)
     await reply(message_of(update), html_message(text))
 

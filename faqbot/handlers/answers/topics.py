@@ -7,29 +7,29 @@ import html
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
 from faqbot.bot.rendering import (
     BROWSE_ENTRY,
     BROWSE_ROOT,
     BROWSE_TOPIC,
     Rendered,
+    answer_prefix,
     button,
     callback,
     render,
 )
 from faqbot.bot.state import Context
-from faqbot.bot.texts import EXPIRED
 from faqbot.knowledge import Pack
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import answer_reply
-
-BACK = "« Back"
 
 
 def topic_list(pack: Pack) -> Rendered:
-    """The pack's topics, one button each."""
+    """The pack's topics, one button each, in the language the pack is seen in."""
     rows = [[button(t.title, callback(BROWSE_TOPIC, t.id))] for t in pack.topics]
-    text = "Pick a topic:"
-    return Rendered(f"<b>{text}</b>", text, InlineKeyboardMarkup(rows))
+    text = say(pack.info.language, "pick_topic")
+    return Rendered(f"<b>{html.escape(text)}</b>", text, InlineKeyboardMarkup(rows))
 
 
 def topic_questions(pack: Pack, topic_id: str) -> Rendered | None:
@@ -38,13 +38,14 @@ def topic_questions(pack: Pack, topic_id: str) -> Rendered | None:
     if topic is None:
         return None
     rows = [[button(e.question, callback(BROWSE_ENTRY, e.id))] for e in pack.entries_in(topic.id)]
-    rows.append([button(BACK, BROWSE_ROOT)])
+    rows.append([button(say(pack.info.language, "back"), BROWSE_ROOT)])
     return Rendered(f"<b>{html.escape(topic.title)}</b>", topic.title, InlineKeyboardMarkup(rows))
 
 
 async def topics(update: Update, context: Context) -> None:
     """Browse the questions I can answer, by topic"""
-    await reply(message_of(update), [topic_list(context.bot_data.pack)])
+    language = await language_for(update, context)
+    await reply(message_of(update), [topic_list(context.bot_data.pack.in_language(language))])
 
 
 async def on_browse(update: Update, context: Context) -> None:
@@ -52,7 +53,9 @@ async def on_browse(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return  # the handler's pattern lets only queries with data through
-    pack = context.bot_data.pack
+    # Browsing speaks the language of whoever presses, as /topics did for whoever sent it.
+    language = await language_for(update, context)
+    pack = context.bot_data.pack.in_language(language)
     prefix, _, value = query.data.partition(":")
     view: list[Rendered] = []
     if prefix == BROWSE_ROOT:
@@ -61,10 +64,12 @@ async def on_browse(update: Update, context: Context) -> None:
         questions = topic_questions(pack, value)
         view = [questions] if questions else []
     elif entry := pack.entry(value):
-        back = button(BACK, callback(BROWSE_TOPIC, entry.topic))
-        view = render(answer_reply(entry, pack), extra_buttons=[back])
+        back = button(say(language, "back"), callback(BROWSE_TOPIC, entry.topic))
+        view = render(
+            answer_reply(entry, pack), choice_prefix=answer_prefix(pack), extra_buttons=[back]
+        )
     if not view:
-        await query.answer(EXPIRED)
+        await query.answer(say(language, "expired"))
         return
     await query.answer()
     await edit(query, view[0])

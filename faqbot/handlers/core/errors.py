@@ -7,10 +7,11 @@ import logging
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
 
+from faqbot.bot.language import language_for
 from faqbot.bot.messaging import thread_of
 from faqbot.bot.send_errors import may_have_arrived
 from faqbot.bot.state import Context
-from faqbot.bot.texts import SORRY
+from faqbot.knowledge.catalogue import DEFAULT, say
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +35,18 @@ async def on_error(update: object, context: Context) -> None:
         return
     message = update.effective_message
     try:
-        if update.callback_query and await apologised_on_button(update.callback_query):
+        language = await language_for(update, context)
+    except Exception as third:  # the error may be the database's; the apology must still go
+        log.warning("could not tell which language to apologise in (%s); using English", third)
+        language = DEFAULT
+    sorry = say(language, "sorry")
+    try:
+        if update.callback_query and await apologised_on_button(update.callback_query, sorry):
             return
         if message is not None and update.effective_chat is not None:
             await context.bot.send_message(
                 update.effective_chat.id,
-                SORRY,
+                sorry,
                 parse_mode=None,
                 message_thread_id=thread_of(message),
             )
@@ -47,10 +54,10 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("could not tell the user about the error: %s", second)
 
 
-async def apologised_on_button(query: CallbackQuery) -> bool:
+async def apologised_on_button(query: CallbackQuery, sorry: str) -> bool:
     """Apologise in the button's answer; False if it was already answered (only one is allowed)."""
     try:
-        await query.answer(SORRY)
+        await query.answer(sorry)
     except BadRequest:
         return False
     return True

@@ -5,23 +5,23 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.rendering import text_message
 from faqbot.bot.state import Context
-from faqbot.bot.texts import EXPIRED
+from faqbot.knowledge.catalogue import say
 
 
 async def expired_button(update: Update, context: Context) -> None:
     """Stale, unknown or forged callback data gets a polite answer, never silence."""
-    await update.callback_query.answer(EXPIRED)
+    language = await language_for(update, context)
+    await update.callback_query.answer(say(language, "expired"))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
     """Point a private chat's unknown /command to /help."""
-    await reply(
-        message_of(update),
-        text_message("I don't know that command. Send /help to see what I can do."),
-    )
+    language = await language_for(update, context)
+    await reply(message_of(update), text_message(say(language, "unknown_command")))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.menu import ADMINS, PRIVATE, menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
@@ -17,18 +18,10 @@ from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
 from faqbot.handlers.daily.delivery import changing, reschedule, unschedule
 from faqbot.handlers.daily.quiz_schedule import daily_quiz, describe_quiz, quiz_status
-from faqbot.knowledge.catalogue import DEFAULT
+from faqbot.knowledge.catalogue import Key, say
 from faqbot.knowledge.timetable import parse_time, parse_timezone, zone_label
 from faqbot.storage.daily import DELIVERY_LOG_DAYS, DailySubscription
 
-ADMINS_ONLY = "Only this group's administrators can change its daily fact."
-TIME_USAGE = (
-    "Send the time of day for the daily fact, for example /daily 07:30 "
-    "(7pm and 19:00 work too). /daily off stops it."
-)
-TIMEZONE_USAGE = (
-    "Send a timezone name or a UTC offset, for example /timezone Asia/Tokyo or /timezone +05:30."
-)
 OFF_WORDS = ("off", "stop", "cancel", "unsubscribe")
 
 
@@ -41,25 +34,23 @@ def _quoted(argument: str) -> str:
     return f"“{html.escape(excerpt(argument))}”"
 
 
-def describe(subscription: DailySubscription | None, default_timezone: str) -> str:
+def _said(language: str, key: Key, **values: object) -> str:
+    """A catalogue sentence as HTML; its values are HTML already (escaped where they must be)."""
+    return say(language, key, **values)
+
+
+def describe(
+    subscription: DailySubscription | None, default_timezone: str, language: str = "en"
+) -> str:
     """A chat's subscription status in one short HTML message."""
     zone_name = subscription.timezone if subscription else default_timezone
     where = html.escape(zone_label(zone_name))
     if subscription is None or subscription.send_at is None:
-        return (
-            f"This chat gets no daily fact. Send /daily 07:30 for one every day at 07:30 "
-            f"({where}); /timezone changes the timezone."
-        )
+        return _said(language, "daily_none", zone=where)
     at = subscription.send_at.strftime("%H:%M")
     if not subscription.active:
-        return (
-            f"The daily fact at {at} ({where}) is paused: Telegram would not deliver it "
-            f"here. Send /daily {at} to start it again."
-        )
-    return (
-        f"This chat gets a daily fact at <b>{at}</b> ({where}). "
-        f"/daily HH:MM changes the time, /daily off stops it, /timezone sets the timezone."
-    )
+        return _said(language, "daily_paused", at=at, zone=where)
+    return _said(language, "daily_active", at=f"<b>{at}</b>", zone=where)
 
 
 def _changing(application: BotApplication, chat_id: int) -> asyncio.Lock:
@@ -75,7 +66,8 @@ async def _change(
     """Store a change to the chat's subscription and reschedule its job, if the sender may;
     otherwise say who may, and return None."""
     if not await is_chat_admin(update, context):
-        await reply(message_of(update), html_message(ADMINS_ONLY))
+        language = await language_for(update, context)
+        await reply(message_of(update), html_message(_said(language, "daily_admins_only")))
         return None
     async with _changing(context.application, update.effective_chat.id):
         subscription = await change()
@@ -90,35 +82,36 @@ async def daily(update: Update, context: Context) -> None:
     message, chat = message_of(update), update.effective_chat
     state = context.bot_data
     store = state.stores.daily
+    language = await language_for(update, context)
     args = context.args or []
     if args and args[0].casefold() == "quiz":
-        await daily_quiz(update, context, " ".join(args[1:]).strip(), DEFAULT)
+        await daily_quiz(update, context, " ".join(args[1:]).strip(), language)
         return
     argument = " ".join(args).strip()
     if not argument:
         found = await store.get(chat.id)
         quiz = await describe_quiz(
-            context.application, chat.id, await store.get(chat.id, "quiz"), DEFAULT
+            context.application, chat.id, await store.get(chat.id, "quiz"), language
         )
-        text = f"{describe(found, state.settings.timezone)}\n\n{quiz}"
+        text = f"{describe(found, state.settings.timezone, language)}\n\n{quiz}"
         await reply(message, html_message(text))
         return
     if argument.lower() in OFF_WORDS:
         if not await is_chat_admin(update, context):
-            await reply(message, html_message(ADMINS_ONLY))
+            await reply(message, html_message(_said(language, "daily_admins_only")))
             return
         async with _changing(context.application, chat.id):
             ended = await store.unsubscribe(chat.id)
             unschedule(context.application, chat.id)
-        text = "Daily facts stopped." if ended else "This chat had no daily fact."
-        await reply(message, html_message(f"{text} Send /daily 07:30 to start again."))
+        text = _said(language, "daily_stopped" if ended else "daily_had_none")
+        again = _said(language, "daily_start_again")
+        await reply(message, html_message(f"{text} {again}"))
         return
     send_at = parse_time(argument)
     if send_at is None:
-        await reply(
-            message,
-            html_message(f"I can't read {_quoted(argument)} as a time of day. {TIME_USAGE}"),
-        )
+        unread = _said(language, "daily_bad_time", argument=_quoted(argument))
+        usage = _said(language, "daily_time_usage")
+        await reply(message, html_message(f"{unread} {usage}"))
         return
     subscription = await _change(
         update,
@@ -126,7 +119,8 @@ async def daily(update: Update, context: Context) -> None:
         lambda: store.subscribe(chat.id, send_at, state.settings.timezone, _now()),
     )
     if subscription is not None:
-        await reply(message, html_message(describe(subscription, state.settings.timezone)))
+        status = describe(subscription, state.settings.timezone, language)
+        await reply(message, html_message(status))
 
 
 @menu(PRIVATE, ADMINS)
@@ -135,21 +129,19 @@ async def timezone_command(update: Update, context: Context) -> None:
     message, chat = message_of(update), update.effective_chat
     state = context.bot_data
     store = state.stores.daily
+    language = await language_for(update, context)
+    usage = _said(language, "daily_timezone_usage")
     argument = " ".join(context.args or []).strip()
     if not argument:
         found = await store.get(chat.id)
         current = zone_label(found.timezone if found else state.settings.timezone)
-        await reply(
-            message,
-            html_message(f"This chat's timezone is {html.escape(current)}. {TIMEZONE_USAGE}"),
-        )
+        now = _said(language, "daily_timezone_is", zone=html.escape(current))
+        await reply(message, html_message(f"{now} {usage}"))
         return
     zone_name = parse_timezone(argument)
     if zone_name is None:
-        await reply(
-            message,
-            html_message(f"I don't know the timezone {_quoted(argument)}. {TIMEZONE_USAGE}"),
-        )
+        unknown = _said(language, "daily_timezone_unknown", argument=_quoted(argument))
+        await reply(message, html_message(f"{unknown} {usage}"))
         return
     subscription = await _change(
         update, context, lambda: store.set_timezone(chat.id, zone_name, _now())
@@ -157,33 +149,41 @@ async def timezone_command(update: Update, context: Context) -> None:
     if subscription is None:
         return
     label = html.escape(zone_label(zone_name))
-    await reply(
-        message, html_message(f"Timezone set to {label}. {describe(subscription, zone_name)}")
-    )
+    done = _said(language, "daily_timezone_set", zone=label)
+    await reply(message, html_message(f"{done} {describe(subscription, zone_name, language)}"))
 
 
 @admin_only
 async def broadcast_status(update: Update, context: Context) -> None:
     """Daily-fact and daily-quiz subscribers, and today's deliveries and failures"""
+    language = await language_for(update, context)
     counts = await context.bot_data.stores.daily.status(_now())
     unrecorded = sum(kind == "fact" for _, kind in context.bot_data.daily.unrecorded)
-    sent = f"Facts sent today (UTC): {counts.sent_today}"
+    sent = _said(language, "broadcast_sent", sent=counts.sent_today)
     if counts.ambiguous_today:
-        sent += (
-            f" ({counts.ambiguous_today} unconfirmed: a send went unanswered and was not repeated)"
-        )
+        sent += f" ({_said(language, 'broadcast_unconfirmed', count=counts.ambiguous_today)})"
     text = "\n".join(
         [
-            "<b>Daily facts</b>",
-            f"Subscribers: {counts.subscribers} (active: {counts.active})",
+            f"<b>{_said(language, 'broadcast_title')}</b>",
+            _said(
+                language,
+                "broadcast_subscribers",
+                subscribers=counts.subscribers,
+                active=counts.active,
+            ),
             sent,
-            f"Under way: {counts.pending} being sent or waiting for a retry; {unrecorded} "
-            "delivered but not yet written to the database",
-            f"Failures today (UTC): {counts.failed_today} undelivered when retries ran out, "
-            f"{counts.stopped_today} chats that blocked or removed the bot",
-            f"Undelivered in the last {DELIVERY_LOG_DAYS} days: {counts.failed_total}",
+            _said(language, "broadcast_under_way", pending=counts.pending, unrecorded=unrecorded),
+            _said(
+                language,
+                "broadcast_failures",
+                failed=counts.failed_today,
+                stopped=counts.stopped_today,
+            ),
+            _said(
+                language, "broadcast_undelivered", days=DELIVERY_LOG_DAYS, count=counts.failed_total
+            ),
             "",
-            await quiz_status(context.application, DEFAULT),
+            await quiz_status(context.application, language),
         ]
     )
     await reply(message_of(update), html_message(text))

@@ -26,8 +26,9 @@ from telegram.error import (
 )
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
+from faqbot.bot.language import chat_language
 from faqbot.bot.messaging import message_of, send
-from faqbot.bot.rendering import Rendered, render
+from faqbot.bot.rendering import Rendered, answer_prefix, render
 from faqbot.bot.send_errors import may_have_arrived
 from faqbot.bot.state import BotApplication, ChatBusy, Context, NothingToDeliver
 from faqbot.knowledge import Pack
@@ -219,8 +220,11 @@ async def deliver_daily(
 
 
 def _parts(pack: Pack, entry_id: str) -> list[Rendered]:
+    """The fact's messages, in the language `pack` is seen in."""
     entry = pack.entry(entry_id)
-    return render(answer_reply(entry, pack, kind="fact")) if entry is not None else []
+    if entry is None:
+        return []
+    return render(answer_reply(entry, pack, kind="fact"), choice_prefix=answer_prefix(pack))
 
 
 def _parts_of(pack: Pack, kind: DailyKind) -> Callable[[str], int]:
@@ -259,7 +263,7 @@ async def _deliver(
         if not unrecorded.done:
             return await _send_parts(application, unrecorded, retry.attempt)
         recorded = unrecorded.outcome
-    pack = state.pack
+    pack = state.pack.in_language(await chat_language(state, chat_id))
     try:
         fact = await state.stores.daily.begin_delivery(
             chat_id,
@@ -292,7 +296,11 @@ async def _send_parts(application: BotApplication, fact: PendingFact, attempt: i
     """Send the parts Telegram has not taken yet, recording each answer before the next send."""
     state = application.bot_data
     at_most_once = state.settings.daily_delivery == "at-most-once"
-    messages = _parts(state.pack, fact.entry_id) if fact.kind == "fact" else []
+    if fact.kind == "fact":
+        pack = state.pack.in_language(await chat_language(state, fact.chat_id))
+        messages = _parts(pack, fact.entry_id)
+    else:
+        messages = []  # the kind's deliverer sends it
     retry_after_rounds = migrations = 0
     kind = fact.kind
     while not fact.done:

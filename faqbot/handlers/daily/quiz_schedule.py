@@ -95,7 +95,8 @@ async def quiz_status(application: BotApplication, language: str) -> str:
     """/broadcast_status's paragraph on daily quizzes: subscribers, today's rounds, failures."""
     counts = await application.bot_data.stores.daily.status(datetime.now(UTC), "quiz")
     unrecorded = sum(kind == "quiz" for _, kind in application.bot_data.daily.unrecorded)
-    return say(
+    title = say(language, "daily_quiz_status_title")
+    return f"<b>{title}</b>\n" + say(
         language,
         "daily_quiz_status",
         subscribers=str(counts.subscribers),

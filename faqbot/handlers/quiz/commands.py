@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
+from faqbot.bot.language import language_for, posting_language
 from faqbot.bot.menu import menu
 from faqbot.bot.messaging import message_of, reply, thread_of
 from faqbot.bot.permissions import is_chat_admin
@@ -26,12 +27,6 @@ from faqbot.bot.state import Context, Round
 from faqbot.handlers.quiz import rounds
 from faqbot.handlers.quiz.views import (
     MAX_ROUND,
-    NO_ITEMS,
-    NO_ROUND,
-    REVIEW_IN_GROUP,
-    STOP_REFUSED,
-    TOP_USAGE,
-    USAGE,
     ambiguous_topic,
     bad_count,
     busy,
@@ -41,8 +36,10 @@ from faqbot.handlers.quiz.views import (
     nothing_due,
     own_record,
     review_keyboard,
+    said,
     topic_list,
     unknown_topic,
+    usage,
 )
 from faqbot.knowledge import Topic
 from faqbot.knowledge.periods import parse_period, period_start
@@ -68,7 +65,7 @@ class QuizRequest:
     topic: str  # as typed; empty for a mix of every topic
 
 
-def parse_request(args: list[str]) -> QuizRequest | str:
+def parse_request(args: list[str], language: str = "en") -> QuizRequest | str:
     """The request in `/quiz` arguments, or the HTML reply that says what is wrong with them."""
     words = list(args)
     count = None
@@ -79,7 +76,7 @@ def parse_request(args: list[str]) -> QuizRequest | str:
         plain = typed.isascii() and len(typed) <= _COUNT_DIGITS
         number = int(typed) if plain else 0
         if not 1 <= number <= MAX_ROUND:
-            return bad_count(typed)
+            return bad_count(typed, language)
         count = number
     return QuizRequest(count, " ".join(words))
 
@@ -93,37 +90,45 @@ async def quiz(update: Update, context: Context) -> None:
     if len(args) == 1 and first == "stop":
         await stop(update, context)
         return
+    language = await language_for(update, context)
+    # The polls are the chat's: in a group, in the group's language, whoever asked for them.
+    polls_in = await posting_language(update, context)
+    bank = state.quiz.bank_in(polls_in)
+    view = state.pack.in_language(language)
     if len(args) == 1 and first == "topics":
-        await reply(message, html_message(topic_list(state.pack, state.quiz.bank)))
+        await reply(message, html_message(topic_list(view, bank)))
         return
     if first in ("help", "?"):
-        await reply(message, html_message(USAGE))
+        await reply(message, html_message(usage(language)))
         return
-    request = parse_request(args)
+    request = parse_request(args, language)
     if isinstance(request, str):
         await reply(message, html_message(request))
         return
-    if not state.quiz.bank.items:
-        await reply(message, html_message(NO_ITEMS))
+    if not bank.items:
+        await reply(message, html_message(said(language, "quiz_no_items")))
         return
     topic: Topic | None = None
     if request.topic:
+        # Topics are matched in the main language and in the reader's, then named in theirs.
         found = match_topic(state.pack, request.topic)
+        if found.topic is None and not found.ambiguous and view is not state.pack:
+            found = match_topic(view, request.topic)
         if found.ambiguous:
-            await reply(message, html_message(ambiguous_topic(request.topic, found.ambiguous)))
+            topics = [view.topic(t.id) or t for t in found.ambiguous]
+            await reply(message, html_message(ambiguous_topic(request.topic, topics, language)))
             return
         if found.topic is None:
-            await reply(message, html_message(unknown_topic(request.topic, found.closest)))
+            closest = view.topic(found.closest.id) if found.closest else None
+            await reply(message, html_message(unknown_topic(request.topic, closest, language)))
             return
-        topic = found.topic
+        topic = view.topic(found.topic.id) or found.topic
     settings = await state.stores.quiz.settings(message.chat_id, rounds.default_settings(state))
     count = request.count or settings.round_size
     recent = context.chat_data.recent_quiz_items
-    items = state.quiz.bank.choose(
-        count, rounds.rng, avoid=set(recent), topic=topic.id if topic else None
-    )
+    items = bank.choose(count, rounds.rng, avoid=set(recent), topic=topic.id if topic else None)
     if not items and topic is not None:
-        await reply(message, html_message(no_items_on_topic(topic)))
+        await reply(message, html_message(no_items_on_topic(topic, language)))
         return
     started = rounds.start_round(
         context.application,
@@ -133,12 +138,13 @@ async def quiz(update: Update, context: Context) -> None:
         settings,
         thread_id=thread_of(message),
         starter_id=message.from_user.id if message.from_user else None,
+        language=polls_in,
     )
     if started is None:
-        await reply(message, html_message(busy(state.quiz.rounds[message.chat_id])))
+        await reply(message, html_message(busy(state.quiz.rounds[message.chat_id], language)))
         return
     if topic is not None and len(items) < count:
-        await reply(message, html_message(fewer_on_topic(topic, len(items))))
+        await reply(message, html_message(fewer_on_topic(topic, len(items), language)))
     recent.extend(item.key for item in items)
     await rounds.post_next(context.application, started)
 
@@ -148,10 +154,12 @@ async def stop(update: Update, context: Context) -> None:
     message = message_of(update)
     current = context.bot_data.quiz.rounds.get(message.chat_id)
     if current is None:
-        await reply(message, html_message(NO_ROUND))
+        language = await language_for(update, context)
+        await reply(message, html_message(said(language, "quiz_no_round")))
         return
     if not await _may_stop(update, context, current):
-        await reply(message, html_message(STOP_REFUSED))
+        language = await language_for(update, context)
+        await reply(message, html_message(said(language, "quiz_stop_refused")))
         return
     await rounds.stop_round(context.application, current)
 
@@ -169,13 +177,14 @@ async def top(update: Update, context: Context) -> None:
     user = update.effective_user
     state = context.bot_data
     store = state.stores.quiz
+    language = await language_for(update, context)
     if message.chat.type == ChatType.PRIVATE:
         record = await store.user_record(user.id)
-        await reply(message, html_message(own_record(record)))
+        await reply(message, html_message(own_record(record, language)))
         return
     period = parse_period(" ".join(context.args or []))
     if period is None:
-        await reply(message, html_message(TOP_USAGE))
+        await reply(message, html_message(said(language, "quiz_top_usage")))
         return
     zone_name = await store.chat_timezone(message.chat_id, state.settings.timezone)
     start = period_start(period, datetime.now(UTC), zone_name)
@@ -185,27 +194,32 @@ async def top(update: Update, context: Context) -> None:
     if user is not None:
         mine = await store.standing(message.chat_id, user.id, since=since)
     count = await store.players(message.chat_id, since=since)
-    await reply(message, html_message(leaderboard_message(board, mine, count, period)))
+    board_text = leaderboard_message(board, mine, count, period, language)
+    await reply(message, html_message(board_text))
 
 
 async def review(update: Update, context: Context) -> None:
     """Review the quiz questions you got wrong"""
     message = message_of(update)
+    language = await language_for(update, context)
     if message.chat.type != ChatType.PRIVATE:
         url = create_deep_linked_url(context.bot.username, REVIEW_DEEP_LINK)
-        [text] = html_message(REVIEW_IN_GROUP)
-        await reply(message, [Rendered(text.html, text.plain, review_keyboard(url))], quote=True)
+        [text] = html_message(said(language, "quiz_review_in_group"))
+        keyboard = review_keyboard(url, language)
+        await reply(message, [Rendered(text.html, text.plain, keyboard)], quote=True)
         return
     state = context.bot_data
     running = state.quiz.rounds.get(message.chat_id)
     if running is not None:
-        await reply(message, html_message(busy(running)))
+        await reply(message, html_message(busy(running, language)))
         return
     schedule = await state.stores.quiz.review_schedule(update.effective_user.id)
     now = time.time()
-    items = due_for_review(schedule, state.quiz.bank, now, REVIEW_ROUND)
+    # Keys are the same in every language: a miss in English comes back in Hindi, as itself.
+    bank = state.quiz.bank_in(language)
+    items = due_for_review(schedule, bank, now, REVIEW_ROUND)
     if not items:
-        await reply(message, html_message(nothing_due(schedule, state.quiz.bank, now)))
+        await reply(message, html_message(nothing_due(schedule, bank, now, language)))
         return
     settings = await state.stores.quiz.settings(message.chat_id, rounds.default_settings(state))
     started = rounds.start_round(
@@ -215,9 +229,10 @@ async def review(update: Update, context: Context) -> None:
         items,
         settings,
         starter_id=update.effective_user.id,
+        language=language,
     )
     if started is None:
-        await reply(message, html_message(busy(state.quiz.rounds[message.chat_id])))
+        await reply(message, html_message(busy(state.quiz.rounds[message.chat_id], language)))
         return
     await rounds.post_next(context.application, started)
 

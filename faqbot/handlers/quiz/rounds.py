@@ -16,8 +16,9 @@ from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import BaseHandler, PollAnswerHandler, PollHandler
 from telegram.helpers import create_deep_linked_url
 
+from faqbot.bot.language import chat_language
 from faqbot.bot.messaging import send
-from faqbot.bot.rendering import ANSWER, Rendered, callback, html_message
+from faqbot.bot.rendering import Rendered, answer_prefix, callback, html_message
 from faqbot.bot.state import (
     BotApplication,
     BotState,
@@ -69,6 +70,7 @@ def start_round(
     *,
     thread_id: int | None = None,
     starter_id: int | None = None,
+    language: str = "en",
 ) -> Round | None:
     """Claim the chat for a new round; None if one is running (one round per chat)."""
     rounds = application.bot_data.quiz.rounds
@@ -83,6 +85,7 @@ def start_round(
         total=len(items),
         open_period=settings.open_period,
         show_explanation=settings.show_explanation,
+        language=language,
     )
     rounds[chat_id] = started
     return started
@@ -290,15 +293,19 @@ async def finish_poll(application: BotApplication, poll_id: str) -> None:
 async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
     """Reply to a closed poll with its right option and a way to read the full answer: a deep
     link into a private chat from a group, a button in a private chat."""
-    item = application.bot_data.quiz.bank.get(poll.item_key)
+    state = application.bot_data
+    # Said unasked, to the chat: in the chat's language, as its polls are.
+    language = await chat_language(state, poll.chat_id)
+    item = state.quiz.bank_in(language).get(poll.item_key)
     if item is None:
         return  # the pack changed while the poll was open
     if poll.chat_id > 0:  # private chats have positive ids
-        keyboard = read_answer_keyboard(None, callback(ANSWER, item.entry_id))
+        prefix = answer_prefix(state.pack.in_language(language))
+        keyboard = read_answer_keyboard(None, callback(prefix, item.entry_id), language)
     else:
         url = create_deep_linked_url(application.bot.username, item.entry_id)
-        keyboard = read_answer_keyboard(url, None)
-    [message] = html_message(revealed_answer(item.correct))
+        keyboard = read_answer_keyboard(url, None, language)
+    [message] = html_message(revealed_answer(item.correct, language))
     try:
         await send(
             application.bot,

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from faqbot.bot.language import language_for
 from faqbot.bot.menu import ADMINS, PRIVATE, menu
 from faqbot.bot.messaging import edit, message_of, reply
 from faqbot.bot.permissions import is_chat_admin
@@ -17,11 +18,9 @@ from faqbot.handlers.quiz.views import (
     MAX_ROUND,
     OPEN_PERIOD_RANGE,
     SETTING_BY_CODE,
-    SETTINGS_ADMINS_ONLY,
     SETTINGS_BUTTON,
-    SETTINGS_CHANGED_SINCE,
-    SETTINGS_SAVED,
     bad_setting,
+    said,
     settings_keyboard,
     settings_message,
 )
@@ -69,9 +68,9 @@ def parse_change(args: list[str]) -> tuple[Setting, int] | None:
     return setting, value
 
 
-def _view(settings: QuizSettings, can_change: bool) -> list[Rendered]:
-    [text] = html_message(settings_message(settings, can_change))
-    keyboard = settings_keyboard(settings) if can_change else None
+def _view(settings: QuizSettings, can_change: bool, language: str) -> list[Rendered]:
+    [text] = html_message(settings_message(settings, can_change, language))
+    keyboard = settings_keyboard(settings, language) if can_change else None
     return [Rendered(text.html, text.plain, keyboard)]
 
 
@@ -82,23 +81,24 @@ async def quiz_settings(update: Update, context: Context) -> None:
     state = context.bot_data
     store = state.stores.quiz
     defaults = default_settings(state)
+    language = await language_for(update, context)
     can_change = await is_chat_admin(update, context)
     args = context.args or []
     if not args:
         current = await store.settings(message.chat_id, defaults)
-        await reply(message, _view(current, can_change))
+        await reply(message, _view(current, can_change, language))
         return
     if not can_change:
-        await reply(message, html_message(SETTINGS_ADMINS_ONLY))
+        await reply(message, html_message(said(language, "quiz_settings_admins_only")))
         return
     change = parse_change(args)
     if change is None:
-        await reply(message, html_message(bad_setting(" ".join(args))))
+        await reply(message, html_message(bad_setting(" ".join(args), language)))
         return
     setting, value = change
     changed = await store.change_setting(message.chat_id, setting, value, None, defaults)
     assert changed is not None  # no version to check: a typed change always applies
-    await reply(message, _view(changed, True))
+    await reply(message, _view(changed, True, language))
 
 
 async def on_settings_button(update: Update, context: Context) -> None:
@@ -108,6 +108,7 @@ async def on_settings_button(update: Update, context: Context) -> None:
     if query is None:
         return  # the handler's pattern lets only callback queries through
     chat = update.effective_chat
+    language = await language_for(update, context)
     parts = (query.data or "").split(":")
     change = None
     if len(parts) == 4 and parts[1].isdigit() and parts[3].isdigit():
@@ -115,10 +116,10 @@ async def on_settings_button(update: Update, context: Context) -> None:
         if setting is not None and valid_value(setting, int(parts[3])):
             change = (int(parts[1]), setting, int(parts[3]))
     if change is None or chat is None or query.message is None:
-        await query.answer(SETTINGS_CHANGED_SINCE)
+        await query.answer(said(language, "quiz_settings_changed_since"))
         return
     if not await is_chat_admin(update, context):
-        await query.answer(SETTINGS_ADMINS_ONLY, show_alert=True)
+        await query.answer(said(language, "quiz_settings_admins_only"), show_alert=True)
         return
     state = context.bot_data
     store = state.stores.quiz
@@ -126,11 +127,11 @@ async def on_settings_button(update: Update, context: Context) -> None:
     seen, setting, value = change
     changed = await store.change_setting(chat.id, setting, value, seen, defaults)
     if changed is None:
-        await query.answer(SETTINGS_CHANGED_SINCE, show_alert=True)
-        await edit(query, _view(await store.settings(chat.id, defaults), True)[0])
+        await query.answer(said(language, "quiz_settings_changed_since"), show_alert=True)
+        await edit(query, _view(await store.settings(chat.id, defaults), True, language)[0])
         return
-    await query.answer(SETTINGS_SAVED)
-    await edit(query, _view(changed, True)[0])
+    await query.answer(said(language, "quiz_settings_saved"))
+    await edit(query, _view(changed, True, language)[0])
     log.info("chat %s set quiz %s to %s", chat.id, setting.value, value)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from telegram.error import Forbidden, TelegramError
 
+from faqbot.bot.language import chat_language
 from faqbot.bot.messaging import send
 from faqbot.bot.rendering import html_message
 from faqbot.bot.state import BotApplication, Context
@@ -48,12 +49,10 @@ async def _post(application: BotApplication, week: OwedWeek, since: float, until
     if not board:
         return False  # polls went out, nobody answered: nothing to announce
     players = await store.players(week.chat_id, since=since, until=until)
+    language = await chat_language(application.bot_data, week.chat_id)
+    standings = weekly_standings(board, players, week.week_start, language)
     try:
-        await send(
-            application.bot,
-            week.chat_id,
-            html_message(weekly_standings(board, players, week.week_start)),
-        )
+        await send(application.bot, week.chat_id, html_message(standings))
     except Forbidden as error:
         log.info("weekly standings for chat %s not posted: %s", week.chat_id, error.message)
         return False

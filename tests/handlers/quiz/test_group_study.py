@@ -14,7 +14,7 @@ from faqbot.config import Settings
 from faqbot.handlers.quiz import views
 from faqbot.handlers.quiz.rounds import default_settings
 from faqbot.handlers.quiz.standings import post_closed_weeks
-from faqbot.knowledge import Pack
+from faqbot.knowledge import Pack, catalogue
 from faqbot.storage.quiz import QuizSettings
 from tests.handlers.quiz.test_quiz import (
     ADMIN,
@@ -131,7 +131,7 @@ async def test_a_topic_with_fewer_items_than_asked_runs_what_it_has(
     available = app.bot_data.quiz.bank.counts()["japan-defence"]
     await say(app, "/quiz defence 20")
     [notice] = texts_to(api, GROUP)
-    assert notice == views.fewer_on_topic(app.bot_data.pack.topic("japan-defence"), available)
+    assert notice == views.fewer_on_topic(app.bot_data.pack.topic("japan-defence"), available, "en")
     assert polls_to(api)[0].params["question"].startswith(f"[1/{available}] ")
 
 
@@ -160,10 +160,12 @@ async def test_a_member_sees_the_settings_but_gets_no_buttons(
     await say(app, "/quizsettings", user=RAVI)
     [call] = settings_calls(api)
     assert f"Seconds per question: {settings.quiz_open_period}" in call.params["text"]
-    assert views.SETTINGS_ADMINS_ONLY in html.unescape(call.params["text"])
+    assert catalogue.say("en", "quiz_settings_admins_only") in html.unescape(call.params["text"])
     assert "reply_markup" not in call.params
     await say(app, "/quizsettings seconds 60", user=RAVI)
-    assert html.unescape(texts_to(api, GROUP)[-1]) == views.SETTINGS_ADMINS_ONLY
+    assert html.unescape(texts_to(api, GROUP)[-1]) == catalogue.say(
+        "en", "quiz_settings_admins_only"
+    )
     assert (await app.bot_data.stores.quiz.settings(GROUP, _defaults(app))).version == 0
 
 
@@ -189,7 +191,7 @@ async def test_an_admin_changes_settings_with_buttons_and_the_next_round_uses_th
     }
     await press(app, ADMIN, new_buttons["Explanation off"], message_id)
     await press(app, ADMIN, new_buttons["5 q"], message_id)  # stale: made before the last change
-    assert alerts(api)[-1] == views.SETTINGS_CHANGED_SINCE
+    assert alerts(api)[-1] == catalogue.say("en", "quiz_settings_changed_since")
     stored = await app.bot_data.stores.quiz.settings(GROUP, _defaults(app))
     assert (stored.open_period, stored.show_explanation, stored.round_size) == (60, False, 1)
 
@@ -206,7 +208,7 @@ async def test_a_settings_button_pressed_by_a_member_changes_nothing(
     await say(app, "/quizsettings", user=ADMIN)
     [shown] = settings_calls(api)
     await press(app, RAVI, buttons(shown)["600s"], shown.result["message_id"])
-    assert alerts(api) == [views.SETTINGS_ADMINS_ONLY]
+    assert alerts(api) == [catalogue.say("en", "quiz_settings_admins_only")]
     assert api.calls_to("editMessageText") == []
     assert (await app.bot_data.stores.quiz.settings(GROUP, _defaults(app))).version == 0
 
@@ -338,7 +340,7 @@ async def test_top_covers_this_week_by_default_and_month_or_all_on_request(
     assert f"P{RAVI}" in week and f"P{ASHA}" not in week
     assert f"P{RAVI}" in month and f"P{ASHA}" not in month
     assert "All-time" in ever and f"P{RAVI}" in ever and f"P{ASHA}" in ever
-    assert wrong_period == views.TOP_USAGE
+    assert wrong_period == catalogue.say("en", "quiz_top_usage")
 
 
 async def test_a_member_who_left_is_shown_as_left_until_the_period_ends(

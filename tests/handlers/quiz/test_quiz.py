@@ -9,9 +9,9 @@ import pytest
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.answers import stats
-from faqbot.handlers.quiz import standings, views
+from faqbot.handlers.quiz import standings
 from faqbot.handlers.quiz.rounds import forget_poll_job
-from faqbot.knowledge import Pack
+from faqbot.knowledge import Pack, catalogue
 from tests.support import updates as u
 from tests.support.application import feed, running
 from tests.support.fake_bot_api import Call, FakeBotAPI
@@ -189,7 +189,7 @@ async def test_the_starter_stops_the_round_and_its_open_poll(
 async def test_another_member_may_not_stop_the_round(app: BotApplication, api: FakeBotAPI) -> None:
     await say(app, "/quiz 5")
     await say(app, "/quiz stop", user=RAVI)
-    assert texts_to(api, GROUP)[-1] == views.STOP_REFUSED
+    assert texts_to(api, GROUP)[-1] == catalogue.say("en", "quiz_stop_refused")
     assert api.calls_to("stopPoll") == []
     assert [c.params["user_id"] for c in api.calls_to("getChatMember")] == [RAVI]
 
@@ -330,7 +330,7 @@ async def test_review_in_a_group_links_to_a_private_chat_that_starts_it(
     missed = polls_to(api)[-1].params["question"]
     await say(app, "/review")
     [call] = [c for c in api.calls_to("sendMessage") if "private chat" in c.params["text"]]
-    assert call.params["text"] == views.REVIEW_IN_GROUP
+    assert call.params["text"] == catalogue.say("en", "quiz_review_in_group")
     [[button]] = call.params["reply_markup"]["inline_keyboard"]
     assert button["url"] == f"https://t.me/{u.BOT_USERNAME}?start=review_mistakes"
     assert len(polls_to(api)) == 1  # nothing asked in the group
