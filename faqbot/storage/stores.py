@@ -9,6 +9,7 @@ from faqbot.storage.daily import DailyStore
 from faqbot.storage.database import Storage
 from faqbot.storage.questions import QuestionLog
 from faqbot.storage.quiz import QuizStore
+from faqbot.storage.webhook_updates import WebhookUpdates
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,20 @@ class Stores:
     daily: DailyStore
     quiz: QuizStore
     questions: QuestionLog
+    webhook_updates: WebhookUpdates
 
     @classmethod
     def open(cls, path: Path) -> Stores:
         """Open (and migrate) the database, raising StorageError with what to do if it cannot."""
         database = Storage(path)
         database.open()
-        return cls(database, DailyStore(database), QuizStore(database), QuestionLog(database))
+        return cls(
+            database,
+            DailyStore(database),
+            QuizStore(database),
+            QuestionLog(database),
+            WebhookUpdates(database),
+        )
 
     def close(self) -> None:
         """Close the database and stop its thread."""
