@@ -9,6 +9,7 @@ questions answered. Never run it on the test split.
 
     .venv/bin/python benchmarks/fit_decision.py            # print the fit and the sweep
     .venv/bin/python benchmarks/fit_decision.py --write    # also write decision.yaml
+    .venv/bin/python benchmarks/fit_decision.py --language hi --write   # decision_hi.yaml
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from faqbot.knowledge import Matcher, load_pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.decision import FEATURES, Decision, fit
 from faqbot.knowledge.evaluation import LabelledQuestion, load_questions
+from faqbot.knowledge.languages import LanguageAnswerers
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = (ROOT / "tests/data/questions.yaml", ROOT / "tests/data/unseen-dev.yaml")
 OUTPUT = ROOT / "faqbot/knowledge/decision.yaml"
+# Another language's decision is fitted on its own dev set, through its own matcher.
+LANGUAGE_DEV = {"hi": (ROOT / "tests/data/hindi-dev.yaml",)}
 WRONG_SHARE = 0.01  # at most this share of answerable dev questions answered wrongly
 NEAR_SHARE = 0.03  # at most this share of near-topic dev questions answered (each checked by hand)
 FOLDS = 5
@@ -41,13 +45,19 @@ PERMISSIVE = Decision(
 )
 
 
-def signals(questions: list[LabelledQuestion]) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+def signals(
+    questions: list[LabelledQuestion], language: str = "en"
+) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
     """Feature rows and labels for questions no hard rule held back; plus per-row context."""
     pack = load_pack()
     answerer = Answerer.from_pack(pack, Matcher.from_pack(pack, decision=PERMISSIVE))
+    answerers = LanguageAnswerers(pack, {language: PERMISSIVE})
     rows, labels, context = [], [], []
     for question in questions:
-        outcome = answerer.respond(question.text)
+        if language == "en":
+            outcome = answerer.respond(question.text)
+        else:
+            outcome = answerers.respond(question.text, language).outcome
         match = outcome.match
         if match is None or match.status != "answer" or match.signals is None:
             continue
@@ -89,12 +99,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write decision.yaml")
     parser.add_argument("files", nargs="*", type=Path, help="dev question files")
+    parser.add_argument("--language", default="en", choices=("en", *LANGUAGE_DEV))
     args = parser.parse_args()
-    files = [f for f in (args.files or DEV) if f.exists()]
+    default = DEV if args.language == "en" else LANGUAGE_DEV[args.language]
+    files = [f for f in (args.files or default) if f.exists()]
     questions = [q for f in files for q in load_questions(f)]
     answerable = sum(not q.offtopic for q in questions)
     near = sum(q.near for q in questions)
-    rows, labels, context = signals(questions)
+    rows, labels, context = signals(questions, args.language)
     probability = out_of_fold(rows, labels)
     table = sweep(probability, context)
     admissible = [
@@ -126,8 +138,11 @@ def main() -> int:
             f"out-of-fold for no unrelated off-topic answer,\nat most {WRONG_SHARE:.2%} wrong "
             f"answers and {NEAR_SHARE:.0%} of near-topic questions answered."
         )
-        OUTPUT.write_text(decision.to_yaml(header), encoding="utf-8")
-        print(f"wrote {OUTPUT.relative_to(ROOT)}")
+        output = (
+            OUTPUT if args.language == "en" else OUTPUT.with_name(f"decision_{args.language}.yaml")
+        )
+        output.write_text(decision.to_yaml(header), encoding="utf-8")
+        print(f"wrote {output.relative_to(ROOT)}")
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -19,16 +19,19 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackContext, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
+from telegram.request import HTTPXRequest
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
+from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
+from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, quiz
 from faqbot.knowledge import Pack, load_pack
-from faqbot.knowledge.answering import Answerer
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.stores import Stores
 
@@ -50,6 +53,9 @@ ALLOWED_UPDATES = [
 # queue of waiting requests on every response (benchmarks/bench_bot.py: both cost more CPU
 # than answering the question). A request that finds every connection busy waits for one.
 CONCURRENT_UPDATES = 8
+# Updates waiting for their chat's send pace (a group's 20 a minute, a chat's retry_after) give
+# their slot back (bot/pacing.py); this many may wait at once before new updates queue.
+WAITING_UPDATES = 1024
 CONNECTIONS = 8
 CONNECTION_WAIT_SECONDS = 30.0
 # How long a request may take to be written and answered. Telegram usually answers in well
@@ -61,16 +67,17 @@ SEND_TIMEOUT_SECONDS = 20.0
 SENDING_SHARE = 0.95
 
 
-def sending_limiter(rate: float) -> AIORateLimiter:
+def sending_limiter(rate: float) -> ChatRateLimiter:
     """A limiter that keeps every one-second window a little under `rate` messages.
 
     Telegram counts any one-second window, so a bucket that starts full with `rate` messages
     would overflow it at once, and pacing at exactly `rate` overflows it whenever network
     jitter bunches two sends together. This bucket holds two messages, so a late timer is
     caught up, and refills at 95% of the rate: a window holds at most 2 + 0.95 × rate.
+    Each group also gets Telegram's 20 messages a minute, and a 429 pauses only its chat.
     """
     burst = 2.0
-    return AIORateLimiter(
+    return ChatRateLimiter(
         overall_max_rate=burst, overall_time_period=burst / (SENDING_SHARE * rate), max_retries=5
     )
 
@@ -102,10 +109,12 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     token = settings.require_token()
     pack = pack or load_pack(settings.knowledge)
     stores = Stores.open(settings.database)
+    answerers = LanguageAnswerers(pack)
     state = BotState(
         settings=settings,
         pack=pack,
-        answerer=Answerer.from_pack(pack),
+        answerer=answerers.answerers[pack.info.language],
+        answerers=answerers,
         recent_answers=RecentAnswers(settings.followup_seconds),
         stores=stores,
         flood=FloodGuard(settings.flood_limit),
@@ -118,25 +127,32 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         bot_data=cast(type[BotState], lambda: state),
         chat_data=ChatState,
     )
+    # The bot is made here, not by the builder, for TolerantBot's getUpdates (bot/reading.py);
+    # the requests are what the builder would make with the same settings.
+    bot = TolerantBot(
+        token,
+        skipped=state.skipped_updates,
+        base_url=f"{settings.api_base_url}/bot",
+        base_file_url=f"{settings.api_base_url}/file/bot",
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            tzinfo=ZoneInfo(settings.timezone),
+        ),
+        rate_limiter=sending_limiter(settings.rate_limit),
+        request=HTTPXRequest(
+            connection_pool_size=CONNECTIONS,
+            pool_timeout=CONNECTION_WAIT_SECONDS,
+            read_timeout=SEND_TIMEOUT_SECONDS,
+            write_timeout=SEND_TIMEOUT_SECONDS,
+        ),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
     application = (
         ApplicationBuilder()
-        .token(token)
+        .bot(cast(ExtBot[Any], bot))
         .context_types(context_types)
-        .base_url(f"{settings.api_base_url}/bot")
-        .base_file_url(f"{settings.api_base_url}/file/bot")
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                tzinfo=ZoneInfo(settings.timezone),
-            )
-        )
-        .rate_limiter(sending_limiter(settings.rate_limit))
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(CONNECTION_WAIT_SECONDS)
-        .read_timeout(SEND_TIMEOUT_SECONDS)
-        .write_timeout(SEND_TIMEOUT_SECONDS)
+        .concurrent_updates(UpdateSlots(CONCURRENT_UPDATES, WAITING_UPDATES))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

@@ -13,8 +13,9 @@ from pathlib import Path
 from faqbot import __version__
 from faqbot.config import Settings, SettingsError
 from faqbot.knowledge import Pack, PackError, check_pack, load_pack
-from faqbot.knowledge.answering import Answerer
-from faqbot.knowledge.evaluation import evaluate, load_questions
+from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
@@ -82,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--after", metavar="ENTRY_ID", help="read a follow-up as asked after this entry's answer"
     )
+    ask.add_argument(
+        "--language",
+        metavar="CODE",
+        help="match and answer in this pack language (default: the question's script decides)",
+    )
     ask.set_defaults(handler=_ask)
 
     validate = commands.add_parser("validate", help="lint a knowledge pack")
@@ -93,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate_.add_argument("file", type=Path, help="YAML with answerable: and offtopic: lists")
     evaluate_.add_argument("--no-failures", action="store_true", help="omit the failing cases")
+    evaluate_.add_argument(
+        "--language",
+        metavar="CODE",
+        help="match every question in this pack language, or 'auto' to go by each question's "
+        "script (default: the set's own `language:`, else auto); figures are per language",
+    )
     evaluate_.set_defaults(handler=_eval)
 
     export = commands.add_parser("export", parents=[pack_option], help="print the knowledge base")
@@ -119,20 +131,39 @@ def _ask(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     pack = _pack(args)
-    answerer = Answerer.from_pack(pack)
+    language = _language_option(pack, args.language)
+    if language is None:
+        return EXIT_USAGE
+    answerers = LanguageAnswerers(pack)
     questions = [args.question] if args.question is not None else sys.stdin
     for line in questions:
-        outcome = answerer.respond(line.rstrip("\n"), previous_id=args.after)
+        found = answerers.respond(line.rstrip("\n"), language or None, previous_id=args.after)
         if args.json:
-            print(json.dumps(outcome.to_json(), ensure_ascii=False), flush=True)
+            record = {**found.outcome.to_json(), "language": found.language}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            print(render_text(outcome_reply(outcome, pack)))
+            print(render_text(outcome_reply(found.outcome, pack.in_language(found.language))))
     return EXIT_OK
+
+
+def _language_option(pack: Pack, language: str | None) -> str | None:
+    """The --language asked for ('' for auto), or None after saying why it is not usable."""
+    if language in (None, "auto"):
+        return ""
+    if language not in pack.languages:
+        print(
+            f"faqbot: the pack has no language '{language}'; "
+            f"use one of {', '.join(pack.languages)} or auto",
+            file=sys.stderr,
+        )
+        return None
+    return language
 
 
 def _chat(args: argparse.Namespace) -> int:
     pack = _pack(args)
-    answerer = Answerer.from_pack(pack)
+    answerers = LanguageAnswerers(pack)
+    language = pack.info.language
     print(f"{pack.info.title}: ask a question, pick a number, or press Ctrl-D to quit.")
     choices: list[str] = []
     previous: str | None = None  # the last entry answered, for follow-ups
@@ -150,12 +181,14 @@ def _chat(args: argparse.Namespace) -> int:
             else None
         )
         if picked is not None:
-            reply = answer_reply(picked, pack)
+            view = pack.in_language(language)
+            reply = answer_reply(view.entry(picked.id) or picked, view)
             previous = reply.entry_id
         else:
-            outcome = answerer.respond(line, previous_id=previous)
-            reply = outcome_reply(outcome, pack)
-            previous = outcome.answered_id or previous
+            found = answerers.respond(line, previous_id=previous)
+            language = found.language
+            reply = outcome_reply(found.outcome, pack.in_language(language))
+            previous = found.outcome.answered_id or previous
         choices = [choice.entry_id for choice in (*reply.choices, *filter(None, [reply.also]))]
         print(render_text(reply))
 
@@ -164,12 +197,13 @@ def render_text(reply: Reply) -> str:
     """A reply as terminal text, with numbered choices."""
     parts = [f"bot> {reply.title}\n{reply.body}" if reply.title else f"bot> {reply.body}"]
     if reply.source:
-        parts.append(f"Source: {reply.source}")
+        parts.append(f"{say(reply.language, 'source')}: {reply.source}")
     if reply.choices:
         lines = [f"  {n}. {choice.label}" for n, choice in enumerate(reply.choices, 1)]
         parts.append(f"{reply.choices_heading}:\n" + "\n".join(lines))
     if reply.also:
-        parts.append(f"Or did you mean:\n  {len(reply.choices) + 1}. {reply.also.label}")
+        also = say(reply.language, "or_did_you_mean")
+        parts.append(f"{also}\n  {len(reply.choices) + 1}. {reply.also.label}")
     return "\n".join(parts) + "\n"
 
 
@@ -186,20 +220,29 @@ def _validate(args: argparse.Namespace) -> int:
     print(
         f"ok: {', '.join(pack.paths)}: {len(pack.entries)} entries, {phrasings} phrasings, "
         f"{len(pack.topics)} topics, {quiz} distinct quiz items ({written} hand-written, "
-        f"{generated} generated)",
+        f"{generated} generated); languages: {', '.join(pack.languages)}",
         file=sys.stderr,
     )
     return EXIT_OK
 
 
 def _eval(args: argparse.Namespace) -> int:
-    answerer = Answerer.from_pack(_pack(args))
+    pack = _pack(args)
     try:
         questions = load_questions(args.file)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        declared = question_set_language(args.file)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         print(f"faqbot: cannot read question set {args.file}: {error}", file=sys.stderr)
         return EXIT_PROBLEM
-    print(evaluate(answerer, questions).format(show_failures=not args.no_failures))
+    requested = args.language or (declared if declared in pack.languages else None)
+    language = _language_option(pack, requested)
+    if language is None:
+        return EXIT_USAGE
+    reports = evaluate_by_language(LanguageAnswerers(pack), questions, language or None)
+    for index, (code, report) in enumerate(reports.items()):
+        if len(reports) > 1:
+            print(f"{'' if index == 0 else chr(10)}language: {code}")
+        print(report.format(show_failures=not args.no_failures))
     return EXIT_OK
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import re
 import signal
+import sqlite3
 import sys
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from faqbot.app import ALLOWED_UPDATES, build_application
-from faqbot.config import TOKEN_HELP, Settings
-from faqbot.storage.database import StorageError
+from faqbot.bot.startup import STARTUP_RETRY_SECONDS
+from faqbot.config import TOKEN_HELP, Settings, WebhookEndpoint
+from faqbot.storage.database import StorageError, describe_database_error
+from faqbot.storage.instance_lock import InstanceLock
 from faqbot.webhook import WebhookError, run_webhook
 
 log = logging.getLogger("faqbot")
@@ -71,15 +74,23 @@ def configure_logging(token: str | None, secrets: tuple[str, ...] = ()) -> None:
 
 
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
-    """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token."""
+    """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token.
+
+    Only one `faqbot run` at a time may use a database (InstanceLock).
+    """
     token = settings.require_token()
     endpoint = settings.require_webhook() if webhook else None
     configure_logging(token, (endpoint.secret,) if endpoint else ())
     try:
-        application = build_application(settings)
+        with InstanceLock(settings.database):
+            return _run_locked(settings, endpoint)
     except StorageError as error:
         log.error("%s", error)
         return 1
+
+
+def _run_locked(settings: Settings, endpoint: WebhookEndpoint | None) -> int:
+    application = build_application(settings)
     log.info(
         "starting: %d entries from %s, database %s, Bot API %s",
         len(application.bot_data.pack.entries),
@@ -104,13 +115,19 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
         return 2
     except NetworkError as error:
         log.error(
-            "cannot reach the Bot API at %s (%s); check the network and TELEGRAM_API_BASE_URL",
+            "cannot reach the Bot API at %s (%s, still after %.0f s of retries); check the "
+            "network and TELEGRAM_API_BASE_URL",
             settings.api_base_url,
             error,
+            STARTUP_RETRY_SECONDS,
         )
         return 1
     except TelegramError as error:
         log.error("Telegram refused to start the bot: %s", error)
+        return 1
+    except sqlite3.Error as error:
+        # From a feature's start-up hook, which restores its state from the database.
+        log.error("%s", describe_database_error(error, settings.database))
         return 1
     log.info("stopped cleanly")
     return 0

@@ -19,9 +19,11 @@ from typing import Any
 
 import tornado.web
 from telegram import Update
+from telegram.error import BadRequest
 from tornado.httpserver import HTTPServer
 
 from faqbot.app import ALLOWED_UPDATES
+from faqbot.bot.startup import retried_at_start
 from faqbot.bot.state import BotApplication
 from faqbot.config import WebhookEndpoint
 from faqbot.storage.database import StorageError
@@ -231,12 +233,21 @@ async def _serve(server: WebhookServer) -> None:
         try:
             # drop_pending_updates stays off: updates sent while no replica listened are
             # still wanted. The webhook stays set at a stop, so a restart loses nothing.
-            await application.bot.set_webhook(
-                url=endpoint.url,
-                secret_token=endpoint.secret,
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=False,
-            )
+            try:
+                await retried_at_start(
+                    lambda: application.bot.set_webhook(
+                        url=endpoint.url,
+                        secret_token=endpoint.secret,
+                        allowed_updates=ALLOWED_UPDATES,
+                        drop_pending_updates=False,
+                    ),
+                    "setWebhook",
+                )
+            except BadRequest as error:  # a NetworkError in PTB, but about the URL, not the network
+                raise WebhookError(
+                    f"Telegram refused FAQBOT_WEBHOOK_URL ({error.message}); it must be a public "
+                    "https:// URL on port 443, 80, 88 or 8443 with a valid certificate"
+                ) from None
             server.ready = True
             log.info(
                 "webhook: listening on %s for %s; Telegram sends updates there",

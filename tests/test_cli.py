@@ -153,3 +153,45 @@ def test_run_without_a_valid_token_exits_2_with_one_line(token: str, tmp_path: P
     assert result.stderr.count("\n") == 1
     assert "BotFather" in result.stderr and "make chat" in result.stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_ask_json_says_which_language_answered() -> None:
+    result = faqbot("ask", "--json", "भारत जापान RPSS समझौता क्या है")
+    record = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert record["language"] == "hi" and record["id"] == "rpss-agreement"
+    assert "समझौता" in record["answer"]
+    english = json.loads(faqbot("ask", "--json", "what is rpss").stdout)
+    assert english["language"] == "en" and english["answer"].startswith("RPSS")
+
+
+def test_ask_language_forces_the_answer_language() -> None:
+    record = json.loads(faqbot("ask", "--json", "--language", "hi", "what is jimex").stdout)
+    assert record["language"] == "hi" and "जिमेक्स" in record["answer"]
+
+
+def test_an_unknown_language_is_a_usage_error() -> None:
+    result = faqbot("ask", "--language", "xx", "what is jimex")
+    assert result.returncode == 2
+    assert "no language 'xx'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eval_of_a_hindi_set_reports_hindi_figures() -> None:
+    result = faqbot("eval", "--no-failures", str(QUESTIONS.parent / "hindi-dev.yaml"))
+    assert result.returncode == 0
+    assert result.stdout.startswith("answerable questions:      135")
+
+
+def test_eval_auto_reports_each_language(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.yaml"
+    mixed.write_text(
+        "answerable:\n  - {q: what is jimex, id: what-is-jimex}\n"
+        "  - {q: जिमेक्स क्या है, id: what-is-jimex}\n"
+        "offtopic:\n  - {q: रेपो रेट क्या होता है, near: false}\n",
+        encoding="utf-8",
+    )
+    result = faqbot("eval", "--no-failures", str(mixed))
+    assert result.returncode == 0
+    english, hindi = result.stdout.split("\n\nlanguage: hi\n")
+    assert english.startswith("language: en\nanswerable questions:      1\n")
+    assert "off-topic questions:       1" in hindi

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Choice, Reply
 
 MESSAGE_LIMIT = 4096
@@ -27,6 +28,7 @@ _BLANK_CHARACTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
 # Callback data prefixes; each button's data is "<prefix>:<id>" and stays within 64 bytes.
 ANSWER = "a"  # send an entry's answer as a new message
+ANSWER_HINDI = "h"  # the same, in Hindi
 BROWSE_ROOT = "T"  # /topics: the list of topics
 BROWSE_TOPIC = "t"  # /topics: the questions of one topic
 BROWSE_ENTRY = "v"  # /topics: an answer, shown in place with Back
@@ -106,7 +108,8 @@ def render(
     for paragraph in _paragraphs(reply.body):
         blocks += [(html.escape(piece), piece) for piece in _fit(paragraph, limit)]
     if reply.source:
-        blocks.append((f"<i>Source: {html.escape(reply.source)}</i>", f"Source: {reply.source}"))
+        label = say(reply.language, "source")
+        blocks.append((f"<i>{label}: {html.escape(reply.source)}</i>", f"{label}: {reply.source}"))
     # An answer's related questions speak for themselves; other choices get their heading.
     if reply.choices and reply.choices_heading and reply.kind not in ("answer", "fact"):
         blocks.append((f"<b>{html.escape(reply.choices_heading)}</b>", reply.choices_heading))

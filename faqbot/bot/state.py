@@ -15,10 +15,12 @@ from typing import Any, Literal, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.reading import SkippedUpdates
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
 from faqbot.knowledge import Pack, QuizItem
 from faqbot.knowledge.answering import Answerer
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import QuizBank
 from faqbot.storage.daily import PendingFact
 from faqbot.storage.quiz import OpenPoll
@@ -58,7 +60,7 @@ class Round:
 class DailyState:
     """Daily-fact deliveries under way, and what keeps them orderly."""
 
-    # Bounds how many deliveries run at once (AIORateLimiter still sets the pace).
+    # Bounds how many deliveries run at once (the rate limiter still sets the pace).
     delivery_slots: asyncio.Semaphore
     # Chats a delivery is under way to: a second one for the same chat is skipped.
     in_flight: set[int] = field(default_factory=set)
@@ -88,11 +90,15 @@ class BotState:
     settings: Settings
     pack: Pack
     answerer: Answerer  # the one way a message becomes an outcome; holds the pack's matcher
+    # One answerer per pack language (the one above among them); Devanagari gets Hindi.
+    answerers: LanguageAnswerers
     recent_answers: RecentAnswers  # what follow-ups ("why?", "tell me more") refer to
     stores: Stores
     flood: FloodGuard
     daily: DailyState
     quiz: QuizState
+    # Updates python-telegram-bot could not read, skipped past (shown by /stats).
+    skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
 
 
 @dataclass

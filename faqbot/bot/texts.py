@@ -1,5 +1,11 @@
-"""Messages more than one feature sends, so that no feature imports another for its wording."""
+"""Messages more than one feature sends, so that no feature imports another for its wording.
 
-EXPIRED = "This button has expired. Ask me again, or send /topics to browse."
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
-NOT_ALLOWED = "This command is for the bot's operators."
+The sentences themselves are in the per-language catalogue (`knowledge/catalogue.py`); these
+names are the English ones, for the features that do not speak Hindi yet.
+"""
+
+from faqbot.knowledge.catalogue import say
+
+EXPIRED = say("en", "expired")
+SORRY = say("en", "sorry")
+NOT_ALLOWED = say("en", "not_allowed")

@@ -91,9 +91,10 @@ class Decision:
         return cls.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")))
 
     @staticmethod
-    def shipped() -> Decision:
-        """The decision fitted on the shipped pack's dev questions (package data)."""
-        return _shipped()
+    def shipped(language: str = "en") -> Decision:
+        """The decision fitted on the shipped pack's dev questions (package data): the
+        language's own (`decision_hi.yaml`) if there is one, else the main one."""
+        return _shipped(language)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Decision:
@@ -161,6 +162,8 @@ def fit(
 
 
 @cache
-def _shipped() -> Decision:
-    text = resources.files("faqbot.knowledge").joinpath("decision.yaml").read_text("utf-8")
+def _shipped(language: str = "en") -> Decision:
+    folder = resources.files("faqbot.knowledge")
+    own = folder.joinpath(f"decision_{language}.yaml")
+    text = (own if own.is_file() else folder.joinpath("decision.yaml")).read_text("utf-8")
     return Decision.from_mapping(yaml.safe_load(text))

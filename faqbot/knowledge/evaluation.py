@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from faqbot.knowledge.answering import Answerer, Outcome
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.matcher import Matcher
 from faqbot.knowledge.yaml_nodes import YamlLoader
 
@@ -147,7 +148,42 @@ def why_kind(why: str) -> str:
     return re.sub(r" [\d.]+ < [\d.]+$", "", why)
 
 
-def evaluate(answerer: Answerer | Matcher, questions: list[LabelledQuestion]) -> Report:
+def question_set_language(path: Path) -> str | None:
+    """The `language:` a question set declares (`hi` for the Hindi sets), if any."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader) or {}
+    language = data.get("language") if isinstance(data, dict) else None
+    return str(language) if language else None
+
+
+def evaluate_by_language(
+    answerers: LanguageAnswerers, questions: list[LabelledQuestion], language: str | None = None
+) -> dict[str, Report]:
+    """One report per language: each question goes to `language`'s answerer, or (None) to the
+    answerer of the language it is written in, as the bot does."""
+    groups: dict[str, list[LabelledQuestion]] = {}
+    for question in questions:
+        chosen = language or answerers.language_of(question.text)
+        groups.setdefault(chosen, []).append(question)
+    return {
+        chosen: evaluate(_InLanguage(answerers, chosen), group)
+        for chosen, group in sorted(groups.items())
+    }
+
+
+@dataclass(frozen=True)
+class _InLanguage:
+    """LanguageAnswerers held to one language, with the Answerer's `respond` shape."""
+
+    answerers: LanguageAnswerers
+    language: str
+
+    def respond(self, message: str, previous_id: str | None = None) -> Outcome:
+        return self.answerers.respond(message, self.language, previous_id).outcome
+
+
+def evaluate(
+    answerer: Answerer | Matcher | _InLanguage, questions: list[LabelledQuestion]
+) -> Report:
     """Run every question through the answering path and count what went right and wrong."""
     if isinstance(answerer, Matcher):
         answerer = Answerer(answerer)

@@ -6,15 +6,20 @@ question words); anything about the pack's subject, such as its acronyms, comes 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from faqbot.knowledge import devanagari
+
 # Longer input is cut before matching: no real question is this long, and it bounds the work.
 MAX_QUESTION_CHARS = 1000
 
-_WORD = re.compile(r"[^\W_]+")
+# A word is a run of Devanagari (matras included, which \w leaves out) or of other letters and
+# digits, so "RPSSसमझौता" is two words.
+WORD = re.compile(r"[\u0900-\u0963\u0966-\u097f]+|[^\W_\u0900-\u097f]+")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _US = re.compile(r"\bU\.?S\.?(?:A\b\.?)?(?![\w.])")
@@ -113,24 +118,39 @@ def stem(token: str) -> str:
     return token
 
 
+def _invisible_table() -> dict[int, str | None]:
+    """Format characters (zero-width joiners, direction marks) dropped; control characters and
+    line or paragraph separators made spaces. One table, so a non-ASCII question is a single
+    `str.translate` instead of a Unicode lookup per character."""
+    table: dict[int, str | None] = {}
+    # Beyond the first plane only these blocks hold such characters (Unicode 15).
+    supplementary = (0x110BD, 0x110CD, *range(0x13430, 0x13440), *range(0x1BCA0, 0x1BCA4))
+    rest = (*range(0x1D173, 0x1D17B), *range(0xE0000, 0xE0080))
+    for code in itertools.chain(range(0x10000), supplementary, rest):
+        category = unicodedata.category(chr(code))
+        if category == "Cf":
+            table[code] = None
+        elif category in ("Cc", "Zl", "Zp"):
+            table[code] = " "
+    return table
+
+
+_INVISIBLE = _invisible_table()
+
+
 def clean(text: str) -> str:
     """Unicode-normalise, casefold, and drop invisible and control characters."""
     text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
     # Capitalised "US" is the country; once casefolded it would be the pronoun "us".
     text = _US.sub("usa", text).casefold()
-    if text.isascii():
-        text = _ASCII_CONTROL.sub(" ", text)
-    else:
-        text = "".join(
-            " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-            for ch in text
-            if unicodedata.category(ch) != "Cf"
-        )
+    text = _ASCII_CONTROL.sub(" ", text) if text.isascii() else text.translate(_INVISIBLE)
     return _REPEATS.sub(r"\1\1", text)
 
 
 @lru_cache(maxsize=65536)
 def _base_token(word: str) -> str:
+    if devanagari.has_devanagari(word):
+        return word if word in devanagari.STOPWORDS else devanagari.stem(word)
     word = HINGLISH_WORDS.get(word, word)
     # Stop words stay whole so that they are still recognised ('does' must not become 'doe').
     return word if word in _STOPWORDS else stem(word)
@@ -138,13 +158,22 @@ def _base_token(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Cleaned, stemmed words, with Hinglish content words in English; no synonyms yet."""
-    tokens = [_base_token(word) for word in _WORD.findall(clean(text))]
+    return list(_words(text))
+
+
+# A question is read twice per match (its words, then what kind of fact it asks for).
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    text = clean(text)
+    if devanagari.has_devanagari(text):
+        text = devanagari.fold(text)
+    tokens = [_base_token(word) for word in WORD.findall(text)]
     # Lower-case "us" is the pronoun after a verb or preposition ("tell us", "for us") and the
     # country elsewhere ("india us 2+2", "us japan ties").
-    return [
+    return tuple(
         "usa" if token == "us" and (i == 0 or tokens[i - 1] not in _BEFORE_PRONOUN_US) else token
         for i, token in enumerate(tokens)
-    ]
+    )
 
 
 class Normaliser:
@@ -158,6 +187,7 @@ class Normaliser:
         self.stopwords = (
             ENGLISH_STOPWORDS
             | HINGLISH_STOPWORDS
+            | devanagari.STOPWORDS
             | {token for word in extra_stopwords for token in words(word)}
         )
         self._phrases: dict[tuple[str, ...], str] = {}

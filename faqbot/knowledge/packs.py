@@ -9,13 +9,16 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from faqbot.knowledge.normaliser import Normaliser
+from faqbot.knowledge.devanagari import ascii_digits
+from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.quiz_items import generation_problems, quiz_problems
 from faqbot.knowledge.schema import (
     ANSWER_LIMIT,
     QUIZ_OPTION_LIMIT,
     SHORT_ANSWER_KINDS,
     Entry,
+    EntryText,
+    LanguageText,
     Pack,
     PackInfo,
     QuizItem,
@@ -26,10 +29,15 @@ from faqbot.knowledge.smalltalk import read_smalltalk
 from faqbot.knowledge.yaml_nodes import Node, PackError, Problem, iter_documents, shipped_pack_path
 
 TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries", "smalltalk"}
-PACK_REQUIRED = ("title", "language", "source_document")
-PACK_KEYS = {*PACK_REQUIRED, "description", "version"}
+PACK_REQUIRED = ("title", "source_document")
+PACK_KEYS = {*PACK_REQUIRED, "language", "languages", "description", "version"}
 ENTRY_REQUIRED = ("id", "topic", "question", "alternates", "answer", "source", "related")
 ENTRY_KEYS = {*ENTRY_REQUIRED, "keywords", "short_answer", "quiz"}
+# What a block keyed by a language code ("hi:") may hold, wherever it sits.
+TOP_LANGUAGE_KEYS = {"synonyms", "stopwords", "quiz_distractors"}
+ENTRY_LANGUAGE_KEYS = {"question", "alternates", "answer", "keywords", "short_answer", "quiz"}
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+_NUMBER = re.compile(r"\d+")
 QUIZ_KEYS = {"question", "correct", "distractors", "explanation"}
 # Button data is "<prefix>:<id>" within Telegram's 64 bytes, and deep links allow 64 characters.
 MAX_ID = 60
@@ -100,32 +108,38 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     documents = list(iter_documents(path, checker.problems))
     info: PackInfo | None = None
     info_node: Node | None = None
+    for root in documents:
+        node = root.keys.get("pack") if isinstance(root.value, dict) else None
+        if node is None:
+            continue
+        if info_node is not None:
+            checker.add(node, "pack", f"metadata given twice (first at {info_node.location})")
+        else:
+            info_node = node
+            info = _read_info(checker, info_node)
+    languages = info.all_languages if info else ("en",)
+    others = languages[1:]
     synonyms: dict[str, tuple[str, ...]] = {}
     stopwords: list[str] = []
     distractors: dict[str, tuple[str, ...]] = {}
+    language_nodes: dict[str, list[Node]] = {language: [] for language in others}
     topics: list[tuple[Topic, Node]] = []
     entry_nodes: list[Node] = []
     smalltalk = []
     for root in documents:
-        if not checker.keys(root, TOP_KEYS, "pack"):
+        if not checker.keys(root, TOP_KEYS | set(others), "pack"):
             continue
-        if "pack" in root.keys:
-            if info_node is not None:
-                checker.add(
-                    root.keys["pack"],
-                    "pack",
-                    f"metadata given twice (first at {info_node.location})",
-                )
-            else:
-                info_node = root.keys["pack"]
-                info = _read_info(checker, info_node)
         synonyms.update(_read_lists(checker, root.keys.get("synonyms"), "synonyms"))
         stopwords += checker.texts(root.keys.get("stopwords"), "stopwords", "stopwords")
         distractors.update(
             _read_lists(checker, root.keys.get("quiz_distractors"), "quiz_distractors")
         )
-        topics += _read_topics(checker, root.keys.get("topics"))
-        kinds, problems = read_smalltalk(root.keys.get("smalltalk"))
+        for language in others:
+            block = root.keys.get(language)
+            if block is not None and checker.keys(block, TOP_LANGUAGE_KEYS, language):
+                language_nodes[language].append(block)
+        topics += _read_topics(checker, root.keys.get("topics"), others)
+        kinds, problems = read_smalltalk(root.keys.get("smalltalk"), others)
         smalltalk += kinds
         checker.problems += problems
         entries_node = root.keys.get("entries")
@@ -138,6 +152,12 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         checker.add(documents[0], "pack", "missing required 'pack' metadata")
     if documents and not entry_nodes:
         checker.add(documents[0], "entries", "the pack has no entries")
+    translations = {
+        language: _read_language_text(checker, info_node, language_nodes[language], language)
+        for language in others
+    }
+    for language in others:
+        _check_synonym_collisions(checker, synonyms, language_nodes[language], language)
 
     topic_ids: dict[str, Node] = {}
     for topic, node in topics:
@@ -150,7 +170,7 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     entries: list[Entry] = []
     seen: dict[str, Node] = {}
     for node in entry_nodes:
-        entry = _read_entry(checker, node, topic_ids)
+        entry = _read_entry(checker, node, topic_ids, others)
         id_node = node.keys.get("id") if isinstance(node.value, dict) else None
         entry_id = id_node.value if id_node and isinstance(id_node.value, str) else None
         if id_node is None or entry_id is None:
@@ -168,9 +188,6 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
                 checker.add(item, entry_id, "an entry cannot be related to itself")
             elif isinstance(item.value, str) and item.value not in seen:
                 checker.add(item, entry_id, f"related id '{item.value}' does not exist")
-    if not checker.problems:
-        normaliser = Normaliser(synonyms, stopwords)
-        _check_near_duplicates(checker, entries, seen, normaliser)
     if checker.problems or info is None:
         return None, checker.problems
     pack = Pack(
@@ -181,12 +198,21 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         stopwords=tuple(stopwords),
         quiz_distractors=distractors,
         paths=tuple(sorted({node.file for node in documents})),
+        translations={k: v for k, v in translations.items() if v is not None},
         smalltalk=tuple(smalltalk),
     )
-    # Generated quiz items need the whole pack (distractors come from other entries).
-    for entry, message in generation_problems(pack):
-        short_answer = seen[entry.id].keys.get("short_answer") or seen[entry.id]
-        checker.add(short_answer, entry.id, message)
+    for language in languages:
+        view = pack.in_language(language)
+        normaliser = Normaliser(view.synonyms, view.stopwords)
+        blocks = {
+            entry_id: (node if language == languages[0] else node.keys[language])
+            for entry_id, node in seen.items()
+        }
+        _check_near_duplicates(checker, list(view.entries), blocks, normaliser)
+        # Generated quiz items need the whole pack (distractors come from other entries).
+        for entry, message in generation_problems(view):
+            short_answer = blocks[entry.id].keys.get("short_answer") or blocks[entry.id]
+            checker.add(short_answer, entry.id, message)
     if checker.problems:
         return None, checker.problems
     return pack, []
@@ -201,14 +227,100 @@ def load_pack(path: Path | None = None) -> Pack:
 
 
 def _read_info(checker: _Checker, node: Node) -> PackInfo | None:
-    if not checker.keys(node, PACK_KEYS, "pack"):
+    if not isinstance(node.value, dict):
+        checker.keys(node, PACK_KEYS, "pack")
         return None
-    title, language, source_document = (
+    languages = _read_languages(checker, node)
+    if not checker.keys(node, PACK_KEYS | set(languages[1:]), "pack"):
+        return None
+    title, source_document = (
         checker.text(node.keys.get(name), node, "pack", name) for name in PACK_REQUIRED
     )
-    if title is None or language is None or source_document is None:
+    if title is None or source_document is None or not languages:
         return None
-    return PackInfo(title, language, source_document)
+    return PackInfo(title, languages[0], source_document, languages if len(languages) > 1 else ())
+
+
+def _read_languages(checker: _Checker, node: Node) -> tuple[str, ...]:
+    """`languages: [en, hi]` (main language first), or the older single `language: en`."""
+    language_node, languages_node = node.keys.get("language"), node.keys.get("languages")
+    if languages_node is None:
+        language = checker.text(language_node, node, "pack", "language")
+        if language is not None and not LANGUAGE_CODE.match(language):
+            checker.add(node, "pack", f"language '{language}' is not a two-letter code")
+            return ()
+        return (language,) if language else ()
+    languages = tuple(checker.texts(languages_node, "pack", "languages"))
+    bad = [code for code in languages if not LANGUAGE_CODE.match(code)]
+    if bad or not languages or len(set(languages)) != len(languages):
+        checker.add(
+            languages_node,
+            "pack",
+            "'languages' must list different two-letter codes, the main language first",
+        )
+        return ()
+    if language_node is not None and language_node.value != languages[0]:
+        checker.add(
+            language_node, "pack", f"language '{language_node.value}' is not the first of languages"
+        )
+    return languages
+
+
+def _read_language_text(
+    checker: _Checker, info_node: Node | None, blocks: list[Node], language: str
+) -> LanguageText | None:
+    """The pack-wide words of one more language: the title in `pack:`, the rest at the top."""
+    block = info_node.keys.get(language) if info_node is not None else None
+    if block is None:
+        if info_node is not None:
+            checker.add(info_node, "pack", f"missing '{language}' translation of the title")
+        return None
+    if not checker.keys(block, {"title"}, "pack"):
+        return None
+    title = checker.text(block.keys.get("title"), block, "pack", f"{language} title")
+    synonyms: dict[str, tuple[str, ...]] = {}
+    stopwords: list[str] = []
+    distractors: dict[str, tuple[str, ...]] = {}
+    for node in blocks:
+        synonyms.update(_read_lists(checker, node.keys.get("synonyms"), "synonyms"))
+        stopwords += checker.texts(node.keys.get("stopwords"), "stopwords", "stopwords")
+        distractors.update(
+            _read_lists(checker, node.keys.get("quiz_distractors"), "quiz_distractors")
+        )
+    if title is None:
+        return None
+    return LanguageText(title, synonyms, tuple(stopwords), distractors)
+
+
+def _check_synonym_collisions(
+    checker: _Checker, main: dict[str, tuple[str, ...]], blocks: list[Node], language: str
+) -> None:
+    """Report a variant of one language that two canonical terms claim: the matcher would
+    fold it into whichever it met first."""
+    owner: dict[tuple[str, ...], tuple[str, str]] = {}
+    for term, variants in main.items():
+        for phrase in (term, *variants):
+            owner.setdefault(tuple(words(phrase)), (term, "the main synonyms"))
+    for block in blocks:
+        node = block.keys.get("synonyms")
+        if node is None or not isinstance(node.value, dict):
+            continue
+        for term, child in node.keys.items():
+            phrases = [(term, child)]
+            if isinstance(child.value, list):
+                phrases += [(item.value, item) for item in child.items]
+            for phrase, item in phrases:
+                if not isinstance(phrase, str):
+                    continue
+                key = tuple(words(phrase))
+                first_term, where = owner.setdefault(key, (term, str(item.location)))
+                if key and words(first_term) != words(term):
+                    checker.add(
+                        item,
+                        "synonyms",
+                        f"{language} synonym '{phrase}' of '{term}' is also a variant of "
+                        f"'{first_term}' ({where}); the matcher cannot fold it into both",
+                    )
 
 
 def _read_lists(checker: _Checker, node: Node | None, name: str) -> dict[str, tuple[str, ...]]:
@@ -222,7 +334,9 @@ def _read_lists(checker: _Checker, node: Node | None, name: str) -> dict[str, tu
     }
 
 
-def _read_topics(checker: _Checker, node: Node | None) -> list[tuple[Topic, Node]]:
+def _read_topics(
+    checker: _Checker, node: Node | None, others: tuple[str, ...]
+) -> list[tuple[Topic, Node]]:
     if node is None:
         return []
     if not isinstance(node.value, list):
@@ -230,14 +344,24 @@ def _read_topics(checker: _Checker, node: Node | None) -> list[tuple[Topic, Node
         return []
     topics = []
     for item in node.items:
-        if not checker.keys(item, {"id", "title"}, "topics"):
+        if not checker.keys(item, {"id", "title", *others}, "topics"):
             continue
         topic_id = checker.text(item.keys.get("id"), item, "topics", "id")
         title = checker.text(item.keys.get("title"), item, topic_id or "topics", "title")
+        titles = {}
+        for language in others:
+            block = item.keys.get(language)
+            if block is None:
+                checker.add(item, topic_id or "topics", f"missing '{language}' translation")
+            elif checker.keys(block, {"title"}, topic_id or "topics"):
+                text = checker.text(
+                    block.keys.get("title"), block, topic_id or "topics", f"{language} title"
+                )
+                titles[language] = text or ""
         if topic_id and not _check_id(checker, item.keys["id"], topic_id):
             continue
         if topic_id and title:
-            topics.append((Topic(topic_id, title), item))
+            topics.append((Topic(topic_id, title, titles), item))
     return topics
 
 
@@ -257,10 +381,12 @@ def _check_id(checker: _Checker, node: Node, value: str) -> bool:
     return True
 
 
-def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry | None:
+def _read_entry(
+    checker: _Checker, node: Node, topics: dict[str, Node], others: tuple[str, ...]
+) -> Entry | None:
     raw_id = node.keys.get("id")
     subject = raw_id.value if raw_id and isinstance(raw_id.value, str) else "(no id)"
-    if not checker.keys(node, ENTRY_KEYS, subject):
+    if not checker.keys(node, ENTRY_KEYS | set(others), subject):
         return None
     before = len(checker.problems)
     entry_id = checker.text(raw_id, node, subject, "id")
@@ -285,6 +411,11 @@ def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry
     keywords = checker.texts(node.keys.get("keywords"), subject, "keywords")
     short_answer = _read_short_answer(checker, node.keys.get("short_answer"), subject)
     quiz = _read_quiz(checker, node.keys.get("quiz"), subject)
+    translations = {}
+    for language in others:
+        text = _read_entry_text(checker, node, language, subject, short_answer, quiz, answer)
+        if text is not None:
+            translations[language] = text
     if len(checker.problems) > before:
         return None
     # A required field that is None has a problem recorded above; this tells the type checker.
@@ -302,6 +433,82 @@ def _read_entry(checker: _Checker, node: Node, topics: dict[str, Node]) -> Entry
         short_answer=short_answer,
         quiz=tuple(quiz),
         location=node.location,
+        translations=translations,
+    )
+
+
+def _read_entry_text(
+    checker: _Checker,
+    node: Node,
+    language: str,
+    subject: str,
+    short_answer: ShortAnswer | None,
+    quiz: list[QuizItem],
+    answer: str | None,
+) -> EntryText | None:
+    """An entry's block in one more language, checked against the main language's text."""
+    block = node.keys.get(language)
+    if block is None:
+        checker.add(node, subject, f"missing '{language}' translation")
+        return None
+    if not checker.keys(block, ENTRY_LANGUAGE_KEYS, subject):
+        return None
+    before = len(checker.problems)
+    question = checker.text(block.keys.get("question"), block, subject, f"{language} question")
+    alternates_node = block.keys.get("alternates")
+    alternates = checker.texts(alternates_node, subject, f"{language} alternates")
+    if not alternates:
+        checker.add(alternates_node or block, subject, f"'{language}' needs at least one alternate")
+    translated = _read_answer(checker, block, subject)
+    keywords = checker.texts(block.keys.get("keywords"), subject, f"{language} keywords")
+    short_node = block.keys.get("short_answer")
+    short_text = (
+        checker.text(short_node, block, subject, f"{language} short_answer")
+        if (short_node is not None)
+        else None
+    )
+    if short_answer is not None and short_node is None:
+        checker.add(block, subject, f"missing '{language}' translation of short_answer")
+    if short_answer is None and short_node is not None:
+        checker.add(short_node, subject, "short_answer has no main-language short_answer")
+    items = _read_quiz(checker, block.keys.get("quiz"), subject)
+    quiz_node = block.keys.get("quiz") or block
+    if len(items) != len(quiz) and len(checker.problems) == before:
+        checker.add(
+            quiz_node,
+            subject,
+            f"{len(quiz)} quiz item(s) in the main language but {len(items)} in '{language}'",
+        )
+    pairs = [("answer", answer, translated, block.keys.get("answer") or block)]
+    if short_answer is not None and short_node is not None:
+        pairs.append(("short_answer", short_answer.text, short_text, short_node))
+    if len(items) == len(quiz):
+        quiz_items_nodes = block.keys["quiz"].items if "quiz" in block.keys else []
+        for number, (main, other) in enumerate(zip(quiz, items, strict=True), 1):
+            where = quiz_items_nodes[number - 1] if number <= len(quiz_items_nodes) else quiz_node
+            pairs.append((f"quiz item {number} answer", main.correct, other.correct, where))
+    for field_name, main_text, other_text, where in pairs:
+        if main_text is None or other_text is None:
+            continue
+        main_numbers = sorted(set(_NUMBER.findall(main_text)), key=int)
+        other_numbers = sorted(set(_NUMBER.findall(ascii_digits(other_text))), key=int)
+        if main_numbers != other_numbers:
+            checker.add(
+                where,
+                subject,
+                f"numbers differ between the main language's {field_name} "
+                f"({', '.join(main_numbers) or 'none'}) and '{language}' "
+                f"({', '.join(other_numbers) or 'none'})",
+            )
+    if len(checker.problems) > before or question is None or translated is None:
+        return None
+    return EntryText(
+        question=question,
+        alternates=tuple(alternates),
+        answer=translated,
+        keywords=tuple(keywords),
+        short_answer=short_text,
+        quiz=tuple(items),
     )
 
 

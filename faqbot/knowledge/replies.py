@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from faqbot.knowledge.answering import Outcome
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.matcher import Match
 from faqbot.knowledge.schema import Entry, Pack
 
@@ -38,6 +39,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     # A close runner-up shown under the answer as "Or did you mean:".
     also: Choice | None = None
+    language: str = "en"  # of the bot's own words around the pack's text
 
 
 def example_entries(pack: Pack, count: int = MAX_EXAMPLES) -> list[Entry]:
@@ -55,8 +57,9 @@ def answer_reply(entry: Entry, pack: Pack, kind: ReplyKind = "answer") -> Reply:
         body=entry.answer,
         source=entry.source,
         entry_id=entry.id,
-        choices_heading="Related questions" if related else None,
+        choices_heading=say(pack.info.language, "related") if related else None,
         choices=tuple(Choice(e.question, e.id) for e in related if e is not None),
+        language=pack.info.language,
     )
 
 
@@ -64,28 +67,28 @@ def reply_to(match: Match, pack: Pack) -> Reply:
     """Turn the matcher's verdict into what the user sees."""
     if match.status == "answer" and match.entry is not None:
         return answer_reply(match.entry, pack)
+    language = pack.info.language
     if match.status == "suggest":
         return Reply(
             kind="suggest",
-            body="I'm not sure which question you're asking.",
-            choices_heading="Did you mean…?",
+            body=say(language, "unsure"),
+            choices_heading=say(language, "did_you_mean"),
             choices=tuple(Choice(s.entry.question, s.entry.id) for s in match.suggestions),
+            language=language,
         )
     return Reply(
         kind="none",
-        body=(
-            f"Sorry, I don't know that one. I answer questions about {pack.info.title}, "
-            "and I would rather say so than guess. Here are some things I can answer:"
-        ),
-        choices_heading="Try one of these",
+        body=say(language, "dont_know", title=pack.info.title),
+        choices_heading=say(language, "try_these"),
         choices=tuple(Choice(e.question, e.id) for e in example_entries(pack)),
+        language=language,
     )
 
 
 def outcome_reply(outcome: Outcome, pack: Pack) -> Reply:
     """Turn an Answerer's outcome (small talk, exam answer, follow-up…) into what the user sees."""
     if outcome.status == "smalltalk" and outcome.smalltalk is not None:
-        return Reply(kind="smalltalk", body=outcome.smalltalk.reply)
+        return Reply(kind="smalltalk", body=outcome.smalltalk.reply, language=pack.info.language)
     if outcome.match is None:
         return reply_to(Match(outcome.question, "none", None, 0.0), pack)
     reply = reply_to(outcome.match, pack)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 ANSWER_LIMIT = 4096
 QUIZ_QUESTION_LIMIT = 300
@@ -49,6 +50,18 @@ class ShortAnswer:
 
 
 @dataclass(frozen=True)
+class EntryText:
+    """An entry's words in one more language; the kind of its short answer is the entry's."""
+
+    question: str
+    alternates: tuple[str, ...]
+    answer: str
+    keywords: tuple[str, ...] = ()
+    short_answer: str | None = None
+    quiz: tuple[QuizItem, ...] = ()
+
+
+@dataclass(frozen=True)
 class Entry:
     """One question and its answer, with the phrasings students use to ask it."""
 
@@ -63,11 +76,31 @@ class Entry:
     short_answer: ShortAnswer | None = None
     quiz: tuple[QuizItem, ...] = ()
     location: Location = field(default=Location("<memory>", 0), compare=False)
+    # The entry in the pack's other languages, by language code.
+    translations: Mapping[str, EntryText] = field(default_factory=dict, compare=False)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
         """The canonical question first, then the alternates."""
         return (self.question, *self.alternates)
+
+    def in_language(self, language: str) -> Entry:
+        """The entry with its words in `language`; itself when it has no such translation."""
+        text = self.translations.get(language)
+        if text is None:
+            return self
+        short_answer = self.short_answer
+        if short_answer is not None and text.short_answer is not None:
+            short_answer = ShortAnswer(short_answer.kind, text.short_answer)
+        return replace(
+            self,
+            question=text.question,
+            alternates=text.alternates,
+            answer=text.answer,
+            keywords=text.keywords,
+            short_answer=short_answer,
+            quiz=text.quiz,
+        )
 
 
 @dataclass(frozen=True)
@@ -76,6 +109,7 @@ class Topic:
 
     id: str
     title: str
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -85,15 +119,40 @@ class SmallTalk:
     id: str
     patterns: tuple[str, ...]
     reply: str
+    # (patterns, reply) in the pack's other languages, by language code.
+    translations: Mapping[str, tuple[tuple[str, ...], str]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def in_language(self, language: str) -> SmallTalk:
+        """The small talk in `language`; itself when it has no such translation."""
+        text = self.translations.get(language)
+        return self if text is None else replace(self, patterns=text[0], reply=text[1])
 
 
 @dataclass(frozen=True)
 class PackInfo:
-    """The pack's metadata."""
+    """The pack's metadata; `language` is the one its entries are shown in."""
 
     title: str
     language: str
     source_document: str
+    # Every language the pack is written in, its main language first.
+    languages: tuple[str, ...] = ()
+
+    @property
+    def all_languages(self) -> tuple[str, ...]:
+        return self.languages or (self.language,)
+
+
+@dataclass(frozen=True)
+class LanguageText:
+    """The pack-wide words of one more language: its title, synonyms, stop words, distractors."""
+
+    title: str
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stopwords: tuple[str, ...] = ()
+    quiz_distractors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,11 +166,53 @@ class Pack:
     stopwords: tuple[str, ...] = ()
     quiz_distractors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     paths: tuple[str, ...] = ()
+    translations: Mapping[str, LanguageText] = field(default_factory=dict, compare=False)
+    # The pack in its main language, when this is a view of it in another.
+    base: Pack | None = field(default=None, repr=False, compare=False)
     smalltalk: tuple[SmallTalk, ...] = ()
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
+    _views: dict[str, Pack] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
+        object.__setattr__(self, "_views", {})
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the pack is written in, its main language first."""
+        return self.info.all_languages
+
+    def in_language(self, language: str) -> Pack:
+        """The pack as a reader of `language` sees it: questions, answers, topics, quiz items
+        and synonyms in that language. Itself for its own language or one it lacks."""
+        if self.base is not None:
+            return self.base.in_language(language)
+        text = self.translations.get(language)
+        if language == self.info.language or text is None:
+            return self
+        view = self._views.get(language)
+        if view is None:
+            # Synonyms add up: a Hindi question may carry English acronyms ("RPSS").
+            synonyms = dict(self.synonyms)
+            for term, variants in text.synonyms.items():
+                synonyms[term] = (*synonyms.get(term, ()), *variants)
+            view = Pack(
+                info=replace(self.info, title=text.title, language=language),
+                topics=tuple(
+                    replace(topic, title=topic.titles.get(language, topic.title))
+                    for topic in self.topics
+                ),
+                entries=tuple(entry.in_language(language) for entry in self.entries),
+                synonyms=synonyms,
+                stopwords=(*self.stopwords, *text.stopwords),
+                quiz_distractors=dict(text.quiz_distractors),
+                paths=self.paths,
+                smalltalk=tuple(kind.in_language(language) for kind in self.smalltalk),
+                translations=self.translations,
+                base=self,
+            )
+            self._views[language] = view
+        return view
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""

@@ -6,26 +6,31 @@ A message is small talk when it is made only of a pack's small-talk phrases and 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from faqbot.knowledge.normaliser import clean
+from faqbot.knowledge import devanagari
+from faqbot.knowledge.normaliser import WORD, clean
 from faqbot.knowledge.schema import ANSWER_LIMIT, SmallTalk
 from faqbot.knowledge.yaml_nodes import Node, Problem
 
-# Words that may surround a small-talk phrase without making it a question.
+# Words that may surround a small-talk phrase without making it a question (Devanagari ones
+# in folded spelling, as messages are read).
 FILLER = frozenset(
-    """
+    devanagari.fold(word)
+    for word in """
     sir madam mam maam bro bhai bhaiya didi yaar ji dear friend buddy bot there everyone all
     so much very a lot lots again too ya haan han hmm oh ah and the you u
+    जी सर मैडम भाई यार दोस्त बहुत बहुत-बहुत आपका आपको फिर से हाँ हां और
     """.split()
 )
-_WORD = re.compile(r"[^\W_]+")
 SMALLTALK_KEYS = {"id", "patterns", "reply"}
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(clean(text)))
+    text = clean(text)
+    if devanagari.has_devanagari(text):
+        text = devanagari.fold(text)
+    return tuple(WORD.findall(text))
 
 
 class SmallTalkRecogniser:
@@ -61,8 +66,11 @@ class SmallTalkRecogniser:
         return found
 
 
-def read_smalltalk(node: Node | None) -> tuple[list[SmallTalk], list[Problem]]:
-    """The pack's `smalltalk:` list: each item has an id, patterns and a reply."""
+def read_smalltalk(
+    node: Node | None, others: tuple[str, ...] = ()
+) -> tuple[list[SmallTalk], list[Problem]]:
+    """The pack's `smalltalk:` list: each item has an id, patterns and a reply, and for each
+    of the pack's other languages a block (`hi: {patterns, reply}`) with the same."""
     if node is None:
         return [], []
     problems: list[Problem] = []
@@ -82,8 +90,20 @@ def read_smalltalk(node: Node | None) -> tuple[list[SmallTalk], list[Problem]]:
             continue
         subject = str(item.value.get("id") or "smalltalk")
         for key, child in item.keys.items():
-            if key not in SMALLTALK_KEYS:
+            if key not in SMALLTALK_KEYS and key not in others:
                 add(child, subject, f"unknown key '{key}'")
+        translations: dict[str, tuple[tuple[str, ...], str]] = {}
+        for language in others:
+            block = item.keys.get(language)
+            if block is None:
+                add(item, subject, f"missing '{language}' translation")
+                continue
+            found, block_problems = read_smalltalk(
+                Node([block.value], block.line, block.file, items=[_with_id(block, subject)])
+            )
+            problems += block_problems
+            if found:
+                translations[language] = (found[0].patterns, found[0].reply)
         ident, patterns, reply = (item.keys.get(k) for k in ("id", "patterns", "reply"))
         if ident is None or not isinstance(ident.value, str) or not ident.value.strip():
             add(item, subject, "missing required field 'id'")
@@ -112,5 +132,14 @@ def read_smalltalk(node: Node | None) -> tuple[list[SmallTalk], list[Problem]]:
             add(reply, subject, f"reply is longer than {ANSWER_LIMIT} characters")
             continue
         if texts:
-            kinds.append(SmallTalk(ident.value, tuple(texts), reply.value.strip()))
+            kinds.append(SmallTalk(ident.value, tuple(texts), reply.value.strip(), translations))
     return kinds, problems
+
+
+def _with_id(block: Node, ident: str) -> Node:
+    """A language block read as a small-talk item of its own, under its item's id."""
+    id_node = Node(ident, block.line, block.file)
+    if not isinstance(block.value, dict):
+        return block
+    keys = {"id": id_node, **block.keys}
+    return Node({k: v.plain() for k, v in keys.items()}, block.line, block.file, keys=keys)

@@ -7,6 +7,8 @@ sqlite3's connection is only ever used from the thread that made it.
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -169,7 +171,90 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 class StorageError(RuntimeError):
-    """The database cannot be used; the message says which file and what to do."""
+    """The database cannot be used; the message says which file, why, and what to do."""
+
+
+class NewerSchemaError(sqlite3.DatabaseError):
+    """The database was written by a newer faqbot than this one."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"schema version {found}, this faqbot knows up to {known}")
+
+
+# How long a statement waits for another connection's write lock before it gives up.
+BUSY_TIMEOUT_SECONDS = 5
+# The advice every message about existing data ends with: never a new path, which would start
+# an empty database and silently drop every subscription and score.
+KEPT = "the file was left untouched"
+
+
+def describe_os_error(error: OSError, path: Path) -> str:
+    """Why the operating system refused to let faqbot use `path`, for a one-line message."""
+    if error.errno == errno.EROFS:
+        return f"{path.parent} is on a read-only filesystem; mount it read-write"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"permission denied (faqbot runs as user id {os.getuid()}); let that user write "
+            f"{path} and its folder"
+        )
+    if error.errno == errno.ENOSPC:
+        return f"the disk holding {path.parent} is full; free some space"
+    return f"{error.strerror or error}"
+
+
+def _why_read_only(path: Path) -> str | None:
+    """Which of the file, its folder or its filesystem cannot be written, if one cannot."""
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"{folder} is on a read-only filesystem; mount it read-write"
+    except OSError:
+        pass
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the file is read-only for user id {os.getuid()}; let that user write it"
+    if not os.access(folder, os.W_OK):
+        return (
+            f"its folder {folder} is read-only for user id {os.getuid()} (SQLite writes its "
+            "journal beside the file); let that user write the folder"
+        )
+    return None
+
+
+def describe_database_error(error: sqlite3.Error, path: Path) -> str:
+    """One line for the operator: the real cause, and what to do that keeps the data."""
+    text = str(error).lower()
+    if isinstance(error, NewerSchemaError):
+        return f"database {path} was written by a newer faqbot ({error}): upgrade faqbot; {KEPT}"
+    if "locked" in text or "busy" in text:
+        return (
+            f"database {path} is locked by another connection (a write lock held for over "
+            f"{BUSY_TIMEOUT_SECONDS} s by another program or faqbot command); {KEPT}: let it "
+            "finish, or stop it, then start faqbot again"
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        if path.is_dir():
+            return f"FAQBOT_DATABASE={path} is a folder; point it at a file inside it"
+        if why := _why_read_only(path):
+            exists = path.exists()
+            where = f"database {path} cannot be written" if exists else f"cannot create {path}"
+            return f"{where}: {why}" + (f"; {KEPT}" if exists else "")
+        return (
+            f"cannot open database {path} for writing ({error}); check the file's and its "
+            f"folder's permissions; {KEPT}"
+        )
+    if "disk is full" in text or "disk full" in text:
+        return (
+            f"database {path} cannot be written: the disk holding it is full; free some "
+            f"space, then start faqbot again; {KEPT}"
+        )
+    if isinstance(error, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "integrity check" in text
+    ):
+        return (
+            f"database {path} is corrupt ({error}); {KEPT}: restore it from a backup, and "
+            "keep this copy for recovery"
+        )
+    return f"database {path} cannot be used ({error}); {KEPT}"
 
 
 class Storage:
@@ -196,27 +281,25 @@ class Storage:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(where, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
+        except OSError as error:
             raise StorageError(
-                f"cannot open database {where}: {error}; check FAQBOT_DATABASE and its folder's "
-                "permissions"
+                f"cannot create database {where}: {describe_os_error(error, self.path)}"
             ) from None
+        except sqlite3.Error as error:
+            raise StorageError(describe_database_error(error, self.path)) from None
         try:
-            connection.execute("PRAGMA busy_timeout = 5000")
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
             check = connection.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
-                raise sqlite3.DatabaseError(check)
+                raise sqlite3.DatabaseError(f"integrity check: {check}")
             connection.execute("PRAGMA foreign_keys = ON")
             self._migrate(connection)
             # Only once the file is known to be ours: switching to WAL rewrites its header.
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             connection.close()
-            raise StorageError(
-                f"database {where} is unreadable or corrupt ({error}); the file was left "
-                "untouched: restore it from a backup, or set FAQBOT_DATABASE to a new path"
-            ) from None
+            raise StorageError(describe_database_error(error, self.path)) from None
         self._connection = connection
 
     @staticmethod
@@ -224,10 +307,7 @@ class Storage:
         current = connection.execute("PRAGMA user_version").fetchone()[0]
         latest = MIGRATIONS[-1][0]
         if current > latest:
-            raise sqlite3.DatabaseError(
-                f"schema version {current} is newer than this faqbot knows ({latest}); "
-                "upgrade faqbot"
-            )
+            raise NewerSchemaError(current, latest)
         for version, script in MIGRATIONS:
             if version <= current:
                 continue

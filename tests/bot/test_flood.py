@@ -10,8 +10,8 @@ import pytest
 from telegram.ext import Application
 
 from faqbot.bot.flood import WINDOW_SECONDS, FloodGuard, Verdict
+from faqbot.bot.throttling import FLOOD_NOTICE
 from faqbot.config import Settings
-from faqbot.handlers.answers.questions import FLOOD_NOTICE
 from faqbot.knowledge import Pack
 from tests.support import updates as u
 from tests.support.application import feed, running
@@ -131,14 +131,31 @@ async def test_questions_count_across_chats_and_the_notice_stays_in_the_topic(
     assert "faster than I can keep up" in notice.params["text"]
 
 
-async def test_browsing_and_buttons_do_not_count_as_questions(
-    strict_app: Application, api: FakeBotAPI
-) -> None:
+async def test_buttons_do_not_count_as_questions(strict_app: Application, api: FakeBotAPI) -> None:
+    await feed(strict_app, u.message(7004, 7004, "/topics"))
     for _ in range(3):
-        await feed(strict_app, u.message(7004, 7004, "/topics"))
         await feed(strict_app, u.callback_query(7004, 7004, "a:what-is-jimex", 3))
     await feed(strict_app, u.message(7004, 7004, "what is jimex"))
 
     texts = [c.params["text"] for c in api.calls_to("sendMessage")]
-    assert len(texts) == 7
+    assert len(texts) == 5
     assert not any("faster than I can keep up" in t for t in texts)
+
+
+async def test_commands_count_like_questions(strict_app: Application, api: FakeBotAPI) -> None:
+    group = -1001000007005
+    for command in ("/fact", "/topics", "/fact", "/help", "/start"):
+        await feed(strict_app, u.message(7005, 7005, command))
+    await feed(strict_app, u.message(group, 7006, f"/fact@{u.BOT_USERNAME}", "supergroup"))
+    await feed(strict_app, u.message(group, 7006, "/fact@another_bot", "supergroup"))
+    await feed(strict_app, u.message(group, 7006, "/fact", "supergroup"))
+    await feed(strict_app, u.message(group, 7006, "/ask what is jimex", "supergroup"))
+
+    private = [c.params["text"] for c in api.calls_to("sendMessage") if c.params["chat_id"] == 7005]
+    assert len(private) == 3
+    assert "faster than I can keep up" in private[-1]
+    in_group = [
+        c.params["text"] for c in api.calls_to("sendMessage") if c.params["chat_id"] == group
+    ]
+    assert len(in_group) == 3  # /fact@bot and /fact answered, /fact@another_bot not counted
+    assert "faster than I can keep up" in in_group[-1]

@@ -193,7 +193,7 @@ def test_a_corrupt_database_stops_the_bot_and_is_left_untouched(
         assert bot.wait(timeout=30) == 1
         lines = bot.log.strip().splitlines()
         assert len(lines) == 1, bot.log
-        assert f"database {database} is unreadable or corrupt" in lines[0]
+        assert f"database {database} is corrupt" in lines[0]
         assert "restore it from a backup" in lines[0]
         assert database.read_bytes() == garbage
         assert not api.calls_to("getUpdates")

@@ -84,12 +84,10 @@ def replies_to(api: FakeBotAPI, chat_id: int) -> list[Call]:
     return [call for call in api.calls_to("sendMessage") if to_chat(chat_id)(call)]
 
 
-@pytest.fixture
-def webhook_bot(api: FakeBotAPI, tmp_path: Path) -> Iterator[tuple[BotProcess, Webhook]]:
-    port = free_port()
-    bot = BotProcess(
+def webhook_process(api: FakeBotAPI, database: Path, port: int) -> BotProcess:
+    return BotProcess(
         api,
-        tmp_path / "faqbot.sqlite3",
+        database,
         env={
             "FAQBOT_WEBHOOK_URL": URL,
             "FAQBOT_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
@@ -98,6 +96,14 @@ def webhook_bot(api: FakeBotAPI, tmp_path: Path) -> Iterator[tuple[BotProcess, W
         command=("run", "--webhook"),
         ready_method="setWebhook",
     )
+
+
+@pytest.fixture
+def webhook_bot(api: FakeBotAPI, tmp_path: Path) -> Iterator[tuple[BotProcess, Webhook]]:
+    """The bot in webhook mode; Telegram's first setWebhook answer is a 502 it retries."""
+    api.fail("setWebhook", times=1, error_code=502, description="Bad Gateway")
+    port = free_port()
+    bot = webhook_process(api, tmp_path / "faqbot.sqlite3", port)
     bot.start()
     try:
         yield bot, Webhook(port)
@@ -109,6 +115,7 @@ def test_updates_are_answered_once_and_only_with_the_secret(
     api: FakeBotAPI, webhook_bot: tuple[BotProcess, Webhook]
 ) -> None:
     bot, webhook = webhook_bot
+    assert len(api.rejected_calls_to("setWebhook")) == 1
     [set_webhook] = api.calls_to("setWebhook")
     assert set_webhook.params["url"] == URL
     assert set_webhook.params["secret_token"] == SECRET
@@ -175,6 +182,7 @@ def test_updates_are_answered_once_and_only_with_the_secret(
     assert log.count("refused a request from 127.0.0.1 with no secret token (403)") == 1
     assert log.count("with a wrong secret token (403)") == 1
     assert "refused a malformed update" in log
+    assert "setWebhook failed at start-up (NetworkError: Bad Gateway)" in log
     assert "came again; it was handled" in log
     assert "stopped cleanly" in log
     assert "Traceback" not in log
@@ -241,3 +249,20 @@ def test_a_busy_port_is_one_line_and_telegram_is_not_told(api: FakeBotAPI, tmp_p
             assert api.calls_to("setWebhook") == []
         finally:
             bot.close()
+
+
+def test_a_webhook_telegram_refuses_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
+    api.fail(
+        "setWebhook", error_code=400, description="Bad Request: bad webhook: Failed to resolve host"
+    )
+    bot = webhook_process(api, tmp_path / "faqbot.sqlite3", free_port())
+    try:
+        bot.start(wait=False)
+        assert bot.wait(timeout=30) == 1
+        errors = [line for line in bot.log.splitlines() if " ERROR " in line]
+        assert len(errors) == 1 and "Telegram refused FAQBOT_WEBHOOK_URL" in errors[0]
+        assert "bad webhook: failed to resolve host" in errors[0].lower()
+        assert "Traceback" not in bot.log
+        assert len(api.rejected_calls_to("setWebhook")) == 1  # a 400 is not retried
+    finally:
+        bot.close()

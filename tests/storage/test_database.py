@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
-from faqbot.storage import questions
+from faqbot.storage import database, questions
 from faqbot.storage.database import MIGRATIONS, Storage, StorageError, transaction
 
 LATEST = MIGRATIONS[-1][0]
@@ -103,6 +106,7 @@ def test_a_database_from_a_newer_faqbot_is_refused_and_left_untouched(tmp_path: 
 
     assert "upgrade faqbot" in str(raised.value)
     assert str(path) in str(raised.value)
+    assert_keeps_the_data(str(raised.value), "corrupt")
     assert path.read_bytes() == before
 
 
@@ -115,9 +119,63 @@ def test_a_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
         Storage(path).open()
 
     message = str(raised.value)
-    assert str(path) in message and "FAQBOT_DATABASE" in message
-    assert "\n" not in message
+    assert f"database {path} is corrupt" in message and "restore it from a backup" in message
+    assert_keeps_the_data(message, "upgrade")
     assert path.read_bytes() == before
+
+
+def assert_keeps_the_data(message: str, wrong_cause: str) -> None:
+    """One line, no advice that would start an empty database, and not another cause."""
+    assert "\n" not in message
+    assert "new path" not in message and "FAQBOT_DATABASE" not in message
+    assert wrong_cause not in message
+
+
+def test_a_locked_database_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0)
+    path = tmp_path / "faqbot.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE elsewhere (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StorageError) as raised:
+            Storage(path).open()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    message = str(raised.value)
+    assert f"database {path} is locked by another connection" in message
+    assert_keeps_the_data(message, "corrupt")
+
+
+@contextlib.contextmanager
+def read_only_mount(folder: Path) -> Iterator[None]:
+    """A small tmpfs at `folder`, remounted read-only once the test has filled it."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a filesystem needs root (CAP_SYS_ADMIN)")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def test_a_read_only_filesystem_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "mounted"
+    with read_only_mount(folder):
+        path = folder / "faqbot.sqlite3"
+        store = Storage(path)
+        store.open()
+        store.close()
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        with pytest.raises(StorageError) as raised:
+            Storage(path).open()
+    message = str(raised.value)
+    assert f"database {path} cannot be written: {folder} is on a read-only filesystem" in message
+    assert_keeps_the_data(message, "corrupt")
 
 
 def test_a_path_that_cannot_be_a_database_is_one_clear_error(tmp_path: Path) -> None:

@@ -14,23 +14,30 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from faqbot.bot.flood import Verdict
 from faqbot.bot.messaging import edit, message_of, reply, send, thread_of
-from faqbot.bot.rendering import ANSWER, OPTION_ECHO_LIMIT, excerpt, render, text_message
+from faqbot.bot.rendering import (
+    ANSWER,
+    ANSWER_HINDI,
+    OPTION_ECHO_LIMIT,
+    excerpt,
+    render,
+    text_message,
+)
 from faqbot.bot.state import Context
-from faqbot.bot.texts import EXPIRED
+from faqbot.bot.throttling import within_flood_limit
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Outcome
+from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
 log = logging.getLogger(__name__)
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
-FLOOD_NOTICE = (
-    "You're asking faster than I can keep up with. Take a short break: I'll answer again "
-    "in a minute."
-)
-ASK_USAGE = "Send your question after the command, for example: /ask what is JIMEX?"
+ASK_USAGE = say("en", "ask_usage")
+# Answer buttons say which language to answer in (one letter each, so an id of 60 characters
+# still fits Telegram's 64 bytes of button data).
+ANSWER_PREFIXES = {"en": ANSWER, "hi": ANSWER_HINDI}
+PREFIX_LANGUAGES = {prefix: language for language, prefix in ANSWER_PREFIXES.items()}
 
 
 def reply_for(outcome: Outcome, pack: Pack) -> Reply:
@@ -43,28 +50,31 @@ def reply_for(outcome: Outcome, pack: Pack) -> Reply:
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Answer a message (a question, a follow-up or small talk); quotes it in groups."""
+    """Match a question and reply; quotes the question in groups so the thread stays clear.
+
+    The caller has counted the message against the flood limit (the gate counts commands).
+    """
     message = message_of(update)
     state = context.bot_data
     user_id = update.effective_user.id
-    verdict = await state.flood.check(user_id)
-    if verdict is Verdict.IGNORE:
-        return
-    if verdict is Verdict.NOTICE:
-        await reply(message, text_message(FLOOD_NOTICE))
-        return
     in_group = message.chat.type != ChatType.PRIVATE
+    language = state.answerers.language_of(question)
     if not question.strip():
-        await reply(message, text_message(ASK_USAGE), quote=in_group)
+        await reply(message, text_message(say(language, "ask_usage")), quote=in_group)
         return
     chat_id = message.chat.id
     previous = await state.recent_answers.recall(chat_id, user_id)
-    outcome = state.answerer.respond(question, previous_id=previous)
+    # A question in another language goes to its answerer and is answered in that language,
+    # buttons included.
+    found = state.answerers.respond(question, language, previous_id=previous)
+    outcome = found.outcome
     if outcome.answered_id is not None:
         # Kept before the answer is sent: updates run concurrently, and a "why?" sent the moment
         # the answer arrives may be read while this one still waits for Telegram's response.
         await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
-    await reply(message, render(reply_for(outcome, state.pack)), quote=in_group)
+    view = state.pack.in_language(found.language)
+    prefix = ANSWER_PREFIXES.get(found.language, ANSWER)
+    await reply(message, render(reply_for(outcome, view), choice_prefix=prefix), quote=in_group)
     try:
         await state.stores.questions.record(message.chat.type, outcome)
     except sqlite3.Error as error:
@@ -73,14 +83,16 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 async def on_private_text(update: Update, context: Context) -> None:
     """Treat any text in a private chat as a question."""
-    await answer_question(update, context, message_of(update).text or "")
+    message = message_of(update)
+    if await within_flood_limit(message, context):
+        await answer_question(update, context, message.text or "")
 
 
 async def on_group_text(update: Update, context: Context) -> None:
     """Answer in groups only when addressed: an @mention, or a reply to one of our messages."""
     message = message_of(update)
     question = addressed_question(message, context.bot.id, context.bot.username)
-    if question is not None:
+    if question is not None and await within_flood_limit(message, context):
         await answer_question(update, context, question)
 
 
@@ -120,13 +132,17 @@ async def on_answer_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return  # the handler's pattern lets only queries with data through
-    pack = context.bot_data.pack
-    entry = pack.entry(query.data.partition(":")[2])
+    prefix, _, entry_id = query.data.partition(":")
+    language = PREFIX_LANGUAGES.get(prefix, "en")
+    pack = context.bot_data.pack.in_language(language)
+    entry = pack.entry(entry_id)
     if entry is None:
-        await query.answer(EXPIRED)
+        await query.answer(say(language, "expired"))
         return
     await query.answer()
-    rendered = render(answer_reply(entry, pack))
+    rendered = render(
+        answer_reply(entry, pack), choice_prefix=ANSWER_PREFIXES.get(language, ANSWER)
+    )
     if query.message is None:  # a button on a message sent through inline mode
         await edit(query, rendered[0])
         return
@@ -147,5 +163,5 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
             NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
             on_group_text,
         ),
-        CallbackQueryHandler(on_answer_button, pattern=f"^{ANSWER}:"),
+        CallbackQueryHandler(on_answer_button, pattern=f"^({'|'.join(PREFIX_LANGUAGES)}):"),
     ]

@@ -41,7 +41,15 @@ async def stats(update: Update, context: Context) -> None:
             for question, count in gaps
         ),
     ]
-    text = "\n".join(lines if today or gaps else ["No questions logged yet."])
+    if not today and not gaps:
+        lines = ["No questions logged yet."]
+    skipped = context.bot_data.skipped_updates
+    if skipped.count:
+        kinds = ", ".join(
+            f"{html.escape(kind)} {count}" for kind, count in sorted(skipped.by_type.items())
+        )
+        lines += ["", f"<b>Unreadable updates skipped since start</b>: {skipped.count} ({kinds})"]
+    text = "\n".join(lines)
     await reply(message_of(update), html_message(text))
 
 

@@ -777,3 +777,64 @@ async def test_or_did_you_mean_offers_the_runner_up_and_its_button_answers_it(
 
     pressed = sent(api, USER)[-1]
     assert readable(pressed.params["text"]).startswith(card_of(pack, also.id))
+
+
+# --- Hindi ---------------------------------------------------------------------------------
+
+ENGLISH_WORDS = re.compile(r"\b(Source|Related|Did you mean|Sorry|Try one)\b")
+
+
+async def test_a_devanagari_question_gets_a_hindi_answer_with_hindi_buttons(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    await feed(app, u.message(USER, USER, "भारत जापान RPSS समझौता क्या है"))
+
+    [call] = sent(api, USER)
+    hindi = pack.in_language("hi")
+    entry = hindi.entry("rpss-agreement")
+    assert entry is not None
+    text = call.params["text"]
+    assert text.startswith(f"<b>{html.escape(entry.question)}</b>")
+    assert "<i>स्रोत: " in text and not ENGLISH_WORDS.search(text)
+    assert (
+        buttons(call)
+        == [
+            (label(hindi.entry(i).question), f"h:{i}")  # type: ignore[union-attr]
+            for i in entry.related[:3]
+        ]
+    )
+
+
+async def test_a_hindi_answer_button_answers_in_hindi(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    await feed(app, u.callback_query(USER, USER, "h:what-is-jimex", 12))
+
+    [call] = sent(api, USER)
+    entry = pack.in_language("hi").entry("what-is-jimex")
+    assert entry is not None and call.params["text"].startswith(f"<b>{entry.question}</b>")
+    assert all(data.startswith("h:") for _, data in buttons(call))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["रेपो रेट क्या होता है", "जापान की सेना कितनी बड़ी है", "जापान\u200dজাপান कया", "नमस्ते जी"],
+)
+async def test_hindi_questions_never_get_english_words_around_them(
+    app: BotApplication, api: FakeBotAPI, question: str
+) -> None:
+    await feed(app, u.message(USER, USER, question))
+
+    [call] = sent(api, USER)
+    assert not ENGLISH_WORDS.search(call.params["text"])
+    assert all(data.startswith("h:") for _, data in buttons(call))
+
+
+async def test_an_english_question_is_still_answered_in_english(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await feed(app, u.message(USER, USER, "jimex kya hai"))
+
+    [call] = sent(api, USER)
+    assert "Source:" in call.params["text"]
+    assert all(data.startswith("a:") for _, data in buttons(call))

@@ -1,0 +1,89 @@
+"""The rate limiter pauses only the chat a RetryAfter was for, and waits give their slot back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
+
+PRIVATE_A, PRIVATE_B, GROUP = 501, 502, -100501
+
+
+class Endpoint:
+    """A stand-in for the HTTP call: answers RetryAfter for the chats told to, once each."""
+
+    def __init__(self, throttled: dict[int | None, int]) -> None:
+        self.throttled = dict(throttled)
+        self.sent: list[int | None] = []
+
+    async def __call__(self, chat_id: int | None) -> bool:
+        if chat_id in self.throttled:
+            raise RetryAfter(self.throttled.pop(chat_id))
+        self.sent.append(chat_id)
+        return True
+
+
+async def request(limiter: ChatRateLimiter, endpoint: Endpoint, chat_id: int | None) -> Any:
+    data = {} if chat_id is None else {"chat_id": chat_id}
+    return await limiter.process_request(endpoint, (chat_id,), {}, "sendMessage", data, None)
+
+
+async def test_a_retry_after_pauses_only_its_chat() -> None:
+    limiter = ChatRateLimiter(max_retries=1)
+    endpoint = Endpoint({PRIVATE_A: 1})
+    throttled = asyncio.create_task(request(limiter, endpoint, PRIVATE_A))
+    await asyncio.sleep(0.05)
+    assert await request(limiter, endpoint, PRIVATE_B)
+    assert endpoint.sent == [PRIVATE_B] and not throttled.done()
+    assert await throttled
+    assert endpoint.sent == [PRIVATE_B, PRIVATE_A]
+
+
+async def test_a_retry_after_without_a_chat_pauses_every_chat() -> None:
+    limiter = ChatRateLimiter(max_retries=1)
+    endpoint = Endpoint({None: 1})
+    chatless = asyncio.create_task(request(limiter, endpoint, None))
+    await asyncio.sleep(0.05)
+    await request(limiter, endpoint, PRIVATE_B)
+    assert chatless.done()  # B waited out the same pause, and A's retry went first
+    assert endpoint.sent == [None, PRIVATE_B]
+
+
+async def test_past_max_retries_the_retry_after_is_raised() -> None:
+    endpoint = Endpoint({PRIVATE_A: 1})
+    with pytest.raises(RetryAfter):
+        await request(ChatRateLimiter(max_retries=0), endpoint, PRIVATE_A)
+
+
+async def test_an_update_waiting_for_its_groups_pace_gives_its_slot_back() -> None:
+    slots = UpdateSlots(running=1, waiting=10)
+    limiter = ChatRateLimiter(group_max_rate=1, group_time_period=60)
+    endpoint = Endpoint({})
+    await request(limiter, endpoint, GROUP)  # the group's bucket is now empty for a minute
+
+    paced = asyncio.create_task(slots.process_update(object(), request(limiter, endpoint, GROUP)))
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(
+        slots.process_update(object(), request(limiter, endpoint, PRIVATE_B)), timeout=5
+    )
+    assert endpoint.sent == [GROUP, PRIVATE_B] and not paced.done()
+    paced.cancel()
+
+
+async def test_at_most_the_running_count_of_updates_run_at_once() -> None:
+    slots = UpdateSlots(running=2, waiting=10)
+    running, most = 0, 0
+
+    async def work() -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+
+    await asyncio.gather(*(slots.process_update(object(), work()) for _ in range(6)))
+    assert most == 2

@@ -1,0 +1,48 @@
+"""End to end: start-up outlasts a short Bot API outage, and a database error is one line."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from faqbot.storage.database import Storage
+from tests.support.bot_process import BotProcess
+from tests.support.fake_bot_api import FakeBotAPI
+
+
+def test_5xx_on_get_me_and_delete_webhook_are_retried(api: FakeBotAPI, tmp_path: Path) -> None:
+    api.fail("getMe", times=2, error_code=502, description="Bad Gateway")
+    api.fail("deleteWebhook", times=1, error_code=500, description="Internal Server Error")
+    bot = BotProcess(api, tmp_path / "faqbot.sqlite3")
+    try:
+        bot.start(timeout=30)
+        assert bot.stop() == 0
+        log = bot.log
+    finally:
+        bot.close()
+    assert len(api.rejected_calls_to("getMe")) == 2
+    assert len(api.rejected_calls_to("deleteWebhook")) == 1
+    assert "getMe failed at start-up" in log and "deleteWebhook failed at start-up" in log
+    assert "Traceback" not in log and api.token not in log
+
+
+def test_a_write_lock_held_elsewhere_at_start_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
+    database = tmp_path / "faqbot.sqlite3"
+    made = Storage(database)
+    made.open()
+    made.close()
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing, for longer than the bot waits
+    bot = BotProcess(api, database)
+    try:
+        bot.start(wait=False)
+        assert bot.wait(timeout=60) == 1
+        log = bot.log
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        bot.close()
+    errors = [line for line in log.splitlines() if " ERROR " in line]
+    assert len(errors) == 1, log
+    assert f"database {database} is locked by another connection" in errors[0]
+    assert "Traceback" not in log and api.token not in log

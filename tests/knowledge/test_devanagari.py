@@ -1,0 +1,78 @@
+"""Devanagari folding, stemming and script detection, as plain tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from faqbot.knowledge.devanagari import fold, script_of, stem
+from faqbot.knowledge.normaliser import Normaliser, words
+
+
+@pytest.mark.parametrize(
+    ("variant", "usual"),
+    [
+        ("ज़मीनी", "जमीनी"),  # nukta, precomposed or not
+        ("ज़मीनी", "जमीनी"),
+        ("हिन्दी", "हिंदी"),  # half nasal consonant and anusvara
+        ("सम्बन्ध", "संबंध"),
+        ("पाँच", "पांच"),  # chandrabindu and anusvara
+        ("सचीव", "सचिव"),  # long and short i
+        ("संयूक्त", "संयुक्त"),  # long and short u
+        ("डायलॉग", "डायलाग"),  # candra o
+        ("२०१९", "2019"),
+    ],
+)
+def test_variant_spellings_meet(variant: str, usual: str) -> None:
+    assert words(variant) == words(usual)
+
+
+def test_fold_turns_the_danda_into_a_full_stop_and_drops_joiners() -> None:
+    assert fold("वार्ता।") == "वार्ता."
+    assert words("क्\u200dष") == words("क्ष")
+
+
+def test_matras_stay_inside_words() -> None:
+    assert words("पहली भारत-जापान वार्ता") == ["पहलि", "भारत", "जापान", "वार्त"]
+
+
+@pytest.mark.parametrize(
+    ("inflected", "base"),
+    [("जापानी", "जापान"), ("वार्ताओं", "वार्त"), ("देशों", "देश"), ("पहली", "पहलि")],
+)
+def test_light_stemming(inflected: str, base: str) -> None:
+    assert stem(fold(inflected)) == base
+
+
+def test_initiative_first_and_before_stay_apart() -> None:
+    assert len({stem(fold(word)) for word in ("पहल", "पहली", "पहले")}) == 3
+
+
+def test_scripts_mixed_mid_word_split_into_two_words() -> None:
+    assert words("RPSSसमझौता") == ["rpss", "समझौत"]
+
+
+def test_hindi_stop_words_are_dropped() -> None:
+    assert Normaliser().content_tokens("जिमेक्स क्या है") == ["जिमेक्स"]
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("जिमेक्स क्या है", "devanagari"),
+        ("HADR cooperation भारत जापान", "devanagari"),
+        ("jimex kya hai", "latin"),
+        ("জাপান কী", "other"),  # Bengali
+        ("جاپان کیا ہے", "other"),  # Urdu
+        ("2+2 ?", "none"),
+        ("", "none"),
+    ],
+)
+def test_script_of(text: str, script: str) -> None:
+    assert script_of(text) == script
+
+
+@pytest.mark.parametrize(
+    "text", ["जापان\u200dজাপান", "کیا जापान है", "ज़\u200c\u200dमीनी", "\u0900\u093c\u094d", "्््"]
+)
+def test_odd_input_never_raises(text: str) -> None:
+    Normaliser().content_tokens(text)
