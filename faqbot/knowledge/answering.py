@@ -5,9 +5,10 @@ question or an ordinary question. Front ends (Telegram, the terminal, `faqbot as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from faqbot.knowledge.chatter import strip_chatter
 from faqbot.knowledge.exam import (
     ExamQuestion,
     OptionChoice,
@@ -87,11 +88,35 @@ class Answerer:
         self.matcher = matcher
         self.smalltalk = SmallTalkRecogniser(smalltalk)
         self._entries = {entry.id: entry for entry in matcher.entries}
+        # Checking an option or statement, a word the pack never uses is most often a
+        # paraphrase ("stressed" for "emphasised"): it weighs half a rare word.
+        self._paraphrase = matcher.unknown_information / 2
 
     @classmethod
     def from_pack(cls, pack: Pack, matcher: Matcher | None = None) -> Answerer:
         """An answerer for a loaded pack (building its matcher unless one is given)."""
         return cls(matcher or Matcher.from_pack(pack), pack.smalltalk)
+
+    def paraphrase_weight(self, token: str) -> float:
+        """How telling a word of an option or statement is (the matcher's IDF over entries)."""
+        return self.matcher.information.get(token, self._paraphrase)
+
+    def _with_options(self, match: Match, asked: str, exam: ExamQuestion) -> Match:
+        """The best reading of an exam question: its stem alone, or the stem with one option.
+
+        An option list is evidence of the topic ("India holds 2+2 dialogues with: A. US,
+        Australia, Japan and Russia…" is about India's partners, not the first dialogue), and
+        the right option read with the stem fits the right entry best. The reading the
+        decision is surest of wins; the option is then chosen by what the answer supports.
+        """
+        best = match
+        for option in exam.options:
+            reading = self.matcher.match(f"{asked} {option.text}")
+            if _confidence(reading) > _confidence(best):
+                best = reading
+        if best is match:
+            return match
+        return replace(best, question=match.question)
 
     def respond(self, message: str, previous_id: str | None = None) -> Outcome:
         """Decide what to say. `previous_id` is the entry answered last in this conversation
@@ -106,7 +131,10 @@ class Answerer:
             asked = strip_boilerplate(message)
         else:
             asked = message
-        match = self.matcher.match(asked)
+        asked = strip_chatter(asked)
+        match = self.matcher.match(asked, claims=exam is not None and bool(exam.statements))
+        if exam is not None and not exam.statements:
+            match = self._with_options(match, asked, exam)
         if previous_id is not None and not (match.status == "answer" and not has_reference(asked)):
             followup = resolve_followup(self.matcher, self._entries, previous_id, asked)
             if followup is not None:
@@ -123,6 +151,15 @@ class Answerer:
         choice = None
         if exam is not None and match.status == "answer" and match.entry is not None:
             choice = choose_option(
-                exam, match.entry, self.matcher.normaliser.content_tokens, self.matcher.entries
+                exam,
+                match.entry,
+                self.matcher.normaliser.content_tokens,
+                self.matcher.entries,
+                self.paraphrase_weight,
             )
         return Outcome(message, match.status, match, exam=exam, choice=choice)
+
+
+def _confidence(match: Match) -> tuple[bool, float, float]:
+    """How sure a reading is: answered outright first, then the model's probability."""
+    return (match.status == "answer", match.probability or 0.0, match.score)

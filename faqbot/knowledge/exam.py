@@ -7,10 +7,11 @@ stem, and `choose_option` says which option the matched answer supports, if exac
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from faqbot.knowledge.normaliser import words
 from faqbot.knowledge.schema import Entry
 
 Verdict = Literal["one", "none", "several"]
@@ -21,7 +22,7 @@ _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 # letter or number needs its bracket or dot, and must not follow a letter, digit or dot.
 _MARKER = re.compile(
     r"(?<![\w.])(?:\((?P<paren>[a-jA-J]|10|[1-9]|i{1,3}|iv|vi{0,3}|ix|x)\)"
-    r"|(?P<bare>[a-jA-J]|10|[1-9])[).:])(?=\s|$)"
+    r"|(?P<bare>[a-jA-J]|10|[1-9])[).:]|(?P<roman>ii|iii|iv|vi{1,3}|ix)\))(?=\s|$)"
 )
 # Exam boilerplate that says nothing about the subject; it is dropped before matching.
 _BOILERPLATE = re.compile(
@@ -105,16 +106,18 @@ class _Marker:
 def _markers(text: str) -> list[_Marker]:
     found = []
     for m in _MARKER.finditer(text):
-        raw = m.group("paren") or m.group("bare")
+        raw = m.group("paren") or m.group("bare") or m.group("roman")
         lowered = raw.lower()
-        if m.group("paren") and lowered in _ROMAN and lowered not in ("i", "v", "x"):
+        # "(ii)" and "ii)" are roman; "(i)" and "i)" may be roman or the letter i.
+        roman_closed = m.group("paren") or m.group(0).endswith(")")
+        if lowered in _ROMAN and lowered not in ("i", "v", "x") and roman_closed:
             found.append(_Marker(m.start(), m.end(), "roman", _ROMAN.index(lowered), lowered))
             continue
         if lowered.isdigit():
             found.append(_Marker(m.start(), m.end(), "digit", int(lowered) - 1, lowered))
         else:
             found.append(_Marker(m.start(), m.end(), "letter", _LETTERS.index(lowered), lowered))
-            if m.group("paren") and lowered in ("i", "v", "x"):
+            if roman_closed and lowered in ("i", "v", "x"):
                 index = _ROMAN.index(lowered)
                 found.append(_Marker(m.start(), m.end(), "roman", index, lowered))
     return found
@@ -228,7 +231,11 @@ def _holds(tokens: set[str], passage: set[str]) -> bool:
 
 
 def choose_option(
-    exam: ExamQuestion, entry: Entry, tokens: Tokens, pack_entries: Sequence[Entry] = ()
+    exam: ExamQuestion,
+    entry: Entry,
+    tokens: Tokens,
+    pack_entries: Sequence[Entry] = (),
+    weight: Weight | None = None,
 ) -> OptionChoice:
     """Which option the entry's answer supports: exactly one, none or several.
 
@@ -238,18 +245,48 @@ def choose_option(
     second. Statements ("1. … 2. …") are each checked against every entry of the pack.
     """
     if exam.statements:
-        return _choose_by_statements(exam, tokens, pack_entries or (entry,))
+        return _choose_by_statements(
+            exam, tokens, pack_entries or (entry,), weight or (lambda _token: 1.0)
+        )
     option_tokens = [set(tokens(o.text)) for o in exam.options]
+    choice = _choose_by_passages(exam, entry, tokens, option_tokens, _holds)
+    if choice.verdict == "none" and weight is not None:
+        # No option's every word is in the answer ("peacefully, without resorting to threat"):
+        # then one that holds most of its weight, with its numbers exact.
+        def mostly(option: set[str], passage: set[str]) -> bool:
+            return _mostly_holds(option, passage, weight)
+
+        choice = _choose_by_passages(exam, entry, tokens, option_tokens, mostly)
+    return choice
+
+
+def _mostly_holds(option: set[str], passage: set[str], weight: Weight) -> bool:
+    total = sum(weight(t) for t in option)
+    numbers = {t for t in option if t[:1].isdigit()}
+    return (
+        total > 0
+        and numbers <= passage
+        and _support(option, passage, weight) >= OPTION_SUPPORTED * total
+    )
+
+
+def _choose_by_passages(
+    exam: ExamQuestion,
+    entry: Entry,
+    tokens: Tokens,
+    option_tokens: list[set[str]],
+    holds: Callable[[set[str], set[str]], bool],
+) -> OptionChoice:
     if entry.short_answer is not None:
         short = set(tokens(entry.short_answer.text))
-        hits = [o for o, t in zip(exam.options, option_tokens, strict=True) if _holds(t, short)]
+        hits = [o for o, t in zip(exam.options, option_tokens, strict=True) if holds(t, short)]
         if len(hits) == 1 and not exam.negated:
             return OptionChoice("one", hits[0], tuple(hits))
     stem = set(tokens(strip_boilerplate(exam.stem)))
     scored = []
     for passage in _passages(entry):
         words = set(tokens(passage))
-        hits = [o for o, t in zip(exam.options, option_tokens, strict=True) if _holds(t, words)]
+        hits = [o for o, t in zip(exam.options, option_tokens, strict=True) if holds(t, words)]
         if hits:
             scored.append((len(stem & words), hits))
     if not scored:
@@ -291,21 +328,159 @@ def _statement_counts(option: Option) -> int | None:
     return None
 
 
-def _choose_by_statements(
-    exam: ExamQuestion, tokens: Tokens, entries: Sequence[Entry]
-) -> OptionChoice:
-    passages = [set(tokens(p)) for e in entries for p in _passages(e)]
-    true = {
-        position
-        for position, statement in enumerate(exam.statements, 1)
-        if any(_holds(set(tokens(statement.text)), words) for words in passages)
+# A statement counts as true when a sentence (or else a paragraph) of the pack explains this
+# share of its words' weight, and its cues and numbers agree; below it, the pack does not say.
+SUPPORTED = 0.75
+# An option ("peacefully, without resorting to threat") is shorter than a statement: when none
+# holds every word, the one holding this share of its weight, alone, is taken.
+OPTION_SUPPORTED = 0.6
+_PREFIX = 5
+# Words that turn a claim round: a statement and its evidence must agree on them.
+_NEGATION = frozenset({"not", "no", "never", "neither", "nor", "without", "nahi", "na", "nhi"})
+# Words that claim more than the evidence may say: without them in it, the pack does not say.
+_QUALIFIERS = frozenset({"only", "befor", "after", "explicitly", "directly", "ever", "all"})
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10",
+}  # fmt: skip
+_NAME = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[ –-][A-Z][a-z]+)*")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]\s*")
+
+Weight = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    tokens: frozenset[str]
+    words: frozenset[str]  # every word, stop words included, for numbers and qualifiers
+    negated: frozenset[str]  # tokens a negation cue denies ("without resorting to threat")
+    named: frozenset[str]  # tokens of its capitalised names ("Japanese side": japan)
+
+
+_NEGATED_RUN = re.compile(
+    r"\b(?:not|no|never|neither|nor|without|nahi|nhi)\b((?:\W+[\w'’-]+){1,4})", re.IGNORECASE
+)
+
+
+def _names(text: str, tokens: Tokens) -> frozenset[str]:
+    return frozenset(t for name in _NAME.findall(text) for t in tokens(name))
+
+
+def _negated(text: str, tokens: Tokens) -> frozenset[str]:
+    """The first two content tokens after each negation cue: what the text denies."""
+    return frozenset(t for run in _NEGATED_RUN.findall(text) for t in list(tokens(run))[:2])
+
+
+def _numbers(words: Iterable[str]) -> set[str]:
+    """Numbers and years, with number words as digits: they must match exactly."""
+    found = {_NUMBER_WORDS.get(w, w) for w in words}
+    return {w for w in found if w[:1].isdigit() and w != "2"}
+
+
+def statement_truth(
+    text: str, tokens: Tokens, weight: Weight, evidence: Sequence[_Evidence]
+) -> bool | None:
+    """True when the pack supports a statement, False when it says otherwise, None when it does
+    not say. Support is IDF-weighted token overlap with one sentence (else one paragraph);
+    negation cues must agree and numbers must match exactly."""
+    said = set(words(text))
+    # Negation cues and numbers are checked on their own (`_agrees`), not weighed.
+    claimed = set(tokens(text)) - _NEGATION - _NUMBER_WORDS.keys()
+    claimed = {t for t in claimed if not t[:1].isdigit()} or claimed
+    if not claimed:
+        return None
+    # Who does what is told by names: "India expressed its resolve…" is not held up by
+    # "The Japanese side expressed its resolve…", however rare its other words are; "The
+    # ministers emphasised…" names no one else, and may hold up "India and Japan emphasised…".
+    named = claimed & _names(text, tokens)
+    total = sum(weight(t) for t in claimed)
+    denied = _negated(text, tokens)
+    verdicts = {
+        _agrees(said, claimed, denied, piece)
+        for piece in evidence
+        if (named <= piece.tokens or piece.named <= claimed)
+        and _support(claimed, piece.tokens, weight) >= SUPPORTED * total
     }
+    if True in verdicts:
+        return True
+    return False if False in verdicts else None
+
+
+def _support(claimed: set[str], tokens: frozenset[str] | set[str], weight: Weight) -> float:
+    """The weight of the claimed tokens a piece holds; a token also counts when it shares its
+    first five letters with one of the piece's ("resolv" and "resolution", "peacefully" and
+    "peaceful"), which the light stemmer does not join."""
+    held = 0.0
+    for token in claimed:
+        if token in tokens or (
+            len(token) >= _PREFIX
+            and any(len(t) >= _PREFIX and t[:_PREFIX] == token[:_PREFIX] for t in tokens)
+        ):
+            held += weight(token)
+    return held
+
+
+def _agrees(
+    said: set[str], claimed: set[str], denied: frozenset[str], piece: _Evidence
+) -> bool | None:
+    """Whether a piece that holds a statement's words says the same: what each denies, and
+    numbers. "Russia is not among…" denies what "…partners: the US, Australia, Japan and
+    Russia" asserts; "without resorting to threat" denies nothing of "peaceful resolution"."""
+    if (denied & piece.tokens) - piece.negated or (piece.negated & claimed) - denied:
+        return False
+    wanted, given = _numbers(said), _numbers(piece.words)
+    if wanted - given:
+        # "within ten years" against "within the next five years": said otherwise.
+        return False if given else None
+    if (_QUALIFIERS & said) - piece.words:
+        return None
+    return True
+
+
+def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
+    """The pack's sentences and list items: a paragraph may hold the words of a false
+    statement in different claims ("Japan resolved… India acknowledged…")."""
+    pieces = [
+        piece
+        for entry in entries
+        for passage in _passages(entry)
+        for piece in _SENTENCE.split(passage)
+        if piece.strip()
+    ]
+    return [
+        _Evidence(frozenset(tokens(p)), frozenset(words(p)), _negated(p, tokens), _names(p, tokens))
+        for p in dict.fromkeys(pieces)
+    ]
+
+
+def _choose_by_statements(
+    exam: ExamQuestion, tokens: Tokens, entries: Sequence[Entry], weight: Weight
+) -> OptionChoice:
+    evidence = _evidence(entries, tokens)
     count = len(exam.statements)
+    verdicts = {
+        position: statement_truth(statement.text, tokens, weight, evidence)
+        for position, statement in enumerate(exam.statements, 1)
+    }
+    true = {p for p, v in verdicts.items() if v is True}
+    false = {p for p, v in verdicts.items() if v is False}
     if exam.negated:
-        true = set(range(1, count + 1)) - true
-    fits = [o for o in exam.options if _statement_sets(o, count) == true]
+        true, false = false, true
+    # An option fits when it names every statement known true and none known false; a
+    # statement the pack does not settle may go either way.
+    fits = [
+        o
+        for o in exam.options
+        if (claimed := _statement_sets(o, count)) is not None
+        and true <= claimed
+        and not claimed & false
+    ]
     if not fits:
-        fits = [o for o in exam.options if _statement_counts(o) == len(true)]
+        fits = [
+            o
+            for o in exam.options
+            if (n := _statement_counts(o)) is not None and len(true) <= n <= count - len(false)
+        ]
     if len(fits) == 1:
         return OptionChoice("one", fits[0], tuple(fits))
     return OptionChoice("several" if fits else "none", None, tuple(fits))

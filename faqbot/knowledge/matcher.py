@@ -29,29 +29,57 @@ from faqbot.knowledge.schema import Entry, Pack
 Status = Literal["answer", "suggest", "none"]
 # Hard rules that hold an answer back whatever the model says (the `why` of a Match).
 RULE_NO_WORDS = "rule: no word the pack knows"
-RULE_WRONG_KIND = "rule: asks for a date or number the answer lacks"
+RULE_WRONG_KIND = "rule: asks for a date, number, amount or full form the answer lacks"
+RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
 RULE_OTHER_NAME = "rule: names something the answer does not mention"
 # A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
 _CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
 
-# "When…?" wants a date and "how many…?" a number: an answer with neither cannot be the answer,
-# however well its words match ("how many UGVs…" must not get the UGV entry outright).
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]?\s*")
+
+# "When…?" wants a date, "how many…?" a number, "in yen" an amount and "full form" an
+# expansion: an answer without one cannot be the answer, however well its words match ("how
+# many UGVs…" must not get the UGV entry outright, nor "malabar full form" the Malabar card).
 _DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat"})
 _COUNT_WORDS = frozenset({"kitne", "kitna", "kitni"})
+_AMOUNT_WORDS = frozenset(
+    {"yen", "dollar", "rupee", "rupees", "usd", "inr", "amount", "percent", "percentag", "gdp"}
+)
+_EXPANSION_PAIRS = frozenset({("full", "form"), ("stand", "for"), ("stands", "for")})
+_EXPANSION_WORDS = frozenset({"abbreviation", "acronym", "expansion"})
 _HAS_DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december)\b",
     re.IGNORECASE,
 )
-# A count: not an ordinal, not the digits of a name like "2+2", and not "one" or "two", which
-# answers mostly use otherwise ("one of", "the two sides").
+# A count: not a year, not an ordinal, not the digits of a name like "2+2", and not "one" or
+# "two", which answers mostly use otherwise ("one of", "the two sides").
 _HAS_NUMBER = re.compile(
-    r"(?<![+\d])\b\d+\b(?!\s?\+)|\b(three|four|five|six|seven|eight|nine|ten|"
-    r"dozen|hundred|thousand|million|billion|crore|lakh)\b",
+    r"(?<![+\d])\b(?!1[89]\d\d\b|20\d\d\b)\d+\b(?!\s?\+)|\b(three|four|five|six|seven|eight|"
+    r"nine|ten|dozen|hundred|thousand|million|billion|crore|lakh)\b",
     re.IGNORECASE,
 )
+_HAS_AMOUNT = re.compile(
+    r"[$¥₹€£%]|\b(yen|dollars?|rupees?|crores?|lakhs?|billion|trillion|million|per ?cent)\b",
+    re.IGNORECASE,
+)
+# An acronym spelt out beside it: "JIMEX (Japan–India Maritime Exercise)", "(RPSS)".
+_HAS_EXPANSION = re.compile(r"\b([A-Z][A-Z/-]+)\b\s*\(|\(([A-Z][A-Z/-]+)\)")
+# What a "where", "who", "why" or "what came of it" question asks, in English and Hinglish; an
+# entry none of whose phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
+_INTENTS = {
+    **dict.fromkeys(("where", "kahan", "kaha", "kahaan"), "where"),
+    **dict.fromkeys(("who", "whom", "kaun", "kon", "koun", "kisne"), "who"),
+    **dict.fromkeys(("why", "kyun", "kyon", "kyu"), "why"),
+    **dict.fromkeys(("outcom", "result", "highlight", "takeaway", "summary"), "outcome"),
+}
+
+
+def intents(text: str) -> frozenset[str]:
+    """Which of "where", "who", "why" and "outcome" a text asks."""
+    return frozenset(_INTENTS[w] for w in words(text) if w in _INTENTS)
 
 
 def expected_kinds(question: str) -> frozenset[str]:
@@ -63,6 +91,10 @@ def expected_kinds(question: str) -> frozenset[str]:
     pairs = set(itertools.pairwise(tokens))
     if _COUNT_WORDS.intersection(tokens) or {("how", "many"), ("how", "much")} & pairs:
         kinds.add("number")
+    if _AMOUNT_WORDS.intersection(tokens):
+        kinds.add("amount")
+    if _EXPANSION_WORDS.intersection(tokens) or _EXPANSION_PAIRS & pairs:
+        kinds.add("expansion")
     return frozenset(kinds)
 
 
@@ -73,6 +105,10 @@ def offered_kinds(answer: str) -> frozenset[str]:
         kinds.add("date")
     if _HAS_NUMBER.search(answer):
         kinds.add("number")
+    if _HAS_AMOUNT.search(answer):
+        kinds.add("amount")
+    if _HAS_EXPANSION.search(answer):
+        kinds.add("expansion")
     return frozenset(kinds)
 
 
@@ -171,6 +207,9 @@ class Matcher:
     UNKNOWN = 1.0
     # Score kept by an entry that lacks the kind of fact the question asks for.
     WRONG_KIND = 0.85
+    # Score kept by an entry none of whose phrasings asks "where" / "who" / "why" as the
+    # question does ("where did they meet for the 2nd 2+2" is not the highlights entry).
+    INTENT = 0.93
 
     def __init__(
         self,
@@ -251,12 +290,36 @@ class Matcher:
         self._entry_phrasings: list[list[int]] = [[] for _ in self.entries]
         for phrasing_index, entry_index in enumerate(phrasing_entry):
             self._entry_phrasings[entry_index].append(phrasing_index)
-        # Typo correction looks only among known words that start with the same letter.
+        # Typos are corrected word by word, before synonyms are folded, so that "dharm
+        # guardain" meets the phrase "dharma guardian". Targets are the words the pack itself
+        # writes, not the misspellings its synonyms list ("dharm", "guardain" would each be
+        # kept and then match no phrase), and start with the same letter as the typo.
+        known_words = set(self.normaliser.canonical_words)
+        for entry in self.entries:
+            for text in (*entry.phrasings, *entry.keywords, entry.answer):
+                known_words.update(words(text))
+        self._words = frozenset(known_words)
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
-        for token in self.idf:
-            self._vocabulary[token[0]].append(token)
+        for word in sorted(known_words):
+            if self.normaliser.is_content(word):
+                self._vocabulary[word[0]].append(word)
         self._corrections: dict[str, str | None] = {}
         self._offers = [offered_kinds(entry.answer) for entry in self.entries]
+        self._answer_sentences: dict[int, list[frozenset[str]]] = {}
+        # "X full form" is answered only by an entry that spells X out.
+        self._expanded = [
+            frozenset(
+                t
+                for pair in _HAS_EXPANSION.findall(entry.answer)
+                for acronym in pair
+                if acronym
+                for t in self.normaliser.content_tokens(acronym)
+            )
+            for entry in self.entries
+        ]
+        self._intents = [
+            frozenset().union(*(intents(p) for p in entry.phrasings)) for entry in self.entries
+        ]
         self._entry_words = [
             frozenset(strong | answer)
             for strong, answer in zip(entry_strong, entry_answer, strict=True)
@@ -264,6 +327,10 @@ class Matcher:
         # A word the pack has never seen is as telling as one found in a single entry.
         self.unknown_information = _idf(1, len(self.entries))
         self.names = self._names(entry_frequency)
+
+    def weight(self, token: str) -> float:
+        """How telling a token is across entries (an unknown one counts as a rare one)."""
+        return self.information.get(token, self.unknown_information)
 
     def _names(self, entry_frequency: dict[str, int]) -> frozenset[str]:
         """Words the answers use only as names: "Australia", "US", "JIMEX", "Tokyo".
@@ -298,49 +365,66 @@ class Matcher:
         """Build the index for a loaded pack, with its synonyms and stop words."""
         return cls(pack.entries, Normaliser(pack.synonyms, pack.stopwords), thresholds, decision)
 
-    def correct(self, token: str) -> str | None:
+    def correct(self, word: str) -> str | None:
         """The known word an unknown one is a typo of, or None."""
-        if token in self.idf:
-            return token
-        if len(token) < 5 or token.isdigit():
+        if word in self._words:
+            return word
+        if len(word) < 5 or word.isdigit():
             return None
-        if token not in self._corrections:
+        if word not in self._corrections:
             if len(self._corrections) > 100_000:
                 self._corrections.clear()
-            choices = self._vocabulary.get(token[0], ())
-            if len(token) > self.SHORT_WORD:
+            choices = self._vocabulary.get(word[0], ())
+            if len(word) > self.SHORT_WORD:
                 found = process.extractOne(
-                    token, choices, scorer=fuzz.ratio, score_cutoff=self.TYPO_CUTOFF
+                    word, choices, scorer=fuzz.ratio, score_cutoff=self.TYPO_CUTOFF
                 )
             else:
-                found = process.extractOne(token, choices, scorer=OSA.distance, score_cutoff=1)
-            self._corrections[token] = found[0] if found else None
-        return self._corrections[token]
+                found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
+            self._corrections[word] = found[0] if found else None
+        return self._corrections[word]
 
     def analyse(self, question: str) -> tuple[list[str], int]:
         """The question's known content tokens, typos corrected, and how many words are unknown."""
-        known, unknown, _ = self._analyse(question)
+        known, unknown, _, _ = self._analyse(question)
         return known, unknown
 
-    def _analyse(self, question: str) -> tuple[list[str], int, set[str]]:
-        """As `analyse`, plus the known tokens typed as they are (not typo-corrected)."""
+    def _analyse(self, question: str) -> tuple[list[str], int, set[str], bool]:
+        """As `analyse`, plus the known tokens typed as they are (not typo-corrected), and
+        whether the question names a year the pack never mentions."""
+        normaliser = self.normaliser
+        typed = words(question)
+        # A word the pack does not write may still be a synonym the pack lists ("nippon"):
+        # kept as typed when no written word is close to it.
+        fixed = [
+            word
+            if word in self._words or not normaliser.is_content(word)
+            else (self.correct(word) or word)
+            for word in typed
+        ]
+        tokens = normaliser.fold(fixed)
+        as_typed = tokens if fixed == typed else normaliser.fold(typed)
         known: list[str] = []
-        exact: set[str] = set()
         unknown = 0
-        for token in dict.fromkeys(self.normaliser.content_tokens(question)):
-            corrected = self.correct(token)
-            if corrected is None:
-                unknown += 1
+        new_year = False  # a year the pack never mentions: it cannot speak of it
+        for token in dict.fromkeys(tokens):
+            if not normaliser.is_content(token):
                 continue
-            if corrected == token:
-                exact.add(token)
-            if corrected not in known:
-                known.append(corrected)
-        return known, unknown, exact
+            if token in self.idf:
+                known.append(token)
+            else:
+                unknown += 1
+                if len(token) == 4 and token.isdigit():
+                    new_year = True
+        return known, unknown, set(as_typed).intersection(known), new_year
 
-    def match(self, question: str) -> Match:
-        """Rank the entries for one question and decide: answer, suggest, or none."""
-        known, unknown, exact = self._analyse(question)
+    def match(self, question: str, *, claims: bool = False) -> Match:
+        """Rank the entries for one question and decide: answer, suggest, or none.
+
+        `claims` marks text that states rather than asks (exam statements: "… within the next
+        five years"), so its words do not say what kind of fact is wanted.
+        """
+        known, unknown, exact, new_year = self._analyse(question)
         if not known:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         weights = np.asarray([self.idf[t] for t in known])
@@ -370,9 +454,10 @@ class Matcher:
         best_recall = np.maximum.reduceat(recall, starts)
         best_precision = np.maximum.reduceat(precision, starts)
         shortlist = self._top(best, self.SHORTLIST)
-        kinds = expected_kinds(question)
+        kinds = frozenset() if claims else expected_kinds(question)
+        asks = frozenset() if claims else intents(question)
         ranked, fuzzy = self._rescore(
-            known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds
+            known, [(int(entries[i]), float(best[i])) for i in shortlist], kinds, asks
         )
         if not ranked:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
@@ -394,8 +479,9 @@ class Matcher:
             missing=missing,
             known=len(known),
             unknown=unknown,
-            wrong_kind=not kinds <= self._offers[top_index],
+            wrong_kind=not self._offers_kinds(top_index, kinds, known),
             other_name=any(t in self.names and t not in words_of_top for t in exact),
+            other_year=not claims and (new_year or self._other_year(top_index, known)),
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
         )
         return self._decide(question, ranked, signals)
@@ -440,32 +526,71 @@ class Matcher:
         return sorted(top.tolist(), key=lambda i: -scores[i])
 
     def _rescore(
-        self, known: list[str], lexical: list[tuple[int, float]], kinds: frozenset[str]
+        self,
+        known: list[str],
+        lexical: list[tuple[int, float]],
+        kinds: frozenset[str],
+        asks: frozenset[str] = frozenset(),
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Blend each shortlisted entry's lexical score with rapidfuzz over its phrasings."""
         shortlist = [e for e, _ in lexical]
         query = " ".join(known)
         indices = [p for e in shortlist for p in self._entry_phrasings[e]]
-        fuzzy = dict.fromkeys(shortlist, 0.0)
-        for _, score, position in process.extract(
-            query,
+        # One vectorised call over the shortlist's phrasings, then each entry's best.
+        scores = process.cdist(
+            [query],
             [self._phrasing_text[p] for p in indices],
             scorer=fuzz.token_sort_ratio,
             processor=None,
-            limit=None,
-        ):
-            entry_index = int(self._phrasing_entry[indices[position]])
-            fuzzy[entry_index] = max(fuzzy[entry_index], score / 100)
+        )[0]
+        fuzzy: dict[int, float] = {}
+        start = 0
+        for e in shortlist:
+            end = start + len(self._entry_phrasings[e])
+            fuzzy[e] = float(scores[start:end].max()) / 100 if end > start else 0.0
+            start = end
         blended = [
             (
                 e,
                 100
                 * ((1 - self.FUZZ_WEIGHT) * score + self.FUZZ_WEIGHT * fuzzy[e])
-                * (1.0 if kinds <= self._offers[e] else self.WRONG_KIND),
+                * (1.0 if self._offers_kinds(e, kinds, known) else self.WRONG_KIND)
+                * (1.0 if asks <= self._intents[e] else self.INTENT),
             )
             for e, score in lexical
         ]
         return sorted(blended, key=lambda pair: -pair[1]), fuzzy
+
+    def _other_year(self, entry_index: int, known: list[str]) -> bool:
+        """Whether a year the question names is missing from the answer's sentence about the
+        rest of the question ("the Modi–Abe summit of 2019": the summit's sentence says 2018)."""
+        years = [t for t in known if len(t) == 4 and t.isdigit()]
+        if not years:
+            return False
+        rest = [t for t in known if t not in years]
+        sentences = self._sentences(entry_index)
+        if not rest or not sentences:
+            return not set(years) <= self._entry_words[entry_index]
+        best = max(sentences, key=lambda tokens: sum(self.weight(t) for t in tokens & set(rest)))
+        return not set(years) <= best
+
+    def _sentences(self, entry_index: int) -> list[frozenset[str]]:
+        """The content tokens of each sentence of an entry's answer (made when first asked)."""
+        found = self._answer_sentences.get(entry_index)
+        if found is None:
+            found = [
+                frozenset(self.normaliser.content_tokens(sentence))
+                for sentence in _SENTENCE.split(self.entries[entry_index].answer)
+                if sentence.strip()
+            ]
+            self._answer_sentences[entry_index] = found
+        return found
+
+    def _offers_kinds(self, entry_index: int, kinds: frozenset[str], known: list[str]) -> bool:
+        """Whether an entry's answer holds the kinds of fact the question wants."""
+        if not kinds <= self._offers[entry_index]:
+            return False
+        return "expansion" not in kinds or not self._expanded[entry_index].isdisjoint(known)
 
     def _decide(self, question: str, ranked: list[tuple[int, float]], signals: Signals) -> Match:
         """Answer when no hard rule objects and the model is sure enough; else suggest or not."""
@@ -479,6 +604,8 @@ class Matcher:
             why = RULE_OFF_SUBJECT
         elif signals.other_name:
             why = RULE_OTHER_NAME
+        elif signals.other_year:
+            why = RULE_OTHER_YEAR
         elif signals.score - signals.runner_up < limits.tie:
             why = RULE_TIE
         else:

@@ -45,7 +45,8 @@ HINGLISH_STOPWORDS = frozenset(
     kisne kiske kisse kisko kaunsa konsa kaunse konse hai hain he hei tha thi the thay hota hoti
     hote hua hui hue huwa ka ki ke ko se me mein main mai par pe aur ya bhi ye yeh wo woh voh
     iska uska inka unka kiya kia kiye kari karo karna kar karte karta batao btao bataye bataiye
-    bataiye samjhao samjhaiye mujhe hume humein hamein apna apne
+    bataiye samjhao samjhaiye mujhe hume humein hamein apna apne ho raha rahi rahe rha rhi hoga
+    hogi honge hona tak wahan yahan
     """.split()
 )
 
@@ -200,9 +201,17 @@ class Normaliser:
         self._longest = max((len(key) for key in self._phrases), default=0)
         self._starts = {key[0] for key in self._phrases}
 
+    @property
+    def canonical_words(self) -> frozenset[str]:
+        """The words of the synonyms' canonical terms ("dharma", "guardian")."""
+        return frozenset(word for target in self._phrases.values() for word in target.split("_"))
+
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""
-        raw = words(text)
+        return self.fold(words(text))
+
+    def fold(self, raw: list[str]) -> list[str]:
+        """Fold each synonym phrase in a list of `words` into its canonical token."""
         if not self._phrases:
             return raw
         out: list[str] = []
@@ -225,8 +234,8 @@ class Normaliser:
 
     def content_tokens(self, text: str) -> list[str]:
         """Tokens that carry meaning: no stop words, and no stray single letters."""
-        return [
-            token
-            for token in self.tokens(text)
-            if token not in self.stopwords and (len(token) > 1 or token.isdigit())
-        ]
+        return [token for token in self.tokens(text) if self.is_content(token)]
+
+    def is_content(self, token: str) -> bool:
+        """Whether a token carries meaning: not a stop word, and not a stray single letter."""
+        return token not in self.stopwords and (len(token) > 1 or token.isdigit())

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
-from faqbot.knowledge.exam import matching_text, parse_exam
+from faqbot.knowledge.exam import _evidence, matching_text, parse_exam, statement_truth
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +24,7 @@ def answerer(pack: Pack) -> Answerer:
         ("Held in:\nA. 2010\nB. 2018", list("ab")),
         ("Held in:\n1. 2010\n2. 2018\n3. 2019", ["1", "2", "3"]),
         ("Held in (i) Tokyo (ii) Delhi", ["i", "ii"]),
+        ("Held in:\ni) Tokyo\nii) Delhi\niii) Osaka", ["i", "ii", "iii"]),
     ],
 )
 def test_option_styles(text: str, labels: list[str]) -> None:
@@ -112,3 +113,58 @@ def test_any_option_list_gives_a_valid_result(
         if outcome.choice.option is not None:
             assert outcome.exam is not None and outcome.choice.option in outcome.exam.options
     outcome.to_json()
+
+
+@pytest.mark.parametrize(
+    ("statement", "truth"),
+    [
+        # Held up by one sentence, in other words ("first" and "inaugural" are synonyms).
+        ("The first India–Japan 2+2 at minister level was held in November 2019.", True),
+        # A negation cue that denies something else ("without resorting to threat").
+        (
+            "India and Japan emphasised peaceful resolution of disputes in accordance with "
+            "international law.",
+            True,
+        ),
+        # The pack says otherwise: another number, or the other country as the actor.
+        ("Japan plans to reinforce its defence capabilities within the next ten years.", False),
+        ("Russia is not one of India's 2+2 dialogue partners.", False),
+        # Not said either way: "before" is a claim the pack's sentence does not make, and
+        # "India expressed…" is not held up by "The Japanese side expressed…".
+        ("It was held before the Modi–Abe summit of October 2018.", None),
+        ("India expressed its resolve to examine counterstrike capabilities.", None),
+    ],
+)
+def test_statement_truth(answerer: Answerer, statement: str, truth: bool | None) -> None:
+    matcher = answerer.matcher
+    tokens = matcher.normaliser.content_tokens
+    assert (
+        statement_truth(
+            statement, tokens, answerer.paraphrase_weight, _evidence(matcher.entries, tokens)
+        )
+        is truth
+    )
+
+
+def test_the_options_say_what_a_thin_stem_is_about(answerer: Answerer) -> None:
+    # The stem alone is closest to the first dialogue; the options are India's partners.
+    outcome = answerer.respond(
+        "India holds 2+2 ministerial dialogues with:\nA. US, Australia, Japan and Russia\n"
+        "B. US, UK, France and Japan\nC. Japan, Germany, Israel and US"
+    )
+    assert outcome.match is not None and outcome.match.ranked[0].entry.id in {
+        "india-2plus2-partners",
+        "what-is-2plus2",
+    }
+
+
+def test_an_unsettled_statement_leaves_the_choice_open(answerer: Answerer) -> None:
+    # Statement 2 is false, but the pack's sentences do not say "before": no option is named,
+    # rather than "(a)" or a wrong "(c)".
+    outcome = answerer.respond(
+        "Consider the following statements:\n1. The first India–Japan 2+2 at minister level was "
+        "held in November 2019.\n2. It was held before the Modi–Abe summit of October 2018.\n"
+        "Which of the statements given above is/are correct?\n(a) 1 only\n(b) 2 only\n"
+        "(c) Both 1 and 2\n(d) Neither 1 nor 2"
+    )
+    assert outcome.choice is None or outcome.choice.option is None

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqbot.knowledge import Match, Matcher, Pack
-from faqbot.knowledge.matcher import expected_kinds, offered_kinds
+from faqbot.knowledge.matcher import RULE_OTHER_YEAR, expected_kinds, intents, offered_kinds
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_chit_chat_gets_no_answer(matcher: Matcher, question: str) -> None:
 
 
 def test_suggestions_are_distinct_ranked_entries(matcher: Matcher) -> None:
-    match = matcher.match("japan in milan exercise")
+    match = matcher.match("milan japan")
     assert match.status == "suggest"
     ids = [s.entry.id for s in match.suggestions]
     assert len(ids) == len(set(ids)) and 1 < len(ids) <= 3
@@ -96,6 +96,9 @@ def test_json_shape(matcher: Matcher) -> None:
         ("pehla 2+2 kab hua", {"date"}),
         ("how many partners", {"number"}),
         ("kitne partners hai", {"number"}),
+        ("japan defence budget in yen", {"amount"}),
+        ("malabar full form", {"expansion"}),
+        ("what does HADR stand for", {"expansion"}),
         ("what is jimex", set()),
     ],
 )
@@ -106,13 +109,36 @@ def test_expected_kinds(question: str, kinds: set[str]) -> None:
 @pytest.mark.parametrize(
     ("answer", "kinds"),
     [
-        ("It was held in November 2019.", {"date", "number"}),
-        ("Four partners.", {"number"}),
+        # A year is a date, not a count ("how many times has MILAN been held" is not "1995").
+        ("It was held in November 2019.", {"date"}),
+        ("Four partners, 30 ships.", {"number"}),
+        ("JIMEX (Japan–India Maritime Exercise) is an exercise.", {"expansion"}),
+        ("A budget of 43 trillion yen.", {"number", "amount"}),
         ("The two sides met at the 2+2 and the sixth group.", set()),
     ],
 )
 def test_offered_kinds(answer: str, kinds: set[str]) -> None:
     assert offered_kinds(answer) == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("where did india n japan meet for 2nd 2+2", {"where"}),
+        ("2+2 ka idea kisne diya tha", {"who"}),
+        ("2+2 dialogue kyu kiya jata hai", {"why"}),
+        ("what is jimex", set()),
+    ],
+)
+def test_intents(question: str, asked: set[str]) -> None:
+    assert intents(question) == asked
+
+
+def test_typos_are_corrected_before_synonym_phrases_are_folded(matcher: Matcher) -> None:
+    # Each word is a misspelling, and the pair is not one the pack lists.
+    assert matcher.match("dharm guardain exercise").entry.id == "what-is-dharma-guardian"
+    known, unknown = matcher.analyse("humanitarain assistance india japan")
+    assert unknown == 0 and len(known) == 3
 
 
 BAD_QUESTIONS = [
@@ -147,3 +173,21 @@ def _assert_valid(match: Match) -> None:
     assert (match.entry is None) == (match.status == "none")
     assert (match.status == "suggest") == bool(match.suggestions)
     json.dumps(match.to_json())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where was the Modi-Abe summit of 2019 held?",  # the summit's sentence says 2018
+        "india defence budget 2024",  # a year the pack never mentions
+    ],
+)
+def test_a_year_the_answer_gives_otherwise_holds_it_back(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.status != "answer" and match.why == RULE_OTHER_YEAR
+
+
+def test_a_year_the_answer_gives_for_the_same_thing_is_answered(matcher: Matcher) -> None:
+    match = matcher.match("Modi Abe summit 2018")
+    assert match.status == "answer" and match.entry is not None
+    assert match.entry.id == "idea-origin"
