@@ -28,7 +28,8 @@ from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
 ADMIN = 1000
-LEAD = timedelta(seconds=4)
+# The bot must be up before the first facts are due, even while other tests keep every core busy.
+LEAD = timedelta(seconds=8)
 
 
 def midday_offset(now: datetime) -> str:
