@@ -3,8 +3,8 @@
 English questions (tests/data/questions.yaml) go to the English matcher and Hindi ones
 (tests/data/hindi-dev.yaml) to the Hindi matcher, through `LanguageAnswerers.respond` as the bot
 calls it, interleaved question by question in one process so machine noise hits both alike.
-The memos of typo corrections and of normalised questions are cleared before every round, so
-repeats are not free.
+The memos of typo corrections, respelled Devanagari words and normalised questions are cleared
+before every round, so repeats are not free.
 
     .venv/bin/python benchmarks/bench_hindi.py [--rounds 5]
 """
@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from faqbot.knowledge import load_pack, normaliser
+from faqbot.knowledge.devanagari import Respeller
 from faqbot.knowledge.evaluation import load_questions
 from faqbot.knowledge.languages import LanguageAnswerers
 
@@ -44,6 +45,9 @@ def main() -> None:
     for _ in range(args.rounds):
         for answerer in answerers.answerers.values():
             answerer.matcher._corrections.clear()
+            respell = answerer.matcher.normaliser._respell
+            if isinstance(respell, Respeller):
+                respell.cache_clear()
         normaliser._words.cache_clear()
         for en, hi in itertools.zip_longest(english, hindi):
             for language, question in (("en", en), ("hi", hi)):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import (
     BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
@@ -23,7 +24,7 @@ from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defa
 from telegram.request import HTTPXRequest
 
 from faqbot.bot.flood import FloodGuard
-from faqbot.bot.menu import GROUPS, PRIVATE, MenuScope, command_menu
+from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
 from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
@@ -45,6 +46,7 @@ ALLOWED_UPDATES = [
     "poll",
     "poll_answer",
     "my_chat_member",
+    "chat_member",  # members leaving a group (sent only where the bot is an administrator)
 ]
 
 # Telegram takes about 30 messages a second, so a few requests in flight cover its round trip.
@@ -89,6 +91,7 @@ Registrar = Callable[[BotApplication, int], None]
 # the order written here, so the fallbacks, last in group 0, only see what no feature took.
 HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (-1, core.register_gate),  # drops updates from bots and channels before any feature
+    (0, quiz.register_deep_links),  # /start review_mistakes, ahead of answers' /start
     (0, answers.register),
     (0, daily.register),
     (0, quiz.register),
@@ -168,6 +171,7 @@ async def _post_init(application: BotApplication) -> None:
     scopes: dict[MenuScope, BotCommandScope] = {
         PRIVATE: BotCommandScopeAllPrivateChats(),
         GROUPS: BotCommandScopeAllGroupChats(),
+        ADMINS: BotCommandScopeAllChatAdministrators(),
     }
     for name, scope in scopes.items():
         try:

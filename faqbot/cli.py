@@ -14,6 +14,7 @@ from faqbot import __version__
 from faqbot.config import Settings, SettingsError
 from faqbot.knowledge import Pack, PackError, check_pack, load_pack
 from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.citations import citation_line
 from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
@@ -256,6 +257,10 @@ def _export(args: argparse.Namespace) -> int:
             "answer": entry.answer,
             "topic": entry.topic,
             "source": entry.source,
+            # Added for citable sources: the source ids, and the line students see.
+            "cites": list(entry.cites),
+            "background": list(entry.background),
+            "citation": citation_line(entry, pack),
         }
         for entry in pack.entries
     ]
@@ -264,6 +269,11 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_OK
     writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["id"])
     writer.writeheader()
-    for record in records:
-        writer.writerow({**record, "alternates": " | ".join(record["alternates"])})
+    for record, entry in zip(records, pack.entries, strict=True):
+        lists = {
+            "alternates": entry.alternates,
+            "cites": entry.cites,
+            "background": entry.background,
+        }
+        writer.writerow({**record, **{key: " | ".join(value) for key, value in lists.items()}})
     return EXIT_OK

@@ -128,8 +128,34 @@ def test_export_json_matches_the_contract() -> None:
     result = faqbot("export", "--format", "json")
     records = json.loads(result.stdout)
     assert len(records) >= 25
-    assert set(records[0]) == {"id", "question", "alternates", "answer", "topic", "source"}
+    # The contract's fields stay; citable sources add theirs beside them.
+    contract = {"id", "question", "alternates", "answer", "topic", "source"}
+    assert set(records[0]) == contract | {"cites", "background", "citation"}
     assert isinstance(records[0]["alternates"], list)
+    rpss = next(record for record in records if record["id"] == "rpss-agreement")
+    assert "sub-bullet" in rpss["source"]  # the maintainer's pointer is kept for export
+    assert rpss["cites"] == ["mea-joint-statement-2022"]
+    assert rpss["background"] == ["mod-rpss-2020"]
+    assert rpss["citation"].startswith("Source: India–Japan 2+2 joint statement, MEA")
+
+
+def test_ask_json_declines_a_later_dialogue_and_dates_the_latest() -> None:
+    questions = "third India–Japan 2+2\n2+2 in 2024\nwhat happened at the latest india japan 2+2\n"
+    third, later, latest = map(
+        json.loads, faqbot("ask", "--json", stdin=questions).stdout.split("\n")[:3]
+    )
+    assert third["status"] == "none" and third["id"] is None
+    assert third["why"] == "rule: a topic the pack does not cover"
+    assert (
+        third["notice"]["kind"] == "not_covered" and third["notice"]["topic"] == "later-dialogues"
+    )
+    assert (
+        later["status"] == "none"
+        and later["why"] == "rule: asks about a time after the pack's as_of date"
+    )
+    assert later["notice"]["text"].startswith("My notes cover up to September 2022")
+    assert latest["status"] == "answer" and latest["why"] is None
+    assert latest["notice"]["text"].startswith("As of September 2022, the latest")
 
 
 def test_export_csv_has_one_row_per_entry() -> None:

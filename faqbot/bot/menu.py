@@ -8,10 +8,13 @@ from typing import Any, Final, Literal, TypeVar
 from telegram import BotCommand
 from telegram.ext import Application, CommandHandler
 
-MenuScope = Literal["private", "groups"]
+# Telegram shows a group's administrators the "admins" menu instead of the "groups" one, so
+# every group command is in both, and commands only admins may use are in "admins" alone.
+MenuScope = Literal["private", "groups", "admins"]
 PRIVATE: Final = "private"
 GROUPS: Final = "groups"
-EVERYWHERE: tuple[MenuScope, ...] = (PRIVATE, GROUPS)
+ADMINS: Final = "admins"
+EVERYWHERE: tuple[MenuScope, ...] = (PRIVATE, GROUPS, ADMINS)
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -33,13 +36,15 @@ def command_menu(
     application: Application[Any, Any, Any, Any, Any, Any],
 ) -> dict[MenuScope, list[BotCommand]]:
     """Commands per scope, described by the first line of each callback's docstring."""
-    commands: dict[MenuScope, list[BotCommand]] = {PRIVATE: [], GROUPS: []}
+    commands: dict[MenuScope, list[BotCommand]] = {PRIVATE: [], GROUPS: [], ADMINS: []}
     for handlers in application.handlers.values():
         for handler in handlers:
             if not isinstance(handler, CommandHandler):
                 continue
             doc = (handler.callback.__doc__ or "").strip().splitlines()
             scopes = _scopes.get(handler.callback, EVERYWHERE)
+            if GROUPS in scopes and ADMINS not in scopes:
+                scopes = (*scopes, ADMINS)
             for name in sorted(handler.commands):
                 for scope in scopes:
                     if doc and name not in {c.command for c in commands[scope]}:

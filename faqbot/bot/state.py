@@ -39,6 +39,7 @@ class Tally:
     name: str
     answered: int = 0
     correct: int = 0
+    fastest: float | None = None  # seconds of this player's quickest right answer
 
 
 @dataclass
@@ -51,6 +52,9 @@ class Round:
     kind: RoundKind
     items: list[QuizItem]
     total: int
+    # The chat's settings when the round began; a change applies from the next round.
+    open_period: int
+    show_explanation: bool = True
     asked: int = 0
     poll_ids: set[str] = field(default_factory=set)
     tally: dict[int, Tally] = field(default_factory=dict)  # by user id

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from faqbot.knowledge.chatter import strip_chatter
+from faqbot.knowledge.currency import Currency, Notice
 from faqbot.knowledge.exam import (
     ExamQuestion,
     OptionChoice,
@@ -37,6 +38,8 @@ class Outcome:
     exam: ExamQuestion | None = None
     choice: OptionChoice | None = None  # the option the answer supports, for exam questions
     followup: FollowUp | None = None  # set when the message was read through the context
+    # The pack's date stated before an answer, or why the question was declined (currency.py).
+    notice: Notice | None = None
 
     @property
     def entry(self) -> Entry | None:
@@ -78,15 +81,22 @@ class Outcome:
             }
         if self.followup is not None:
             data["followup_of"] = self.followup.previous.id
+        data["notice"] = self.notice.to_json() if self.notice else None
         return data
 
 
 class Answerer:
     """The knowledge layer's front door: `respond(message, previous_id)` -> Outcome."""
 
-    def __init__(self, matcher: Matcher, smalltalk: Sequence[SmallTalk] = ()) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        smalltalk: Sequence[SmallTalk] = (),
+        currency: Currency | None = None,
+    ) -> None:
         self.matcher = matcher
         self.smalltalk = SmallTalkRecogniser(smalltalk)
+        self.currency = currency
         self._entries = {entry.id: entry for entry in matcher.entries}
         # Checking an option or statement, a word the pack never uses is most often a
         # paraphrase ("stressed" for "emphasised"): it weighs half a rare word.
@@ -95,7 +105,7 @@ class Answerer:
     @classmethod
     def from_pack(cls, pack: Pack, matcher: Matcher | None = None) -> Answerer:
         """An answerer for a loaded pack (building its matcher unless one is given)."""
-        return cls(matcher or Matcher.from_pack(pack), pack.smalltalk)
+        return cls(matcher or Matcher.from_pack(pack), pack.smalltalk, Currency.from_pack(pack))
 
     def paraphrase_weight(self, token: str) -> float:
         """How telling a word of an option or statement is (the matcher's IDF over entries)."""
@@ -132,6 +142,10 @@ class Answerer:
         else:
             asked = message
         asked = strip_chatter(asked)
+        # Read on the stem, so an exam's options ("(d) 2023") never decline its question.
+        declined = self._declined(message, asked)
+        if declined is not None:
+            return declined
         match = self.matcher.match(asked, claims=exam is not None and bool(exam.statements))
         if exam is not None and not exam.statements:
             match = self._with_options(match, asked, exam)
@@ -147,7 +161,8 @@ class Answerer:
                     match.ranked,
                     signals=match.signals,
                 )
-                return Outcome(message, "answer", match, followup=followup)
+                notice = self._date_note(message)
+                return Outcome(message, "answer", match, followup=followup, notice=notice)
         choice = None
         if exam is not None and match.status == "answer" and match.entry is not None:
             choice = choose_option(
@@ -157,7 +172,20 @@ class Answerer:
                 self.matcher.entries,
                 self.paraphrase_weight,
             )
-        return Outcome(message, match.status, match, exam=exam, choice=choice)
+        notice = self._date_note(message)
+        return Outcome(message, match.status, match, exam=exam, choice=choice, notice=notice)
+
+    # The currency hook (currency.py): topics the pack declines and times after its as_of are
+    # turned away before matching; a question about "the latest" gets the pack's date stated.
+    def _declined(self, message: str, asked: str) -> Outcome | None:
+        notice = self.currency.hold(asked) if self.currency else None
+        if notice is None:
+            return None
+        match = Match(message, "none", None, 0.0, why=notice.rule)
+        return Outcome(message, "none", match, notice=notice)
+
+    def _date_note(self, message: str) -> Notice | None:
+        return self.currency.date_note(message) if self.currency else None
 
 
 def _confidence(match: Match) -> tuple[bool, float, float]:

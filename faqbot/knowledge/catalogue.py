@@ -22,6 +22,12 @@ Key = Literal[
     "not_allowed",
     "flood",
     "ask_usage",
+    "background",
+    "as_of_note",
+    "as_of_plain",
+    "after_as_of",
+    "as_of_then",
+    "notes_cover",
 ]
 
 ENGLISH: dict[Key, str] = {
@@ -43,6 +49,12 @@ ENGLISH: dict[Key, str] = {
         "in a minute."
     ),
     "ask_usage": "Send your question after the command, for example: /ask what is JIMEX?",
+    "background": "background",
+    "as_of_note": "As of {date}, {latest}. My notes cover nothing after that.",
+    "as_of_plain": "My notes cover up to {date}; this may have changed since.",
+    "after_as_of": "My notes cover up to {date}; I have nothing on that.",
+    "as_of_then": "As of then, {latest}.",
+    "notes_cover": "What my notes do cover",
 }
 
 HINDI: dict[Key, str] = {
@@ -63,6 +75,12 @@ HINDI: dict[Key, str] = {
         "आप इतनी तेज़ी से पूछ रहे हैं कि मैं साथ नहीं दे पा रहा। थोड़ा रुकिए: एक मिनट में मैं फिर से उत्तर दूँगा।"
     ),
     "ask_usage": "कमांड के बाद अपना प्रश्न भेजिए, जैसे: /ask जिमेक्स क्या है?",
+    "background": "पृष्ठभूमि",
+    "as_of_note": "{date} तक की जानकारी के अनुसार, {latest}। इसके बाद का कुछ भी मेरे नोट्स में नहीं है।",
+    "as_of_plain": "मेरे नोट्स {date} तक के हैं; तब से स्थिति बदल चुकी हो सकती है।",
+    "after_as_of": "मेरे नोट्स {date} तक के हैं; इस बारे में मेरे पास कोई जानकारी नहीं है।",
+    "as_of_then": "उस समय तक, {latest}।",
+    "notes_cover": "मेरे नोट्स में यह है",
 }
 
 CATALOGUES: dict[str, dict[Key, str]] = {"en": ENGLISH, "hi": HINDI}

@@ -7,8 +7,12 @@ Devanagari digits, and end sentences with a danda; this folds all of those to on
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
+
+from rapidfuzz import fuzz, process
 
 Script = Literal["devanagari", "latin", "other", "none"]
 
@@ -127,3 +131,191 @@ def script_of(text: str) -> Script:
     if latin:
         return "latin"
     return "other" if other else "none"
+
+
+# Coarse sounds for comparing spellings: one letter per Devanagari consonant (aspiration,
+# retroflex and sibilant distinctions merged: students and English loanwords blur them), and
+# the inherent vowel left out, so a virama typed or not (गार्जियन, गारजियन) makes no difference.
+_CONSONANT_SOUNDS = dict(
+    zip(
+        "कखगघङचछजझञटठडढणतथदधनपफबभमयरलळवशषसह",
+        "kkggnccjjnttddnttddnpfbbmyrllvsssh",
+        strict=True,
+    )
+)
+_VOWEL_SOUNDS = {
+    **dict.fromkeys("अआा\u0949\u0911", "a"),
+    **dict.fromkeys("इईि\u0940", "i"),
+    **dict.fromkeys("उऊु\u0942", "u"),
+    **dict.fromkeys("एऐेै\u0945\u090d", "e"),
+    **dict.fromkeys("ओऔोौ", "o"),
+    "ऋ": "r",
+    "\u0943": "r",
+    ANUSVARA: "n",
+    "\u0901": "n",
+    "\u0903": "h",
+}
+
+
+# For slips in Hindi words, aspirated and retroflex consonants stay apart (कुल, खुल); the
+# sibilants do not (सुरु for शुरू).
+_HINDI_SOUNDS = {
+    **_CONSONANT_SOUNDS,
+    **dict(zip("खघछझठढथधफभ", "KGCJTDQWFB", strict=True)),
+    **dict(zip("टड", "ṭḍ", strict=True)),
+}
+
+
+def sound_key(token: str) -> str:
+    """A Devanagari word as Latin sounds, vowels kept, the inherent one left out."""
+    return "".join(_HINDI_SOUNDS.get(c) or _VOWEL_SOUNDS.get(c, "") for c in token)
+
+
+def coarse_sound_key(token: str) -> str:
+    """As `sound_key`, with the consonants an English word in Devanagari blurs merged."""
+    return "".join(_CONSONANT_SOUNDS.get(c) or _VOWEL_SOUNDS.get(c, "") for c in token)
+
+
+def consonant_key(token: str) -> str:
+    """The consonants of a Devanagari word as an English speller hears them (डिफेंस -> "dfns").
+
+    Vowels are left out because English spells them so unlike Hindi does; य (ल्यू in
+    रेज़ोल्यूशन, िय in टेरिटोरियल) and ह are left out for the same reason.
+    """
+    key = []
+    for char in token:
+        sound = _CONSONANT_SOUNDS.get(char)
+        if sound is not None and sound not in "yh":
+            key.append(sound)
+        elif char in (ANUSVARA, "\u0901"):
+            key.append("n")
+    return _squeeze("".join(key))
+
+
+# English spellings for the sounds Hindi writes with one letter; applied in order.
+_ENGLISH_SPELLINGS = (
+    (re.compile(r"[st]ion"), "sn"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"sh"), "s"),
+    (re.compile(r"ch"), "C"),
+    (re.compile(r"c(?=[eiy])|(?<=[nr])c\b"), "s"),  # a stemmed "defence" is "defenc"
+    (re.compile(r"c"), "k"),
+    (re.compile(r"C"), "c"),
+    (re.compile(r"g(?=[eiy])"), "j"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"z"), "j"),
+    (re.compile(r"gn\b"), "n"),
+    (re.compile(r"h"), ""),
+)
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def latin_sound_key(word: str) -> str:
+    """An English word as a Hindi speaker hears it ("defence" -> "defense"); "" if not English."""
+    if not (word.isascii() and word.isalpha()):
+        return ""
+    for pattern, sound in _ENGLISH_SPELLINGS:
+        word = pattern.sub(sound, word)
+    return _squeeze(word.replace("y", "i"))
+
+
+def latin_consonant_key(word: str) -> str:
+    """The consonants of an English word as a Hindi speaker writes them ("defence" -> "dfns")."""
+    return _squeeze(_VOWELS.sub("", latin_sound_key(word)))
+
+
+def _squeeze(key: str) -> str:
+    return _SQUEEZE.sub(r"\1", key)
+
+
+_SQUEEZE = re.compile(r"(.)\1+")
+
+
+class Respeller:
+    """Maps a Devanagari word the pack never uses to the pack word it misspells or transliterates.
+
+    A slip is a word with the same coarse sounds as a known Devanagari one (वारता, वार्ता).
+    An English word written in Devanagari (डिफेंस, कैपेबिलिटी) is found among the pack's
+    English words by its consonants, so such loanwords need not be listed in the pack one by
+    one. Words are compared as the normaliser gives them (folded, stemmed).
+    """
+
+    # A loanword's consonants: at least MIN_CONSONANTS of them, equal up to SHORT_KEY, at
+    # least CONSONANT_CUTOFF alike (rapidfuzz ratio) beyond; and its vowels at least
+    # SOUND_CUTOFF alike, so a Hindi word with an English word's consonants (निवेश, news) is
+    # left alone more often than not.
+    MIN_CONSONANTS = 3
+    SHORT_KEY = 4
+    CONSONANT_CUTOFF = 80.0
+    SOUND_CUTOFF = 70.0
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self.known = frozenset(vocabulary)
+        by_sound: dict[str, set[str]] = defaultdict(set)
+        by_consonants: dict[str, set[str]] = defaultdict(set)
+        for word in self.known:
+            if has_devanagari(word):
+                by_sound[sound_key(word)].add(word)
+            # Acronyms (jsst, ugv) are read out letter by letter in Devanagari (जेएसएसटी), and
+            # the pack lists those spellings; a word without vowels is not said as written.
+            elif _VOWELS.search(word):
+                key = latin_consonant_key(word)
+                if len(key) >= self.MIN_CONSONANTS:
+                    by_consonants[key].add(word)
+        # A sound shared by two known words says nothing about which one was meant.
+        self._by_sound = {key: next(iter(w)) for key, w in by_sound.items() if len(w) == 1}
+        self._by_consonants = {key: sorted(w) for key, w in by_consonants.items()}
+        self._consonant_keys = list(self._by_consonants)
+        self._memo: dict[str, str] = {}
+
+    def cache_clear(self) -> None:
+        """Forget the words respelled so far (for benchmarks)."""
+        self._memo.clear()
+
+    def __call__(self, token: str) -> str:
+        if token in self.known or not has_devanagari(token):
+            return token
+        found = self._memo.get(token)
+        if found is None:
+            if len(self._memo) > 65536:
+                self._memo.clear()
+            found = self._memo[token] = self._respell(token)
+        return found
+
+    def _respell(self, token: str) -> str:
+        same_sound = self._by_sound.get(sound_key(token))
+        if same_sound is not None:
+            return same_sound
+        key = consonant_key(token)
+        if len(key) < self.MIN_CONSONANTS:
+            return token
+        if len(key) <= self.SHORT_KEY:
+            candidates = self._by_consonants.get(key, [])
+        else:
+            candidates = [
+                word
+                for found, _, _ in process.extract(
+                    key,
+                    self._consonant_keys,
+                    scorer=fuzz.ratio,
+                    score_cutoff=self.CONSONANT_CUTOFF,
+                    limit=None,
+                )
+                for word in self._by_consonants[found]
+            ]
+        sounds = coarse_sound_key(token)
+        best = max(
+            candidates,
+            key=lambda word: (
+                fuzz.ratio(key, latin_consonant_key(word)),
+                fuzz.ratio(sounds, latin_sound_key(word)),
+                word,
+            ),
+            default=None,
+        )
+        if best is None or fuzz.ratio(sounds, latin_sound_key(best)) < self.SOUND_CUTOFF:
+            return token
+        return best

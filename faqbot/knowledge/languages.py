@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from faqbot.knowledge import devanagari
 from faqbot.knowledge.answering import Answerer, Outcome
+from faqbot.knowledge.currency import Currency
 from faqbot.knowledge.decision import Decision
-from faqbot.knowledge.devanagari import script_of
+from faqbot.knowledge.devanagari import Respeller, script_of
 from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice
 from faqbot.knowledge.matcher import Match, Matcher, Suggestion
-from faqbot.knowledge.normaliser import Normaliser
+from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
 
 HINDI = "hi"
@@ -64,6 +66,7 @@ class LanguageAnswerers:
                     pack, language, chosen.get(language) or Decision.shipped(language)
                 ),
                 pack.in_language(language).smalltalk,
+                Currency.from_pack(pack.in_language(language)),
             )
             for language in pack.languages
         }
@@ -110,11 +113,13 @@ class LanguageAnswerers:
 def language_matcher(pack: Pack, language: str, decision: Decision | None = None) -> Matcher:
     """A Matcher over one language's phrasings. Beside its own, another language's entries
     also carry the main language's phrasings and keywords, so "2+2 idea किसने initiate किया"
-    meets the English words it mixes in."""
+    meets the English words it mixes in; Devanagari words the pack does not use are respelled
+    as the pack words they misspell or transliterate (`devanagari.Respeller`)."""
     view = pack.in_language(language)
     if view is pack:
         return Matcher.from_pack(pack, decision=decision)
     entries = []
+    texts: list[str] = [*view.stopwords]
     for entry in view.entries:
         main = pack.entry(entry.id) or entry
         entries.append(
@@ -124,7 +129,19 @@ def language_matcher(pack: Pack, language: str, decision: Decision | None = None
                 keywords=(*entry.keywords, *main.keywords),
             )
         )
-    return Matcher(entries, Normaliser(view.synonyms, view.stopwords), decision=decision)
+        texts += [*entries[-1].phrasings, *entries[-1].keywords, entry.answer, main.answer]
+    for canonical, variants in view.synonyms.items():
+        texts += [canonical, *variants]
+    plain = Normaliser(view.synonyms, view.stopwords)
+    # English stop words are no loanwords to respell into ("their" for थीं).
+    vocabulary = {
+        word
+        for text in texts
+        for word in words(text)
+        if devanagari.has_devanagari(word) or word not in plain.stopwords
+    } | devanagari.STOPWORDS
+    normaliser = Normaliser(view.synonyms, view.stopwords, respell=Respeller(vocabulary))
+    return Matcher(entries, normaliser, decision=decision)
 
 
 _LATIN_LABELS = {latin: hindi for hindi, latin in _HINDI_LABELS.items()}

@@ -42,7 +42,8 @@ _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]?\s*")
 # "When…?" wants a date, "how many…?" a number, "in yen" an amount and "full form" an
 # expansion: an answer without one cannot be the answer, however well its words match ("how
 # many UGVs…" must not get the UGV entry outright, nor "malabar full form" the Malabar card).
-_DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat"})
+# Hindi too: कब (when), तारीख / तिथि / दिनांक (date), as the normaliser gives them.
+_DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat", *words("कब तारीख तिथि दिनांक")})
 _COUNT_WORDS = frozenset({"kitne", "kitna", "kitni"})
 _AMOUNT_WORDS = frozenset(
     {"yen", "dollar", "rupee", "rupees", "usd", "inr", "amount", "percent", "percentag", "gdp"}

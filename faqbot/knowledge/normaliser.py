@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from faqbot.knowledge import devanagari
@@ -184,7 +184,10 @@ class Normaliser:
         self,
         synonyms: Mapping[str, Iterable[str]] | None = None,
         extra_stopwords: Iterable[str] = (),
+        respell: Callable[[str], str] | None = None,
     ) -> None:
+        # Applied to each word before synonyms: the Hindi matcher's `devanagari.Respeller`.
+        self._respell = respell
         self.stopwords = (
             ENGLISH_STOPWORDS
             | HINGLISH_STOPWORDS
@@ -211,7 +214,10 @@ class Normaliser:
         return self.fold(words(text))
 
     def fold(self, raw: list[str]) -> list[str]:
-        """Fold each synonym phrase in a list of `words` into its canonical token."""
+        """Fold each synonym phrase in a list of `words` into its canonical token (respelling
+        each word first, when the normaliser has a respeller)."""
+        if self._respell is not None:
+            raw = [self._respell(word) for word in raw]
         if not self._phrases:
             return raw
         out: list[str] = []

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from faqbot.knowledge.citations import read_sources
+from faqbot.knowledge.currency import read_as_of, read_not_covered
 from faqbot.knowledge.devanagari import ascii_digits
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.quiz_items import generation_problems, quiz_problems
@@ -26,15 +28,19 @@ from faqbot.knowledge.schema import (
     Topic,
 )
 from faqbot.knowledge.smalltalk import read_smalltalk
+from faqbot.knowledge.trust_checks import trust_problems
 from faqbot.knowledge.yaml_nodes import Node, PackError, Problem, iter_documents, shipped_pack_path
 
 TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries", "smalltalk"}
+# Trust: the documents answers cite, the date the pack runs to, topics it declines, and
+# facts true outside the pack that no distractor may state.
+TOP_KEYS |= {"sources", "as_of", "not_covered", "true_elsewhere"}
 PACK_REQUIRED = ("title", "source_document")
 PACK_KEYS = {*PACK_REQUIRED, "language", "languages", "description", "version"}
 ENTRY_REQUIRED = ("id", "topic", "question", "alternates", "answer", "source", "related")
-ENTRY_KEYS = {*ENTRY_REQUIRED, "keywords", "short_answer", "quiz"}
+ENTRY_KEYS = {*ENTRY_REQUIRED, "keywords", "short_answer", "quiz", "cites", "background"}
 # What a block keyed by a language code ("hi:") may hold, wherever it sits.
-TOP_LANGUAGE_KEYS = {"synonyms", "stopwords", "quiz_distractors"}
+TOP_LANGUAGE_KEYS = {"synonyms", "stopwords", "quiz_distractors", "true_elsewhere"}
 ENTRY_LANGUAGE_KEYS = {"question", "alternates", "answer", "keywords", "short_answer", "quiz"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 _NUMBER = re.compile(r"\d+")
@@ -126,6 +132,7 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     topics: list[tuple[Topic, Node]] = []
     entry_nodes: list[Node] = []
     smalltalk = []
+    trust_nodes: dict[str, Node] = {}
     for root in documents:
         if not checker.keys(root, TOP_KEYS | set(others), "pack"):
             continue
@@ -139,6 +146,9 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
             if block is not None and checker.keys(block, TOP_LANGUAGE_KEYS, language):
                 language_nodes[language].append(block)
         topics += _read_topics(checker, root.keys.get("topics"), others)
+        for key in ("sources", "as_of", "not_covered", "true_elsewhere"):
+            if key in root.keys:
+                trust_nodes.setdefault(key, root.keys[key])
         kinds, problems = read_smalltalk(root.keys.get("smalltalk"), others)
         smalltalk += kinds
         checker.problems += problems
@@ -188,6 +198,13 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
                 checker.add(item, entry_id, "an entry cannot be related to itself")
             elif isinstance(item.value, str) and item.value not in seen:
                 checker.add(item, entry_id, f"related id '{item.value}' does not exist")
+    main_language = languages[0]
+    sources, problems = read_sources(trust_nodes.get("sources"), main_language, others)
+    checker.problems += problems
+    as_of, problems = read_as_of(trust_nodes.get("as_of"), main_language, others, set(seen))
+    checker.problems += problems
+    not_covered, problems = read_not_covered(trust_nodes.get("not_covered"), others, set(seen))
+    checker.problems += problems
     if checker.problems or info is None:
         return None, checker.problems
     pack = Pack(
@@ -200,7 +217,17 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         paths=tuple(sorted({node.file for node in documents})),
         translations={k: v for k, v in translations.items() if v is not None},
         smalltalk=tuple(smalltalk),
+        sources=tuple(sources),
+        as_of=as_of,
+        not_covered=tuple(not_covered),
     )
+    true_elsewhere = checker.texts(trust_nodes.get("true_elsewhere"), "pack", "true_elsewhere")
+    for language in others:
+        for block in language_nodes[language]:
+            true_elsewhere += checker.texts(
+                block.keys.get("true_elsewhere"), language, "true_elsewhere"
+            )
+    checker.problems += trust_problems(pack, seen, true_elsewhere)
     for language in languages:
         view = pack.in_language(language)
         normaliser = Normaliser(view.synonyms, view.stopwords)
@@ -411,6 +438,8 @@ def _read_entry(
     keywords = checker.texts(node.keys.get("keywords"), subject, "keywords")
     short_answer = _read_short_answer(checker, node.keys.get("short_answer"), subject)
     quiz = _read_quiz(checker, node.keys.get("quiz"), subject)
+    cites = checker.texts(node.keys.get("cites"), subject, "cites")
+    background = checker.texts(node.keys.get("background"), subject, "background")
     translations = {}
     for language in others:
         text = _read_entry_text(checker, node, language, subject, short_answer, quiz, answer)
@@ -434,6 +463,8 @@ def _read_entry(
         quiz=tuple(quiz),
         location=node.location,
         translations=translations,
+        cites=tuple(cites),
+        background=tuple(background),
     )
 
 

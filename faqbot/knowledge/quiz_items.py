@@ -7,6 +7,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process, utils
+
 from faqbot.knowledge.schema import (
     QUIZ_EXPLANATION_LIMIT,
     QUIZ_OPTION_LIMIT,
@@ -14,13 +16,20 @@ from faqbot.knowledge.schema import (
     Entry,
     Pack,
     QuizItem,
+    Topic,
 )
 
 QUIZ_DISTRACTORS = 3
+# WRatio of a typed topic against a topic's title or id: "exercises" scores 90 against
+# "Exercises explained (background)", a typo such as "excercises" about 85, an unrelated word
+# such as "cricket" under 60.
+TOPIC_CUTOFF = 80.0
 BLANK = "____"
 CLOZE_PROMPT = "Fill in the blank: "
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\s[A-Z]\.)\s+(?=[\"'(A-Z0-9])")
+# A sentence ends at ".", "!", "?" or the Devanagari danda "।", before a capital, digit or
+# Devanagari letter (a Hindi answer's sentences are cloze questions of their own).
+_SENTENCE_END = re.compile(r"(?<=[.!?।])(?<!\s[A-Z]\.)\s+(?=[\"'(A-Z0-9\u0900-\u097f])")
 _SHAPE_WORD = re.compile(r"[^\W\d_]+")
 _SHAPE_DIGIT = re.compile(r"\d")
 
@@ -209,14 +218,21 @@ def generation_problems(pack: Pack) -> list[tuple[Entry, str]]:
 
 @dataclass(frozen=True)
 class QuizBank:
-    """A pack's quiz items, looked up by their stable key."""
+    """A pack's quiz items, looked up by their stable key, each under its entry's topic."""
 
     items: tuple[QuizItem, ...]
+    topic_of: dict[str, str] = field(default_factory=dict, compare=False)  # item key → topic id
     _by_key: dict[str, QuizItem] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def from_pack(cls, pack: Pack) -> QuizBank:
-        return cls(tuple(quiz_items(pack)))
+        items = quiz_items(pack)
+        topics = {
+            item.key: entry.topic
+            for item in items
+            if (entry := pack.entry(item.entry_id)) is not None
+        }
+        return cls(tuple(items), topics)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_key", {item.key: item for item in self.items})
@@ -225,13 +241,71 @@ class QuizBank:
         """The item with this key, or None if the pack no longer has it."""
         return self._by_key.get(key)
 
-    def choose(self, count: int, rng: random.Random, avoid: Collection[str] = ()) -> list[QuizItem]:
-        """count different items, those not in `avoid` (recently asked) first."""
-        fresh = [item for item in self.items if item.key not in avoid]
-        stale = [item for item in self.items if item.key in avoid]
+    def counts(self) -> dict[str, int]:
+        """How many items each topic has, by topic id."""
+        counts: dict[str, int] = {}
+        for item in self.items:
+            topic = self.topic_of.get(item.key)
+            if topic is not None:
+                counts[topic] = counts.get(topic, 0) + 1
+        return counts
+
+    def choose(
+        self,
+        count: int,
+        rng: random.Random,
+        avoid: Collection[str] = (),
+        topic: str | None = None,
+    ) -> list[QuizItem]:
+        """count different items (of one topic, if given), those not in `avoid` first."""
+        pool = [i for i in self.items if topic is None or self.topic_of.get(i.key) == topic]
+        fresh = [item for item in pool if item.key not in avoid]
+        stale = [item for item in pool if item.key in avoid]
         rng.shuffle(fresh)
         rng.shuffle(stale)
         return (fresh + stale)[:count]
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """What a typed topic name found: the topic, or else the closest one to suggest, and the
+    topics it fits equally well when it fits several."""
+
+    topic: Topic | None
+    closest: Topic | None
+    ambiguous: tuple[Topic, ...] = ()
+
+
+def match_topic(pack: Pack, text: str) -> TopicMatch:
+    """The pack's topic a user means by `text`, matched fuzzily on its title and its id."""
+    names: list[str] = []
+    owners: list[Topic] = []
+    for topic in pack.topics:
+        for name in (topic.title, topic.id.replace("-", " ")):
+            names.append(name)
+            owners.append(topic)
+    if not names or not utils.default_process(text):
+        return TopicMatch(None, None)
+    found = process.extract(
+        text, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=len(names)
+    )
+    # Ranked by the best of a topic's two names, then by both together: "defence" fits two
+    # titles equally, and the topic whose id says it too ("japan-defence") comes first.
+    scores: dict[str, list[float]] = {}
+    for _, score, index in found:
+        scores.setdefault(owners[index].id, []).append(score)
+    by_id = {topic.id: topic for topic in pack.topics}
+    ranked = sorted(
+        ((max(s), sum(s), by_id[topic_id]) for topic_id, s in scores.items()),
+        key=lambda row: (-row[0], -row[1]),
+    )
+    top_score, top_total, top = ranked[0]
+    if top_score < TOPIC_CUTOFF:
+        return TopicMatch(None, top)
+    tied = tuple(t for score, total, t in ranked if (score, total) == (top_score, top_total))
+    if len(tied) > 1:
+        return TopicMatch(None, top, tied)
+    return TopicMatch(top, top)
 
 
 @dataclass(frozen=True)

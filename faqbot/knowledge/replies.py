@@ -7,6 +7,7 @@ from typing import Literal
 
 from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.citations import student_source
 from faqbot.knowledge.matcher import Match
 from faqbot.knowledge.schema import Entry, Pack
 
@@ -55,7 +56,7 @@ def answer_reply(entry: Entry, pack: Pack, kind: ReplyKind = "answer") -> Reply:
         kind=kind,
         title=entry.question,
         body=entry.answer,
-        source=entry.source,
+        source=student_source(entry, pack),
         entry_id=entry.id,
         choices_heading=say(pack.info.language, "related") if related else None,
         choices=tuple(Choice(e.question, e.id) for e in related if e is not None),
@@ -89,9 +90,23 @@ def outcome_reply(outcome: Outcome, pack: Pack) -> Reply:
     """Turn an Answerer's outcome (small talk, exam answer, follow-up…) into what the user sees."""
     if outcome.status == "smalltalk" and outcome.smalltalk is not None:
         return Reply(kind="smalltalk", body=outcome.smalltalk.reply, language=pack.info.language)
+    notice = outcome.notice
+    if notice is not None and notice.declines:
+        # Declined on purpose (not covered, or after the pack's date): say why, offer what is.
+        offered = [e for e in map(pack.entry, notice.entries) if e is not None]
+        return Reply(
+            kind="none",
+            body=notice.text,
+            choices_heading=say(pack.info.language, "notes_cover") if offered else None,
+            choices=tuple(Choice(e.question, e.id) for e in offered),
+            language=pack.info.language,
+        )
     if outcome.match is None:
         return reply_to(Match(outcome.question, "none", None, 0.0), pack)
     reply = reply_to(outcome.match, pack)
+    if notice is not None:
+        # "As of September 2022, …" first: an old answer never reads as the latest news.
+        reply = replace(reply, body=f"{notice.text}\n\n{reply.body}")
     if reply.kind != "answer":
         return reply
     body = reply.body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -78,6 +79,10 @@ class Entry:
     location: Location = field(default=Location("<memory>", 0), compare=False)
     # The entry in the pack's other languages, by language code.
     translations: Mapping[str, EntryText] = field(default_factory=dict, compare=False)
+    # Ids of the pack's sources the answer rests on, then those of its background facts (facts
+    # from the public record that the pack's source document does not state).
+    cites: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -131,6 +136,53 @@ class SmallTalk:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A document answers rest on: what a student can cite, and where to find it."""
+
+    id: str
+    title: str
+    publisher: str
+    date: str  # ISO: "2022-09-08", or "2022-09" when only the month is known
+    # The short line students see after "Source:", by language code (the main language's too).
+    citations: Mapping[str, str] = field(default_factory=dict, compare=False)
+    url: str | None = None
+
+    def citation(self, language: str) -> str:
+        """The student-facing citation in `language`, else in the pack's main language."""
+        return self.citations.get(language) or next(iter(self.citations.values()), self.title)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The date the pack's knowledge runs to, and what was latest then."""
+
+    date: datetime.date
+    # "the latest … was …", by language code: the clause the bot states the date with.
+    latest: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Entries to offer when a question is about a later time.
+    entries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotCovered:
+    """A topic the pack declines on purpose, with the phrases that name it and the reply."""
+
+    id: str
+    patterns: tuple[str, ...]
+    reply: str
+    related: tuple[str, ...] = ()
+    # (patterns, reply) in the pack's other languages, by language code.
+    translations: Mapping[str, tuple[tuple[str, ...], str]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def in_language(self, language: str) -> NotCovered:
+        """The topic in `language`; itself when it has no such translation."""
+        text = self.translations.get(language)
+        return self if text is None else replace(self, patterns=text[0], reply=text[1])
+
+
+@dataclass(frozen=True)
 class PackInfo:
     """The pack's metadata; `language` is the one its entries are shown in."""
 
@@ -170,6 +222,9 @@ class Pack:
     # The pack in its main language, when this is a view of it in another.
     base: Pack | None = field(default=None, repr=False, compare=False)
     smalltalk: tuple[SmallTalk, ...] = ()
+    sources: tuple[Source, ...] = ()
+    as_of: AsOf | None = None
+    not_covered: tuple[NotCovered, ...] = ()
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _views: dict[str, Pack] = field(init=False, repr=False, compare=False)
 
@@ -208,6 +263,9 @@ class Pack:
                 quiz_distractors=dict(text.quiz_distractors),
                 paths=self.paths,
                 smalltalk=tuple(kind.in_language(language) for kind in self.smalltalk),
+                sources=self.sources,
+                as_of=self.as_of,
+                not_covered=tuple(topic.in_language(language) for topic in self.not_covered),
                 translations=self.translations,
                 base=self,
             )
@@ -217,6 +275,10 @@ class Pack:
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
         return self._by_id.get(entry_id)
+
+    def source(self, source_id: str) -> Source | None:
+        """The source with this id, or None."""
+        return next((source for source in self.sources if source.id == source_id), None)
 
     def entries_in(self, topic_id: str) -> list[Entry]:
         """Entries of one topic, in pack order."""

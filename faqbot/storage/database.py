@@ -138,6 +138,59 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
     (
         5,
+        # Scores become dated results, so a week's or a month's standings are a query; each
+        # all-time counter of version 3 becomes one result dated 0 (before any week), so no
+        # score is lost. Group quiz settings, and the weeks whose standings are owed.
+        """
+        CREATE TABLE quiz_result (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            -- Unix time the answer reached the bot; 0 for scores carried over from version 3
+            at REAL NOT NULL,
+            answered INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            -- summed answer time of the correct answers, in seconds
+            correct_seconds REAL NOT NULL
+        );
+        CREATE INDEX quiz_result_chat ON quiz_result (chat_id, at);
+        CREATE INDEX quiz_result_user ON quiz_result (user_id);
+        -- who has played in a chat: the name last seen, and when they left the chat, if they did
+        CREATE TABLE quiz_player (
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            left_at REAL,
+            PRIMARY KEY (chat_id, user_id)
+        ) WITHOUT ROWID;
+        INSERT INTO quiz_result (chat_id, user_id, at, answered, correct, correct_seconds)
+            SELECT chat_id, user_id, 0, answered, correct, correct_seconds FROM quiz_score;
+        INSERT INTO quiz_player (chat_id, user_id, name)
+            SELECT chat_id, user_id, name FROM quiz_score;
+        DROP TABLE quiz_score;
+        -- a chat's quiz settings; NULL: the bot's default. version counts changes, so a
+        -- settings button pressed on an older message is refused instead of undoing a change
+        CREATE TABLE quiz_settings (
+            chat_id INTEGER PRIMARY KEY,
+            open_period INTEGER,
+            round_size INTEGER,
+            show_explanation INTEGER,
+            language TEXT,
+            version INTEGER NOT NULL DEFAULT 0
+        );
+        -- the weeks (local Monday, YYYY-MM-DD) in which a group ran a quiz; posted once its
+        -- standings went out after the week closed
+        CREATE TABLE quiz_week (
+            chat_id INTEGER NOT NULL,
+            week_start TEXT NOT NULL,
+            posted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (chat_id, week_start)
+        ) WITHOUT ROWID;
+        CREATE INDEX quiz_week_unposted ON quiz_week (week_start) WHERE posted = 0;
+        """,
+    ),
+    (
+        6,
         # Updates the webhook took (faqbot.storage.webhook_updates): one Telegram delivers again
         # is handled once. Rows go once Telegram would no longer redeliver them.
         """

@@ -36,7 +36,12 @@ def test_an_answer_is_bold_title_body_and_italic_source(pack: Pack) -> None:
     [message] = render(answer_reply(entry, pack))
 
     assert message.html.startswith(f"<b>{html.escape(entry.question)}</b>\n\n")
-    assert message.html.endswith(f"\n\n<i>Source: {html.escape(entry.source)}</i>")
+    # Students see the citation of a document, never the maintainer's pointer into the note.
+    assert message.html.endswith(
+        "\n\n<i>Source: India–Japan 2+2 joint statement, MEA, 8 Sep 2022; "
+        "background: Indian Navy on JIMEX 22, Sep 2022</i>"
+    )
+    assert entry.source not in message.html
     assert visible(message) == message.plain
     assert [[b.callback_data for b in row] for row in message.keyboard.inline_keyboard] == [
         [f"a:{i}"] for i in entry.related[:3]

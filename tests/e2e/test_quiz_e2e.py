@@ -33,7 +33,7 @@ def quiz_bot(api: FakeBotAPI, tmp_path: Path) -> Iterator[BotProcess]:
 def leaderboard(api: FakeBotAPI, count: int) -> str:
     """The text of the count-th leaderboard the bot has sent to the group."""
     calls = api.wait_for(
-        "sendMessage", lambda c: "Quiz leaderboard" in c.params["text"], timeout=20, count=count
+        "sendMessage", lambda c: "quiz standings" in c.params["text"], timeout=20, count=count
     )
     return calls[-1].params["text"]
 
@@ -74,7 +74,18 @@ def test_a_round_runs_on_its_timer_scores_answers_once_and_survives_a_restart(
     lines = before.splitlines()
     assert lines[1].startswith("1. Asha: 1 of 1 right")
     assert lines[2].startswith("1. Ravi: 1 of 2 right") or lines[2].startswith("2. Ravi")
-    assert lines[-1].startswith("You: #1 of 2 players")
+    assert lines[-2].startswith("You: #1 of 2 players")
+    # Each closed poll got a reply naming its right option.
+    reveals = [c for c in api.calls_to("sendMessage") if c.params["text"].startswith("✅")]
+    assert sorted(c.params["reply_parameters"]["message_id"] for c in reveals) == sorted(
+        p.result["message_id"] for p in (first, second)
+    )
+    # The group's admin sets rounds of two questions; the setting outlives the restart.
+    api.set_chat_member_status(GROUP, ASHA, "administrator")
+    api.push_update(
+        u.message(GROUP, ASHA, "/quizsettings questions 2", chat_type="group", first_name="Asha")
+    )
+    api.wait_for("sendMessage", lambda c: "Questions per round: 2" in c.params["text"], timeout=20)
 
     assert quiz_bot.stop() == 0
     restarted = BotProcess(
@@ -84,6 +95,9 @@ def test_a_round_runs_on_its_timer_scores_answers_once_and_survives_a_restart(
     try:
         api.push_update(u.message(GROUP, ASHA, "/top", chat_type="group", first_name="Asha"))
         assert leaderboard(api, 2) == before
+        api.push_update(u.message(GROUP, RAVI, "/quiz", chat_type="group", first_name="Ravi"))
+        third = api.wait_for("sendPoll", timeout=20, count=3)[2]
+        assert third.params["question"].startswith("[1/2] ")
         assert "Traceback" not in quiz_bot.log + restarted.log
     finally:
         restarted.close()

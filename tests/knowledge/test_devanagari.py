@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import fuzz
 
-from faqbot.knowledge.devanagari import fold, script_of, stem
+from faqbot.knowledge.devanagari import (
+    Respeller,
+    consonant_key,
+    fold,
+    latin_consonant_key,
+    script_of,
+    stem,
+)
 from faqbot.knowledge.normaliser import Normaliser, words
 
 
@@ -76,3 +84,38 @@ def test_script_of(text: str, script: str) -> None:
 )
 def test_odd_input_never_raises(text: str) -> None:
     Normaliser().content_tokens(text)
+
+
+@pytest.mark.parametrize(
+    ("hindi", "english"),
+    [("डिफेंस", "defence"), ("कैपेबिलिटी", "capability"), ("रेज़ोल्यूशन", "resolution")],
+)
+def test_english_words_in_devanagari_have_english_consonants(hindi: str, english: str) -> None:
+    hindi_key = consonant_key(words(hindi)[0])
+    assert fuzz.ratio(hindi_key, latin_consonant_key(words(english)[0])) >= 80
+
+
+@pytest.fixture(scope="module")
+def respeller() -> Respeller:
+    known = "वार्ता क्या गार्जियन कुल resolution peaceful capability order news jsst"
+    return Respeller(words(known))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("वारता", "वार्त"),  # virama left out
+        ("कया", "क्या"),
+        ("गारजियन", "गार्जियन"),
+        ("पीसफुल", "peaceful"),  # English words written in Devanagari
+        ("रेज़ोल्यूशन", "resolution"),
+        ("कैपेबिलिटी", "capability"),
+        ("खुला", "खुल"),  # aspiration keeps Hindi words apart (कुल is not खुला)
+        ("रडार", "रडार"),  # Hindi words with an English word's consonants stay
+        ("निवेश", "निवेश"),
+        ("जीएसटी", "जिएसट"),  # acronyms are spelt out, never sounded
+        ("मदद", "मदद"),  # too few consonants to tell
+    ],
+)
+def test_respeller(respeller: Respeller, typed: str, meant: str) -> None:
+    assert respeller(words(typed)[0]) == meant

@@ -16,6 +16,7 @@ from faqbot.knowledge.quiz_items import (
     generate_item,
     generated_items,
     generation_blockers,
+    match_topic,
     mentions,
     quiz_items,
     quiz_problems,
@@ -278,3 +279,46 @@ def test_choose_prefers_items_not_asked_lately(pack: Pack) -> None:
     chosen = bank.choose(3, random.Random(1), avoid=recent)
     assert {item.key for item in chosen} == {item.key for item in bank.items[-3:]}
     assert len(bank.choose(len(bank.items) + 5, random.Random(1))) == len(bank.items)
+
+
+# --- topics ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "topic_id"),
+    [
+        ("exercises", "exercises"),
+        ("Excercises", "exercises"),  # a typo
+        ("defence", "japan-defence"),  # two titles say it; the id says it too
+        ("japan-defence", "japan-defence"),
+        ("military", "military-cooperation"),
+        ("2+2 format", "format"),
+        ("history", "india-japan"),
+    ],
+)
+def test_a_typed_topic_finds_the_packs_topic(pack: Pack, typed: str, topic_id: str) -> None:
+    found = match_topic(pack, typed)
+    assert found.topic is not None and found.topic.id == topic_id
+
+
+@pytest.mark.parametrize("typed", ["cricket", "abc", "Defense posture of Brazil"])
+def test_an_unknown_topic_is_refused_with_the_closest_to_suggest(pack: Pack, typed: str) -> None:
+    found = match_topic(pack, typed)
+    assert found.topic is None
+    assert found.closest is not None and found.closest in pack.topics
+
+
+def test_a_word_fitting_two_topics_equally_is_ambiguous() -> None:
+    topics = (Topic("army-drills", "Drills"), Topic("navy-drills", "Drills"))
+    two = Pack(info=PackInfo("t", "en", "s"), topics=topics, entries=())
+    found = match_topic(two, "drills")
+    assert found.topic is None and set(found.ambiguous) == set(topics)
+
+
+def test_choose_takes_items_of_one_topic_and_counts_cover_every_item(pack: Pack) -> None:
+    bank = QuizBank.from_pack(pack)
+    counts = bank.counts()
+    assert sum(counts.values()) == len(bank.items)
+    chosen = bank.choose(50, random.Random(1), topic="exercises")
+    assert len(chosen) == counts["exercises"]
+    assert {pack.entry(item.entry_id).topic for item in chosen} == {"exercises"}

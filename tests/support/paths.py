@@ -7,3 +7,5 @@ MARKUP_PACK = DATA / "markup_pack.yaml"  # a pack with markup, long answers and 
 QUESTIONS = DATA / "questions.yaml"  # the labelled question set
 UNSEEN_DEV = DATA / "unseen-dev.yaml"  # questions written from the source note: tune on these
 UNSEEN_TEST = DATA / "unseen-test.yaml"  # ... and report these, never tuned on
+HINDI_DEV = DATA / "hindi-dev.yaml"  # Devanagari questions: tune on these
+HINDI_TEST = DATA / "hindi-test.yaml"  # ... and report these, never tuned on

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import random
 
-from telegram import Update
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from faqbot.bot.menu import PRIVATE, command_menu, menu
+from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, command_menu, menu
 from faqbot.bot.messaging import message_of, reply
+from faqbot.bot.permissions import is_chat_admin
 from faqbot.bot.rendering import render
 from faqbot.bot.state import Context
+from faqbot.bot.texts import HELP_GROUP, HELP_GROUP_ADMIN, HELP_PRIVATE
 from faqbot.handlers.answers.questions import answer_question
 from faqbot.knowledge.replies import Choice, Reply, answer_reply, example_entries
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
+@menu(PRIVATE)
 async def start(update: Update, context: Context) -> None:
     """Welcome and example questions"""
     pack = context.bot_data.pack
@@ -38,20 +42,25 @@ async def start(update: Update, context: Context) -> None:
     await reply(message, render(welcome))
 
 
-@menu(PRIVATE)
 async def help_command(update: Update, context: Context) -> None:
     """How to use the bot"""
-    commands = command_menu(context.application)[PRIVATE]
-    lines = "\n".join(f"/{c.command} - {c.description}" for c in commands)
+    message = message_of(update)
+    menus = command_menu(context.application)
     bot = context.bot.username
-    body = (
-        "Ask me a question in your own words. If I'm not sure, I offer a few questions to "
-        'pick from; if I don\'t know, I say so. After an answer, ask "why?" or "tell me '
-        'more"; paste an MCQ with its options and I name the one that fits.\n\n'
-        f"In a group, mention me (@{bot} your question), reply to one of my messages, "
-        f"or use /ask. In any chat, type @{bot} and a question to share an answer.\n\n{lines}"
-    )
-    await reply(message_of(update), render(Reply(kind="info", body=body)))
+
+    def listed(commands: list[BotCommand]) -> str:
+        return "\n".join(f"/{c.command} - {c.description}" for c in commands)
+
+    if message.chat.type == ChatType.PRIVATE:
+        body = HELP_PRIVATE.format(bot=bot, commands=listed(menus[PRIVATE]))
+    else:
+        body = HELP_GROUP.format(bot=bot, commands=listed(menus[GROUPS]))
+        if await is_chat_admin(update, context):
+            everyone = {c.command for c in menus[GROUPS]}
+            extra = [c for c in menus[ADMINS] if c.command not in everyone]
+            if extra:
+                body += HELP_GROUP_ADMIN.format(commands=listed(extra))
+    await reply(message, render(Reply(kind="info", body=body)))
 
 
 async def ask(update: Update, context: Context) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from faqbot.bot.menu import ADMINS, PRIVATE, menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
 from faqbot.bot.rendering import excerpt, html_message
@@ -85,6 +86,7 @@ async def _change(
     return subscription
 
 
+@menu(PRIVATE, ADMINS)
 async def daily(update: Update, context: Context) -> None:
     """Get one fact a day: /daily 07:30, /daily off, or /daily for the status"""
     message, chat = message_of(update), update.effective_chat
@@ -121,6 +123,7 @@ async def daily(update: Update, context: Context) -> None:
         await reply(message, html_message(describe(subscription, state.settings.timezone)))
 
 
+@menu(PRIVATE, ADMINS)
 async def timezone_command(update: Update, context: Context) -> None:
     """Set this chat's timezone for daily facts: /timezone Asia/Tokyo or +05:30"""
     message, chat = message_of(update), update.effective_chat

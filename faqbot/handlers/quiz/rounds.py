@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import random
 import time
 from typing import Any, cast
 
-from telegram import InputPollOption, Message, Poll, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import InputPollOption, Poll, Update
+from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import BaseHandler, PollAnswerHandler, PollHandler
+from telegram.helpers import create_deep_linked_url
 
-from faqbot.bot.messaging import send, thread_of
-from faqbot.bot.rendering import html_message
-from faqbot.bot.state import BotApplication, Context, Round, RoundKind, Tally
-from faqbot.handlers.quiz.views import round_summary
+from faqbot.bot.messaging import send
+from faqbot.bot.rendering import ANSWER, Rendered, callback, html_message
+from faqbot.bot.state import BotApplication, BotState, Context, Round, RoundKind, Tally
+from faqbot.handlers.quiz.views import read_answer_keyboard, revealed_answer, round_summary
 from faqbot.knowledge.quiz_items import shuffled_options
 from faqbot.knowledge.schema import QUIZ_QUESTION_LIMIT, QuizItem
-from faqbot.storage.quiz import AnswerOutcome, OpenPoll
+from faqbot.storage.quiz import AnswerOutcome, OpenPoll, QuizSettings
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +44,38 @@ def _open_period(settings_period: int) -> tuple[int, int]:
     return shown, min(settings_period, shown)
 
 
+def default_settings(state: BotState) -> QuizSettings:
+    """The settings of a chat that changed none: FAQBOT_QUIZ_OPEN_PERIOD, one question."""
+    return QuizSettings(
+        open_period=state.settings.quiz_open_period, round_size=1, show_explanation=True
+    )
+
+
 def start_round(
-    application: BotApplication, message: Message, kind: RoundKind, items: list[QuizItem]
+    application: BotApplication,
+    chat_id: int,
+    kind: RoundKind,
+    items: list[QuizItem],
+    settings: QuizSettings,
+    *,
+    thread_id: int | None = None,
+    starter_id: int | None = None,
 ) -> Round | None:
     """Claim the chat for a new round; None if one is running (one round per chat)."""
     rounds = application.bot_data.quiz.rounds
-    if message.chat_id in rounds:
+    if chat_id in rounds:
         return None
     started = Round(
-        chat_id=message.chat_id,
-        thread_id=thread_of(message),
-        starter_id=message.from_user.id if message.from_user else None,
+        chat_id=chat_id,
+        thread_id=thread_id,
+        starter_id=starter_id,
         kind=kind,
         items=list(items),
         total=len(items),
+        open_period=settings.open_period,
+        show_explanation=settings.show_explanation,
     )
-    rounds[message.chat_id] = started
+    rounds[chat_id] = started
     return started
 
 
@@ -86,23 +104,31 @@ async def _send_poll(
     application: BotApplication, current: Round, item: QuizItem, question: str
 ) -> None:
     state = application.bot_data
-    shown, closes_in = _open_period(state.settings.quiz_open_period)
+    shown, closes_in = _open_period(current.open_period)
     choice = shuffled_options(item, rng)
+    options: dict[str, Any] = {
+        "is_anonymous": False,
+        "type": Poll.QUIZ,
+        # PTB types an option index as Literal[0..11]; a poll has at most four options.
+        "correct_option_ids": [cast(Any, choice.correct)],
+        "explanation": item.explanation if current.show_explanation else None,
+        "explanation_parse_mode": None,
+        "question_parse_mode": None,
+        "open_period": shown,
+        "message_thread_id": current.thread_id,
+    }
+    poll_options = [InputPollOption(option, text_parse_mode=None) for option in choice.options]
     try:
-        sent = await application.bot.send_poll(
-            current.chat_id,
-            question,
-            [InputPollOption(option, text_parse_mode=None) for option in choice.options],
-            is_anonymous=False,
-            type=Poll.QUIZ,
-            # PTB types an option index as Literal[0..11]; a poll has at most four options.
-            correct_option_ids=[cast(Any, choice.correct)],
-            explanation=item.explanation,
-            explanation_parse_mode=None,
-            question_parse_mode=None,
-            open_period=shown,
-            message_thread_id=current.thread_id,
-        )
+        try:
+            sent = await application.bot.send_poll(
+                current.chat_id, question, poll_options, **options
+            )
+        except ChatMigrated as migrated:
+            # The group became a supergroup before its migration message reached us.
+            await move_chat(application, current.chat_id, migrated.new_chat_id)
+            sent = await application.bot.send_poll(
+                current.chat_id, question, poll_options, **options
+            )
     except TelegramError as error:
         log.warning(
             "could not send a quiz poll to chat %s (%s); its round ends here",
@@ -122,9 +148,27 @@ async def _send_poll(
         opened_at=opened_at,
         closes_at=opened_at + closes_in,
     )
-    await state.stores.quiz.add_poll(poll)
+    await state.stores.quiz.add_poll(poll, state.settings.timezone)
     current.poll_ids.add(poll.poll_id)
     _track(application, poll, closes_in)
+
+
+async def move_chat(application: BotApplication, old_chat_id: int, new_chat_id: int) -> None:
+    """Follow a group that became a supergroup: its scores, settings, open polls and the round
+    it is running all move to the new chat id (a second call for the same move changes nothing).
+    """
+    quiz = application.bot_data.quiz
+    moved = await application.bot_data.stores.quiz.move_chat(old_chat_id, new_chat_id)
+    running = quiz.rounds.pop(old_chat_id, None)
+    if running is not None and new_chat_id not in quiz.rounds:
+        running.chat_id = new_chat_id
+        running.thread_id = None  # a basic group has no topics
+        quiz.rounds[new_chat_id] = running
+    for poll_id, poll in list(quiz.polls.items()):
+        if poll.chat_id == old_chat_id:
+            quiz.polls[poll_id] = dataclasses.replace(poll, chat_id=new_chat_id)
+    if moved or running is not None:
+        log.info("quiz of chat %s moved to %s", old_chat_id, new_chat_id)
 
 
 def _track(application: BotApplication, poll: OpenPoll, closes_in: float) -> None:
@@ -160,7 +204,8 @@ async def _stop_poll(application: BotApplication, poll: OpenPoll) -> None:
 
 
 async def finish_poll(application: BotApplication, poll_id: str) -> None:
-    """Forget a closed poll (once, however many times it is reported) and post the next one."""
+    """Forget a closed poll (once, however many times it is reported), reply to it with the
+    right answer, and post the next one."""
     quiz = application.bot_data.quiz
     poll = quiz.polls.pop(poll_id, None)
     if poll is None:
@@ -168,9 +213,33 @@ async def finish_poll(application: BotApplication, poll_id: str) -> None:
     for job in application.job_queue.get_jobs_by_name(_close_job_name(poll_id)):
         job.schedule_removal()
     application.job_queue.run_once(forget_poll_job, ANSWER_GRACE_SECONDS, data=poll_id)
+    await _reveal_answer(application, poll)
     current = quiz.rounds.get(poll.chat_id)
     if current is not None and poll_id in current.poll_ids:
         await post_next(application, current)
+
+
+async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
+    """Reply to a closed poll with its right option and a way to read the full answer: a deep
+    link into a private chat from a group, a button in a private chat."""
+    item = application.bot_data.quiz.bank.get(poll.item_key)
+    if item is None:
+        return  # the pack changed while the poll was open
+    if poll.chat_id > 0:  # private chats have positive ids
+        keyboard = read_answer_keyboard(None, callback(ANSWER, item.entry_id))
+    else:
+        url = create_deep_linked_url(application.bot.username, item.entry_id)
+        keyboard = read_answer_keyboard(url, None)
+    [message] = html_message(revealed_answer(item.correct))
+    try:
+        await send(
+            application.bot,
+            poll.chat_id,
+            [Rendered(message.html, message.plain, keyboard)],
+            reply_to=poll.message_id,
+        )
+    except TelegramError as error:
+        log.warning("could not reply to quiz poll %s with its answer: %s", poll.poll_id, error)
 
 
 async def forget_poll_job(context: Context) -> None:
@@ -217,10 +286,11 @@ async def on_poll_answer(update: Update, context: Context) -> None:
     quiz, store = context.bot_data.quiz, context.bot_data.stores.quiz
     name = user.full_name or user.username or str(user.id)
     answered_at = time.time()
+    zone_name = context.bot_data.settings.timezone
 
     async def record() -> AnswerOutcome | None:
         return await store.record_answer(
-            answer.poll_id, user.id, name, answer.option_ids[0], answered_at
+            answer.poll_id, user.id, name, answer.option_ids[0], answered_at, zone_name
         )
 
     outcome = await record()
@@ -236,9 +306,13 @@ async def on_poll_answer(update: Update, context: Context) -> None:
         return
     current = quiz.rounds.get(outcome.poll.chat_id)
     if current is not None and answer.poll_id in current.poll_ids:
-        tally = current.tally.setdefault(user.id, Tally(user.full_name))
+        tally = current.tally.setdefault(user.id, Tally(name))
+        tally.name = name
         tally.answered += 1
-        tally.correct += int(outcome.correct)
+        if outcome.correct:
+            tally.correct += 1
+            if tally.fastest is None or outcome.seconds < tally.fastest:
+                tally.fastest = outcome.seconds
 
 
 async def on_poll(update: Update, context: Context) -> None:

@@ -64,7 +64,8 @@ async def test_private_question_gets_the_answer_in_html_with_related_buttons_and
     assert "JIMEX (Japan–India Maritime Exercise)" in text
     # One line naming the source, with the '>' of the source escaped.
     assert text.count("Source:") == 1
-    assert "<i>Source: " in text and "Key highlights &gt; Noted" in text
+    assert "<i>Source: India–Japan 2+2 joint statement, MEA, 8 Sep 2022; background: " in text
+    assert "Key highlights" not in text  # the maintainer's pointer stays in the pack
     assert buttons(call) == [(label(pack.entry(i).question), f"a:{i}") for i in entry.related[:3]]
     assert "reply_parameters" not in call.params  # no quoting in a private chat
 
@@ -182,6 +183,23 @@ async def test_help_lists_the_private_menu_commands(app: BotApplication, api: Fa
     assert f"@{BOT}" in text
 
 
+async def test_help_in_a_group_speaks_of_groups_and_lists_the_group_menu(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    group, admin = -4100, 5100
+    await feed(app, u.message(group, USER, "/help", chat_type="group"))
+    api.set_chat_member_status(group, admin, "administrator")
+    await feed(app, u.message(group, admin, "/help", chat_type="group"))
+
+    member, for_admin = (html.unescape(c.params["text"]) for c in sent(api, group))
+    assert "In this group" in member and "\n/quiz - " in member and "\n/top - " in member
+    assert "/start" not in member and "/quizsettings" not in member and "/daily" not in member
+    assert "For this group's admins" not in member
+    assert for_admin.startswith(member.partition("\n\n")[0])
+    assert "For this group's admins" in for_admin and "\n/quizsettings - " in for_admin
+    assert "\n/daily - " in for_admin
+
+
 async def test_ask_answers_its_argument(app: BotApplication, api: FakeBotAPI) -> None:
     await feed(app, u.message(USER, USER, "/ask what is JIMEX?"))
 
@@ -224,10 +242,12 @@ async def test_command_menu_is_registered_per_scope_from_the_handlers(
         c.params["scope"]["type"]: [cmd["command"] for cmd in c.params["commands"]]
         for c in api.calls_to("setMyCommands")
     }
-    assert set(menus) == {"all_private_chats", "all_group_chats"}
+    assert set(menus) == {"all_private_chats", "all_group_chats", "all_chat_administrators"}
     assert {"start", "help", "ask", "topics", "fact"} <= set(menus["all_private_chats"])
-    assert {"ask", "topics", "fact"} <= set(menus["all_group_chats"])
-    assert "help" not in menus["all_group_chats"]
+    assert {"help", "ask", "topics", "fact"} <= set(menus["all_group_chats"])
+    assert "start" not in menus["all_group_chats"]
+    # Telegram shows admins their menu instead of the group's: it holds all of the group's.
+    assert set(menus["all_group_chats"]) < set(menus["all_chat_administrators"])
     assert all("stats" not in commands for commands in menus.values())
     for call in api.calls_to("setMyCommands"):
         for command in call.params["commands"]:
@@ -494,7 +514,7 @@ async def test_reply_rejected_for_its_formatting_is_sent_again_as_plain_text(
     assert "parse_mode" not in call.params
     assert call.params["text"].startswith("What is JIMEX?\n\nJIMEX (Japan–India")
     assert "<b>" not in call.params["text"] and "&gt;" not in call.params["text"]
-    assert "Key highlights > Noted" in call.params["text"]
+    assert "Source: India–Japan 2+2 joint statement, MEA" in call.params["text"]
     assert buttons(call) == buttons(rejected)
 
 

@@ -9,7 +9,7 @@ import pytest
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.answers import stats
-from faqbot.handlers.quiz import views
+from faqbot.handlers.quiz import standings, views
 from faqbot.handlers.quiz.rounds import forget_poll_job
 from faqbot.knowledge import Pack
 from tests.support import updates as u
@@ -21,9 +21,14 @@ GROUP = -4001
 SUPERGROUP = -1004001
 
 
-def texts_to(api: FakeBotAPI, chat_id: int) -> list[str]:
-    """Texts the bot sent to a chat, oldest first."""
-    return [c.params["text"] for c in api.calls_to("sendMessage") if c.params["chat_id"] == chat_id]
+def texts_to(api: FakeBotAPI, chat_id: int, reveals: bool = False) -> list[str]:
+    """Texts the bot sent to a chat, oldest first; without the answers it reveals after each
+    poll unless asked for."""
+    return [
+        c.params["text"]
+        for c in api.calls_to("sendMessage")
+        if c.params["chat_id"] == chat_id and (reveals or not c.params["text"].startswith("✅"))
+    ]
 
 
 def polls_to(api: FakeBotAPI, chat_id: int = GROUP) -> list[Call]:
@@ -102,13 +107,14 @@ async def test_quiz_posts_one_non_anonymous_quiz_poll_from_the_pack(
     assert texts_to(api, GROUP) == []  # a lone poll needs no "round over" message
 
 
-@pytest.mark.parametrize("arguments", ["0", "1000", "abc", "-3", "2 3", "21"])
-async def test_bad_round_sizes_get_the_usage(
+@pytest.mark.parametrize("arguments", ["0", "1000", "-3", "21", "10000", "9" * 5000])
+async def test_impossible_round_sizes_say_what_a_round_can_be(
     app: BotApplication, api: FakeBotAPI, arguments: str
 ) -> None:
     await say(app, f"/quiz {arguments}")
     assert polls_to(api) == []
-    assert texts_to(api, GROUP) == [views.USAGE]
+    [reply] = texts_to(api, GROUP)
+    assert reply.startswith("A round has 1 to 20 questions") and len(reply) < 200
 
 
 async def test_a_round_posts_each_poll_after_the_last_one_closes(
@@ -146,8 +152,11 @@ async def test_closing_a_poll_forgets_it_in_memory_and_in_the_database(
     assert app.bot_data.quiz.polls == {}
     assert app.bot_data.quiz.rounds == {}
     assert await stored_polls(app) == set()
-    # Only the job every application has is left: the question log's daily pruning.
-    assert [job.name for job in app.job_queue.jobs()] == [stats.RETENTION_JOB]
+    # Only the jobs every application has are left: the question log's daily pruning and the
+    # weekly standings check.
+    assert sorted(job.name for job in app.job_queue.jobs()) == sorted(
+        [stats.RETENTION_JOB, standings.WEEKLY_JOB]
+    )
 
 
 async def test_a_chat_runs_one_round_at_a_time(app: BotApplication, api: FakeBotAPI) -> None:
@@ -209,10 +218,11 @@ async def test_top_ranks_players_with_ties_and_shows_the_askers_rank(
     await say(app, "/top", user=MEERA)
     board = texts_to(api, GROUP)[-1]
     lines = board.splitlines()
+    assert lines[0] == "<b>This week's quiz standings</b>"
     assert lines[1].startswith(f"1. P{ASHA}: 2 of 2 right")
     assert lines[2].startswith(f"2. P{RAVI}: 1 of 2 right")
     assert lines[3] == f"3. P{MEERA}: 0 of 2 right"
-    assert lines[-1] == "You: #3 of 3 players"
+    assert lines[-2] == "You: #3 of 3 players"
 
 
 async def test_an_answer_delivered_twice_counts_once(app: BotApplication, api: FakeBotAPI) -> None:
@@ -234,7 +244,7 @@ async def test_answers_to_unknown_or_closed_polls_are_ignored(
     await close(app, api, call)
     await answer(app, call, ASHA, correct(call), "Asha")
     await say(app, "/top")
-    assert texts_to(api, GROUP)[-1] == "No quiz answers in this chat yet. Send /quiz to start."
+    assert texts_to(api, GROUP)[-1] == "No quiz answers here this week yet. Send /quiz to start."
 
 
 async def test_scores_follow_a_group_that_becomes_a_supergroup(
@@ -313,22 +323,34 @@ async def test_review_asks_again_what_was_missed_and_later_what_was_right(
     assert len(polls_to(api, ASHA)) == 1
 
 
-async def test_review_is_for_private_chats(app: BotApplication, api: FakeBotAPI) -> None:
+async def test_review_in_a_group_links_to_a_private_chat_that_starts_it(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await play(app, api, {ASHA: False})
+    missed = polls_to(api)[-1].params["question"]
     await say(app, "/review")
-    assert texts_to(api, GROUP) == [views.REVIEW_IN_PRIVATE]
-    assert polls_to(api) == []
+    [call] = [c for c in api.calls_to("sendMessage") if "private chat" in c.params["text"]]
+    assert call.params["text"] == views.REVIEW_IN_GROUP
+    [[button]] = call.params["reply_markup"]["inline_keyboard"]
+    assert button["url"] == f"https://t.me/{u.BOT_USERNAME}?start=review_mistakes"
+    assert len(polls_to(api)) == 1  # nothing asked in the group
+    # Tapping it opens the private chat with "/start review_mistakes".
+    await say(app, "/start review_mistakes", chat_id=ASHA)
+    [review] = polls_to(api, ASHA)
+    assert review.params["question"] == missed
 
 
-async def test_quiz_and_top_are_in_both_menus_and_review_only_in_private(
+async def test_quiz_top_and_review_are_in_both_menus_and_settings_for_admins(
     app: BotApplication, api: FakeBotAPI
 ) -> None:
     menus = {
         c.params["scope"]["type"]: {command["command"] for command in c.params["commands"]}
         for c in api.calls_to("setMyCommands")
     }
-    assert {"quiz", "top", "review"} <= menus["all_private_chats"]
-    assert {"quiz", "top"} <= menus["all_group_chats"]
-    assert "review" not in menus["all_group_chats"]
+    assert {"quiz", "top", "review", "quizsettings"} <= menus["all_private_chats"]
+    assert {"quiz", "top", "review"} <= menus["all_group_chats"]
+    assert "quizsettings" not in menus["all_group_chats"]
+    assert {"quiz", "top", "review", "quizsettings"} <= menus["all_chat_administrators"]
 
 
 # --- restarts --------------------------------------------------------------------------------
@@ -358,6 +380,6 @@ async def test_the_schema_has_the_quiz_tables(app: BotApplication) -> None:
         rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {name for (name,) in rows}
 
-    assert {"quiz_poll", "quiz_answer", "quiz_score", "review_box"} <= (
+    assert {"quiz_poll", "quiz_answer", "quiz_result", "quiz_player", "review_box"} <= (
         await app.bot_data.stores.database.run(tables)
     )
