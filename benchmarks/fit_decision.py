@@ -4,8 +4,8 @@ Every dev question goes through the real answering path (small talk, chatter, ex
 matcher); for each one the matcher's signals about its best entry are recorded, labelled 1 when
 that entry is right (its label or an accepted one). A logistic model is fitted on them; the
 threshold is chosen on out-of-fold probabilities (5-fold cross-validation), as the lowest at
-which the dev questions get no unrelated off-topic answer, at most WRONG_SHARE confident wrong
-answers and at most NEAR_SHARE of the near-topic questions answered. Never run it on the test
+which the dev questions get no unrelated off-topic answer, at most a share (LIMITS) of confident
+wrong answers and of the near-topic questions answered. Never run it on the test
 split.
 
     .venv/bin/python benchmarks/fit_decision.py            # print the fit and the sweep
@@ -32,8 +32,11 @@ DEV = (ROOT / "tests/data/questions.yaml", ROOT / "tests/data/unseen-dev.yaml")
 OUTPUT = ROOT / "faqbot/knowledge/decision.yaml"
 # Another language's decision is fitted on its own dev set, through its own matcher.
 LANGUAGE_DEV = {"hi": (ROOT / "tests/data/hindi-dev.yaml",)}
-WRONG_SHARE = 0.01  # at most this share of answerable dev questions answered wrongly
-NEAR_SHARE = 0.02  # at most this share of near-topic dev questions answered (each checked by hand)
+# Per language: at most this share of answerable dev questions answered wrongly, and of
+# near-topic dev questions answered (each checked by hand). English is held tighter: its dev
+# set is large enough that 1% out-of-fold left no room for the test split, and the scope
+# rules (knowledge/scope.py) now hold near-topic questions back before the model sees them.
+LIMITS = {"en": (0.005, 0.01), "hi": (0.01, 0.02)}
 FOLDS = 5
 L2 = 1.0
 # A decision that answers everything a hard rule lets through, to see every question's signals.
@@ -117,10 +120,11 @@ def main() -> int:
     rows, labels, context = signals(questions, args.language, first)
     probability = out_of_fold(rows, labels)
     table = sweep(probability, context)
+    wrong_share, near_share = LIMITS[args.language]
     admissible = [
         t
         for t in table
-        if t[3] == 0 and t[2] <= WRONG_SHARE * answerable and t[4] <= NEAR_SHARE * near
+        if t[3] == 0 and t[2] <= wrong_share * answerable and t[4] <= near_share * near
     ]
     chosen = min(admissible, key=lambda t: t[0]) if admissible else table[-1]
     print(f"dev files: {', '.join(str(f.relative_to(ROOT)) for f in files)}")
@@ -143,8 +147,8 @@ def main() -> int:
             "The answer decision: a logistic model over the matcher's signals (decision.py).\n"
             "Written by benchmarks/fit_decision.py from the dev questions; do not edit by hand.\n"
             f"Fitted on {len(rows)} dev questions ({answerable} answerable); threshold chosen "
-            f"out-of-fold for no unrelated off-topic answer,\nat most {WRONG_SHARE:.2%} wrong "
-            f"answers and {NEAR_SHARE:.0%} of near-topic questions answered."
+            f"out-of-fold for no unrelated off-topic answer,\nat most {wrong_share:.2%} wrong "
+            f"answers and {near_share:.0%} of near-topic questions answered."
         )
         output = (
             OUTPUT if args.language == "en" else OUTPUT.with_name(f"decision_{args.language}.yaml")

@@ -48,6 +48,7 @@ class Signals:
     off_subject: bool  # one word, and not a word of the best entry's question or keywords
     other_name: bool = False  # names something ("Australia") the best entry never mentions
     other_year: bool = False  # names a year the best answer gives otherwise for the same thing
+    beyond: str | None = None  # what the question asks that the best entry does not hold
 
     def vector(self) -> list[float]:
         """The model's inputs, in FEATURES order."""

@@ -252,11 +252,16 @@ def choose_option(
     choice = _choose_by_passages(exam, entry, tokens, option_tokens, _holds)
     if choice.verdict == "none" and weight is not None:
         # No option's every word is in the answer ("peacefully, without resorting to threat"):
-        # then one that holds most of its weight, with its numbers exact.
+        # then one that holds most of its weight, with its numbers exact. Words every option
+        # shares ("It was held in") tell the options apart no better than nothing, so they
+        # are not evidence for any of them.
+        shared = set.intersection(*option_tokens) if len(option_tokens) > 1 else set()
+        telling = [t - shared or t for t in option_tokens]
+
         def mostly(option: set[str], passage: set[str]) -> bool:
             return _mostly_holds(option, passage, weight)
 
-        choice = _choose_by_passages(exam, entry, tokens, option_tokens, mostly)
+        choice = _choose_by_passages(exam, entry, tokens, telling, mostly)
     return choice
 
 
@@ -343,6 +348,21 @@ _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10",
 }  # fmt: skip
+# Prepositions the stop words leave in: in a claim they relate its words and say nothing
+# themselves ("Russia is not among India's partners").
+_RELATIONS = frozenset({"among", "amongst", "between", "whil", "while", "whilst"})
+# Words that cannot both be true of one thing: "MILAN is a bilateral exercise" against "MILAN
+# is a multilateral naval exercise" is false, not unknown.
+_CONTRARY_PAIRS = (
+    ("bilateral", "multilateral"),
+    ("bilateral", "trilateral"),
+    ("increas", "decreas"),
+    ("increas", "cut"),
+)
+_CONTRARIES: dict[str, frozenset[str]] = {}
+for _one, _other in _CONTRARY_PAIRS:
+    _CONTRARIES[_one] = _CONTRARIES.get(_one, frozenset()) | {_other}
+    _CONTRARIES[_other] = _CONTRARIES.get(_other, frozenset()) | {_one}
 _NAME = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[ –-][A-Z][a-z]+)*")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]\s*")
 
@@ -368,7 +388,11 @@ def _names(text: str, tokens: Tokens) -> frozenset[str]:
 
 def _negated(text: str, tokens: Tokens) -> frozenset[str]:
     """The first two content tokens after each negation cue: what the text denies."""
-    return frozenset(t for run in _NEGATED_RUN.findall(text) for t in list(tokens(run))[:2])
+    return frozenset(
+        t
+        for run in _NEGATED_RUN.findall(text)
+        for t in [t for t in tokens(run) if t not in _RELATIONS][:2]
+    )
 
 
 def _numbers(words: Iterable[str]) -> set[str]:
@@ -385,7 +409,7 @@ def statement_truth(
     negation cues must agree and numbers must match exactly."""
     said = set(words(text))
     # Negation cues and numbers are checked on their own (`_agrees`), not weighed.
-    claimed = set(tokens(text)) - _NEGATION - _NUMBER_WORDS.keys()
+    claimed = set(tokens(text)) - _NEGATION - _NUMBER_WORDS.keys() - _RELATIONS
     claimed = {t for t in claimed if not t[:1].isdigit()} or claimed
     if not claimed:
         return None
@@ -399,25 +423,45 @@ def statement_truth(
         _agrees(said, claimed, denied, piece)
         for piece in evidence
         if (named <= piece.tokens or piece.named <= claimed)
-        and _support(claimed, piece.tokens, weight) >= SUPPORTED * total
+        and _support(claimed, piece.tokens, weight, contrary=True) >= SUPPORTED * total
     }
     if True in verdicts:
         return True
     return False if False in verdicts else None
 
 
-def _support(claimed: set[str], tokens: frozenset[str] | set[str], weight: Weight) -> float:
+def _support(
+    claimed: set[str], tokens: frozenset[str] | set[str], weight: Weight, contrary: bool = False
+) -> float:
     """The weight of the claimed tokens a piece holds; a token also counts when it shares its
     first five letters with one of the piece's ("resolv" and "resolution", "peacefully" and
-    "peaceful"), which the light stemmer does not join."""
+    "peaceful"), which the light stemmer does not join. With `contrary`, a token whose contrary
+    the piece holds ("bilateral" against "multilateral") counts too: the piece speaks of it,
+    and says otherwise."""
     held = 0.0
     for token in claimed:
-        if token in tokens or (
-            len(token) >= _PREFIX
-            and any(len(t) >= _PREFIX and t[:_PREFIX] == token[:_PREFIX] for t in tokens)
+        if (
+            (contrary and _CONTRARIES.get(token, frozenset()) & tokens)
+            or token in tokens
+            or (
+                len(token) >= _PREFIX
+                and any(len(t) >= _PREFIX and t[:_PREFIX] == token[:_PREFIX] for t in tokens)
+            )
         ):
             held += weight(token)
     return held
+
+
+def _root(token: str) -> str:
+    """A token without "-ing", "-ed" or a final "e", so "named", "naming" and "name" meet."""
+    for suffix in ("ing", "ed", "e"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)]
+    return token
+
+
+def _roots(tokens: Iterable[str]) -> set[str]:
+    return {_root(t) for t in tokens}
 
 
 def _agrees(
@@ -426,7 +470,11 @@ def _agrees(
     """Whether a piece that holds a statement's words says the same: what each denies, and
     numbers. "Russia is not among…" denies what "…partners: the US, Australia, Japan and
     Russia" asserts; "without resorting to threat" denies nothing of "peaceful resolution"."""
-    if (denied & piece.tokens) - piece.negated or (piece.negated & claimed) - denied:
+    if (denied & piece.tokens) - piece.negated or (_roots(piece.negated) & _roots(claimed)) - (
+        _roots(denied)
+    ):
+        return False
+    if any(_CONTRARIES.get(t, frozenset()) & piece.tokens for t in claimed - piece.tokens):
         return False
     wanted, given = _numbers(said), _numbers(piece.words)
     if wanted - given:

@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 from faqbot.knowledge.decision import Decision, Signals
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
+from faqbot.knowledge.scope import Scope
 
 Status = Literal["answer", "suggest", "none"]
 # Hard rules that hold an answer back whatever the model says (the `why` of a Match).
@@ -34,6 +35,8 @@ RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
 RULE_OTHER_NAME = "rule: names something the answer does not mention"
+# Followed by what is asked: "another country's", "a place", "outcomes"… (knowledge/scope.py).
+RULE_BEYOND = "rule: asks for more than the answer holds"
 # A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
 _CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
 
@@ -328,6 +331,7 @@ class Matcher:
         # A word the pack has never seen is as telling as one found in a single entry.
         self.unknown_information = _idf(1, len(self.entries))
         self.names = self._names(entry_frequency)
+        self.scope = Scope(self.entries, self.normaliser, self.weight, self._intents)
 
     def weight(self, token: str) -> float:
         """How telling a token is across entries (an unknown one counts as a rare one)."""
@@ -388,11 +392,12 @@ class Matcher:
     def analyse(self, question: str) -> tuple[list[str], int]:
         """The question's known content tokens, typos corrected, and how many words are unknown."""
         known, unknown, _, _ = self._analyse(question)
-        return known, unknown
+        return known, len(unknown)
 
-    def _analyse(self, question: str) -> tuple[list[str], int, set[str], bool]:
-        """As `analyse`, plus the known tokens typed as they are (not typo-corrected), and
-        whether the question names a year the pack never mentions."""
+    def _analyse(self, question: str) -> tuple[list[str], list[str], set[str], bool]:
+        """As `analyse` (with the unknown tokens themselves), plus the known tokens typed as
+        they are (not typo-corrected), and whether the question names a year the pack never
+        mentions."""
         normaliser = self.normaliser
         typed = words(question)
         # A word the pack does not write may still be a synonym the pack lists ("nippon"):
@@ -406,7 +411,7 @@ class Matcher:
         tokens = normaliser.fold(fixed)
         as_typed = tokens if fixed == typed else normaliser.fold(typed)
         known: list[str] = []
-        unknown = 0
+        unknown: list[str] = []
         new_year = False  # a year the pack never mentions: it cannot speak of it
         for token in dict.fromkeys(tokens):
             if not normaliser.is_content(token):
@@ -414,7 +419,7 @@ class Matcher:
             if token in self.idf:
                 known.append(token)
             else:
-                unknown += 1
+                unknown.append(token)
                 if len(token) == 4 and token.isdigit():
                     new_year = True
         return known, unknown, set(as_typed).intersection(known), new_year
@@ -425,7 +430,8 @@ class Matcher:
         `claims` marks text that states rather than asks (exam statements: "… within the next
         five years"), so its words do not say what kind of fact is wanted.
         """
-        known, unknown, exact, new_year = self._analyse(question)
+        known, unknown_tokens, exact, new_year = self._analyse(question)
+        unknown = len(unknown_tokens)
         if not known:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         weights = np.asarray([self.idf[t] for t in known])
@@ -484,6 +490,9 @@ class Matcher:
             other_name=any(t in self.names and t not in words_of_top for t in exact),
             other_year=not claims and (new_year or self._other_year(top_index, known)),
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
+            beyond=None
+            if claims
+            else self.scope.beyond(question, top_index, known, unknown_tokens),
         )
         return self._decide(question, ranked, signals)
 
@@ -607,6 +616,8 @@ class Matcher:
             why = RULE_OTHER_NAME
         elif signals.other_year:
             why = RULE_OTHER_YEAR
+        elif signals.beyond is not None:
+            why = f"{RULE_BEYOND}: {signals.beyond}"
         elif signals.score - signals.runner_up < limits.tie:
             why = RULE_TIE
         else:

@@ -18,10 +18,10 @@ from faqbot.knowledge.evaluation import (
 from faqbot.knowledge.languages import LanguageAnswerers
 from tests.support.paths import HINDI_DEV, HINDI_TEST, QUESTIONS, UNSEEN_DEV, UNSEEN_TEST
 
-# Floors on the test split, set from its measured run after the ranking work (docs/matching.md
-# says how often the test split was looked at). Near-topic answers rose on test (6 of 44)
-# while dev had 1 of 45: the ceiling records it, it is not a goal.
-TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ = 82.0, 0.6, 6, 84.0
+# Floors on the test split, set from its second measured run, after the scope rules
+# (docs/matching.md says how often the test split was looked at): 80.0% answered right, 1
+# confident wrong (0.5%), no near-topic question answered, 87.0% right option.
+TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ = 79.5, 0.6, 0, 86.5
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +53,9 @@ def test_at_most_one_confident_wrong_answer(report: Report) -> None:
 
 def test_no_off_topic_question_answered(report: Report) -> None:
     assert report.unrelated_answered == 0, report.format()
-    # One near-topic question is answered since the decision was refitted with the accepted
-    # second entries: "what were the outcomes of the first india japan 2+2 in 2019" gets the
-    # first dialogue's card (its date and place, not outcomes; docs/matching.md).
-    assert report.near_answered <= 1, report.format()
+    # None since the scope rules: "what were the outcomes of the first india japan 2+2 in
+    # 2019" no longer gets the first dialogue's date and place (docs/matching.md).
+    assert report.near_answered == 0, report.format()
 
 
 def test_every_entry_is_asked_about(pack: Pack) -> None:
@@ -85,7 +84,9 @@ def test_report_counts(pack: Pack) -> None:
     [
         # (answered right %, confident wrong %, near-topic answered, exam option right %);
         # measured figures are in docs/matching.md, these sit just under them.
-        (UNSEEN_DEV, (87.0, 0.6, 1, 89.0)),
+        # dev: one near-topic question is answered with the partners card since the as_of and
+        # scope work met ("When did India and Russia first hold their 2+2?").
+        (UNSEEN_DEV, (87.0, 0.6, 1, 95.0)),
         (UNSEEN_TEST, (TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ)),
     ],
     ids=["dev", "test"],

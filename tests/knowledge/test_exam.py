@@ -77,6 +77,17 @@ def test_names_the_supported_option(answerer: Answerer, text: str, lead: str) ->
     assert outcome.choice.lead() == lead
 
 
+def test_words_every_option_shares_are_no_evidence(answerer: Answerer) -> None:
+    # No option holds every word; "It was held in" is in all of them and in the paragraph
+    # about the first dialogue, so it must not tip the choice to New Delhi.
+    outcome = answerer.respond(
+        "Where did the second India Japan 2+2 take place? (A) It was held in Tokyo, Japan "
+        "(B) It was held in New Delhi, India (C) It was held in Osaka, Japan"
+    )
+    assert outcome.choice is not None, outcome
+    assert outcome.choice.lead() == "Answer: (a) It was held in Tokyo, Japan"
+
+
 def test_no_supported_option_is_said(answerer: Answerer) -> None:
     outcome = answerer.respond(
         "The inaugural India–Japan 2+2 ministerial dialogue was held in: (a) 2001 (b) 2005"
@@ -129,6 +140,10 @@ def test_any_option_list_gives_a_valid_result(
         # The pack says otherwise: another number, or the other country as the actor.
         ("Japan plans to reinforce its defence capabilities within the next ten years.", False),
         ("Russia is not one of India's 2+2 dialogue partners.", False),
+        # A contrary word: the pack calls MILAN multilateral; "named" is what the pack denies
+        # in "without specifically naming".
+        ("MILAN is a bilateral naval exercise.", False),
+        ("The ministers explicitly named China when reaffirming a rules-based order.", False),
         # Not said either way: "before" is a claim the pack's sentence does not make, and
         # "India expressed…" is not held up by "The Japanese side expressed…".
         ("It was held before the Modi–Abe summit of October 2018.", None),

@@ -1,0 +1,62 @@
+"""Questions that ask for more than the best entry holds are not answered outright from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from faqbot.knowledge import Matcher, Pack
+from faqbot.knowledge.matcher import RULE_BEYOND
+
+
+@pytest.fixture(scope="module")
+def matcher(pack: Pack) -> Matcher:
+    return Matcher.from_pack(pack)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        # Another possessor: the pack's budget and counterstrike plans are Japan's.
+        ("How big is India's defence budget going to be?", "another country's"),
+        ("what are india's plans for counterstrike capabilities", "another country's"),
+        # Another pair of countries: the pack holds India and Japan's dialogue.
+        ("India Russia 2+2 mein kya tay hua", "another country's dialogue"),
+        # Outcomes where the entry gives a date and place.
+        ("results of the November 2019 India Japan 2+2", "outcomes"),
+        # A place where the entry gives a host.
+        ("where is the MILAN exercise conducted", "a place"),
+        # How it works where the entry says that it exists.
+        ("how does the RPSS agreement actually work", "how it works"),
+        # Instances where the entry gives a commitment.
+        ("examples of india japan pandemic cooperation", "examples"),
+    ],
+)
+def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
+    match = matcher.match(question)
+    assert match.status != "answer", match
+    assert match.why == f"{RULE_BEYOND}: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("What is Japan's plan for its defence budget?", "japan-defence-budget"),
+        ("India and Japan's commitment to a rules-based order", "rules-based-order"),
+        ("does india have a 2+2 with russia", "india-2plus2-partners"),
+        ("where did the second india japan 2+2 take place", "second-dialogue"),
+        ("outcomes of the second india japan 2+2", "key-highlights"),
+        ("who hosts milan", "what-is-milan"),
+    ],
+)
+def test_the_same_shapes_are_answered_when_the_entry_holds_them(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    match = matcher.match(question)
+    assert match.status == "answer", match
+    assert match.entry is not None and match.entry.id == entry_id
+
+
+def test_a_country_named_only_to_be_left_out_is_not_spoken_of(matcher: Matcher) -> None:
+    # key-highlights names Russia only in "without naming Russia or China".
+    match = matcher.match("what did india and russia decide at their 2+2")
+    assert match.status != "answer" or (match.entry and match.entry.id != "key-highlights")
