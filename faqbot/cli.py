@@ -62,7 +62,13 @@ def _parser() -> argparse.ArgumentParser:
         help="a YAML pack or a folder of them (default: $FAQBOT_KNOWLEDGE, else the shipped pack)",
     )
 
-    run = commands.add_parser("run", help="run the Telegram bot (long polling)")
+    run = commands.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="take updates on an HTTPS webhook instead of polling (FAQBOT_WEBHOOK_URL, "
+        "FAQBOT_WEBHOOK_LISTEN, FAQBOT_WEBHOOK_SECRET)",
+    )
     run.set_defaults(handler=_run)
 
     chat = commands.add_parser(
@@ -116,7 +122,7 @@ def _pack(args: argparse.Namespace) -> Pack:
 def _run(args: argparse.Namespace) -> int:
     from faqbot.runner import run_bot
 
-    return run_bot(Settings.from_env())
+    return run_bot(Settings.from_env(), webhook=args.webhook)
 
 
 def _ask(args: argparse.Namespace) -> int:

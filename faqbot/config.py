@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast, get_args
+from urllib.parse import urlsplit
 
 from faqbot.knowledge.timetable import is_iana_zone
 
@@ -15,6 +16,13 @@ TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
 # ASCII digits only: str.isdigit() also accepts '²', which int() then refuses with a traceback.
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
+DEFAULT_WEBHOOK_LISTEN = "0.0.0.0:8080"
+# Telegram's own rule for secret_token (1-256 of these characters); at least 16 here, since a
+# short secret is easy to guess and would be redacted from every log line it happens to match.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
+SECRET_HELP = "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+# Paths the webhook server answers itself, so the update path cannot be one of them.
+HEALTH_PATHS = ("/healthz", "/readyz")
 TOKEN_HELP = (
     "get a token from @BotFather in Telegram (/newbot) and set TELEGRAM_BOT_TOKEN; "
     "to try the bot without Telegram, run `make chat`"
@@ -28,6 +36,22 @@ DeliveryPolicy = Literal["at-most-once", "at-least-once"]
 
 class SettingsError(ValueError):
     """A setting that is missing or malformed; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    """Where Telegram sends updates in webhook mode, and what proves a request came from it."""
+
+    url: str  # the public HTTPS URL given to setWebhook
+    path: str  # the URL's path: the one path the server takes updates on
+    host: str
+    port: int
+    secret: str = field(repr=False)
+
+    @property
+    def listen(self) -> str:
+        """host:port as an operator writes it, for log lines."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,10 @@ class Settings:
     daily_delivery: DeliveryPolicy = "at-most-once"
     # Minutes after its time a daily fact is retried; None: until the chat's local day ends.
     daily_retry_minutes: int | None = None
+    # Webhook mode (`faqbot run --webhook`); checked only there, by require_webhook.
+    webhook_url: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(
@@ -96,6 +124,9 @@ class Settings:
             daily_retry_minutes=_optional_positive_int(
                 "FAQBOT_DAILY_RETRY_MINUTES", get("FAQBOT_DAILY_RETRY_MINUTES")
             ),
+            webhook_url=get("FAQBOT_WEBHOOK_URL"),
+            webhook_listen=get("FAQBOT_WEBHOOK_LISTEN") or cls.webhook_listen,
+            webhook_secret=get("FAQBOT_WEBHOOK_SECRET"),
         )
 
     def require_token(self) -> str:
@@ -108,6 +139,51 @@ class Settings:
                 f"(digits, a colon, then letters); {TOKEN_HELP}"
             )
         return self.token
+
+    def require_webhook(self) -> WebhookEndpoint:
+        """The webhook's URL, listen address and secret, or SettingsError naming what to fix."""
+        if not self.webhook_url:
+            raise SettingsError(
+                "FAQBOT_WEBHOOK_URL is not set: webhook mode needs the public HTTPS URL Telegram "
+                "calls, such as https://bot.example.org/telegram"
+            )
+        url = urlsplit(self.webhook_url)
+        if url.scheme != "https" or not url.hostname:
+            # The URL itself is not echoed: some operators put the bot token in its path.
+            raise SettingsError(
+                f"FAQBOT_WEBHOOK_URL must be an https:// URL with a host, not {url.scheme or 'a'}"
+                ":// one: Telegram calls webhooks over HTTPS only"
+            )
+        path = url.path or "/"
+        if path.rstrip("/") in HEALTH_PATHS:
+            raise SettingsError(
+                f"FAQBOT_WEBHOOK_URL's path {path!r} is taken by the health checks "
+                f"({', '.join(HEALTH_PATHS)}); choose another, such as /telegram"
+            )
+        if not self.webhook_secret:
+            raise SettingsError(
+                "FAQBOT_WEBHOOK_SECRET is not set: webhook mode needs a secret that Telegram "
+                f"sends with every update, so others cannot post fake ones; {SECRET_HELP}"
+            )
+        if not _WEBHOOK_SECRET.fullmatch(self.webhook_secret):
+            raise SettingsError(
+                "FAQBOT_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - "
+                f"(Telegram's rule, with a 16-character floor); {SECRET_HELP}"
+            )
+        host, port = _listen_address(self.webhook_listen)
+        return WebhookEndpoint(self.webhook_url, path, host, port, self.webhook_secret)
+
+
+def _listen_address(raw: str) -> tuple[str, int]:
+    """host:port, with an IPv6 host in brackets ([::]:8080), as (host, port)."""
+    host, colon, port = raw.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not _WHOLE_NUMBER.fullmatch(port) or not 0 < int(port) < 65536:
+        raise SettingsError(
+            f"FAQBOT_WEBHOOK_LISTEN={raw!r} must be host:port, such as {DEFAULT_WEBHOOK_LISTEN} "
+            "or 127.0.0.1:8080 ([::]:8080 for IPv6)"
+        )
+    return host, int(port)
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

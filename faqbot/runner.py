@@ -12,9 +12,10 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from faqbot.app import ALLOWED_UPDATES, build_application
 from faqbot.bot.startup import STARTUP_RETRY_SECONDS
-from faqbot.config import TOKEN_HELP, Settings
+from faqbot.config import TOKEN_HELP, Settings, WebhookEndpoint
 from faqbot.storage.database import StorageError, describe_database_error
 from faqbot.storage.instance_lock import InstanceLock
+from faqbot.webhook import WebhookError, run_webhook
 
 log = logging.getLogger("faqbot")
 
@@ -24,18 +25,22 @@ class RedactToken(logging.Filter):
 
     The secret half alone is what grants control of the bot, so that is what is matched, in
     any letter case; that also catches the whole token URL-encoded (":" as %3A) or lower-cased.
+    Other secrets (the webhook's) are hidden the same way, as "[secret]".
     """
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
         bot_id, _, secret = token.rpartition(":")
         # The public bot id before it goes too, so "[token]" reads as the whole token did.
         prefix = f"(?:{re.escape(bot_id)}(?::|%3A))?" if bot_id else ""
         self.pattern = re.compile(prefix + re.escape(secret), re.IGNORECASE)
+        others = "|".join(re.escape(other) for other in secrets if other)
+        self.secrets = re.compile(others, re.IGNORECASE) if others else None
 
     def redact(self, text: str) -> str:
         """The text with every spelling of the token replaced by "[token]"."""
-        return self.pattern.sub("[token]", text)
+        text = self.pattern.sub("[token]", text)
+        return self.secrets.sub("[secret]", text) if self.secrets else text
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -55,12 +60,12 @@ class RedactToken(logging.Filter):
         return True
 
 
-def configure_logging(token: str | None) -> None:
+def configure_logging(token: str | None, secrets: tuple[str, ...] = ()) -> None:
     """One line per event on stderr; httpx's request lines (which carry the URL) are muted."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     if token:
-        handler.addFilter(RedactToken(token))
+        handler.addFilter(RedactToken(token, secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
@@ -68,22 +73,23 @@ def configure_logging(token: str | None) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def run_bot(settings: Settings) -> int:
+def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token.
 
     Only one `faqbot run` at a time may use a database (InstanceLock).
     """
     token = settings.require_token()
-    configure_logging(token)
+    endpoint = settings.require_webhook() if webhook else None
+    configure_logging(token, (endpoint.secret,) if endpoint else ())
     try:
         with InstanceLock(settings.database):
-            return _run_locked(settings)
+            return _run_locked(settings, endpoint)
     except StorageError as error:
         log.error("%s", error)
         return 1
 
 
-def _run_locked(settings: Settings) -> int:
+def _run_locked(settings: Settings, endpoint: WebhookEndpoint | None) -> int:
     application = build_application(settings)
     log.info(
         "starting: %d entries from %s, database %s, Bot API %s",
@@ -93,11 +99,17 @@ def _run_locked(settings: Settings) -> int:
         settings.api_base_url,
     )
     try:
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES,
-            stop_signals=(signal.SIGINT, signal.SIGTERM),
-            close_loop=False,
-        )
+        if endpoint:
+            run_webhook(application, endpoint)
+        else:
+            application.run_polling(
+                allowed_updates=ALLOWED_UPDATES,
+                stop_signals=(signal.SIGINT, signal.SIGTERM),
+                close_loop=False,
+            )
+    except WebhookError as error:
+        log.error("%s", error)
+        return 1
     except InvalidToken:
         log.error("Telegram rejected TELEGRAM_BOT_TOKEN: %s", TOKEN_HELP)
         return 2

@@ -1,8 +1,10 @@
-"""Shared fixtures: the fake Bot API, the real bot process, and the real application."""
+"""Shared fixtures: the fake Bot API, the real bot process, the real application, and the real
+PostgreSQL and Redis for tests marked `services`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import os
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.knowledge import Pack, load_pack
+from tests.support import services
 from tests.support.application import running
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
@@ -55,3 +58,26 @@ def bot(api: FakeBotAPI, tmp_path: Path) -> Iterator[BotProcess]:
         yield process
     finally:
         process.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """The URL of the test PostgreSQL (FAQBOT_TEST_DATABASE_URL); skips when there is none."""
+    return services.database_url()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The URL of the test Redis (FAQBOT_TEST_REDIS_URL); skips when there is none."""
+    return services.redis_url()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None]:
+    """Under CI, a skipped `services` test fails: CI must run them on the real servers."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI") == "true" and item.get_closest_marker("services"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, where it must run: {reason}"

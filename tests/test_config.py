@@ -150,3 +150,48 @@ def test_daily_delivery_policy_and_retry_window() -> None:
         from_env({"FAQBOT_DAILY_DELIVERY": "exactly-once"})
     with pytest.raises(SettingsError, match="FAQBOT_DAILY_RETRY_MINUTES='0' must be"):
         from_env({"FAQBOT_DAILY_RETRY_MINUTES": "0"})
+
+
+WEBHOOK = {
+    "FAQBOT_WEBHOOK_URL": "https://bot.example.org/telegram/hook",
+    "FAQBOT_WEBHOOK_SECRET": "TEST-webhook-secret-0123456789abcdef",
+}
+
+
+def test_webhook_settings_are_read_and_checked_only_for_webhook_mode() -> None:
+    endpoint = from_env(WEBHOOK).require_webhook()
+    assert (endpoint.url, endpoint.path) == (WEBHOOK["FAQBOT_WEBHOOK_URL"], "/telegram/hook")
+    assert (endpoint.host, endpoint.port, endpoint.listen) == ("0.0.0.0", 8080, "0.0.0.0:8080")
+    assert endpoint.secret == WEBHOOK["FAQBOT_WEBHOOK_SECRET"]
+    assert WEBHOOK["FAQBOT_WEBHOOK_SECRET"] not in repr(endpoint)
+    assert WEBHOOK["FAQBOT_WEBHOOK_SECRET"] not in repr(from_env(WEBHOOK))
+
+    ipv6 = from_env({**WEBHOOK, "FAQBOT_WEBHOOK_LISTEN": "[::]:8443"}).require_webhook()
+    assert (ipv6.host, ipv6.port, ipv6.listen) == ("::", 8443, "[::]:8443")
+    root = from_env({**WEBHOOK, "FAQBOT_WEBHOOK_URL": "https://bot.example.org"})
+    assert root.require_webhook().path == "/"
+    # Polling never looks at them.
+    assert from_env({"FAQBOT_WEBHOOK_LISTEN": "nonsense"}).webhook_listen == "nonsense"
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"FAQBOT_WEBHOOK_URL": ""}, "FAQBOT_WEBHOOK_URL is not set"),
+        ({"FAQBOT_WEBHOOK_URL": "bot.example.org/x"}, "must be an https:// URL with a host"),
+        ({"FAQBOT_WEBHOOK_URL": "https://bot.example.org/readyz"}, "taken by the health checks"),
+        ({"FAQBOT_WEBHOOK_SECRET": ""}, "FAQBOT_WEBHOOK_SECRET is not set"),
+        ({"FAQBOT_WEBHOOK_SECRET": "has spaces in it, sixteen+"}, "16 to 256 characters"),
+        ({"FAQBOT_WEBHOOK_SECRET": "x" * 257}, "16 to 256 characters"),
+        ({"FAQBOT_WEBHOOK_LISTEN": "127.0.0.1"}, "FAQBOT_WEBHOOK_LISTEN='127.0.0.1' must be"),
+        ({"FAQBOT_WEBHOOK_LISTEN": ":8080"}, "must be host:port"),
+        ({"FAQBOT_WEBHOOK_LISTEN": "0.0.0.0:70000"}, "must be host:port"),
+    ],
+)
+def test_a_bad_webhook_setting_is_one_line(changes: dict[str, str], expected: str) -> None:
+    settings = from_env({**WEBHOOK, **changes})
+    with pytest.raises(SettingsError) as raised:
+        settings.require_webhook()
+    assert expected in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert WEBHOOK["FAQBOT_WEBHOOK_SECRET"] not in str(raised.value)

@@ -100,3 +100,13 @@ def test_text_without_the_token_is_left_alone(logged) -> None:
     logger, stream = logged
     logger.warning("chat %s: %d%% done", 42, 50)
     assert stream.getvalue() == "WARNING faqbot.test_redaction: chat 42: 50% done\n"
+
+
+def test_the_webhook_secret_is_redacted_beside_the_token() -> None:
+    webhook_secret = "TEST-webhook-secret-0123456789abcdef"
+    redactor = RedactToken(TOKEN, (webhook_secret,))
+    text = f"POST with {webhook_secret} and {webhook_secret.lower()} to {URL}"
+    assert redactor.redact(text) == "POST with [secret] and [secret] to " + URL.replace(
+        TOKEN, "[token]"
+    )
+    assert RedactToken(TOKEN, ("",)).redact("nothing else") == "nothing else"

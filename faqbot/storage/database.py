@@ -206,6 +206,22 @@ MIGRATIONS: list[tuple[int, str]] = [
     ),
     (
         7,
+        # Updates the webhook took (faqbot.storage.webhook_updates): one Telegram delivers again
+        # is handled once. Rows go once Telegram would no longer redeliver them.
+        """
+        CREATE TABLE webhook_update (
+            update_id INTEGER PRIMARY KEY,
+            -- Unix times: first arrival, and when handling last started
+            received_at REAL NOT NULL,
+            claimed_at REAL NOT NULL,
+            -- NULL while being handled (or if the process handling it died)
+            handled_at REAL
+        );
+        CREATE INDEX webhook_update_received ON webhook_update (received_at);
+        """,
+    ),
+    (
+        8,
         # Daily quizzes beside daily facts (faqbot.storage.daily): a chat's schedules, what a
         # chat has been sent this cycle and what is being delivered are keyed on (chat, kind).
         # Every row so far is a fact's. The old tables are renamed first, so their foreign keys

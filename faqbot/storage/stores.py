@@ -10,6 +10,7 @@ from faqbot.storage.database import Storage
 from faqbot.storage.languages import LanguageStore
 from faqbot.storage.questions import QuestionLog
 from faqbot.storage.quiz import QuizStore
+from faqbot.storage.webhook_updates import WebhookUpdates
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Stores:
     quiz: QuizStore
     questions: QuestionLog
     languages: LanguageStore
+    webhook_updates: WebhookUpdates
 
     @classmethod
     def open(cls, path: Path) -> Stores:
@@ -33,6 +35,7 @@ class Stores:
             QuizStore(database),
             QuestionLog(database),
             LanguageStore(database),
+            WebhookUpdates(database),
         )
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from faqbot.storage.database import MIGRATIONS, Storage
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 # The migration that keys the daily tables on (chat, kind).
-DAILY_KINDS_VERSION = 7
+DAILY_KINDS_VERSION = 8
 CHAT = 501
 
 
@@ -346,8 +346,8 @@ def test_a_failed_commit_leaves_no_transaction_open(storage: Storage) -> None:
     db.subscribe(chat_id=5000, send_at=time(7), default_timezone="UTC", now=NOW)
 
 
-def test_a_version_6_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) -> None:
-    """Migration 7 over a database the previous schema wrote: subscriptions, the rotation, a
+def test_a_version_7_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) -> None:
+    """Migration 8 over a database the previous schema wrote: subscriptions, the rotation, a
     fact under way and the delivery log all survive, as facts, and a quiz can join them."""
     path = tmp_path / "faqbot.sqlite3"
     old = sqlite3.connect(path, isolation_level=None)

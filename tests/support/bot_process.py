@@ -25,6 +25,7 @@ class BotProcess:
         command: tuple[str, ...] = ("run",),
         python_options: tuple[str, ...] = (),
         stop_signal: int = signal.SIGTERM,
+        ready_method: str = "getUpdates",
     ) -> None:
         self.api = api
         self.database = database
@@ -32,6 +33,7 @@ class BotProcess:
         self.command = command
         self.python_options = python_options  # e.g. ("-m", "cProfile", "-o", path)
         self.stop_signal = stop_signal
+        self.ready_method = ready_method  # the Bot API call that shows the bot is up
         self.process: subprocess.Popen[str] | None = None
         self._log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         self.returncode: int | None = None
@@ -50,8 +52,8 @@ class BotProcess:
         return env
 
     def start(self, wait: bool = True, timeout: float = 30.0) -> BotProcess:
-        """Start the bot; by default wait until it polls for updates."""
-        polls_before = len(self.api.calls_to("getUpdates"))
+        """Start the bot; by default wait until it polls for updates (or sets its webhook)."""
+        polls_before = len(self.api.calls_to(self.ready_method))
         self.process = subprocess.Popen(
             [sys.executable, *self.python_options, "-m", "faqbot", *self.command],
             cwd=self.database.parent,
@@ -61,7 +63,7 @@ class BotProcess:
             text=True,
         )
         if wait:
-            self.api.wait_for("getUpdates", timeout=timeout, count=polls_before + 1)
+            self.api.wait_for(self.ready_method, timeout=timeout, count=polls_before + 1)
         return self
 
     def stop(self, sig: int | None = None, timeout: float = 20.0) -> int:
