@@ -51,6 +51,7 @@ _DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat", *words("कब �
 _COUNT_WORDS = frozenset({"kitne", "kitna", "kitni", *words("कितने कितना कितनी")})
 _AMOUNT_WORDS = frozenset(
     {"yen", "dollar", "rupee", "rupees", "usd", "inr", "amount", "percent", "percentag", "gdp"}
+    | set(words("येन डॉलर रुपये रुपए रुपया प्रतिशत जीडीपी"))
 )
 _EXPANSION_PAIRS = frozenset({("full", "form"), ("stand", "for"), ("stands", "for")})
 _EXPANSION_WORDS = frozenset({"abbreviation", "acronym", "expansion"})
@@ -69,18 +70,21 @@ _HAS_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _HAS_AMOUNT = re.compile(
-    r"[$¥₹€£%]|\b(yen|dollars?|rupees?|crores?|lakhs?|billion|trillion|million|per ?cent)\b",
+    r"[$¥₹€£%]|\b(yen|dollars?|rupees?|crores?|lakhs?|billion|trillion|million|per ?cent)\b"
+    r"|(?<![\u0900-\u097f])(?:येन|डॉलर|रुपये|रुपए|करोड़|लाख|प्रतिशत)(?![\u0900-\u097f])",
     re.IGNORECASE,
 )
 # An acronym spelt out beside it: "JIMEX (Japan–India Maritime Exercise)", "(RPSS)".
 _HAS_EXPANSION = re.compile(r"\b([A-Z][A-Z/-]+)\b\s*\(|\(([A-Z][A-Z/-]+)\)")
-# What a "where", "who", "why" or "what came of it" question asks, in English and Hinglish; an
-# entry none of whose phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
+# What a "where", "who", "why" or "what came of it" question asks, in English, Hinglish and
+# Hindi (as `words` gives it; कौन is left out, as कौन-सा is "which"); an entry none of whose
+# phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
 _INTENTS = {
-    **dict.fromkeys(("where", "kahan", "kaha", "kahaan"), "where"),
-    **dict.fromkeys(("who", "whom", "kaun", "kon", "koun", "kisne"), "who"),
-    **dict.fromkeys(("why", "kyun", "kyon", "kyu"), "why"),
+    **dict.fromkeys(("where", "kahan", "kaha", "kahaan", *words("कहाँ")), "where"),
+    **dict.fromkeys(("who", "whom", "kaun", "kon", "koun", "kisne", *words("किसने")), "who"),
+    **dict.fromkeys(("why", "kyun", "kyon", "kyu", *words("क्यों")), "why"),
     **dict.fromkeys(("outcom", "result", "highlight", "takeaway", "summary"), "outcome"),
+    **dict.fromkeys(words("परिणाम नतीजे"), "outcome"),
 }
 
 
