@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.devanagari import MARKS
 from faqbot.knowledge.normaliser import words
 from faqbot.knowledge.schema import Entry
 
@@ -56,7 +57,8 @@ _QUESTION_RESUMES = re.compile(
 )
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "ek": 1, "do": 2, "teen": 3}
 _NUMBER = re.compile(r"\b(10|[1-9])\b")
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+# Devanagari vowel signs are no \w: without them, "भारत की किन चार देशों" counted as one word.
+_WORDS = re.compile(rf"(?:[^\W\d_]|[{MARKS}]){{2,}}")
 
 
 @dataclass(frozen=True)

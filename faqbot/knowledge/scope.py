@@ -29,9 +29,12 @@ _COUNTRIES = (
     ("canada", "canadian"),
     ("israel", "israeli"),
 )
-# "India's X", "Japan ka X": who X belongs to, then up to three words of X.
-_POSSESSIVE = re.compile(r"([^\W\d_][\w.]*)(?:['’]s\b|\s+(?:ka|ki|ke)\b)\s+([^?.!,;:()]*)")
-_JOINT = re.compile(r"(?:\band|&)\s*$", re.IGNORECASE)
+# "India's X", "Japan ka X", "जापान का X": who X belongs to, then up to three words of X.
+_POSSESSIVE = re.compile(
+    r"([^\W\d_][\w.]*|[\u0900-\u097f]+)"
+    r"(?:['’]s\b|\s+(?:ka|ki|ke)\b|\s+(?:का|की|के)(?![\u0900-\u097f]))\s+([^?.!,;:()।]*)"
+)
+_JOINT = re.compile(r"(?:\band|&|\sऔर)\s*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n\s*[-•*]?\s*")
 _ORDINALS = {
     **dict.fromkeys(("first", "1st", "inaugural"), 1),

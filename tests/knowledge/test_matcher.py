@@ -100,6 +100,9 @@ def test_json_shape(matcher: Matcher) -> None:
         ("malabar full form", {"expansion"}),
         ("what does HADR stand for", {"expansion"}),
         ("what is jimex", set()),
+        ("मिलन अभ्यास कितने वर्षों में एक बार होता है", {"number"}),
+        ("जापान का रक्षा बजट कितने येन है", {"number", "amount"}),
+        ("भारत जापान 2+2 कब हुई", {"date"}),
     ],
 )
 def test_expected_kinds(question: str, kinds: set[str]) -> None:
@@ -115,6 +118,11 @@ def test_expected_kinds(question: str, kinds: set[str]) -> None:
         ("JIMEX (Japan–India Maritime Exercise) is an exercise.", {"expansion"}),
         ("A budget of 43 trillion yen.", {"number", "amount"}),
         ("The two sides met at the 2+2 and the sixth group.", set()),
+        ("जापान अगले पाँच वर्षों में रक्षा क्षमताएँ बढ़ाएगा।", {"number"}),
+        ("भारत की चार साझेदारों के साथ 2+2 वार्ता थी।", {"number"}),
+        ("10 लाख करोड़ येन का बजट", {"number", "amount"}),
+        # A number word inside another word is none: नौ in नौसेना, सात in सातवाँ is a word.
+        ("भारतीय नौसेना और जापान की नौसेना", set()),
     ],
 )
 def test_offered_kinds(answer: str, kinds: set[str]) -> None:
@@ -128,6 +136,12 @@ def test_offered_kinds(answer: str, kinds: set[str]) -> None:
         ("2+2 ka idea kisne diya tha", {"who"}),
         ("2+2 dialogue kyu kiya jata hai", {"why"}),
         ("what is jimex", set()),
+        ("दूसरी 2+2 वार्ता कहाँ हुई", {"where"}),
+        ("आरपीएसएस समझौते पर हस्ताक्षर किसने किए", {"who"}),
+        ("2+2 वार्ता क्यों होती है", {"why"}),
+        ("टोक्यो 2+2 के परिणाम", {"outcome"}),
+        # कौन-सा is "which", not "who".
+        ("भारत जापान कौन से अभ्यास करते हैं", set()),
     ],
 )
 def test_intents(question: str, asked: set[str]) -> None:
