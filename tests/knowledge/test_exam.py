@@ -41,9 +41,7 @@ def test_plain_questions_are_not_exams(text: str) -> None:
 def test_a_hindi_stem_is_matched_without_its_options() -> None:
     # Devanagari vowel signs are no \w: the stem once counted as one word, too few to stand
     # alone, so the wrong options' countries were matched with it.
-    exam = parse_exam(
-        "भारत की किन चार देशों के साथ 2+2 वार्ता होती है? (a) अमेरिका, रूस (b) ब्रिटेन, फ्रांस"
-    )
+    exam = parse_exam("भारत की किन चार देशों के साथ 2+2 वार्ता होती है? (a) अमेरिका, रूस (b) ब्रिटेन, फ्रांस")
     assert exam is not None
     assert matching_text(exam) == "भारत की किन चार देशों के साथ 2+2 वार्ता होती है?"
 
