@@ -91,9 +91,14 @@ _MONTH_TOKENS = {tuple(words(name)): number for name, number in _MONTH_ALIASES.i
 
 def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> int:
     """Where `phrase` starts in `tokens`, or -1."""
+    # Only where its first word is: slicing at every position cost long questions (exam stems
+    # in Hindi, 50 words and more) half a millisecond over the recency and future phrases.
     size = len(phrase)
-    for start in range(len(tokens) - size + 1):
-        if tuple(tokens[start : start + size]) == tuple(phrase):
+    if not size:
+        return 0
+    first, rest = phrase[0], tuple(phrase[1:])
+    for start, token in enumerate(tokens[: len(tokens) - size + 1]):
+        if token == first and tuple(tokens[start + 1 : start + size]) == rest:
             return start
     return -1
 
