@@ -63,7 +63,7 @@ _STOPWORDS = """
 सा सी से संबंध संदर्भ लेकर बात बातें बीच हुआ हुआ था वाला कोई कुछ जो अब भी केवल सिर्फ़ सिर्फ
 निम्नलिखित निम्न कथन कथनों विचार कीजिए करिए उपर्युक्त उपरोक्त सही गलत ग़लत नहीं न तो दोनों
 कहा कहे कही कहीं कहते कहती कहना बोले बोला बोली बोलते बताया बताई बताते होगा होगी होंगे होंगी करेंगे
-करेगा करेगी करो करके दिया दी दिए दिये लिया ली तक वहाँ यहाँ
+करेगा करेगी करो करके दिया दी दिए दिये लिया ली तक वहाँ यहाँ सबसे
 """.split()
 
 # Suffixes stripped by the light stemmer (after Ramanathan and Rao, "A Lightweight Stemmer for
@@ -78,8 +78,9 @@ _SUFFIXES = """
 ो े ू ु ी ि ा
 """.split()
 MIN_STEM = 3
-# Words whose inflections are other words: पहल is an initiative, पहली first, पहले before.
-_UNSTEMMED = """पहल पहला पहली पहले""".split()
+# Words whose inflections are other words: पहल is an initiative, पहली first, पहले before,
+# पहलू an aspect.
+_UNSTEMMED = """पहल पहला पहली पहले पहलू पहलुओं""".split()
 
 
 def has_devanagari(text: str) -> bool:
