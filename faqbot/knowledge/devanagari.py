@@ -51,7 +51,8 @@ _DEVANAGARI = re.compile("[\u0900-\u097f]")
 MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
 
 # Function and question words, in folded spelling (applied through `fold`); "said", "will
-# do" and "gave" as the English list has say, will and give. Words a pack
+# do", "gave", "can", "should" and the passive's जाता as the English list has say, will, give,
+# can and should. Words a pack
 # wants ignored on top of these go in its `stopwords`.
 _STOPWORDS = """
 का की के को से में मे पर ने है हैं हे था थी थे थीं हो होता होती होते होना हुआ हुई हुए हुईं
@@ -64,6 +65,7 @@ _STOPWORDS = """
 निम्नलिखित निम्न कथन कथनों विचार कीजिए करिए उपर्युक्त उपरोक्त सही गलत ग़लत नहीं न तो दोनों
 कहा कहे कही कहीं कहते कहती कहना बोले बोला बोली बोलते बताया बताई बताते होगा होगी होंगे होंगी करेंगे
 करेगा करेगी करो करके दिया दी दिए दिये लिया ली तक वहाँ यहाँ सबसे
+सकता सकती सकते सके सकेगा सकेगी चाहिए जाता जाती जाते जाए जाएगा जाएगी जाएंगे जाएँगे
 """.split()
 
 # Suffixes stripped by the light stemmer (after Ramanathan and Rao, "A Lightweight Stemmer for
