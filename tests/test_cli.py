@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from faqbot.knowledge.evaluation import load_questions
 from tests.support.paths import QUESTIONS
 
 
@@ -205,9 +206,11 @@ def test_an_unknown_language_is_a_usage_error() -> None:
 
 
 def test_eval_of_a_hindi_set_reports_hindi_figures() -> None:
-    result = faqbot("eval", "--no-failures", str(QUESTIONS.parent / "hindi-dev.yaml"))
+    path = QUESTIONS.parent / "hindi-dev.yaml"
+    answerable = sum(not question.offtopic for question in load_questions(path))
+    result = faqbot("eval", "--no-failures", str(path))
     assert result.returncode == 0
-    assert result.stdout.startswith("answerable questions:      135")
+    assert result.stdout.split("\n")[0].split() == ["answerable", "questions:", str(answerable)]
 
 
 def test_eval_auto_reports_each_language(tmp_path: Path) -> None:

