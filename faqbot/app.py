@@ -113,7 +113,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     """Build the bot: validate settings, load the pack, open the database, register handlers."""
     token = settings.require_token()
     pack = pack or load_pack(settings.knowledge)
-    stores = Stores.open(settings.database)
+    stores = Stores.open(settings.database, log_key=settings.log_key)
     answerers = LanguageAnswerers(pack)
     banks = language_banks(pack)
     state = BotState(

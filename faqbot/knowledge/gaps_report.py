@@ -20,6 +20,8 @@ CSV_COLUMNS = (
     "suggested",
     "tapped",
     "none",
+    "downvoted",
+    "tapped_entries",
     "languages",
     "feedback_count",
     "feedback",
@@ -47,6 +49,7 @@ def cluster_to_json(cluster: GapCluster) -> dict[str, object]:
         "languages": dict(cluster.languages),
         "feedback": list(cluster.feedback),
         "feedback_count": cluster.feedback_count,
+        "tapped": dict(cluster.tapped),
         "first_seen": _stamp(cluster.first_seen),
         "last_seen": _stamp(cluster.last_seen),
     }
@@ -74,6 +77,8 @@ def render_csv(clusters: Sequence[GapCluster]) -> str:
                 c.outcomes.get("suggested", 0),
                 c.outcomes.get("tapped", 0),
                 c.outcomes.get("none", 0),
+                c.outcomes.get("downvoted", 0),
+                CSV_JOIN.join(f"{entry_id}:{n}" for entry_id, n in c.tapped.items()),
                 CSV_JOIN.join(f"{language}:{n}" for language, n in c.languages.items()),
                 c.feedback_count,
                 CSV_JOIN.join(c.feedback),
@@ -106,6 +111,9 @@ def render_text(clusters: Sequence[GapCluster], since: datetime | None = None) -
         )
         if c.variants:
             lines.append(f"     also: {', '.join(repr(v) for v in c.variants)}")
+        if c.tapped:
+            pressed = ", ".join(f"{entry_id} {n}" for entry_id, n in c.tapped.items())
+            lines.append(f"     tapped: {pressed}")
         if c.feedback_count:
             shown = "; ".join(repr(f) for f in c.feedback)
             more = c.feedback_count - len(c.feedback)
