@@ -92,6 +92,7 @@ class LoggedCard:
     rating: int | None
     feedback: str | None
     answer_version: str | None
+    language: str
 
     @property
     def shown_id(self) -> str | None:
@@ -102,8 +103,8 @@ class LoggedCard:
 
 
 _CARD = (
-    "SELECT id, user_hash, status, entry_id, tapped_id, rating, feedback, answer_version "
-    "FROM question_log"
+    "SELECT id, user_hash, status, entry_id, tapped_id, rating, feedback, answer_version, "
+    "language FROM question_log"
 )
 
 
@@ -210,7 +211,11 @@ def forget(connection: sqlite3.Connection, key: bytes, user_id: int) -> Forgotte
         asked = delete(
             "DELETE FROM question_log WHERE user_hash = ?", keyed_hash(key, "user", user_id)
         )
-        language = delete("DELETE FROM language_setting WHERE id = ?", user_id)
+        # The row also notes the user's Telegram app language, seen on every message they send
+        # (the guess for daily posts); only a /language choice counts as something kept.
+        chosen = "SELECT COUNT(*) FROM language_setting WHERE id = ? AND chosen IS NOT NULL"
+        language = connection.execute(chosen, (user_id,)).fetchone()[0]
+        delete("DELETE FROM language_setting WHERE id = ?", user_id)
         # daily_sent and daily_pending go with their subscription (ON DELETE CASCADE).
         daily = delete("DELETE FROM daily_subscription WHERE chat_id = ?", user_id)
         delete("DELETE FROM daily_delivery WHERE chat_id = ?", user_id)
@@ -296,7 +301,9 @@ def open_read_only(path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         version = connection.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as error:
-        raise StorageError(f"cannot read database {path} ({error}); it was left untouched") from None
+        raise StorageError(
+            f"cannot read database {path} ({error}); it was left untouched"
+        ) from None
     if version < FEEDBACK_SCHEMA:
         connection.close()
         raise StorageError(
