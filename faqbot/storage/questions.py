@@ -29,7 +29,13 @@ from faqbot.knowledge.question_log import (
     Rating,
     gap_outcome,
 )
-from faqbot.storage.database import MIGRATIONS, Storage, StorageError, transaction
+from faqbot.storage.database import (
+    MIGRATIONS,
+    Storage,
+    StorageError,
+    describe_database_error,
+    transaction,
+)
 
 # Statuses that are not gaps in the pack: answered outright, or small talk ("hi", "thanks").
 NOT_GAPS = ("answer", "smalltalk")
@@ -354,7 +360,11 @@ class QuestionLog:
 
     def __init__(self, database: Storage, key: str | None = None) -> None:
         self._database = database
-        self._key = database.run_sync(partial(log_key, configured=key))
+        try:
+            # The first start writes the key: another program's write lock is possible here.
+            self._key = database.run_sync(partial(log_key, configured=key))
+        except sqlite3.Error as error:
+            raise StorageError(describe_database_error(error, database.path)) from None
 
     @property
     def path(self) -> Path:

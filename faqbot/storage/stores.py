@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faqbot.storage.daily import DailyStore
-from faqbot.storage.database import Storage
+from faqbot.storage.database import Storage, StorageError
 from faqbot.storage.languages import LanguageStore
 from faqbot.storage.questions import Forgotten, QuestionLog
 from faqbot.storage.quiz import QuizStore
@@ -32,11 +32,16 @@ class Stores:
         key made once and kept in the database)."""
         database = Storage(path)
         database.open()
+        try:
+            questions = QuestionLog(database, log_key)
+        except StorageError:
+            database.close()
+            raise
         return cls(
             database,
             DailyStore(database),
             QuizStore(database),
-            QuestionLog(database, log_key),
+            questions,
             LanguageStore(database),
             WebhookUpdates(database),
         )
