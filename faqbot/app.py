@@ -30,7 +30,7 @@ from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
-from faqbot.handlers import answers, core, daily, language, quiz
+from faqbot.handlers import answers, core, daily, feedback, language, quiz
 from faqbot.knowledge import Pack, load_pack
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import language_banks
@@ -91,11 +91,13 @@ Registrar = Callable[[BotApplication, int], None]
 # the order written here, so the fallbacks, last in group 0, only see what no feature took.
 HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (-1, core.register_gate),  # drops updates from bots and channels before any feature
+    (0, feedback.register_replies),  # the answer to a 👎's question, before it reads as one
     (0, quiz.register_deep_links),  # /start review_mistakes, ahead of answers' /start
     (0, answers.register),
     (0, daily.register),
     (0, quiz.register),
     (0, language.register),
+    (0, feedback.register),  # 👍/👎, /privacy, /forget
     (0, core.register_fallbacks),
     (1, daily.register_observers),  # every migration and membership change
     (2, quiz.register_observers),  # every migration, beside daily's observer
@@ -113,7 +115,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
     """Build the bot: validate settings, load the pack, open the database, register handlers."""
     token = settings.require_token()
     pack = pack or load_pack(settings.knowledge)
-    stores = Stores.open(settings.database)
+    stores = Stores.open(settings.database, log_key=settings.log_key)
     answerers = LanguageAnswerers(pack)
     banks = language_banks(pack)
     state = BotState(

@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +17,18 @@ from faqbot.knowledge import Pack, PackError, check_pack, load_pack
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.citations import citation_line
 from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
+from faqbot.knowledge.gaps import find_gaps, parse_since
+from faqbot.knowledge.gaps_report import (
+    OVERLAY_FILE,
+    accepted_phrasings,
+    overlay_path,
+    render_accepted,
+    render_csv,
+    render_json,
+)
+from faqbot.knowledge.gaps_report import render_text as render_gaps_text
 from faqbot.knowledge.languages import LanguageAnswerers
+from faqbot.knowledge.matcher import Matcher
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
@@ -107,6 +119,34 @@ def _parser() -> argparse.ArgumentParser:
         "script (default: the set's own `language:`, else auto); figures are per language",
     )
     evaluate_.set_defaults(handler=_eval)
+
+    gaps = commands.add_parser(
+        "gaps",
+        parents=[pack_option],
+        help="questions the pack did not answer outright, in clusters, from the question log",
+    )
+    gaps.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        help="the bot's database (default: $FAQBOT_DATABASE, else data/faqbot.sqlite3)",
+    )
+    gaps.add_argument(
+        "--since", metavar="WHEN", help="only questions asked since: 7d, 2026-11-01 or a time"
+    )
+    gaps_format = gaps.add_mutually_exclusive_group()
+    gaps_format.add_argument("--json", action="store_true", help="print a JSON list")
+    gaps_format.add_argument("--csv", action="store_true", help="print CSV with a header row")
+    gaps.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="clusters shown (default 50; 0: all)"
+    )
+    gaps.add_argument(
+        "--accepted",
+        action="store_true",
+        help=f"list the phrasings accepted from /gaps instead ({OVERLAY_FILE} next to the "
+        "database), to copy into the pack",
+    )
+    gaps.set_defaults(handler=_gaps)
 
     export = commands.add_parser("export", parents=[pack_option], help="print the knowledge base")
     export.add_argument("--format", choices=("json", "csv"), default="json")
@@ -244,6 +284,52 @@ def _eval(args: argparse.Namespace) -> int:
         if len(reports) > 1:
             print(f"{'' if index == 0 else chr(10)}language: {code}")
         print(report.format(show_failures=not args.no_failures))
+    return EXIT_OK
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    # Only `gaps` and `run` open the database; the other commands never import storage.
+    from faqbot.storage.database import StorageError
+    from faqbot.storage.questions import logged_questions, open_read_only
+
+    database = args.database or Settings.from_env().database
+    fmt = "json" if args.json else "csv" if args.csv else "text"
+    if args.accepted:
+        path = overlay_path(database)
+        try:
+            accepted = accepted_phrasings(path)
+        except (OSError, ValueError) as error:
+            print(f"faqbot: {error}", file=sys.stderr)
+            return EXIT_PROBLEM
+        sys.stdout.write(render_accepted(accepted, fmt, path))
+        return EXIT_OK
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.limit < 0:
+        print("faqbot: --limit must be 0 (all) or more", file=sys.stderr)
+        return EXIT_USAGE
+    matcher = Matcher.from_pack(_pack(args))
+    try:
+        connection = open_read_only(database)
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        clusters = find_gaps(logged_questions(connection, since), matcher, limit=args.limit or None)
+    except sqlite3.Error as error:
+        print(f"faqbot: cannot read the question log in {database} ({error})", file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        connection.close()
+    if fmt == "json":
+        print(render_json(clusters))
+    elif fmt == "csv":
+        sys.stdout.write(render_csv(clusters))
+    else:
+        sys.stdout.write(render_gaps_text(clusters, since))
     return EXIT_OK
 
 

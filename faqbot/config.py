@@ -68,6 +68,9 @@ class Settings:
     quiz_open_period: int = 30
     rate_limit: float = 30.0
     log_retention_days: int = 90
+    # The key the question log hashes user and chat ids with (HMAC-SHA256); None: one made once
+    # and kept in the database. Changing it orphans older rows from /forget until they expire.
+    log_key: str | None = field(default=None, repr=False)
     followup_seconds: int = 300
     daily_delivery: DeliveryPolicy = "at-most-once"
     # Minutes after its time a daily fact is retried; None: until the chat's local day ends.
@@ -117,6 +120,7 @@ class Settings:
                 get("FAQBOT_LOG_RETENTION_DAYS"),
                 cls.log_retention_days,
             ),
+            log_key=_log_key(get("FAQBOT_LOG_KEY")),
             followup_seconds=_positive_int(
                 "FAQBOT_FOLLOWUP_SECONDS", get("FAQBOT_FOLLOWUP_SECONDS"), cls.followup_seconds
             ),
@@ -225,6 +229,17 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
     if not _WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise SettingsError(f"{name}={raw!r} must be a positive whole number")
     return int(raw)
+
+
+def _log_key(raw: str | None) -> str | None:
+    """FAQBOT_LOG_KEY: at least 32 characters, so the hashes cannot be reversed by guessing."""
+    if raw is not None and len(raw) < 32:
+        # The value is a secret: its length is said, never the value.
+        raise SettingsError(
+            f"FAQBOT_LOG_KEY is {len(raw)} characters; use at least 32 (or leave it unset to "
+            f"have one made and kept in the database); {SECRET_HELP}"
+        )
+    return raw
 
 
 def _optional_positive_int(name: str, raw: str | None) -> int | None:

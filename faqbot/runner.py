@@ -80,7 +80,9 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """
     token = settings.require_token()
     endpoint = settings.require_webhook() if webhook else None
-    configure_logging(token, (endpoint.secret,) if endpoint else ())
+    secrets = (endpoint.secret,) if endpoint else ()
+    # The question log's key is never logged either; hidden like the webhook's secret.
+    configure_logging(token, secrets + ((settings.log_key,) if settings.log_key else ()))
     try:
         with InstanceLock(settings.database):
             return _run_locked(settings, endpoint)

@@ -195,3 +195,13 @@ def test_a_bad_webhook_setting_is_one_line(changes: dict[str, str], expected: st
     assert expected in str(raised.value)
     assert "\n" not in str(raised.value)
     assert WEBHOOK["FAQBOT_WEBHOOK_SECRET"] not in str(raised.value)
+
+
+def test_the_log_key_is_read_never_shown_and_must_be_long() -> None:
+    key = "s3cret-" * 6
+    settings = Settings.from_env({"FAQBOT_LOG_KEY": key}, dotenv=None)
+    assert settings.log_key == key and key not in repr(settings)
+    assert Settings.from_env({}, dotenv=None).log_key is None
+    with pytest.raises(SettingsError, match="FAQBOT_LOG_KEY is 7 characters") as refused:
+        Settings.from_env({"FAQBOT_LOG_KEY": "s3cret-"}, dotenv=None)
+    assert "s3cret-" not in str(refused.value)

@@ -61,9 +61,12 @@ async def send(
     return sent
 
 
-async def reply(message: Message, messages: list[Rendered], *, quote: bool = False) -> None:
-    """Answer a message in its chat, and in its forum topic if it has one."""
-    await send(
+async def reply(
+    message: Message, messages: list[Rendered], *, quote: bool = False
+) -> Message | None:
+    """Answer a message in its chat, and in its forum topic if it has one; returns the last
+    message sent (the one carrying the buttons)."""
+    return await send(
         message.get_bot(),
         message.chat_id,
         messages,

@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from faqbot.bot.feedback_prompts import FeedbackPrompts
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.reading import SkippedUpdates
 from faqbot.bot.recent_answers import RecentAnswers
@@ -125,6 +126,8 @@ class BotState:
     quiz: QuizState
     # Updates python-telegram-bot could not read, skipped past (shown by /stats).
     skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
+    # Who was asked "What were you looking for?" after a 👎 (bot/feedback_prompts.py).
+    feedback_prompts: FeedbackPrompts = field(default_factory=FeedbackPrompts)
 
 
 @dataclass

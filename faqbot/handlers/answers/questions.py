@@ -21,14 +21,16 @@ from faqbot.bot.rendering import (
     PREFIX_LANGUAGES,
     answer_prefix,
     excerpt,
+    rating_buttons,
     render,
     text_message,
 )
 from faqbot.bot.state import Context
 from faqbot.bot.throttling import within_flood_limit
-from faqbot.knowledge import Pack
+from faqbot.knowledge import Entry, Pack
 from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.question_log import answer_version
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
 log = logging.getLogger(__name__)
@@ -70,12 +72,30 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         # the answer arrives may be read while this one still waits for Telegram's response.
         await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
     view = state.pack.in_language(found.language)
-    rendered = render(reply_for(outcome, view), choice_prefix=answer_prefix(view))
-    await reply(message, rendered, quote=in_group)
+    shown = view.entry(outcome.answered_id) if outcome.answered_id else None
+    questions = state.stores.questions
+    row_id = None
     try:
-        await state.stores.questions.record(message.chat.type, outcome)
+        # Logged before the reply is sent: an answer's 👍/👎 buttons name the row.
+        row_id = await questions.record(
+            message.chat.type,
+            outcome,
+            asker=questions.asker(chat_id, user_id),
+            language=found.language,
+            answer_version=answer_version(shown) if shown else None,
+        )
     except sqlite3.Error as error:
-        log.warning("could not log a question to %s: %s", state.stores.questions.path, error)
+        log.warning("could not log a question to %s: %s", questions.path, error)
+    rate = rating_buttons(row_id) if row_id and shown else []
+    rendered = render(
+        reply_for(outcome, view), choice_prefix=answer_prefix(view), extra_buttons=rate
+    )
+    sent = await reply(message, rendered, quote=in_group)
+    if row_id and sent is not None and outcome.status != "smalltalk":
+        try:
+            await questions.attach_message(row_id, sent.message_id)
+        except sqlite3.Error as error:
+            log.warning("could not log a reply's message in %s: %s", questions.path, error)
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -138,14 +158,35 @@ async def on_answer_button(update: Update, context: Context) -> None:
         await query.answer(say(await language_for(update, context), "expired"))
         return
     await query.answer()
-    rendered = render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack))
     if query.message is None:  # a button on a message sent through inline mode
-        await edit(query, rendered[0])
+        await edit(query, render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack))[0])
         return
     chat_id = query.message.chat.id
+    row_id = await tapped_suggestion(
+        context, chat_id, query.from_user.id, query.message.message_id, entry
+    )
+    rate = rating_buttons(row_id) if row_id else []
+    rendered = render(
+        answer_reply(entry, pack), choice_prefix=answer_prefix(pack), extra_buttons=rate
+    )
     # A pressed question is one the user asked: "why?" next refers to it.
     await context.bot_data.recent_answers.remember(chat_id, query.from_user.id, entry.id)
     await send(context.bot, chat_id, rendered, thread_id=thread_of(query.message))
+
+
+async def tapped_suggestion(
+    context: Context, chat_id: int, user_id: int, message_id: int, entry: Entry
+) -> int | None:
+    """Log which suggestion the asker pressed under their question's card; returns the log
+    row, whose 👍/👎 the answer then carries (None: not the asker, or not a suggestion)."""
+    questions = context.bot_data.stores.questions
+    try:
+        return await questions.record_tap(
+            questions.asker(chat_id, user_id), message_id, entry.id, answer_version(entry)
+        )
+    except sqlite3.Error as error:
+        log.warning("could not log a pressed suggestion in %s: %s", questions.path, error)
+        return None
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
