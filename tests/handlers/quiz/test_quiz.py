@@ -98,7 +98,7 @@ async def test_quiz_posts_one_non_anonymous_quiz_poll_from_the_pack(
     assert params["open_period"] == settings.quiz_open_period
     assert "correct_option_id" not in params
     options = [option["text"] for option in params["options"]]
-    item = next(i for i in app.bot_data.quiz.bank.items if i.question == params["question"])
+    item = next(i for i in app.bot_data.knowledge.bank.items if i.question == params["question"])
     assert options[correct(call)] == item.correct
     assert sorted(options) == sorted([item.correct, *item.distractors])
     assert params["explanation"] == item.explanation
