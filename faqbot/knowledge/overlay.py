@@ -157,9 +157,7 @@ def _phrasing_ok(node: Node, entry_id: str, problems: list[Problem]) -> bool:
     return True
 
 
-def merge_overlay(
-    overlay: OverlayFile, entry_nodes: list[Node], problems: list[Problem]
-) -> None:
+def merge_overlay(overlay: OverlayFile, entry_nodes: list[Node], problems: list[Problem]) -> None:
     """Add the overlay's phrasings to the alternates of the entries they name, as if written
     there, so that every check of the pack also checks them; report the ones that cannot go."""
     by_id = {

@@ -196,7 +196,7 @@ def comma_split(node: Node | None) -> str:
     shown = ", ".join(repr(text) for text in node.value)
     return (
         f"; the list [{shown}] has unquoted items, so each comma starts a new one: "
-        f"if an item holds a comma, quote it (\"{bare[0]}, {bare[1]}\")"
+        f'if an item holds a comma, quote it ("{bare[0]}, {bare[1]}")'
     )
 
 

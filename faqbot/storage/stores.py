@@ -7,6 +7,7 @@ from pathlib import Path
 
 from faqbot.storage.daily import DailyStore
 from faqbot.storage.database import Storage
+from faqbot.storage.gap_questions import GapQuestions
 from faqbot.storage.languages import LanguageStore
 from faqbot.storage.questions import QuestionLog
 from faqbot.storage.quiz import QuizStore
@@ -23,6 +24,7 @@ class Stores:
     questions: QuestionLog
     languages: LanguageStore
     webhook_updates: WebhookUpdates
+    gap_questions: GapQuestions
 
     @classmethod
     def open(cls, path: Path) -> Stores:
@@ -36,6 +38,7 @@ class Stores:
             QuestionLog(database),
             LanguageStore(database),
             WebhookUpdates(database),
+            GapQuestions(database),
         )
 
     def close(self) -> None:
