@@ -74,15 +74,11 @@ async def change_overlay(
             problem = Problem(Location(str(path), 1), "overlay", f"cannot write: {error}")
             return ReloadResult(state.knowledge, (problem,))
         try:
-            result = await _swap(state, reason, candidate)
+            result = await _swap(state, reason, candidate, shown_as=path)
             if result.ok:
                 await asyncio.to_thread(os.replace, candidate, path)
         finally:
             candidate.unlink(missing_ok=True)
-        # Problems are reported at overlay.yaml's lines: the file the operator knows.
-        result = dataclasses.replace(
-            result, problems=tuple(_renamed(p, candidate, path) for p in result.problems)
-        )
         reloads.last = result
         return result
 
@@ -101,8 +97,11 @@ def _renamed(problem: Problem, old: Path, new: Path) -> Problem:
     return dataclasses.replace(problem, location=Location(str(new), problem.location.line))
 
 
-async def _swap(state: BotState, reason: str, overlay: Path) -> ReloadResult:
-    """Build a bundle from the files off the event loop, and serve it if it is valid."""
+async def _swap(
+    state: BotState, reason: str, overlay: Path, shown_as: Path | None = None
+) -> ReloadResult:
+    """Build a bundle from the files off the event loop, and serve it if it is valid.
+    Problems in `overlay` are told at the lines of `shown_as`, the file the operator knows."""
     old = state.knowledge
     started = time.monotonic()
     try:
@@ -116,6 +115,8 @@ async def _swap(state: BotState, reason: str, overlay: Path) -> ReloadResult:
         problem = Problem(Location(str(overlay), 1), "reload", f"{type(error).__name__}: {error}")
         return ReloadResult(old, (problem,), time.monotonic() - started)
     seconds = time.monotonic() - started
+    if shown_as is not None:
+        problems = [_renamed(problem, overlay, shown_as) for problem in problems]
     if new is None:
         log.error(
             "%s: reload refused, still serving version %d: %s; run `faqbot validate` for all",

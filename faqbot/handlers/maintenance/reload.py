@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
@@ -23,18 +23,18 @@ PROBLEMS_SHOWN = 5
 PROBLEM_LIMIT = 300
 
 
+# A file's folders, which say nothing in a chat and much about the server.
+_FOLDERS = re.compile(r"(?:[A-Za-z]:)?[\\/][^\s():'\"]*[\\/](?=[^\\/\s():'\"]+)")
+
+
 def problem_lines(problems: Sequence[Problem]) -> list[str]:
     """The first problems as HTML lines, each file named without the machine's folders."""
-    return [
-        "• "
-        + html.escape(
-            excerpt(
-                f"{Path(p.location.file).name}:{p.location.line}: {p.subject}: {p.message}",
-                PROBLEM_LIMIT,
-            )
-        )
-        for p in problems[:PROBLEMS_SHOWN]
-    ] + ([f"… +{len(problems) - PROBLEMS_SHOWN}"] if len(problems) > PROBLEMS_SHOWN else [])
+    lines = [
+        excerpt(_FOLDERS.sub("", str(problem)), PROBLEM_LIMIT)
+        for problem in problems[:PROBLEMS_SHOWN]
+    ]
+    more = [f"… +{len(problems) - PROBLEMS_SHOWN}"] if len(problems) > PROBLEMS_SHOWN else []
+    return [f"• {html.escape(line)}" for line in lines] + more
 
 
 def describe_reload(result: ReloadResult, language: str) -> str:
