@@ -39,7 +39,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_bot import TimedBotAPI, collect_answers, percentile, push_questions  # noqa: E402
+from bench_bot import (  # noqa: E402
+    Run,
+    TimedBotAPI,
+    collect_answers,
+    percentile,
+    push_questions,
+    write_block,
+)
 
 from tests.support.bot_process import BotProcess  # noqa: E402
 from tests.support.pack_versions import (  # noqa: E402
@@ -50,7 +57,6 @@ from tests.support.pack_versions import (  # noqa: E402
     write_atomically,
 )
 
-DOCS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench_reload:start -->", "<!-- bench_reload:end -->"
 HEADING = "## Reloading the pack under load (`benchmarks/bench_reload.py`)"
 RATE = 200.0
@@ -124,7 +130,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "errors": log.count(" ERROR ") + log.count("Traceback"),
         "baseline": baseline.in_bot_ms(api),
         "reloading": reloading.in_bot_ms(api),
+        "baseline_rate": answered_rate(baseline),
+        "reloading_rate": answered_rate(reloading),
+        "load": os.getloadavg()[0],
     }
+
+
+def answered_rate(run: Run) -> float:
+    """Questions answered per second, from the first push to the last answer."""
+    return len(run.answered) / (max(run.answered.values()) - min(run.pushed.values()))
 
 
 def report(results: dict[str, Any]) -> str:
@@ -141,7 +155,8 @@ def report(results: dict[str, Any]) -> str:
     )
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.machine()}; run on {date.today().isoformat()}.",
+        f"{platform.system()} {platform.machine()}; run on {date.today().isoformat()}; "
+        f"load average {results['load']:.1f} (the machine is shared).",
         f"Stream: {results['questions']} questions at {RATE:.0f}/s ({results['seconds']:.0f} s), "
         "each entry's own question in turn, one private chat each; the shipped pack (29 "
         "entries, English and Hindi) and its marked revision.",
@@ -157,6 +172,8 @@ def report(results: dict[str, Any]) -> str:
         f"| answers mixing two packs | {results['mixed']} |",
         f"| answers from the revised pack | {results['revised']} |",
         f"| ERROR lines and tracebacks in the bot's log | {results['errors']} |",
+        f"| answered per second, baseline / reloading | {results['baseline_rate']:.0f} / "
+        f"{results['reloading_rate']:.0f} /s |",
         f"| baseline (no reload): time inside the bot, p50 / p99 | {base50:.1f} / "
         f"{base99:.1f} ms |",
         f"| reloading: time inside the bot, p50 / p99 | {under50:.1f} / {under99:.1f} ms |",
@@ -179,19 +196,6 @@ FAQBOT_FLOOD_LIMIT are raised, as in bench_bot.py. The reloads share the 2 cores
 answering, so the cost shows as time inside the bot while one runs."""
 
 
-def write_docs(text: str) -> None:
-    """Replace this benchmark's block in docs/benchmarks.md, adding the section if missing."""
-    body = DOCS.read_text(encoding="utf-8")
-    block = f"{START}\n{text}\n{END}"
-    if START in body and END in body:
-        before, _, rest = body.partition(START)
-        _, _, after = rest.partition(END)
-        body = before + block + after
-    else:
-        body = body.rstrip("\n") + f"\n\n{HEADING}\n\n{SECTION_INTRO}\n\n{block}\n"
-    DOCS.write_text(body, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each stream")
@@ -200,7 +204,7 @@ def main() -> None:
     text = report(measure(args))
     print(text)
     if args.write:
-        write_docs(text)
+        write_block(text, START, END, HEADING, SECTION_INTRO)
 
 
 if __name__ == "__main__":
