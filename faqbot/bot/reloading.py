@@ -67,28 +67,45 @@ async def change_overlay(
         reloads.covered = reloads.asked  # this reads every file afresh too
         path = state.settings.overlay
         candidate = path.with_name(f".{path.name}.new")
+        old = state.knowledge
         try:
-            await asyncio.to_thread(_write_changed, path, candidate, change)
+            unreadable = await asyncio.to_thread(_write_changed, path, candidate, change)
         except OSError as error:
             log.error("%s: cannot write %s (%s); nothing changed", reason, candidate, error)
             problem = Problem(Location(str(path), 1), "overlay", f"cannot write: {error}")
-            return ReloadResult(state.knowledge, (problem,))
+            return ReloadResult(old, (problem,))
+        if unreadable:
+            # Rewriting it would lose what the operator wrote there: they fix it first.
+            log.error(
+                "%s: %s cannot be read, so it was not changed: %s",
+                reason,
+                path,
+                first_problems(unreadable, LOGGED_PROBLEMS),
+            )
+            return ReloadResult(old, tuple(unreadable))
         try:
-            result = await _swap(state, reason, candidate, shown_as=path)
-            if result.ok:
-                await asyncio.to_thread(os.replace, candidate, path)
+            # The file is in place before the new bundle serves: what answers survives a restart.
+            result = await _swap(
+                state, reason, candidate, shown_as=path, keep=lambda: os.replace(candidate, path)
+            )
         finally:
             candidate.unlink(missing_ok=True)
         reloads.last = result
         return result
 
 
-def _write_changed(path: Path, candidate: Path, change: Callable[[Overlay], Overlay]) -> None:
+def _write_changed(
+    path: Path, candidate: Path, change: Callable[[Overlay], Overlay]
+) -> list[Problem]:
     """Write the changed overlay beside the real one (read from disk, not from memory: an
-    operator may have edited it by hand since)."""
-    current = read_overlay(path, []).overlay
+    operator may have edited it by hand since); the problems that kept it from being read."""
+    problems: list[Problem] = []
+    current = read_overlay(path, problems).overlay
+    if problems:
+        return problems
     path.parent.mkdir(parents=True, exist_ok=True)
     candidate.write_text(change(current).to_yaml(), encoding="utf-8")
+    return []
 
 
 def _renamed(problem: Problem, old: Path, new: Path) -> Problem:
@@ -98,10 +115,15 @@ def _renamed(problem: Problem, old: Path, new: Path) -> Problem:
 
 
 async def _swap(
-    state: BotState, reason: str, overlay: Path, shown_as: Path | None = None
+    state: BotState,
+    reason: str,
+    overlay: Path,
+    shown_as: Path | None = None,
+    keep: Callable[[], None] | None = None,
 ) -> ReloadResult:
-    """Build a bundle from the files off the event loop, and serve it if it is valid.
-    Problems in `overlay` are told at the lines of `shown_as`, the file the operator knows."""
+    """Build a bundle from the files off the event loop, and serve it if it is valid (and
+    `keep`, run on a thread first, succeeds). Problems in `overlay` are told at the lines of
+    `shown_as`, the file the operator knows."""
     old = state.knowledge
     started = time.monotonic()
     try:
@@ -125,6 +147,13 @@ async def _swap(
             first_problems(problems, LOGGED_PROBLEMS),
         )
         return ReloadResult(old, tuple(problems), seconds)
+    if keep is not None:
+        try:
+            await asyncio.to_thread(keep)
+        except OSError as error:
+            log.error("%s: cannot write %s (%s); nothing changed", reason, shown_as, error)
+            problem = Problem(Location(str(shown_as), 1), "overlay", f"cannot write: {error}")
+            return ReloadResult(old, (problem,), seconds)
     state.knowledge = new
     log.info(
         "%s: reloaded in %.2f s: version %d, %d entries from %s, %d phrasings from the overlay",

@@ -165,3 +165,18 @@ async def test_an_old_button_says_to_send_gaps_again(app: BotApplication, api: F
     await press(app, ADMIN, "gap:999:0")
     [alert] = api.calls_to("answerCallbackQuery")
     assert alert.params["text"] == say("en", "gaps_expired")
+
+
+async def test_a_hand_edited_overlay_that_cannot_be_read_is_never_overwritten(
+    app: BotApplication, api: FakeBotAPI, settings: Settings
+) -> None:
+    broken = "phrasings:\n  what-is-jimex: [jimex kab\n"
+    settings.overlay.write_text(broken, encoding="utf-8")
+    app.bot_data.gap_offers["t1"] = GapOffer(
+        "jimex kab shuru", ("jimex kab shuru",), ("what-is-jimex",)
+    )
+    await press(app, ADMIN, "gap:t1:0")
+    [reply] = sent(api, ADMIN)
+    assert "overlay.yaml:2: yaml: syntax error" in html.unescape(reply.params["text"])
+    assert settings.overlay.read_text(encoding="utf-8") == broken
+    assert app.bot_data.knowledge.version == 1
