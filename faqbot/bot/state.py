@@ -57,6 +57,9 @@ class Round:
     language: str = "en"  # of the polls and the summary: the chat's, or the reviewer's
     asked: int = 0
     poll_ids: set[str] = field(default_factory=set)
+    # The item of each poll posted, by poll id: its answer is revealed from here when a
+    # reload took the item out of the pack while the poll was open.
+    posted: dict[str, QuizItem] = field(default_factory=dict)
     tally: dict[int, Tally] = field(default_factory=dict)  # by user id
 
 

@@ -187,6 +187,7 @@ async def _send_poll(
             error,
         )
     current.poll_ids.add(poll.poll_id)
+    current.posted[poll.poll_id] = item
     _track(application, poll, closes_in)
 
 
@@ -323,8 +324,7 @@ def _round_item(state: BotState, poll: OpenPoll) -> QuizItem | None:
     """A poll's item from the round that asked it: a round keeps its items through a reload
     that removed them from the pack."""
     current = state.quiz.rounds.get(poll.chat_id)
-    items = current.items if current is not None else []
-    return next((item for item in items if item.key == poll.item_key), None)
+    return current.posted.get(poll.poll_id) if current is not None else None
 
 
 async def forget_poll_job(context: Context) -> None:
