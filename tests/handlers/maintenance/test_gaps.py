@@ -180,3 +180,12 @@ async def test_a_hand_edited_overlay_that_cannot_be_read_is_never_overwritten(
     assert "overlay.yaml:2: yaml: syntax error" in html.unescape(reply.params["text"])
     assert settings.overlay.read_text(encoding="utf-8") == broken
     assert app.bot_data.knowledge.version == 1
+
+
+async def test_gaps_with_nothing_to_review_says_so(
+    settings: Settings, pack: Pack, api: FakeBotAPI
+) -> None:
+    async with running(settings, pack) as app:
+        await feed(app, u.message(ADMIN, ADMIN, "/gaps"))
+    [reply] = sent(api, ADMIN)
+    assert html.unescape(reply.params["text"]) == say("en", "gaps_empty")
