@@ -30,10 +30,9 @@ from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings
-from faqbot.handlers import answers, core, daily, feedback, language, quiz
-from faqbot.knowledge import Pack, load_pack
-from faqbot.knowledge.languages import LanguageAnswerers
-from faqbot.knowledge.quiz_items import language_banks
+from faqbot.handlers import answers, core, daily, feedback, language, maintenance, quiz
+from faqbot.knowledge import Pack
+from faqbot.knowledge.bundle import Knowledge, load_knowledge
 from faqbot.storage.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -98,6 +97,7 @@ HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (0, quiz.register),
     (0, language.register),
     (0, feedback.register),  # 👍/👎, /privacy, /forget
+    (0, maintenance.register),  # the operators' /reload and /gaps
     (0, core.register_fallbacks),
     (1, daily.register_observers),  # every migration and membership change
     (2, quiz.register_observers),  # every migration, beside daily's observer
@@ -114,20 +114,21 @@ STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
 def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApplication:
     """Build the bot: validate settings, load the pack, open the database, register handlers."""
     token = settings.require_token()
-    pack = pack or load_pack(settings.knowledge)
+    # The main pack, then the phrasings operators accepted from /gaps (overlay.yaml).
+    knowledge = (
+        Knowledge.build(pack)
+        if pack is not None
+        else load_knowledge(settings.knowledge, settings.overlay)
+    )
     stores = Stores.open(settings.database, log_key=settings.log_key)
-    answerers = LanguageAnswerers(pack)
-    banks = language_banks(pack)
     state = BotState(
         settings=settings,
-        pack=pack,
-        answerer=answerers.answerers[pack.info.language],
-        answerers=answerers,
+        knowledge=knowledge,
         recent_answers=RecentAnswers(settings.followup_seconds),
         stores=stores,
         flood=FloodGuard(settings.flood_limit),
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
-        quiz=QuizState(bank=banks[pack.info.language], banks=banks),
+        quiz=QuizState(),
     )
     # PTB makes bot_data by calling this type once, with no arguments: hand it the state.
     context_types = ContextTypes(
@@ -180,7 +181,7 @@ async def _post_init(application: BotApplication) -> None:
 async def register_menus(application: BotApplication) -> None:
     """The command menu of each scope: in the pack's main language for everyone, and in each
     other language of the pack for users whose Telegram app speaks it."""
-    languages = application.bot_data.pack.languages
+    languages = application.bot_data.knowledge.pack.languages
     scopes: dict[MenuScope, BotCommandScope] = {
         PRIVATE: BotCommandScopeAllPrivateChats(),
         GROUPS: BotCommandScopeAllGroupChats(),

@@ -105,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="lint a knowledge pack")
     validate.add_argument("path", nargs="?", type=Path, help="pack file or folder")
+    validate.add_argument(
+        "--overlay",
+        type=Path,
+        metavar="FILE",
+        help="also check an overlay of accepted phrasings (overlay.yaml) with the pack",
+    )
     validate.set_defaults(handler=_validate)
 
     evaluate_ = commands.add_parser(
@@ -249,7 +255,7 @@ def render_text(reply: Reply) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    pack, problems = check_pack(args.path or Settings.from_env().knowledge)
+    pack, problems = check_pack(args.path or Settings.from_env().knowledge, args.overlay)
     for problem in problems:
         print(problem)
     if pack is None:

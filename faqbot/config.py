@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
+from faqbot.knowledge.overlay import OVERLAY_FILE
 from faqbot.knowledge.timetable import is_iana_zone
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
@@ -132,6 +133,11 @@ class Settings:
             webhook_listen=get("FAQBOT_WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_secret=get("FAQBOT_WEBHOOK_SECRET"),
         )
+
+    @property
+    def overlay(self) -> Path:
+        """The overlay pack next to the database: phrasings accepted from /gaps."""
+        return self.database.parent / OVERLAY_FILE
 
     def require_token(self) -> str:
         """The bot token, or SettingsError saying how to get one. Never echoes the value."""

@@ -11,7 +11,9 @@ import sys
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from faqbot.app import ALLOWED_UPDATES, build_application
+from faqbot.bot.reloading import reload_on_sighup
 from faqbot.bot.startup import STARTUP_RETRY_SECONDS
+from faqbot.bot.state import BotApplication
 from faqbot.config import TOKEN_HELP, Settings, WebhookEndpoint
 from faqbot.storage.database import StorageError, describe_database_error
 from faqbot.storage.instance_lock import InstanceLock
@@ -93,10 +95,21 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
 
 def _run_locked(settings: Settings, endpoint: WebhookEndpoint | None) -> int:
     application = build_application(settings)
+    started = application.post_init
+
+    async def post_init(application: BotApplication) -> None:
+        if started is not None:
+            await started(application)
+        reload_on_sighup(application)  # on the loop the bot runs on, once it is up
+
+    application.post_init = post_init
+    knowledge = application.bot_data.knowledge
     log.info(
-        "starting: %d entries from %s, database %s, Bot API %s",
-        len(application.bot_data.pack.entries),
-        ", ".join(application.bot_data.pack.paths),
+        "starting: %d entries from %s (%d phrasings from %s), database %s, Bot API %s",
+        len(knowledge.pack.entries),
+        ", ".join(knowledge.pack.paths),
+        knowledge.overlay.phrasing_count,
+        settings.overlay,
         settings.database,
         settings.api_base_url,
     )

@@ -73,6 +73,18 @@ def test_validate_shipped_pack() -> None:
     assert "ok:" in result.stderr
 
 
+def test_validate_checks_an_overlay_with_the_pack(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("phrasings:\n  what-is-malabar:\n    - what is jimex\n", encoding="utf-8")
+    result = faqbot("validate", "--overlay", str(overlay))
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        f"{overlay}:3: what-is-malabar: phrasing 'what is jimex' is too alike to"
+    )
+    overlay.write_text("phrasings:\n  what-is-malabar:\n    - sea drill of quad navies\n")
+    assert faqbot("validate", "--overlay", str(overlay)).returncode == 0
+
+
 def test_validate_bad_pack_prints_one_line_per_problem(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -74,6 +74,20 @@ Key = Literal[
     "stats_gaps",
     "stats_empty",
     "stats_skipped",
+    # /reload and /gaps (operators)
+    "reload_done",
+    "reload_refused",
+    "gaps_empty",
+    "gaps_heading",
+    "gaps_cluster",
+    "gaps_also",
+    "gaps_likely",
+    "gaps_add",
+    "gaps_ignore",
+    "gaps_added",
+    "gaps_rejected",
+    "gaps_ignored",
+    "gaps_expired",
     # daily facts
     "daily_admins_only",
     "daily_time_usage",
@@ -318,6 +332,29 @@ ENGLISH: dict[Key, str] = {
     "stats_gaps": "Most asked without an outright answer (last {days} days)",
     "stats_empty": "No questions logged yet.",
     "stats_skipped": "Unreadable updates skipped since start",
+    # /reload and /gaps
+    "reload_done": (
+        "Reloaded the pack: version {version}, {entries} entries, {phrasings} phrasings "
+        "from the overlay, in {seconds} s."
+    ),
+    "reload_refused": (
+        "The pack was not reloaded: I still answer from version {version}. "
+        "Fix these, then send /reload again:"
+    ),
+    "gaps_empty": "No gaps to review: nothing unanswered in the log that is not handled already.",
+    "gaps_heading": "Questions the pack did not answer outright, most asked first",
+    "gaps_cluster": "asked {count} times",
+    "gaps_also": "also asked as",
+    "gaps_likely": "likely entries",
+    "gaps_add": "Add as phrasing of {entry}",
+    "gaps_ignore": "Ignore",
+    "gaps_added": (
+        "Added “{wording}” as a phrasing of {entry}; it is answered from now on "
+        "(version {version}). Copy it into the pack: faqbot gaps --accepted lists it."
+    ),
+    "gaps_rejected": "Not added; the pack stays as it was:",
+    "gaps_ignored": "Ignored: /gaps will not offer “{wording}” again.",
+    "gaps_expired": "These buttons are from before a restart or an older /gaps; send /gaps again.",
     # daily facts
     "daily_admins_only": "Only this group's administrators can change its daily fact.",
     "daily_time_usage": (
@@ -634,6 +671,28 @@ HINDI: dict[Key, str] = {
     "stats_gaps": "जिनका सीधा उत्तर नहीं मिला, उनमें सबसे ज़्यादा पूछे गए (पिछले {days} दिन)",
     "stats_empty": "अभी तक कोई प्रश्न दर्ज नहीं हुआ।",
     "stats_skipped": "शुरू होने के बाद से छोड़े गए अपठनीय अपडेट",
+    # /reload और /gaps
+    "reload_done": (
+        "पैक फिर से लोड हुआ: संस्करण {version}, {entries} प्रविष्टियाँ, ओवरले से {phrasings} "
+        "वाक्यांश, {seconds} सेकंड में।"
+    ),
+    "reload_refused": (
+        "पैक फिर से लोड नहीं हुआ: मैं अब भी संस्करण {version} से उत्तर दे रहा हूँ। इन्हें ठीक करके /reload फिर भेजिए:"
+    ),
+    "gaps_empty": "देखने को कोई कमी नहीं: लॉग में ऐसा कोई अनुत्तरित प्रश्न नहीं जिस पर निर्णय बाकी हो।",
+    "gaps_heading": "जिन प्रश्नों का पैक ने सीधा उत्तर नहीं दिया, सबसे ज़्यादा पूछे गए पहले",
+    "gaps_cluster": "{count} बार पूछा गया",
+    "gaps_also": "ऐसे भी पूछा गया",
+    "gaps_likely": "संभावित प्रविष्टियाँ",
+    "gaps_add": "{entry} के वाक्यांश के रूप में जोड़ें",
+    "gaps_ignore": "अनदेखा करें",
+    "gaps_added": (
+        "“{wording}” को {entry} के वाक्यांश के रूप में जोड़ा गया; अब से इसका उत्तर मिलेगा "
+        "(संस्करण {version})। इसे पैक में कॉपी कीजिए: faqbot gaps --accepted इसे दिखाता है।"
+    ),
+    "gaps_rejected": "नहीं जोड़ा गया; पैक पहले जैसा है:",
+    "gaps_ignored": "अनदेखा किया: /gaps “{wording}” को फिर नहीं दिखाएगा।",
+    "gaps_expired": "ये बटन किसी रीस्टार्ट या पुराने /gaps से पहले के हैं; /gaps फिर भेजिए।",
     # daily facts
     "daily_admins_only": "इस ग्रुप का दैनिक तथ्य केवल इसके एडमिन बदल सकते हैं।",
     "daily_time_usage": (

@@ -436,3 +436,11 @@ class QuestionLog:
 
     async def prune(self, days: int, now: datetime) -> int:
         return await self._database.run(partial(prune, days=days, now=now))
+
+    async def gaps(self, language: str) -> list[LoggedQuestion]:
+        """The possible gaps asked in one language, for `/gaps` (the CLI streams them)."""
+        return await self._database.run(
+            lambda connection: [
+                logged for logged in logged_questions(connection) if logged.language == language
+            ]
+        )

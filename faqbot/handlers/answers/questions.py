@@ -54,6 +54,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     """
     message = message_of(update)
     state = context.bot_data
+    knowledge = state.knowledge  # one bundle for the whole reply, whatever a reload does
     user_id = update.effective_user.id
     in_group = message.chat.type != ChatType.PRIVATE
     if not question.strip():
@@ -65,13 +66,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     # The question's script chooses the matcher; the user's language (or, in "auto", the
     # script again) chooses the words of the reply, buttons included.
     reply_in = await language_for(update, context, question)
-    found = state.answerers.respond(question, previous_id=previous, reply_in=reply_in)
+    found = knowledge.answerers.respond(question, previous_id=previous, reply_in=reply_in)
     outcome = found.outcome
     if outcome.answered_id is not None:
         # Kept before the answer is sent: updates run concurrently, and a "why?" sent the moment
         # the answer arrives may be read while this one still waits for Telegram's response.
         await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
-    view = state.pack.in_language(found.language)
+    view = knowledge.pack.in_language(found.language)
     shown = view.entry(outcome.answered_id) if outcome.answered_id else None
     questions = state.stores.questions
     row_id = None
@@ -151,7 +152,7 @@ async def on_answer_button(update: Update, context: Context) -> None:
         return  # the handler's pattern lets only queries with data through
     prefix, _, entry_id = query.data.partition(":")
     language = PREFIX_LANGUAGES.get(prefix, "en")
-    pack = context.bot_data.pack.in_language(language)
+    pack = context.bot_data.knowledge.pack.in_language(language)
     entry = pack.entry(entry_id)
     if entry is None:
         # Only the presser sees this notice: in their language, not the button's.

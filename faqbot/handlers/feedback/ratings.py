@@ -58,7 +58,7 @@ async def on_rate(update: Update, context: Context) -> None:
         await query.answer(say(language, "feedback_not_yours"))
         return
     shown = card.shown_id
-    entry = state.pack.in_language(card.language).entry(shown) if shown else None
+    entry = state.knowledge.pack.in_language(card.language).entry(shown) if shown else None
     if entry is None or answer_version(entry) != card.answer_version:
         await query.answer(say(language, "feedback_stale"), show_alert=True)
         return

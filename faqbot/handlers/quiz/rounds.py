@@ -187,6 +187,7 @@ async def _send_poll(
             error,
         )
     current.poll_ids.add(poll.poll_id)
+    current.posted[poll.poll_id] = item
     _track(application, poll, closes_in)
 
 
@@ -195,11 +196,12 @@ async def start_daily_round(application: BotApplication, chat_id: int) -> None:
     size and send its first poll. A refused poll raises its TelegramError and leaves no round
     behind, so the daily scheduler retries it; the later polls follow as in any round."""
     state = application.bot_data
-    if not state.quiz.bank.items:
+    bank = state.knowledge.bank
+    if not bank.items:
         raise NothingToDeliver("the knowledge pack has no quiz items")
     settings = await state.stores.quiz.settings(chat_id, default_settings(state))
     recent = application.chat_data[chat_id].recent_quiz_items
-    items = state.quiz.bank.choose(settings.round_size, rng, avoid=set(recent))
+    items = bank.choose(settings.round_size, rng, avoid=set(recent))
     current = start_round(application, chat_id, "quiz", items, settings)
     if current is None:
         raise ChatBusy(f"a quiz round is running in chat {chat_id}")
@@ -296,11 +298,12 @@ async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
     state = application.bot_data
     # Said unasked, to the chat: in the chat's language, as its polls are.
     language = await chat_language(state, poll.chat_id)
-    item = state.quiz.bank_in(language).get(poll.item_key)
+    knowledge = state.knowledge
+    item = knowledge.bank_in(language).get(poll.item_key) or _round_item(state, poll)
     if item is None:
-        return  # the pack changed while the poll was open
+        return  # the pack changed while the poll was open, and no round holds the item
     if poll.chat_id > 0:  # private chats have positive ids
-        prefix = answer_prefix(state.pack.in_language(language))
+        prefix = answer_prefix(knowledge.pack.in_language(language))
         keyboard = read_answer_keyboard(None, callback(prefix, item.entry_id), language)
     else:
         url = create_deep_linked_url(application.bot.username, item.entry_id)
@@ -315,6 +318,13 @@ async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
         )
     except TelegramError as error:
         log.warning("could not reply to quiz poll %s with its answer: %s", poll.poll_id, error)
+
+
+def _round_item(state: BotState, poll: OpenPoll) -> QuizItem | None:
+    """A poll's item from the round that asked it: a round keeps its items through a reload
+    that removed them from the pack."""
+    current = state.quiz.rounds.get(poll.chat_id)
+    return current.posted.get(poll.poll_id) if current is not None else None
 
 
 async def forget_poll_job(context: Context) -> None:

@@ -783,7 +783,7 @@ async def test_or_did_you_mean_offers_the_runner_up_and_its_button_answers_it(
     app: BotApplication, api: FakeBotAPI, pack: Pack
 ) -> None:
     # Whichever phrasing the pack's ranking leaves with a close runner-up, as the bot sees it.
-    answerer = app.bot_data.answerer
+    answerer = app.bot_data.knowledge.answerer
     phrasings = [p for e in pack.entries for p in (e.question, *e.alternates)]
     question, best, also = next(
         (p, o.entry, o.match.also.entry)
