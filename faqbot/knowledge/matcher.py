@@ -30,7 +30,7 @@ from faqbot.knowledge.scope import Scope
 Status = Literal["answer", "suggest", "none"]
 # Hard rules that hold an answer back whatever the model says (the `why` of a Match).
 RULE_NO_WORDS = "rule: no word the pack knows"
-RULE_WRONG_KIND = "rule: asks for a date, number, amount or full form the answer lacks"
+RULE_WRONG_KIND = "rule: asks for a date, number, amount, full form or reason the answer lacks"
 RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
@@ -71,6 +71,21 @@ _HAS_AMOUNT = re.compile(
 )
 # An acronym spelt out beside it: "JIMEX (Japan–India Maritime Exercise)", "(RPSS)".
 _HAS_EXPANSION = re.compile(r"\b([A-Z][A-Z/-]+)\b\s*\(|\(([A-Z][A-Z/-]+)\)")
+# "Why…?" wants a reason: an entry gives one when a phrasing asks why, or its answer says
+# what something is for ("enables the partners to…", "because", "so that", "which is why").
+_REASON_WORDS = frozenset({"why", "kyun", "kyon", "kyu"})
+_HAS_REASON = re.compile(
+    r"\b(?:because|so that|in order to|which is why|due to|enables?|allows?|aims? (?:at|to)|"
+    r"purpose|meant to)\b",
+    re.IGNORECASE,
+)
+_WH_WORDS = frozenset({"what", "which", "who", "whom", "whose", "where", "why", "how"})
+_COMPARED_YEAR = re.compile(
+    r"\b(?:before|after|prior to|until|till|earlier than|later than)\s+((?:19|20)\d\d)\b"
+    r"|\b((?:19|20)\d\d)\s+(?:se\s+)?(?:pehle|pahle|baad|bad)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[.?!;\n]+")
 # What a "where", "who", "why" or "what came of it" question asks, in English and Hinglish; an
 # entry none of whose phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
 _INTENTS = {
@@ -90,16 +105,41 @@ def expected_kinds(question: str) -> frozenset[str]:
     """What kind of fact a question asks for, when its wording makes that plain."""
     tokens = words(question)
     kinds = set()
-    if _DATE_WORDS.intersection(tokens):
-        kinds.add("date")
     pairs = set(itertools.pairwise(tokens))
     if _COUNT_WORDS.intersection(tokens) or {("how", "many"), ("how", "much")} & pairs:
         kinds.add("number")
+    if any(_asks_date(words(part), "number" in kinds) for part in _CLAUSE.split(question)):
+        kinds.add("date")
+    if _REASON_WORDS.intersection(tokens):
+        kinds.add("reason")
     if _AMOUNT_WORDS.intersection(tokens):
         kinds.add("amount")
     if _EXPANSION_WORDS.intersection(tokens) or _EXPANSION_PAIRS & pairs:
         kinds.add("expansion")
     return frozenset(kinds)
+
+
+def _asks_date(tokens: list[str], counting: bool) -> bool:
+    """Whether one sentence of a question asks for a date.
+
+    "When" after the sentence's own question word is a clause, not the question ("Which
+    countries were not named when they reaffirmed…"); "year" in a count is a unit ("kitne
+    saal me", "how many years").
+    """
+    for at, token in enumerate(tokens):
+        if token not in _DATE_WORDS:
+            continue
+        if token == "when" and _WH_WORDS.intersection(tokens[:at]):
+            continue
+        if token == "year" and counting:
+            continue
+        return True
+    return False
+
+
+def _compared_years(question: str) -> frozenset[str]:
+    """Years a question compares with, not asks about: "before 2019", "2019 se pehle"."""
+    return frozenset(a or b for a, b in _COMPARED_YEAR.findall(question))
 
 
 def offered_kinds(answer: str) -> frozenset[str]:
@@ -113,7 +153,13 @@ def offered_kinds(answer: str) -> frozenset[str]:
         kinds.add("amount")
     if _HAS_EXPANSION.search(answer):
         kinds.add("expansion")
+    if _HAS_REASON.search(answer):
+        kinds.add("reason")
     return frozenset(kinds)
+
+
+def _phrasings_ask_why(entry: Entry) -> bool:
+    return any("why" in intents(p) for p in entry.phrasings)
 
 
 @dataclass(frozen=True)
@@ -308,7 +354,11 @@ class Matcher:
             if self.normaliser.is_content(word):
                 self._vocabulary[word[0]].append(word)
         self._corrections: dict[str, str | None] = {}
-        self._offers = [offered_kinds(entry.answer) for entry in self.entries]
+        # An entry one of whose phrasings asks "why" gives a reason, whatever its answer says.
+        self._offers = [
+            offered_kinds(entry.answer) | ({"reason"} if _phrasings_ask_why(entry) else set())
+            for entry in self.entries
+        ]
         self._answer_sentences: dict[int, list[frozenset[str]]] = {}
         # "X full form" is answered only by an entry that spells X out.
         self._expanded = [
@@ -430,7 +480,11 @@ class Matcher:
         `claims` marks text that states rather than asks (exam statements: "… within the next
         five years"), so its words do not say what kind of fact is wanted.
         """
-        known, unknown_tokens, exact, new_year = self._analyse(question)
+        known, unknown_tokens, exact, _ = self._analyse(question)
+        # A year the pack never mentions: it cannot speak of it. A year a question compares
+        # with ("any 2+2 before 2019?") is not the year asked about.
+        compared = _compared_years(question)
+        new_year = any(len(t) == 4 and t.isdigit() and t not in compared for t in unknown_tokens)
         unknown = len(unknown_tokens)
         if not known:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
@@ -488,7 +542,7 @@ class Matcher:
             unknown=unknown,
             wrong_kind=not self._offers_kinds(top_index, kinds, known),
             other_name=any(t in self.names and t not in words_of_top for t in exact),
-            other_year=not claims and (new_year or self._other_year(top_index, known)),
+            other_year=not claims and (new_year or self._other_year(top_index, known, compared)),
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
             beyond=None
             if claims
@@ -571,10 +625,12 @@ class Matcher:
         ]
         return sorted(blended, key=lambda pair: -pair[1]), fuzzy
 
-    def _other_year(self, entry_index: int, known: list[str]) -> bool:
+    def _other_year(
+        self, entry_index: int, known: list[str], compared: frozenset[str] = frozenset()
+    ) -> bool:
         """Whether a year the question names is missing from the answer's sentence about the
         rest of the question ("the Modi–Abe summit of 2019": the summit's sentence says 2018)."""
-        years = [t for t in known if len(t) == 4 and t.isdigit()]
+        years = [t for t in known if len(t) == 4 and t.isdigit() and t not in compared]
         if not years:
             return False
         rest = [t for t in known if t not in years]

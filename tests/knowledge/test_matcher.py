@@ -100,6 +100,13 @@ def test_json_shape(matcher: Matcher) -> None:
         ("malabar full form", {"expansion"}),
         ("what does HADR stand for", {"expansion"}),
         ("what is jimex", set()),
+        # "When" after the question's own question word is a clause, not what is asked.
+        ("Which countries were not named when they met?", set()),
+        ("When was it held? Which city?", {"date"}),
+        # "Year" in a count is a unit.
+        ("Japan kitne saal me budget badhayega", {"number"}),
+        ("how many years", {"number"}),
+        ("why does india hold 2+2 talks", {"reason"}),
     ],
 )
 def test_expected_kinds(question: str, kinds: set[str]) -> None:
@@ -115,6 +122,7 @@ def test_expected_kinds(question: str, kinds: set[str]) -> None:
         ("JIMEX (Japan–India Maritime Exercise) is an exercise.", {"expansion"}),
         ("A budget of 43 trillion yen.", {"number", "amount"}),
         ("The two sides met at the 2+2 and the sixth group.", set()),
+        ("It enables the partners to understand each other.", {"reason"}),
     ],
 )
 def test_offered_kinds(answer: str, kinds: set[str]) -> None:
@@ -191,3 +199,15 @@ def test_a_year_the_answer_gives_for_the_same_thing_is_answered(matcher: Matcher
     match = matcher.match("Modi Abe summit 2018")
     assert match.status == "answer" and match.entry is not None
     assert match.entry.id == "idea-origin"
+
+
+def test_a_year_compared_with_is_not_the_year_asked_about(matcher: Matcher) -> None:
+    match = matcher.match("was there an india japan 2+2 before 2019")
+    assert match.why != RULE_OTHER_YEAR
+    assert match.entry is not None and match.entry.id == "secretary-level-dialogue"
+
+
+def test_why_is_not_answered_outright_by_an_entry_that_gives_no_reason(matcher: Matcher) -> None:
+    # The partners card lists countries; it says nothing of what a 2+2 is for.
+    match = matcher.match("why does india have 2+2 talks with so many partners")
+    assert not (match.status == "answer" and match.entry and match.entry.id != "purpose-of-2plus2")
