@@ -65,6 +65,13 @@ _OUTCOMES = frozenset({"outcome", "outcomes", "result", "results", "takeaway", "
 _OUTCOME_PAIRS = frozenset({("came", "out"), ("come", "out")})
 # "Without naming Russia or China": a country named only to be left out is not spoken of.
 _NEGATED_RUN = re.compile(r"\b(?:without|not|never|no)\b(?:\W+[\w'’-]+){1,5}", re.IGNORECASE)
+# A question about that omission itself ("did they name China?", "China ka naam liya kya",
+# "did they call out Russia") asks what the entry holds.
+_NAMING = frozenset(
+    """name named names naming naam mention mentioned mentions call called criticise criticised
+    criticize criticized refer referred single singled target targeted omit omitted exclude
+    excluded""".split()
+)
 
 Weight = Callable[[str], float]
 
@@ -78,6 +85,7 @@ _HOW_STEMS = _stems(" ".join(_HOW))
 _WORK_STEMS = _stems(" ".join(_WORK))
 _INSTANCE_STEMS = _stems(" ".join(_INSTANCES))
 _OUTCOME_STEMS = _stems(" ".join(_OUTCOMES))
+_NAMING_STEMS = _stems(" ".join(_NAMING))
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class Scope:
         self._subject_ordinals: list[frozenset[int]] = []
         self._subject: list[frozenset[str]] = []
         self._affirmed: list[frozenset[str]] = []
+        self._left_out: list[frozenset[str]] = []
         self._words: list[frozenset[str]] = []
         self._explains: list[bool] = []
         self._places: list[bool] = []
@@ -129,6 +138,9 @@ class Scope:
             self._subject.append(frozenset(subject))
             affirmed = subject | set(self._tokens(_NEGATED_RUN.sub(" ", entry.answer)))
             self._affirmed.append(self._countries(list(affirmed)))
+            spoken = self._countries(self._tokens(_NEGATED_RUN.sub(" ", entry.answer)))
+            negated = " ".join(m.group() for m in _NEGATED_RUN.finditer(entry.answer))
+            self._left_out.append(self._countries(self._tokens(negated)) - spoken)
             every = subject | {t for s in sentences for t in s.tokens}
             self._words.append(frozenset(every))
             self._explains.append(bool(_EXPLAINS.search(entry.answer)))
@@ -177,7 +189,7 @@ class Scope:
         """
         return (
             self._other_possessor(question, entry_index)
-            or self._other_country(entry_index, known, unknown)
+            or self._other_country(question, entry_index, known, unknown)
             or self._other_ordinal(entry_index, known)
             or self._other_ask(question, entry_index)
         )
@@ -212,10 +224,12 @@ class Scope:
         return None
 
     def _other_country(
-        self, entry_index: int, known: Sequence[str], unknown: Sequence[str]
+        self, question: str, entry_index: int, known: Sequence[str], unknown: Sequence[str]
     ) -> str | None:
         others = self._countries(known) - self._home
         if not others:
+            return None
+        if others <= self._left_out[entry_index] and _NAMING_STEMS.intersection(words(question)):
             return None
         # Named only to be left out ("without naming Russia"), it is not what the entry is about;
         # named, with a word the pack never uses ("Russia India 2+2 me kaun mile the"), the

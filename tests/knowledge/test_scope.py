@@ -60,3 +60,19 @@ def test_a_country_named_only_to_be_left_out_is_not_spoken_of(matcher: Matcher) 
     # key-highlights names Russia only in "without naming Russia or China".
     match = matcher.match("what did india and russia decide at their 2+2")
     assert match.status != "answer" or (match.entry and match.entry.id != "key-highlights")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the joint statement on the rules-based order mention China?",
+        "rules based order wale statement me Russia ka naam tha?",
+    ],
+)
+def test_a_question_about_the_omission_itself_is_not_another_countrys(
+    matcher: Matcher, question: str
+) -> None:
+    # rules-based-order names Russia and China only in "Without specifically naming …".
+    match = matcher.match(question)
+    assert match.why != f"{RULE_BEYOND}: another country's dialogue", match
+    assert match.entry is not None and match.entry.id == "rules-based-order"
