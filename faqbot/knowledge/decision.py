@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -76,14 +76,20 @@ class Decision:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    _coefficients: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _offset: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The standardisation folded into the weights once: z = offset + Σ coefficient·x.
+        coefficients = tuple(w / s for w, s in zip(self.weights, self.scale, strict=True))
+        offset = self.bias - sum(c * m for c, m in zip(coefficients, self.mean, strict=True))
+        object.__setattr__(self, "_coefficients", coefficients)
+        object.__setattr__(self, "_offset", offset)
 
     def probability(self, signals: Signals) -> float:
         """The model's probability that the best entry is the right answer."""
-        z = self.bias + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(
-                self.weights, signals.vector(), self.mean, self.scale, strict=True
-            )
+        z = self._offset + sum(
+            c * x for c, x in zip(self._coefficients, signals.vector(), strict=True)
         )
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 

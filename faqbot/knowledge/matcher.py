@@ -254,6 +254,8 @@ class Matcher:
     MAX_SUGGESTIONS = 3
     # Words in more phrasings than this do not propose candidates (see _candidates).
     CANDIDATE_DF = 1000
+    # Up to this many cells (8 bytes each), the postings are also kept as dense matrices.
+    DENSE_CELLS = 2_000_000
     UNKNOWN = 1.0
     # Score kept by an entry that lacks the kind of fact the question asks for.
     WRONG_KIND = 0.85
@@ -330,16 +332,40 @@ class Matcher:
             for token in answer:
                 answer_postings[token].append(entry_index)
         self._postings = {t: np.asarray(ids, dtype=np.int32) for t, ids in postings.items()}
-        self._strong = {t: np.asarray(ids, dtype=np.int32) for t, ids in strong_postings.items()}
-        self._answer = {t: np.asarray(ids, dtype=np.int32) for t, ids in answer_postings.items()}
+        self._all_telling = len(phrasing_tokens) <= self.CANDIDATE_DF
+        # Per token, the entries holding it and the credit each gets: SIBLING where it is in
+        # a phrasing or keyword, ANSWER where only in the answer (the two sets are disjoint).
+        self._elsewhere = {
+            t: (
+                np.asarray(strong_postings.get(t, []) + answer_postings.get(t, []), np.int32),
+                np.asarray(
+                    [self.SIBLING] * len(strong_postings.get(t, []))
+                    + [self.ANSWER] * len(answer_postings.get(t, [])),
+                ),
+            )
+            for t in strong_postings.keys() | answer_postings.keys()
+        }
+        # A small pack keeps the same postings as two dense token × phrasing and token ×
+        # entry matrices: one matrix product per question instead of a Python loop of
+        # scatters, which on a few hundred phrasings costs more than the arithmetic.
+        self._row = {token: row for row, token in enumerate(self.idf)}
+        self._dense: tuple[np.ndarray, np.ndarray] | None = None
+        if len(self._row) * (documents + len(self.entries)) <= self.DENSE_CELLS:
+            own_matrix = np.zeros((len(self._row), documents))
+            for token, ids in self._postings.items():
+                own_matrix[self._row[token], ids] = 1.0
+            elsewhere_matrix = np.zeros((len(self._row), len(self.entries)))
+            for token, (ids, credit) in self._elsewhere.items():
+                elsewhere_matrix[self._row[token], ids] = credit
+            self._dense = (own_matrix, elsewhere_matrix)
         self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
         self._phrasing_weight = np.asarray(
             [sum(self.idf[t] for t in tokens) or 1.0 for tokens in phrasing_tokens]
         )
-        self._phrasing_text = [" ".join(tokens) for tokens in phrasing_tokens]
-        self._entry_phrasings: list[list[int]] = [[] for _ in self.entries]
-        for phrasing_index, entry_index in enumerate(phrasing_entry):
-            self._entry_phrasings[entry_index].append(phrasing_index)
+        # Each entry's phrasings with their tokens sorted, for the fuzzy re-score.
+        self._sorted_texts: list[list[str]] = [[] for _ in self.entries]
+        for tokens, entry_index in zip(phrasing_tokens, phrasing_entry, strict=True):
+            self._sorted_texts[entry_index].append(" ".join(sorted(" ".join(tokens).split())))
         # Typos are corrected word by word, before synonyms are folded, so that "dharm
         # guardain" meets the phrase "dharma guardian". Targets are the words the pack itself
         # writes, not the misspellings its synonyms list ("dharm", "guardain" would each be
@@ -491,15 +517,26 @@ class Matcher:
         weights = np.asarray([self.idf[t] for t in known])
         total = float(weights.sum()) + unknown * self.unknown_weight
 
-        candidates = self._candidates(known)
+        if self._dense is not None:
+            rows = [self._row[t] for t in known]
+            own_all = weights @ self._dense[0][rows]
+        else:
+            own_all = self._scatter(self._postings, known, weights, len(self._phrasing_entry))
+        # On a pack of fewer phrasings than CANDIDATE_DF every word is telling, so the
+        # candidates are the phrasings that share any word: no index walk needed.
+        candidates = np.flatnonzero(own_all) if self._all_telling else self._candidates(known)
         if candidates.size == 0:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
-        own = self._scatter(self._postings, known, weights, len(self._phrasing_entry))[candidates]
+        own = own_all[candidates]
         entry_of = self._phrasing_entry[candidates]
-        strong = self._scatter(self._strong, known, weights, len(self.entries))[entry_of]
-        answer = self._scatter(self._answer, known, weights, len(self.entries))[entry_of]
+        # One scatter for the rest of the entry: its other phrasings and keywords (SIBLING)
+        # and its answer text (ANSWER) are disjoint, so their credits add.
+        if self._dense is not None:
+            elsewhere = (weights @ self._dense[1][rows])[entry_of]
+        else:
+            elsewhere = self._scatter(self._elsewhere, known, weights, len(self.entries))[entry_of]
 
-        explained = own + self.SIBLING * (strong - own) + self.ANSWER * answer
+        explained = (1 - self.SIBLING) * own + elsewhere
         recall = explained / total
         precision = own / self._phrasing_weight[candidates]
         lexical = np.divide(
@@ -509,7 +546,7 @@ class Matcher:
             where=precision + recall > 0,
         )
         # Candidates are in phrasing order, and an entry's phrasings are contiguous.
-        starts = np.flatnonzero(np.r_[True, entry_of[1:] != entry_of[:-1]])
+        starts = np.flatnonzero(np.diff(entry_of, prepend=-1))
         entries = entry_of[starts]
         best = np.maximum.reduceat(lexical, starts)
         best_recall = np.maximum.reduceat(recall, starts)
@@ -566,17 +603,26 @@ class Matcher:
 
     @staticmethod
     def _scatter(
-        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, size: int
+        postings: dict[str, np.ndarray] | dict[str, tuple[np.ndarray, np.ndarray]],
+        tokens: list[str],
+        weights: np.ndarray,
+        size: int,
     ) -> np.ndarray:
-        """For every id, the summed weight of the tokens whose posting list holds it.
+        """For every id, the summed weight of the tokens whose posting list holds it (each
+        times its credit, where the postings carry one).
 
         A dense scatter: cheaper than a binary search per token and candidate, and posting
         lists hold each id at most once, so plain fancy-index addition is exact.
         """
         total = np.zeros(size)
-        for token, weight in zip(tokens, weights, strict=True):
+        for token, weight in zip(tokens, weights.tolist(), strict=True):
             found = postings.get(token)
-            if found is not None:
+            if found is None:
+                continue
+            if isinstance(found, tuple):
+                ids, credit = found
+                total[ids] += weight * credit
+            else:
                 total[found] += weight
         return total
 
@@ -586,6 +632,8 @@ class Matcher:
         count = min(count, int(np.count_nonzero(scores)))
         if count == 0:
             return []
+        if len(scores) <= 64:  # a small pack: a full sort is cheaper than partitioning
+            return [int(i) for i in np.argsort(-scores, kind="stable")[:count]]
         top = np.argpartition(-scores, count - 1)[:count]
         return sorted(top.tolist(), key=lambda i: -scores[i])
 
@@ -597,33 +645,28 @@ class Matcher:
         asks: frozenset[str] = frozenset(),
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Blend each shortlisted entry's lexical score with rapidfuzz over its phrasings."""
-        shortlist = [e for e, _ in lexical]
-        query = " ".join(known)
-        indices = [p for e in shortlist for p in self._entry_phrasings[e]]
-        # One vectorised call over the shortlist's phrasings, then each entry's best.
-        scores = process.cdist(
-            [query],
-            [self._phrasing_text[p] for p in indices],
-            scorer=fuzz.token_sort_ratio,
-            processor=None,
-        )[0]
-        fuzzy: dict[int, float] = {}
-        start = 0
-        for e in shortlist:
-            end = start + len(self._entry_phrasings[e])
-            fuzzy[e] = float(scores[start:end].max()) / 100 if end > start else 0.0
-            start = end
-        blended = [
-            (
-                e,
-                100
-                * ((1 - self.FUZZ_WEIGHT) * score + self.FUZZ_WEIGHT * fuzzy[e])
-                * (1.0 if self._offers_kinds(e, kinds, known) else self.WRONG_KIND)
-                * (1.0 if asks <= self._intents[e] else self.INTENT),
-            )
-            for e, score in lexical
-        ]
-        return sorted(blended, key=lambda pair: -pair[1]), fuzzy
+        # token_sort_ratio is the ratio of the token-sorted strings: the phrasings are sorted
+        # once at load, so one vectorised `ratio` call scores the shortlist's phrasings.
+        query = " ".join(sorted(" ".join(known).split()))
+        choices: list[str] = []
+        offsets: list[int] = []
+        for e, _ in lexical:
+            offsets.append(len(choices))
+            choices += self._sorted_texts[e]
+        scores = process.cdist([query], choices, scorer=fuzz.ratio, processor=None)[0]
+        best = np.maximum.reduceat(scores, offsets).tolist()
+        fuzzy = {e: value / 100 for (e, _), value in zip(lexical, best, strict=True)}
+        weight = self.FUZZ_WEIGHT
+        blended = []
+        for e, score in lexical:
+            value = 100 * ((1 - weight) * score + weight * fuzzy[e])
+            if kinds and not self._offers_kinds(e, kinds, known):
+                value *= self.WRONG_KIND
+            if asks and not asks <= self._intents[e]:
+                value *= self.INTENT
+            blended.append((e, value))
+        blended.sort(key=lambda pair: -pair[1])
+        return blended, fuzzy
 
     def _other_year(
         self, entry_index: int, known: list[str], compared: frozenset[str] = frozenset()

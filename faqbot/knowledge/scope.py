@@ -191,7 +191,7 @@ class Scope:
             self._other_possessor(question, entry_index)
             or self._other_country(question, entry_index, known, unknown)
             or self._other_ordinal(entry_index, known)
-            or self._other_ask(question, entry_index)
+            or self._other_ask(question, entry_index, {*known, *unknown})
         )
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:
@@ -258,7 +258,7 @@ class Scope:
             return None
         return "another dialogue"
 
-    def _other_ask(self, question: str, entry_index: int) -> str | None:
+    def _other_ask(self, question: str, entry_index: int, tokens: set[str]) -> str | None:
         typed = words(question)
         said = set(typed)
         pairs = set(itertools.pairwise(typed))
@@ -270,7 +270,7 @@ class Scope:
             return "a place"
         if said & _HOW_STEMS and said & _WORK_STEMS and not self._explains[entry_index]:
             return "how it works"
-        wanted = {t for t in self._tokens(question) if t in _INSTANCE_STEMS}
+        wanted = tokens & _INSTANCE_STEMS
         if wanted - self._words[entry_index]:
             return "examples"
         return None
