@@ -7,6 +7,7 @@ The weights are data (`decision.yaml`), refitted from the labelled dev questions
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -88,9 +89,7 @@ class Decision:
 
     def probability(self, signals: Signals) -> float:
         """The model's probability that the best entry is the right answer."""
-        z = self._offset + sum(
-            c * x for c, x in zip(self._coefficients, signals.vector(), strict=True)
-        )
+        z = self._offset + sum(map(operator.mul, self._coefficients, signals.vector()))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod

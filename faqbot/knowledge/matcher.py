@@ -332,7 +332,6 @@ class Matcher:
             for token in answer:
                 answer_postings[token].append(entry_index)
         self._postings = {t: np.asarray(ids, dtype=np.int32) for t, ids in postings.items()}
-        self._all_telling = len(phrasing_tokens) <= self.CANDIDATE_DF
         # Per token, the entries holding it and the credit each gets: SIBLING where it is in
         # a phrasing or keyword, ANSWER where only in the answer (the two sets are disjoint).
         self._elsewhere = {
@@ -350,7 +349,8 @@ class Matcher:
         # scatters, which on a few hundred phrasings costs more than the arithmetic.
         self._row = {token: row for row, token in enumerate(self.idf)}
         self._dense: tuple[np.ndarray, np.ndarray] | None = None
-        if len(self._row) * (documents + len(self.entries)) <= self.DENSE_CELLS:
+        cells = len(self._row) * (documents + len(self.entries))
+        if documents <= self.CANDIDATE_DF and cells <= self.DENSE_CELLS:
             own_matrix = np.zeros((len(self._row), documents))
             for token, ids in self._postings.items():
                 own_matrix[self._row[token], ids] = 1.0
@@ -359,6 +359,7 @@ class Matcher:
                 elsewhere_matrix[self._row[token], ids] = credit
             self._dense = (own_matrix, elsewhere_matrix)
         self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
+        self._entry_starts = np.flatnonzero(np.diff(self._phrasing_entry, prepend=-1))
         self._phrasing_weight = np.asarray(
             [sum(self.idf[t] for t in tokens) or 1.0 for tokens in phrasing_tokens]
         )
@@ -518,35 +519,43 @@ class Matcher:
         total = float(weights.sum()) + unknown * self.unknown_weight
 
         if self._dense is not None:
+            # A small pack: every phrasing is scored (one that shares no word scores 0), and
+            # an entry's phrasings are contiguous, so its best is a fixed reduceat.
             rows = [self._row[t] for t in known]
-            own_all = weights @ self._dense[0][rows]
-        else:
-            own_all = self._scatter(self._postings, known, weights, len(self._phrasing_entry))
-        # On a pack of fewer phrasings than CANDIDATE_DF every word is telling, so the
-        # candidates are the phrasings that share any word: no index walk needed.
-        candidates = np.flatnonzero(own_all) if self._all_telling else self._candidates(known)
-        if candidates.size == 0:
-            return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
-        own = own_all[candidates]
-        entry_of = self._phrasing_entry[candidates]
-        # One scatter for the rest of the entry: its other phrasings and keywords (SIBLING)
-        # and its answer text (ANSWER) are disjoint, so their credits add.
-        if self._dense is not None:
+            own = weights @ self._dense[0][rows]
+            if not own.any():
+                return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
+            entry_of = self._phrasing_entry
             elsewhere = (weights @ self._dense[1][rows])[entry_of]
+            phrasing_weight = self._phrasing_weight
+            starts = self._entry_starts
         else:
-            elsewhere = self._scatter(self._elsewhere, known, weights, len(self.entries))[entry_of]
+            candidates = self._candidates(known)
+            if candidates.size == 0:
+                return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
+            size = len(self._phrasing_entry)
+            own = self._scatter(self._postings, known, weights, size)[candidates]
+            entry_of = self._phrasing_entry[candidates]
+            # One scatter for the rest of the entry: its other phrasings and keywords
+            # (SIBLING) and its answer text (ANSWER) are disjoint, so their credits add.
+            elsewhere = self._scatter(self._elsewhere, known, weights, len(self.entries))
+            elsewhere = elsewhere[entry_of]
+            phrasing_weight = self._phrasing_weight[candidates]
+            # Candidates are in phrasing order, and an entry's phrasings are contiguous.
+            changes = np.empty(len(entry_of), dtype=bool)
+            changes[0] = True
+            np.not_equal(entry_of[1:], entry_of[:-1], out=changes[1:])
+            starts = np.flatnonzero(changes)
 
         explained = (1 - self.SIBLING) * own + elsewhere
         recall = explained / total
-        precision = own / self._phrasing_weight[candidates]
+        precision = own / phrasing_weight
         lexical = np.divide(
             5 * precision * recall,
             4 * precision + recall,
             out=np.zeros_like(recall),
             where=precision + recall > 0,
         )
-        # Candidates are in phrasing order, and an entry's phrasings are contiguous.
-        starts = np.flatnonzero(np.diff(entry_of, prepend=-1))
         entries = entry_of[starts]
         best = np.maximum.reduceat(lexical, starts)
         best_recall = np.maximum.reduceat(recall, starts)

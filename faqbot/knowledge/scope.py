@@ -31,6 +31,7 @@ _COUNTRIES = (
 )
 # "India's X", "Japan ka X": who X belongs to, then up to three words of X.
 _POSSESSIVE = re.compile(r"([^\W\d_][\w.]*)(?:['’]s\b|\s+(?:ka|ki|ke)\b)\s+([^?.!,;:()]*)")
+_POSSESSIVE_MARK = re.compile(r"['’]s\b|\s(?:ka|ki|ke)\b")
 _JOINT = re.compile(r"(?:\band|&)\s*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n\s*[-•*]?\s*")
 _ORDINALS = {
@@ -195,6 +196,8 @@ class Scope:
         )
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:
+        if not _POSSESSIVE_MARK.search(question):  # most questions: skip the costlier pattern
+            return None
         possessed = self._possessed[entry_index]
         for found in _POSSESSIVE.finditer(question):
             who, rest = found.groups()
