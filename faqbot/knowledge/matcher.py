@@ -85,6 +85,7 @@ _COMPARED_YEAR = re.compile(
     r"|\b((?:19|20)\d\d)\s+(?:se\s+)?(?:pehle|pahle|baad|bad)\b",
     re.IGNORECASE,
 )
+_AS_OF = re.compile(r"\bas (?:of|at|on)\s+(?:\w+\s+){0,2}(?:1[89]|20)\d\d\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[.?!;\n]+")
 # What a "where", "who", "why" or "what came of it" question asks, in English and Hinglish; an
 # entry none of whose phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
@@ -145,7 +146,9 @@ def _compared_years(question: str) -> frozenset[str]:
 def offered_kinds(answer: str) -> frozenset[str]:
     """What kinds of fact an answer contains."""
     kinds = set()
-    if _HAS_DATE.search(answer):
+    # "As of September 2022, India had…" dates the statement, not an event: it does not say
+    # when anything happened.
+    if _HAS_DATE.search(_AS_OF.sub(" ", answer)):
         kinds.add("date")
     if _HAS_NUMBER.search(answer):
         kinds.add("number")

@@ -123,6 +123,8 @@ def test_expected_kinds(question: str, kinds: set[str]) -> None:
         ("A budget of 43 trillion yen.", {"number", "amount"}),
         ("The two sides met at the 2+2 and the sixth group.", set()),
         ("It enables the partners to understand each other.", {"reason"}),
+        # "As of" dates the statement, not an event.
+        ("As of September 2022, India had four partners.", {"number"}),
     ],
 )
 def test_offered_kinds(answer: str, kinds: set[str]) -> None:
