@@ -436,10 +436,14 @@ class Matcher:
             lower_words.update(re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer))
         capitalised = {t for w in capitalised_words for t in self.normaliser.content_tokens(w)}
         lower = {t for w in lower_words for t in self.normaliser.content_tokens(w)}
+        # A term the pack's synonyms define ("Joint Service Staff Talks", JSST) names one
+        # thing, however it is written: "Where will the JSST take place?" is not about the
+        # second dialogue's venue because "take place" matches it.
+        terms = {t for t in self.normaliser.canonical_terms if "_" in t}
         limit = len(self.entries) // 3
         return frozenset(
             t
-            for t in capitalised - lower
+            for t in (capitalised - lower) | terms
             if not t.isdigit() and 0 < entry_frequency.get(t, 0) <= limit
         )
 

@@ -214,6 +214,11 @@ class Normaliser:
         """The words of the synonyms' canonical terms ("dharma", "guardian")."""
         return frozenset(word for target in self._phrases.values() for word in target.split("_"))
 
+    @property
+    def canonical_terms(self) -> frozenset[str]:
+        """The tokens the synonyms fold into ("joint_servic_staff_talk")."""
+        return frozenset(self._phrases.values())
+
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""
         return self.fold(words(text))

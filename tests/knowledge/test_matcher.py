@@ -213,3 +213,9 @@ def test_why_is_not_answered_outright_by_an_entry_that_gives_no_reason(matcher: 
     # The partners card lists countries; it says nothing of what a 2+2 is for.
     match = matcher.match("why does india have 2+2 talks with so many partners")
     assert not (match.status == "answer" and match.entry and match.entry.id != "purpose-of-2plus2")
+
+
+def test_a_term_the_synonyms_define_is_a_name(matcher: Matcher) -> None:
+    # "take place" matches the second dialogue's venue; the question is about the JSST.
+    match = matcher.match("where are the joint service staff talks going to take place")
+    assert not (match.status == "answer" and match.entry and match.entry.id == "second-dialogue")
