@@ -86,6 +86,10 @@ _COMPARED_YEAR = re.compile(
     re.IGNORECASE,
 )
 _AS_OF = re.compile(r"\bas (?:of|at|on)\s+(?:\w+\s+){0,2}(?:1[89]|20)\d\d\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|ek|do|teen|"
+    r"char|paanch|panch|das)$"
+)
 _CLAUSE = re.compile(r"[.?!;\n]+")
 # What a "where", "who", "why" or "what came of it" question asks, in English and Hinglish; an
 # entry none of whose phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
@@ -132,7 +136,8 @@ def _asks_date(tokens: list[str], counting: bool) -> bool:
             continue
         if token == "when" and _WH_WORDS.intersection(tokens[:at]):
             continue
-        if token == "year" and counting:
+        # "Within five years": a duration.
+        if token == "year" and (counting or (at and _NUMBER_WORD.match(tokens[at - 1]))):
             continue
         return True
     return False
@@ -697,7 +702,9 @@ class Matcher:
         if not rest or not sentences:
             return not set(years) <= self._entry_words[entry_index]
         best = max(sentences, key=lambda tokens: sum(self.weight(t) for t in tokens & set(rest)))
-        return not set(years) <= best
+        # A sentence that dates nothing gives no other year ("military ties 2022" against a
+        # sentence on the ties that names no year).
+        return not set(years) <= best and any(len(t) == 4 and t.isdigit() for t in best)
 
     def _sentences(self, entry_index: int) -> list[frozenset[str]]:
         """The content tokens of each sentence of an entry's answer (made when first asked)."""

@@ -106,6 +106,8 @@ def test_json_shape(matcher: Matcher) -> None:
         # "Year" in a count is a unit.
         ("Japan kitne saal me budget badhayega", {"number"}),
         ("how many years", {"number"}),
+        ("japan budget within 5 years", set()),  # a duration, not a date
+        ("which year was JIMEX first held", {"date"}),
         ("why does india hold 2+2 talks", {"reason"}),
     ],
 )
@@ -219,3 +221,9 @@ def test_a_term_the_synonyms_define_is_a_name(matcher: Matcher) -> None:
     # "take place" matches the second dialogue's venue; the question is about the JSST.
     match = matcher.match("where are the joint service staff talks going to take place")
     assert not (match.status == "answer" and match.entry and match.entry.id == "second-dialogue")
+
+
+def test_a_sentence_that_dates_nothing_gives_no_other_year(matcher: Matcher) -> None:
+    # The ties' sentence names no year; "2022" is not contradicted by it.
+    match = matcher.match("india japan military cooperation progress 2022")
+    assert match.why != RULE_OTHER_YEAR
