@@ -395,7 +395,10 @@ class Matcher:
             for entry in self.entries
         ]
         self._answer_sentences: dict[int, list[frozenset[str]]] = {}
-        # "X full form" is answered only by an entry that spells X out.
+        # "X full form" is answered only by an entry that spells X out: "JIMEX (Japan–India
+        # Maritime Exercise)", or the words of a term whose initials the synonyms list ("the
+        # Joint Service Staff Talks" for "JSST full form").
+        abbreviated = self.normaliser.abbreviated_terms
         self._expanded = [
             frozenset(
                 t
@@ -404,6 +407,7 @@ class Matcher:
                 if acronym
                 for t in self.normaliser.content_tokens(acronym)
             )
+            | abbreviated.intersection(self.normaliser.content_tokens(entry.answer))
             for entry in self.entries
         ]
         self._intents = [
@@ -720,7 +724,8 @@ class Matcher:
 
     def _offers_kinds(self, entry_index: int, kinds: frozenset[str], known: list[str]) -> bool:
         """Whether an entry's answer holds the kinds of fact the question wants."""
-        if not kinds <= self._offers[entry_index]:
+        # An expansion is offered for the words the entry spells out (self._expanded).
+        if kinds - self._offers[entry_index] - {"expansion"}:
             return False
         return "expansion" not in kinds or not self._expanded[entry_index].isdisjoint(known)
 

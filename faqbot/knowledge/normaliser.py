@@ -219,6 +219,23 @@ class Normaliser:
         """The tokens the synonyms fold into ("joint_servic_staff_talk")."""
         return frozenset(self._phrases.values())
 
+    @property
+    def abbreviated_terms(self) -> frozenset[str]:
+        """Terms of several words whose synonyms include their initials ("jsst" for "joint
+        service staff talks", "hadr" for "humanitarian assistance and disaster relief")."""
+        found = set()
+        for key, target in self._phrases.items():
+            parts = target.split("_")
+            if len(key) != 1 or len(parts) < 2:
+                continue
+            initials = {
+                "".join(p[0] for p in parts),
+                "".join(p[0] for p in parts if p not in self.stopwords),
+            }
+            if key[0] in initials:
+                found.add(target)
+        return frozenset(found)
+
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""
         return self.fold(words(text))

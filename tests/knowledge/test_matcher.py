@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqbot.knowledge import Match, Matcher, Pack
-from faqbot.knowledge.matcher import RULE_OTHER_YEAR, expected_kinds, intents, offered_kinds
+from faqbot.knowledge.matcher import (
+    RULE_OTHER_YEAR,
+    RULE_WRONG_KIND,
+    expected_kinds,
+    intents,
+    offered_kinds,
+)
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +233,24 @@ def test_a_sentence_that_dates_nothing_gives_no_other_year(matcher: Matcher) -> 
     # The ties' sentence names no year; "2022" is not contradicted by it.
     match = matcher.match("india japan military cooperation progress 2022")
     assert match.why != RULE_OTHER_YEAR
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # The answers write "the Joint Service Staff Talks" and "Joint Working Group" without
+        # the initials beside them; the pack's synonyms list the initials.
+        ("JSST full form", "joint-service-staff-talks"),
+        ("what does jwg stand for", "jwg-detc"),
+    ],
+)
+def test_a_term_written_out_expands_its_initials(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    match = matcher.match(question)
+    assert match.why != RULE_WRONG_KIND
+    assert match.entry is not None and match.entry.id == entry_id
+
+
+def test_a_name_that_is_no_abbreviation_has_no_full_form(matcher: Matcher) -> None:
+    assert matcher.match("malabar full form").status != "answer"
