@@ -11,9 +11,11 @@ from typing import Literal
 from faqbot.knowledge.chatter import strip_chatter
 from faqbot.knowledge.currency import Currency, Notice
 from faqbot.knowledge.exam import (
+    Evidence,
     ExamQuestion,
     OptionChoice,
     choose_option,
+    evidence,
     looks_like_exam,
     matching_text,
     parse_exam,
@@ -99,8 +101,13 @@ class Answerer:
         self.currency = currency
         self._entries = {entry.id: entry for entry in matcher.entries}
         # Checking an option or statement, a word the pack never uses is most often a
-        # paraphrase ("stressed" for "emphasised"): it weighs half a rare word.
+        # paraphrase ("stressed" for "emphasised"): it weighs half a rare word. So, at most,
+        # does a word only its questions use ("India *holds* 2+2 dialogues…" against "India
+        # had 2+2 dialogues…"): no answer sentence can hold it.
         self._paraphrase = matcher.unknown_information / 2
+        tokens = matcher.normaliser.content_tokens
+        self._answer_words = frozenset(t for e in matcher.entries for t in tokens(e.answer))
+        self._evidence: Sequence[Evidence] | None = None
 
     @classmethod
     def from_pack(cls, pack: Pack, matcher: Matcher | None = None) -> Answerer:
@@ -109,7 +116,8 @@ class Answerer:
 
     def paraphrase_weight(self, token: str) -> float:
         """How telling a word of an option or statement is (the matcher's IDF over entries)."""
-        return self.matcher.information.get(token, self._paraphrase)
+        found = self.matcher.information.get(token, self._paraphrase)
+        return found if token in self._answer_words else min(found, self._paraphrase)
 
     def _with_options(self, match: Match, asked: str, exam: ExamQuestion) -> Match:
         """The best reading of an exam question: its stem alone, or the stem with one option.
@@ -165,12 +173,16 @@ class Answerer:
                 return Outcome(message, "answer", match, followup=followup, notice=notice)
         choice = None
         if exam is not None and match.status == "answer" and match.entry is not None:
+            tokens = self.matcher.normaliser.content_tokens
+            if exam.statements and self._evidence is None:
+                self._evidence = evidence(self.matcher.entries, tokens)
             choice = choose_option(
                 exam,
                 match.entry,
-                self.matcher.normaliser.content_tokens,
+                tokens,
                 self.matcher.entries,
                 self.paraphrase_weight,
+                self._evidence,
             )
         notice = self._date_note(message)
         return Outcome(message, match.status, match, exam=exam, choice=choice, notice=notice)
