@@ -574,8 +574,6 @@ class Matcher:
         )
         entries = entry_of[starts]
         best = np.maximum.reduceat(lexical, starts)
-        best_recall = np.maximum.reduceat(recall, starts)
-        best_precision = np.maximum.reduceat(precision, starts)
         shortlist = self._top(best, self.SHORTLIST)
         kinds = frozenset() if claims else expected_kinds(question)
         asks = frozenset() if claims else intents(question)
@@ -585,7 +583,9 @@ class Matcher:
         if not ranked:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         top_index, top_score = ranked[0]
+        # The best entry's phrasings: from its start to the next entry's (or the end).
         at = {int(entries[i]): i for i in shortlist}[top_index]
+        span = slice(int(starts[at]), int(starts[at + 1]) if at + 1 < len(starts) else None)
         words_of_top = self._entry_words[top_index]
         missing = max(
             [self.information[t] for t in known if t not in words_of_top]
@@ -595,8 +595,8 @@ class Matcher:
         signals = Signals(
             score=top_score,
             runner_up=ranked[1][1] if len(ranked) > 1 else 0.0,
-            coverage=float(best_recall[at]),
-            precision=float(best_precision[at]),
+            coverage=float(recall[span].max()),
+            precision=float(precision[span].max()),
             fuzzy=fuzzy[top_index],
             information=sum(self.information[t] for t in known if t in words_of_top),
             missing=missing,
@@ -658,7 +658,7 @@ class Matcher:
         if count == 0:
             return []
         if len(scores) <= 64:  # a small pack: a full sort is cheaper than partitioning
-            return [int(i) for i in np.argsort(-scores, kind="stable")[:count]]
+            return (-scores).argsort(kind="stable")[:count].tolist()  # type: ignore[no-any-return]
         top = np.argpartition(-scores, count - 1)[:count]
         return sorted(top.tolist(), key=lambda i: -scores[i])
 
