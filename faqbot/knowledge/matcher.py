@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from faqbot.knowledge.decision import Decision, Signals
-from faqbot.knowledge.normaliser import Normaliser, words
+from faqbot.knowledge.normaliser import WORD, Normaliser, clean, words
 from faqbot.knowledge.schema import Entry, Pack
 from faqbot.knowledge.scope import Scope
 
@@ -384,9 +384,18 @@ class Matcher:
             for text in (*entry.phrasings, *entry.keywords, entry.answer):
                 known_words.update(words(text))
         self._words = frozenset(known_words)
+        # A typo often breaks the ending the stemmer cuts ("meanig" is not "meaning" stemmed
+        # to "mean"): the pack's words as written are targets too, corrected to their stems.
+        self._surface: dict[str, str] = {}
+        for entry in self.entries:
+            for text in (*entry.phrasings, *entry.keywords, entry.answer):
+                for raw in WORD.findall(clean(text)):
+                    base = words(raw)
+                    if len(base) == 1 and base[0] != raw and base[0] in known_words:
+                        self._surface.setdefault(raw, base[0])
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(known_words):
-            if self.normaliser.is_content(word):
+        for word in sorted(known_words | self._surface.keys()):
+            if self.normaliser.is_content(self._surface.get(word, word)):
                 self._vocabulary[word[0]].append(word)
         self._corrections: dict[str, str | None] = {}
         # An entry one of whose phrasings asks "why" gives a reason, whatever its answer says.
@@ -479,7 +488,7 @@ class Matcher:
                 )
             else:
                 found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
-            self._corrections[word] = found[0] if found else None
+            self._corrections[word] = self._surface.get(found[0], found[0]) if found else None
         return self._corrections[word]
 
     def analyse(self, question: str) -> tuple[list[str], int]:

@@ -254,3 +254,11 @@ def test_a_term_written_out_expands_its_initials(
 
 def test_a_name_that_is_no_abbreviation_has_no_full_form(matcher: Matcher) -> None:
     assert matcher.match("malabar full form").status != "answer"
+
+
+@pytest.mark.parametrize(("typo", "word"), [("meanig", "mean"), ("definiton", "definition")])
+def test_a_typo_that_breaks_the_ending_is_corrected_to_the_stem(
+    matcher: Matcher, typo: str, word: str
+) -> None:
+    # "meanig" is one letter from "meaning" as the pack writes it, two from its stem "mean".
+    assert matcher.correct(typo) == word
