@@ -710,7 +710,7 @@ class Matcher:
         years = [t for t in known if len(t) == 4 and t.isdigit() and t not in compared]
         if not years:
             return False
-        rest = [t for t in known if t not in years]
+        rest = [t for t in known if not (len(t) == 4 and t.isdigit())]  # compared ones too
         sentences = self._sentences(entry_index)
         if not rest or not sentences:
             return not set(years) <= self._entry_words[entry_index]

@@ -211,8 +211,16 @@ def test_a_year_the_answer_gives_for_the_same_thing_is_answered(matcher: Matcher
     assert match.entry.id == "idea-origin"
 
 
-def test_a_year_compared_with_is_not_the_year_asked_about(matcher: Matcher) -> None:
-    match = matcher.match("was there an india japan 2+2 before 2019")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "was there an india japan 2+2 before 2019",
+        # The year compared with does not choose the sentence the other year is read in.
+        "any india japan 2+2 talks before 2019? someone said 2010",
+    ],
+)
+def test_a_year_compared_with_is_not_the_year_asked_about(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
     assert match.why != RULE_OTHER_YEAR
     assert match.entry is not None and match.entry.id == "secretary-level-dialogue"
 
