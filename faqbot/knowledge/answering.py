@@ -4,6 +4,7 @@ question or an ordinary question. Front ends (Telegram, the terminal, `faqbot as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -22,11 +23,14 @@ from faqbot.knowledge.exam import (
     strip_boilerplate,
 )
 from faqbot.knowledge.followups import FollowUp, has_reference, resolve_followup
-from faqbot.knowledge.matcher import Match, Matcher
+from faqbot.knowledge.matcher import RULE_TIE, Match, Matcher
 from faqbot.knowledge.schema import Entry, Pack, SmallTalk
 from faqbot.knowledge.smalltalk import SmallTalkRecogniser
 
 Status = Literal["answer", "suggest", "none", "smalltalk"]
+# A message of this many words or more is also read by its last clause alone.
+LONG_MESSAGE = 20
+_CLAUSE_BREAK = re.compile(r"\s+[—–-]+\s+|[;:]\s+|(?<=[.!?])\s+|,?\s+but\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,25 @@ class Answerer:
             return match
         return replace(best, question=match.question)
 
+    def _with_last_clause(self, match: Match, asked: str) -> Match:
+        """A long message's own question, read alone: "I remember Japan made some big
+        announcement … — what was Japan's determination regarding its defence budget?" The
+        story before the question names things the question is not about; the reading the
+        decision is surest of wins."""
+        # A rule about meaning that held the whole message back ("names something the answer
+        # does not mention") still holds: the story is part of what is asked.
+        if len(asked.split()) < LONG_MESSAGE or (
+            match.why is not None and match.why.startswith("rule:") and match.why != RULE_TIE
+        ):
+            return match
+        pieces = [p for p in _CLAUSE_BREAK.split(asked) if len(p.split()) >= 3]
+        if not pieces or pieces[-1].strip() == asked.strip():
+            return match
+        reading = self.matcher.match(pieces[-1])
+        if _confidence(reading) > _confidence(match):
+            return replace(reading, question=match.question)
+        return match
+
     def respond(self, message: str, previous_id: str | None = None) -> Outcome:
         """Decide what to say. `previous_id` is the entry answered last in this conversation
         (None when there is none or it has expired); a question that stands on its own wins."""
@@ -157,6 +180,8 @@ class Answerer:
         match = self.matcher.match(asked, claims=exam is not None and bool(exam.statements))
         if exam is not None and not exam.statements:
             match = self._with_options(match, asked, exam)
+        elif exam is None:
+            match = self._with_last_clause(match, asked)
         if previous_id is not None and not (match.status == "answer" and not has_reference(asked)):
             followup = resolve_followup(self.matcher, self._entries, previous_id, asked)
             if followup is not None:
