@@ -496,10 +496,9 @@ class Matcher:
         known, unknown, _, _ = self._analyse(question)
         return known, len(unknown)
 
-    def _analyse(self, question: str) -> tuple[list[str], list[str], set[str], bool]:
+    def _analyse(self, question: str) -> tuple[list[str], list[str], set[str], set[str]]:
         """As `analyse` (with the unknown tokens themselves), plus the known tokens typed as
-        they are (not typo-corrected), and whether the question names a year the pack never
-        mentions."""
+        they are (not typo-corrected), and every content token as typed."""
         normaliser = self.normaliser
         typed = words(question)
         # A word the pack does not write may still be a synonym the pack lists ("nippon"):
@@ -514,7 +513,6 @@ class Matcher:
         as_typed = tokens if fixed == typed else normaliser.fold(typed)
         known: list[str] = []
         unknown: list[str] = []
-        new_year = False  # a year the pack never mentions: it cannot speak of it
         for token in dict.fromkeys(tokens):
             if not normaliser.is_content(token):
                 continue
@@ -522,9 +520,8 @@ class Matcher:
                 known.append(token)
             else:
                 unknown.append(token)
-                if len(token) == 4 and token.isdigit():
-                    new_year = True
-        return known, unknown, set(as_typed).intersection(known), new_year
+        content = {t for t in as_typed if normaliser.is_content(t)}
+        return known, unknown, content.intersection(known), content
 
     def match(self, question: str, *, claims: bool = False) -> Match:
         """Rank the entries for one question and decide: answer, suggest, or none.
@@ -532,7 +529,7 @@ class Matcher:
         `claims` marks text that states rather than asks (exam statements: "… within the next
         five years"), so its words do not say what kind of fact is wanted.
         """
-        known, unknown_tokens, exact, _ = self._analyse(question)
+        known, unknown_tokens, exact, typed = self._analyse(question)
         # A year the pack never mentions: it cannot speak of it. A year a question compares
         # with ("any 2+2 before 2019?") is not the year asked about.
         compared = _compared_years(question)
@@ -617,7 +614,7 @@ class Matcher:
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
             beyond=None
             if claims
-            else self.scope.beyond(question, top_index, known, unknown_tokens),
+            else self.scope.beyond(question, top_index, known, unknown_tokens, typed),
         )
         return self._decide(question, ranked, signals)
 

@@ -179,8 +179,10 @@ class Scope:
         entry_index: int,
         known: Sequence[str],
         unknown: Sequence[str],
+        typed: set[str] | None = None,
     ) -> str | None:
-        """Why the entry cannot answer the question in full, or None.
+        """Why the entry cannot answer the question in full, or None. `typed` is the
+        question's content tokens as typed, before typo correction (made here if not given).
 
         - another possessor: "India's defence budget" where the answer's budget is Japan's;
         - another country's dialogue: "India Russia 2+2 …" where Russia is not what the entry
@@ -192,7 +194,11 @@ class Scope:
             self._other_possessor(question, entry_index)
             or self._other_country(question, entry_index, known, unknown)
             or self._other_ordinal(entry_index, known)
-            or self._other_ask(question, entry_index, {*known, *unknown})
+            or self._other_ask(
+                question,
+                entry_index,
+                typed if typed is not None else set(self._tokens(question)),
+            )
         )
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:

@@ -29,6 +29,8 @@ def matcher(pack: Pack) -> Matcher:
         ("how does the RPSS agreement actually work", "how it works"),
         # Instances where the entry gives a commitment.
         ("examples of india japan pandemic cooperation", "examples"),
+        # Read as typed: the typo corrector would make "operation" the pack's "operationalised".
+        ("which HADR operations did india and japan carry out", "examples"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
