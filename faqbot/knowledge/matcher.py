@@ -166,10 +166,6 @@ def offered_kinds(answer: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def _phrasings_ask_why(entry: Entry) -> bool:
-    return any("why" in intents(p) for p in entry.phrasings)
-
-
 @dataclass(frozen=True)
 class Thresholds:
     """When to suggest, and when to offer the runner-up beside an answer (docs/matching.md).
@@ -380,28 +376,31 @@ class Matcher:
         # writes, not the misspellings its synonyms list ("dharm", "guardain" would each be
         # kept and then match no phrase), and start with the same letter as the typo.
         known_words = set(self.normaliser.canonical_words)
-        for entry in self.entries:
-            for text in (*entry.phrasings, *entry.keywords, entry.answer):
-                known_words.update(words(text))
-        self._words = frozenset(known_words)
         # A typo often breaks the ending the stemmer cuts ("meanig" is not "meaning" stemmed
         # to "mean"): the pack's words as written are targets too, corrected to their stems.
         self._surface: dict[str, str] = {}
         for entry in self.entries:
             for text in (*entry.phrasings, *entry.keywords, entry.answer):
-                for raw in WORD.findall(clean(text)):
-                    base = words(raw)
-                    if len(base) == 1 and base[0] != raw and base[0] in known_words:
-                        self._surface.setdefault(raw, base[0])
+                bases = words(text)
+                known_words.update(bases)
+                raws = WORD.findall(clean(text))
+                if len(raws) == len(bases):  # one word each (not so after Devanagari folding)
+                    for raw, base in zip(raws, bases, strict=True):
+                        if base != raw:
+                            self._surface.setdefault(raw, base)
+        self._words = frozenset(known_words)
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
         for word in sorted(known_words | self._surface.keys()):
             if self.normaliser.is_content(self._surface.get(word, word)):
                 self._vocabulary[word[0]].append(word)
         self._corrections: dict[str, str | None] = {}
+        self._intents = [
+            frozenset().union(*(intents(p) for p in entry.phrasings)) for entry in self.entries
+        ]
         # An entry one of whose phrasings asks "why" gives a reason, whatever its answer says.
         self._offers = [
-            offered_kinds(entry.answer) | ({"reason"} if _phrasings_ask_why(entry) else set())
-            for entry in self.entries
+            offered_kinds(entry.answer) | ({"reason"} if "why" in asked else set())
+            for entry, asked in zip(self.entries, self._intents, strict=True)
         ]
         self._answer_sentences: dict[int, list[frozenset[str]]] = {}
         # "X full form" is answered only by an entry that spells X out: "JIMEX (Japan–India
@@ -416,11 +415,12 @@ class Matcher:
                 if acronym
                 for t in self.normaliser.content_tokens(acronym)
             )
-            | abbreviated.intersection(self.normaliser.content_tokens(entry.answer))
+            | (
+                abbreviated.intersection(self.normaliser.content_tokens(entry.answer))
+                if abbreviated
+                else frozenset()
+            )
             for entry in self.entries
-        ]
-        self._intents = [
-            frozenset().union(*(intents(p) for p in entry.phrasings)) for entry in self.entries
         ]
         self._entry_words = [
             frozenset(strong | answer)
