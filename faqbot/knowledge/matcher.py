@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from faqbot.knowledge.decision import Decision, Signals
-from faqbot.knowledge.normaliser import WORD, Normaliser, clean, words
+from faqbot.knowledge.normaliser import WORD, Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
 from faqbot.knowledge.scope import Scope
 
@@ -383,7 +383,9 @@ class Matcher:
             for text in (*entry.phrasings, *entry.keywords, entry.answer):
                 bases = words(text)
                 known_words.update(bases)
-                raws = WORD.findall(clean(text))
+                # The words as typed, casefolded (the full clean-up is not needed to line
+                # them up with their stems, and costs more than the rest of the build).
+                raws = WORD.findall(text.casefold())
                 if len(raws) == len(bases):  # one word each (not so after Devanagari folding)
                     for raw, base in zip(raws, bases, strict=True):
                         if base != raw:
