@@ -34,6 +34,8 @@ _POSSESSIVE = re.compile(
     r"([^\W\d_][\w.]*|[\u0900-\u097f]+)"
     r"(?:['’]s\b|\s+(?:ka|ki|ke)\b|\s+(?:का|की|के)(?![\u0900-\u097f]))\s+([^?.!,;:()।]*)"
 )
+# A cheap first look: most questions have no possessive at all.
+_POSSESSIVE_MARK = re.compile(r"['’]s\b|\s(?:ka|ki|ke)\b|\s(?:का|की|के)(?![\u0900-\u097f])")
 _JOINT = re.compile(r"(?:\band|&|\sऔर)\s*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n\s*[-•*]?\s*")
 _ORDINALS = {
@@ -68,6 +70,13 @@ _OUTCOMES = frozenset({"outcome", "outcomes", "result", "results", "takeaway", "
 _OUTCOME_PAIRS = frozenset({("came", "out"), ("come", "out")})
 # "Without naming Russia or China": a country named only to be left out is not spoken of.
 _NEGATED_RUN = re.compile(r"\b(?:without|not|never|no)\b(?:\W+[\w'’-]+){1,5}", re.IGNORECASE)
+# A question about that omission itself ("did they name China?", "China ka naam liya kya",
+# "did they call out Russia") asks what the entry holds.
+_NAMING = frozenset(
+    """name named names naming naam mention mentioned mentions call called criticise criticised
+    criticize criticized refer referred single singled target targeted omit omitted exclude
+    excluded""".split()
+)
 
 Weight = Callable[[str], float]
 
@@ -81,6 +90,7 @@ _HOW_STEMS = _stems(" ".join(_HOW))
 _WORK_STEMS = _stems(" ".join(_WORK))
 _INSTANCE_STEMS = _stems(" ".join(_INSTANCES))
 _OUTCOME_STEMS = _stems(" ".join(_OUTCOMES))
+_NAMING_STEMS = _stems(" ".join(_NAMING))
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,7 @@ class Scope:
         self._subject_ordinals: list[frozenset[int]] = []
         self._subject: list[frozenset[str]] = []
         self._affirmed: list[frozenset[str]] = []
+        self._left_out: list[frozenset[str]] = []
         self._words: list[frozenset[str]] = []
         self._explains: list[bool] = []
         self._places: list[bool] = []
@@ -132,6 +143,9 @@ class Scope:
             self._subject.append(frozenset(subject))
             affirmed = subject | set(self._tokens(_NEGATED_RUN.sub(" ", entry.answer)))
             self._affirmed.append(self._countries(list(affirmed)))
+            spoken = self._countries(self._tokens(_NEGATED_RUN.sub(" ", entry.answer)))
+            negated = " ".join(m.group() for m in _NEGATED_RUN.finditer(entry.answer))
+            self._left_out.append(self._countries(self._tokens(negated)) - spoken)
             every = subject | {t for s in sentences for t in s.tokens}
             self._words.append(frozenset(every))
             self._explains.append(bool(_EXPLAINS.search(entry.answer)))
@@ -169,8 +183,10 @@ class Scope:
         entry_index: int,
         known: Sequence[str],
         unknown: Sequence[str],
+        typed: set[str] | None = None,
     ) -> str | None:
-        """Why the entry cannot answer the question in full, or None.
+        """Why the entry cannot answer the question in full, or None. `typed` is the
+        question's content tokens as typed, before typo correction (made here if not given).
 
         - another possessor: "India's defence budget" where the answer's budget is Japan's;
         - another country's dialogue: "India Russia 2+2 …" where Russia is not what the entry
@@ -180,12 +196,18 @@ class Scope:
         """
         return (
             self._other_possessor(question, entry_index)
-            or self._other_country(entry_index, known, unknown)
+            or self._other_country(question, entry_index, known, unknown)
             or self._other_ordinal(entry_index, known)
-            or self._other_ask(question, entry_index)
+            or self._other_ask(
+                question,
+                entry_index,
+                typed if typed is not None else set(self._tokens(question)),
+            )
         )
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:
+        if not _POSSESSIVE_MARK.search(question):  # most questions: skip the costlier pattern
+            return None
         possessed = self._possessed[entry_index]
         for found in _POSSESSIVE.finditer(question):
             who, rest = found.groups()
@@ -215,10 +237,12 @@ class Scope:
         return None
 
     def _other_country(
-        self, entry_index: int, known: Sequence[str], unknown: Sequence[str]
+        self, question: str, entry_index: int, known: Sequence[str], unknown: Sequence[str]
     ) -> str | None:
         others = self._countries(known) - self._home
         if not others:
+            return None
+        if others <= self._left_out[entry_index] and _NAMING_STEMS.intersection(words(question)):
             return None
         # Named only to be left out ("without naming Russia"), it is not what the entry is about;
         # named, with a word the pack never uses ("Russia India 2+2 me kaun mile the"), the
@@ -247,7 +271,7 @@ class Scope:
             return None
         return "another dialogue"
 
-    def _other_ask(self, question: str, entry_index: int) -> str | None:
+    def _other_ask(self, question: str, entry_index: int, tokens: set[str]) -> str | None:
         typed = words(question)
         said = set(typed)
         pairs = set(itertools.pairwise(typed))
@@ -259,7 +283,7 @@ class Scope:
             return "a place"
         if said & _HOW_STEMS and said & _WORK_STEMS and not self._explains[entry_index]:
             return "how it works"
-        wanted = {t for t in self._tokens(question) if t in _INSTANCE_STEMS}
+        wanted = tokens & _INSTANCE_STEMS
         if wanted - self._words[entry_index]:
             return "examples"
         return None

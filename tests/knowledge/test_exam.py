@@ -145,6 +145,9 @@ def test_any_option_list_gives_a_valid_result(
             "international law.",
             True,
         ),
+        # "holds" is question wording (no answer uses it): the partners sentence, with "had",
+        # still holds the claim.
+        ("India holds 2+2 dialogues with the US and Australia.", True),
         # The pack says otherwise: another number, or the other country as the actor.
         ("Japan plans to reinforce its defence capabilities within the next ten years.", False),
         ("Russia is not one of India's 2+2 dialogue partners.", False),

@@ -29,6 +29,8 @@ def matcher(pack: Pack) -> Matcher:
         ("how does the RPSS agreement actually work", "how it works"),
         # Instances where the entry gives a commitment.
         ("examples of india japan pandemic cooperation", "examples"),
+        # Read as typed: the typo corrector would make "operation" the pack's "operationalised".
+        ("which HADR operations did india and japan carry out", "examples"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
@@ -60,3 +62,19 @@ def test_a_country_named_only_to_be_left_out_is_not_spoken_of(matcher: Matcher) 
     # key-highlights names Russia only in "without naming Russia or China".
     match = matcher.match("what did india and russia decide at their 2+2")
     assert match.status != "answer" or (match.entry and match.entry.id != "key-highlights")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the joint statement on the rules-based order mention China?",
+        "rules based order wale statement me Russia ka naam tha?",
+    ],
+)
+def test_a_question_about_the_omission_itself_is_not_another_countrys(
+    matcher: Matcher, question: str
+) -> None:
+    # rules-based-order names Russia and China only in "Without specifically naming …".
+    match = matcher.match(question)
+    assert match.why != f"{RULE_BEYOND}: another country's dialogue", match
+    assert match.entry is not None and match.entry.id == "rules-based-order"
