@@ -40,8 +40,6 @@ class SharedBudget(Protocol):
 
     async def take_group(self, chat: ChatKey) -> float | None: ...
 
-    async def close(self) -> None: ...
-
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 ChatKey = int | str  # a chat id, or a channel's or supergroup's @username
@@ -213,9 +211,7 @@ class ChatRateLimiter(BaseRateLimiter[Pace]):
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Close the shared budget's connection, if there is one."""
-        if self._shared is not None:
-            await self._shared.close()
+        """Nothing to release (the shared budget's Redis is closed with the application)."""
 
     async def process_request(
         self,
