@@ -119,14 +119,10 @@ def redis_link(settings: Settings) -> RedisLink | None:
             "FAQBOT_REDIS_REQUIRED is set: start Redis, or unset FAQBOT_REDIS_REQUIRED to fall "
             "back to in-process limits"
         )
+    link = RedisLink(settings.redis_url, required=settings.redis_required)
     if problem is not None:
-        log.warning(
-            "Redis at %s does not answer (%s); starting on in-process limits, and sharing them "
-            "once it answers (set FAQBOT_REDIS_REQUIRED=true to refuse instead)",
-            where(settings.redis_url),
-            problem,
-        )
-    return RedisLink(settings.redis_url, required=settings.redis_required)
+        link.note_failure(problem, "start-up check")  # the one warning of this outage
+    return link
 
 
 Registrar = Callable[[BotApplication, int], None]

@@ -112,7 +112,7 @@ class RedisLink:
             try:
                 result = await operation()
             except _FAILURES as error:
-                self._note_failure(error, what)
+                self.note_failure(error, what)
                 if not self.required:
                     raise RedisUnreachable from error
                 delay = min(max(delay * 2, 0.1), RECHECK_SECONDS)
@@ -127,7 +127,8 @@ class RedisLink:
                 self._down_since = None
             return result
 
-    def _note_failure(self, error: BaseException, what: str) -> None:
+    def note_failure(self, error: BaseException | str, what: str) -> None:
+        """Redis failed the `what`: say so once per outage, and leave it alone for a while."""
         now = time.monotonic()
         self._retry_at = now + RECHECK_SECONDS
         if self._down_since is not None:

@@ -214,3 +214,21 @@ async def test_with_redis_the_application_shares_its_limits(
     assert isinstance(state.flood, SharedFloodGuard)
     assert isinstance(state.recent_answers, SharedRecentAnswers)
     await application.post_shutdown(application)
+
+
+async def test_unreachable_at_start_the_bot_starts_on_in_process_limits_with_one_warning(
+    settings: Settings, pack: Pack, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"redis://:hunter2secret@127.0.0.1:{closed_port()}/0"
+    down = dataclasses.replace(settings, redis_url=url)
+    with caplog.at_level(logging.WARNING):
+        application = build_application(down, pack=pack)
+        state = application.bot_data
+        assert [await state.flood.check(9) for _ in range(2)] == [Verdict.ANSWER] * 2
+        await state.recent_answers.remember(1, 9, "exercises")
+        assert await state.recent_answers.recall(1, 9) == "exercises"
+    await application.post_shutdown(application)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "start-up check" in warnings[0] and "in-process limits" in warnings[0]
+    assert "hunter2secret" not in warnings[0]
