@@ -77,10 +77,9 @@ SEND_TIMEOUT_SECONDS = 20.0
 # Share of FAQBOT_RATE_LIMIT the bot paces itself at, leaving room for jitter (sending_limiter).
 SENDING_SHARE = 0.95
 # Share of it all replicas together take from the Redis window (FAQBOT_REDIS_URL). A moving
-# window counts the moment each send reached Redis, not the moment it left; one that reaches
-# it just as the window's oldest leaves can share a second with that one's late departure,
-# about one extra send per replica in a window (tests/bot/test_shared_limits.py measured +1
-# with one replica and +2 with two). At 30 a second this leaves room for three replicas.
+# window counts the moment Redis admitted each send, not the moment it left; one admitted just
+# as the window's oldest leaves can share a second with that one's late departure: one to three
+# sends over the window at 30 a second, on a loaded machine (docs/benchmarks.md).
 SHARED_SENDING_SHARE = 0.9
 
 
