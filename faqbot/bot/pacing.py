@@ -27,6 +27,13 @@ from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
 
+JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
+ChatKey = int | str  # a chat id, or a channel's or supergroup's @username
+# Telegram's retry_after counts whole seconds; a little more keeps clear of its boundary.
+RETRY_MARGIN_SECONDS = 0.1
+# Past this many chats with a bucket or a pause, forget those that are idle again.
+PRUNE_AT = 512
+
 
 class SharedBudget(Protocol):
     """The whole bot's and each group's send budget, kept where every replica sees it.
@@ -39,14 +46,6 @@ class SharedBudget(Protocol):
     async def take_overall(self) -> float | None: ...
 
     async def take_group(self, chat: ChatKey) -> float | None: ...
-
-
-JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
-ChatKey = int | str  # a chat id, or a channel's or supergroup's @username
-# Telegram's retry_after counts whole seconds; a little more keeps clear of its boundary.
-RETRY_MARGIN_SECONDS = 0.1
-# Past this many chats with a bucket or a pause, forget those that are idle again.
-PRUNE_AT = 512
 
 
 class Lane(IntEnum):

@@ -206,7 +206,7 @@ def test_required_and_unreachable_the_bot_refuses_to_start(settings: Settings, p
 
 @pytest.mark.services
 async def test_with_redis_the_application_shares_its_limits(
-    settings: Settings, pack: Pack, redis_url: str, tmp_path: Path
+    settings: Settings, pack: Pack, redis_url: str
 ) -> None:
     shared = dataclasses.replace(settings, redis_url=redis_url)
     application = build_application(shared, pack=pack)
