@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
@@ -28,8 +29,16 @@ from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
 from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
+from faqbot.bot.shared_limits import (
+    RedisLink,
+    SharedFloodGuard,
+    SharedRecentAnswers,
+    SharedSendBudget,
+    check_reachable,
+    where,
+)
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
-from faqbot.config import Settings
+from faqbot.config import Settings, SettingsError
 from faqbot.handlers import answers, core, daily, feedback, language, maintenance, quiz
 from faqbot.knowledge import Pack
 from faqbot.knowledge.bundle import Knowledge, load_knowledge
@@ -66,9 +75,14 @@ CONNECTION_WAIT_SECONDS = 30.0
 SEND_TIMEOUT_SECONDS = 20.0
 # Share of FAQBOT_RATE_LIMIT the bot paces itself at, leaving room for jitter (sending_limiter).
 SENDING_SHARE = 0.95
+# Share of it all replicas together take from the Redis window (FAQBOT_REDIS_URL). A moving
+# window counts the moment Redis admitted each send, not the moment it left; one admitted just
+# as the window's oldest leaves can share a second with that one's late departure: one to three
+# sends over the window at 30 a second, on a loaded machine (docs/benchmarks.md).
+SHARED_SENDING_SHARE = 0.9
 
 
-def sending_limiter(rate: float) -> ChatRateLimiter:
+def sending_limiter(rate: float, link: RedisLink | None = None) -> ChatRateLimiter:
     """A limiter that keeps every one-second window a little under `rate` messages.
 
     Telegram counts any one-second window, so a bucket that starts full with `rate` messages
@@ -76,11 +90,37 @@ def sending_limiter(rate: float) -> ChatRateLimiter:
     jitter bunches two sends together. This bucket holds two messages, so a late timer is
     caught up, and refills at 95% of the rate: a window holds at most 2 + 0.95 × rate.
     Each group also gets Telegram's 20 messages a minute, and a 429 pauses only its chat.
+    With Redis (`link`), every replica also takes each send from one moving window of
+    0.9 × rate a second, and each group's 20 a minute from one window per group.
     """
     burst = 2.0
+    shared = None
+    if link is not None:
+        shared = SharedSendBudget(link, per_second=max(1, int(SHARED_SENDING_SHARE * rate)))
     return ChatRateLimiter(
-        overall_max_rate=burst, overall_time_period=burst / (SENDING_SHARE * rate), max_retries=5
+        overall_max_rate=burst,
+        overall_time_period=burst / (SENDING_SHARE * rate),
+        max_retries=5,
+        shared=shared,
     )
+
+
+def redis_link(settings: Settings) -> RedisLink | None:
+    """The Redis the limits are shared through, or None without FAQBOT_REDIS_URL. Out of reach
+    at start: a SettingsError if FAQBOT_REDIS_REQUIRED, else a warning (the limits fall back)."""
+    if settings.redis_url is None:
+        return None
+    problem = check_reachable(settings.redis_url)
+    if problem is not None and settings.redis_required:
+        raise SettingsError(
+            f"Redis at {where(settings.redis_url)} does not answer ({problem}), and "
+            "FAQBOT_REDIS_REQUIRED is set: start Redis, or unset FAQBOT_REDIS_REQUIRED to fall "
+            "back to in-process limits"
+        )
+    link = RedisLink(settings.redis_url, required=settings.redis_required)
+    if problem is not None:
+        link.note_failure(problem, "start-up check")  # the one warning of this outage
+    return link
 
 
 Registrar = Callable[[BotApplication, int], None]
@@ -121,12 +161,21 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         else load_knowledge(settings.knowledge, settings.overlay)
     )
     stores = Stores.open(settings.database, log_key=settings.log_key)
+    link = redis_link(settings)
     state = BotState(
         settings=settings,
         knowledge=knowledge,
-        recent_answers=RecentAnswers(settings.followup_seconds),
+        recent_answers=(
+            RecentAnswers(settings.followup_seconds)
+            if link is None
+            else SharedRecentAnswers(settings.followup_seconds, link)
+        ),
         stores=stores,
-        flood=FloodGuard(settings.flood_limit),
+        flood=(
+            FloodGuard(settings.flood_limit)
+            if link is None
+            else SharedFloodGuard(settings.flood_limit, link)
+        ),
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
         quiz=QuizState(),
     )
@@ -148,7 +197,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             tzinfo=ZoneInfo(settings.timezone),
         ),
-        rate_limiter=sending_limiter(settings.rate_limit),
+        rate_limiter=sending_limiter(settings.rate_limit, link),
         request=HTTPXRequest(
             connection_pool_size=CONNECTIONS,
             pool_timeout=CONNECTION_WAIT_SECONDS,
@@ -163,7 +212,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         .context_types(context_types)
         .concurrent_updates(UpdateSlots(CONCURRENT_UPDATES, WAITING_UPDATES))
         .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
+        .post_shutdown(functools.partial(_post_shutdown, link=link))
         .build()
     )
     for group, register in sorted(HANDLER_GROUPS, key=lambda row: row[0]):
@@ -204,6 +253,8 @@ async def register_menus(application: BotApplication) -> None:
                 )
 
 
-async def _post_shutdown(application: BotApplication) -> None:
-    """Close the database."""
+async def _post_shutdown(application: BotApplication, link: RedisLink | None = None) -> None:
+    """Close the database, and the connection to Redis if there is one."""
     application.bot_data.stores.close()
+    if link is not None:
+        await link.close()

@@ -80,6 +80,9 @@ class Settings:
     webhook_url: str | None = None
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_secret: str | None = field(default=None, repr=False)
+    # Shared limits across replicas (bot/shared_limits.py); None keeps them in the process.
+    redis_url: str | None = field(default=None, repr=False)  # may hold a password
+    redis_required: bool = False  # Redis out of reach: wait for it, not fall back
 
     @classmethod
     def from_env(
@@ -132,6 +135,8 @@ class Settings:
             webhook_url=get("FAQBOT_WEBHOOK_URL"),
             webhook_listen=get("FAQBOT_WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_secret=get("FAQBOT_WEBHOOK_SECRET"),
+            redis_url=_redis_url(get("FAQBOT_REDIS_URL")),
+            redis_required=_flag("FAQBOT_REDIS_REQUIRED", get("FAQBOT_REDIS_REQUIRED")),
         )
 
     @property
@@ -250,6 +255,31 @@ def _log_key(raw: str | None) -> str | None:
 
 def _optional_positive_int(name: str, raw: str | None) -> int | None:
     return None if raw is None else _positive_int(name, raw, 0)
+
+
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    scheme = urlsplit(raw).scheme
+    if scheme not in _REDIS_SCHEMES:
+        # The URL itself is not echoed: it may hold a password.
+        raise SettingsError(
+            f"FAQBOT_REDIS_URL must be a redis://, rediss:// or unix:// URL, not "
+            f"{scheme or 'one without a scheme'}, such as redis://127.0.0.1:6379/0"
+        )
+    return raw
+
+
+def _flag(name: str, raw: str | None) -> bool:
+    if raw is None or raw.lower() in _FALSE:
+        return False
+    if raw.lower() in _TRUE:
+        return True
+    raise SettingsError(f"{name}={raw!r} must be true or false")
 
 
 def _delivery_policy(raw: str) -> DeliveryPolicy:

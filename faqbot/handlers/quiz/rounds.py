@@ -18,6 +18,7 @@ from telegram.helpers import create_deep_linked_url
 
 from faqbot.bot.language import chat_language
 from faqbot.bot.messaging import send
+from faqbot.bot.pacing import FOLLOW_UP, Pace
 from faqbot.bot.rendering import Rendered, answer_prefix, callback, html_message
 from faqbot.bot.state import (
     BotApplication,
@@ -51,9 +52,19 @@ def _close_job_name(poll_id: str) -> str:
 
 
 def _open_period(settings_period: int) -> tuple[int, int]:
-    """Seconds for Telegram's own countdown (within its bounds), and for our stopPoll job."""
+    """Seconds for Telegram's own countdown (within its bounds), and for our close job."""
     shown = min(max(settings_period, Poll.MIN_OPEN_PERIOD), Poll.MAX_OPEN_PERIOD)
     return shown, min(settings_period, shown)
+
+
+def _closed_by_telegram(poll: OpenPoll) -> bool:
+    """Whether Telegram's own countdown has closed the poll by the time its close job runs.
+
+    The countdown starts before Telegram answers sendPoll, and `opened_at` is taken after the
+    answer, so a close job at `closes_at` runs after it whenever the two lengths are the same:
+    every length Telegram takes (5 to 600 s). Only a shorter one needs a stopPoll.
+    """
+    return poll.closes_at - poll.opened_at >= Poll.MIN_OPEN_PERIOD
 
 
 def default_settings(state: BotState) -> QuizSettings:
@@ -102,6 +113,9 @@ async def post_next(application: BotApplication, current: Round, *, raising: boo
         return
     item = current.items.pop(0)
     current.asked += 1
+    # A round's first poll is what starts it; the later ones let other chats' rounds start
+    # first (a daily quiz to many groups at one minute).
+    pace = Pace() if current.asked == 1 else FOLLOW_UP
     question = item.question
     progress = f"[{current.asked}/{current.total}] "
     if current.total > 1 and len(progress) + len(question) <= QUIZ_QUESTION_LIMIT:
@@ -110,7 +124,7 @@ async def post_next(application: BotApplication, current: Round, *, raising: boo
     opening = asyncio.Event()
     application.bot_data.quiz.opening.add(opening)
     try:
-        await _send_poll(application, current, item, question, raising=raising)
+        await _send_poll(application, current, item, question, pace, raising=raising)
     finally:
         opening.set()
         application.bot_data.quiz.opening.discard(opening)
@@ -121,6 +135,7 @@ async def _send_poll(
     current: Round,
     item: QuizItem,
     question: str,
+    pace: Pace,
     *,
     raising: bool = False,
 ) -> None:
@@ -137,6 +152,7 @@ async def _send_poll(
         "question_parse_mode": None,
         "open_period": shown,
         "message_thread_id": current.thread_id,
+        "rate_limit_args": pace,
     }
     poll_options = [InputPollOption(option, text_parse_mode=None) for option in choice.options]
     try:
@@ -251,18 +267,19 @@ def _track(application: BotApplication, poll: OpenPoll, closes_in: float) -> Non
 
 
 async def close_poll_job(context: Context) -> None:
-    """Stop a poll whose time is up, then move its round on."""
+    """Stop a poll whose time is up (unless Telegram has closed it), then move its round on."""
     poll_id = cast(str, context.job.data)
     poll = context.bot_data.quiz.polls.get(poll_id)
     if poll is None:
         return
-    await _stop_poll(context.application, poll)
+    if not _closed_by_telegram(poll):
+        await _stop_poll(context.application, poll, FOLLOW_UP)
     await finish_poll(context.application, poll_id)
 
 
-async def _stop_poll(application: BotApplication, poll: OpenPoll) -> None:
+async def _stop_poll(application: BotApplication, poll: OpenPoll, pace: Pace) -> None:
     try:
-        await application.bot.stop_poll(poll.chat_id, poll.message_id)
+        await application.bot.stop_poll(poll.chat_id, poll.message_id, rate_limit_args=pace)
     except BadRequest as error:
         # Telegram closes a poll itself at open_period; stopping it again is refused.
         log.debug("stopPoll for poll %s: %s", poll.poll_id, error)
@@ -315,6 +332,7 @@ async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
             poll.chat_id,
             [Rendered(message.html, message.plain, keyboard)],
             reply_to=poll.message_id,
+            pace=FOLLOW_UP,
         )
     except TelegramError as error:
         log.warning("could not reply to quiz poll %s with its answer: %s", poll.poll_id, error)
@@ -344,6 +362,7 @@ async def finish_round(application: BotApplication, current: Round, stopped: boo
         current.chat_id,
         html_message(round_summary(current, stopped)),
         thread_id=current.thread_id,
+        pace=Pace() if stopped else FOLLOW_UP,  # /quiz stop is answered as any command
     )
 
 
@@ -357,7 +376,7 @@ async def stop_round(application: BotApplication, current: Round) -> None:
     for poll_id in list(current.poll_ids):
         poll = quiz.polls.get(poll_id)
         if poll is not None:
-            await _stop_poll(application, poll)
+            await _stop_poll(application, poll, Pace())
             await finish_poll(application, poll_id)
     await finish_round(application, current, stopped=True)
 

@@ -6,12 +6,13 @@ import dataclasses
 import sqlite3
 
 import pytest
+from telegram import Poll
 
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.answers import stats
 from faqbot.handlers.quiz import standings
-from faqbot.handlers.quiz.rounds import forget_poll_job
+from faqbot.handlers.quiz.rounds import close_poll_job, forget_poll_job
 from faqbot.knowledge import Pack, catalogue
 from faqbot.knowledge.bundle import Knowledge
 from tests.support import updates as u
@@ -413,3 +414,41 @@ async def test_a_round_keeps_its_items_through_a_reload_that_removed_them(
         await close(app, api, polls[-1])
     [summary] = texts_to(api, GROUP)
     assert "Round over" in summary
+
+
+# --- closing on the timer ----------------------------------------------------------------------
+
+
+async def run_close_jobs(app: BotApplication) -> None:
+    """Run the close jobs now, as the job queue would when the polls' time is up."""
+    for job in app.job_queue.jobs():
+        if job.callback is close_poll_job:
+            job.schedule_removal()
+            await job.run(app)
+
+
+async def test_a_poll_telegram_closes_itself_is_not_stopped_but_its_round_moves_on(
+    app: BotApplication, api: FakeBotAPI, settings: Settings
+) -> None:
+    assert settings.quiz_open_period >= Poll.MIN_OPEN_PERIOD
+    await say(app, "/quiz 2")
+    [first] = polls_to(api)
+    await run_close_jobs(app)
+    # Telegram's own countdown (open_period) closed it: a stopPoll would only be refused.
+    assert api.calls_to("stopPoll") == []
+    assert len([t for t in texts_to(api, GROUP, reveals=True) if t.startswith("✅")]) == 1
+    assert len(polls_to(api)) == 2 and poll_id(first) not in app.bot_data.quiz.polls
+
+
+async def test_a_poll_shorter_than_telegrams_shortest_countdown_is_stopped(
+    api: FakeBotAPI, settings: Settings, pack: Pack
+) -> None:
+    short = dataclasses.replace(settings, quiz_open_period=Poll.MIN_OPEN_PERIOD - 1)
+    async with running(short, pack) as app:
+        await say(app, "/quiz 2")
+        [first] = polls_to(api)
+        assert first.params["open_period"] == Poll.MIN_OPEN_PERIOD
+        await run_close_jobs(app)
+        [stopped] = api.calls_to("stopPoll")
+        assert stopped.params["message_id"] == first.result["message_id"]
+        assert len(polls_to(api)) == 2
