@@ -21,7 +21,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
@@ -33,7 +33,7 @@ from faqbot.config import Settings
 from faqbot.handlers import answers, core, daily, language, quiz
 from faqbot.knowledge import Pack, load_pack
 from faqbot.knowledge.languages import LanguageAnswerers
-from faqbot.knowledge.quiz_items import language_banks
+from faqbot.knowledge.quiz_items import QuizBank, language_banks
 from faqbot.storage.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -109,13 +109,26 @@ STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
 )
 
 
-def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApplication:
-    """Build the bot: validate settings, load the pack, open the database, register handlers."""
+def build_application(
+    settings: Settings,
+    *,
+    pack: Pack | None = None,
+    answerers: LanguageAnswerers | None = None,
+    banks: dict[str, QuizBank] | None = None,
+    make_request: Callable[..., BaseRequest] | None = None,
+) -> BotApplication:
+    """Build the bot: validate settings, load the pack, open the database, register handlers.
+
+    `faqbot run` passes only the settings. Tests hand in what they built once for the whole
+    run (the pack, its answerers and quiz banks: read-only once made) and a request class
+    that reaches their fake Bot API in process; it is given HTTPXRequest's arguments.
+    """
     token = settings.require_token()
     pack = pack or load_pack(settings.knowledge)
     stores = Stores.open(settings.database)
-    answerers = LanguageAnswerers(pack)
-    banks = language_banks(pack)
+    answerers = answerers or LanguageAnswerers(pack)
+    banks = banks or language_banks(pack)
+    make_request = make_request or HTTPXRequest
     state = BotState(
         settings=settings,
         pack=pack,
@@ -146,13 +159,13 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
             tzinfo=ZoneInfo(settings.timezone),
         ),
         rate_limiter=sending_limiter(settings.rate_limit),
-        request=HTTPXRequest(
+        request=make_request(
             connection_pool_size=CONNECTIONS,
             pool_timeout=CONNECTION_WAIT_SECONDS,
             read_timeout=SEND_TIMEOUT_SECONDS,
             write_timeout=SEND_TIMEOUT_SECONDS,
         ),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        get_updates_request=make_request(connection_pool_size=1),
     )
     application = (
         ApplicationBuilder()

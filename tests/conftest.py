@@ -16,6 +16,7 @@ from tests.support import services
 from tests.support.application import running
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.in_process import in_process_url
 
 
 @pytest.fixture(scope="session")
@@ -26,17 +27,21 @@ def pack() -> Pack:
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
-    """A fresh fake Bot API server on 127.0.0.1."""
-    with FakeBotAPI() as server:
+    """A fresh fake Bot API. The `app` fixture and `running()` reach it in process; it serves
+    on 127.0.0.1 from the first use of its base_url (by BotProcess, or a test's own Bot)."""
+    server = FakeBotAPI()
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
 def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
-    """Settings pointing at the fake API and a fresh database."""
+    """Settings pointing at the fake API (in process) and a fresh database."""
     return Settings(
         token=api.token,
-        api_base_url=api.base_url,
+        api_base_url=in_process_url(api),
         database=tmp_path / "faqbot.sqlite3",
         admin_ids=frozenset({1000}),
     )
