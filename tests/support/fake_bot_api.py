@@ -96,6 +96,7 @@ class _LateAnswerRule:
     predicate: Callable[[Call], bool] | None
     remaining: int | None
     seconds: float | None  # None: never answer, close the connection instead
+    release: threading.Event | None = None  # answer once it is set (at most `seconds`)
 
 
 class DropAnswer(Exception):
@@ -477,6 +478,17 @@ class FakeBotAPI:
         with self._lock:
             self._late_answers.append(_LateAnswerRule(method, predicate, times, None))
 
+    def hold_answers(
+        self, method: str, *, times: int | None = 1, longest: float = 60.0
+    ) -> threading.Event:
+        """Carry out matching calls at once but answer only when the returned event is set
+        (or after `longest` seconds): a test can act while the client waits, at a moment it
+        knows, instead of guessing how long the client takes to get there."""
+        release = threading.Event()
+        with self._lock:
+            self._late_answers.append(_LateAnswerRule(method, None, times, longest, release))
+        return release
+
     def set_rate_limit(
         self, method: str | tuple[str, ...], per_second: float, retry_after: int = 1
     ) -> None:
@@ -578,7 +590,10 @@ class FakeBotAPI:
             self._late_answers = [r for r in self._late_answers if r.remaining != 0]
         if rule.seconds is None:
             raise DropAnswer
-        time.sleep(rule.seconds)
+        if rule.release is not None:
+            rule.release.wait(rule.seconds)
+        else:
+            time.sleep(rule.seconds)
 
     def _record(self, call: Call, error: BotAPIError | None = None) -> None:
         with self._lock:
