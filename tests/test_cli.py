@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -18,6 +19,9 @@ from unittest import mock
 import pytest
 
 from faqbot import cli
+from faqbot.knowledge import Pack, load_pack
+from faqbot.knowledge.languages import LanguageAnswerers
+from tests.support.application import answerers_and_banks
 from tests.support.paths import QUESTIONS
 
 
@@ -53,6 +57,24 @@ def faqbot(*args: str, stdin: str | None = None, env: dict[str, str] | None = No
     return Result(code, out.getvalue(), err.getvalue())
 
 
+@functools.cache
+def _load_pack_once(path: Path | None) -> Pack:
+    return load_pack(path)
+
+
+def _answerers_once(pack: Pack) -> LanguageAnswerers:
+    return answerers_and_banks(pack)[0]
+
+
+@pytest.fixture(autouse=True)
+def pack_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command loads its pack and builds the matchers on every run, as a new process
+    must; in this process every test shares what a path gave the first time. A pack a test
+    writes has a path of its own, so it is loaded (and rejected) for real."""
+    monkeypatch.setattr(cli, "load_pack", _load_pack_once)
+    monkeypatch.setattr(cli, "LanguageAnswerers", _answerers_once)
+
+
 def installed(*args: str, env: dict[str, str] | None = None) -> Result:
     """The same, as a real process of the command that installing the package made."""
     command = shutil.which("faqbot", path=str(Path(sys.executable).parent))
@@ -63,6 +85,7 @@ def installed(*args: str, env: dict[str, str] | None = None) -> Result:
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.mark.slow
 def test_the_installed_command_lists_every_command() -> None:
     result = installed("--help")
     assert result.returncode == 0
@@ -214,6 +237,7 @@ def test_chat_answers_and_follows_numbered_choices() -> None:
     assert result.stdout.count("bot> ") == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("token", ["", "not-a-token"])
 def test_run_without_a_valid_token_exits_2_with_one_line(token: str, tmp_path: Path) -> None:
     """As the process an operator starts: one line on stderr, whatever logging would add."""
