@@ -110,12 +110,17 @@ def test_a_restart_around_the_due_time_starts_the_quiz_once(
     start-up, or at its time if the stop came late), and a third start posts nothing."""
     database = tmp_path / "faqbot.sqlite3"
     offset = midday_offset(datetime.now(UTC))
-    due = datetime.now(UTC) + timedelta(seconds=12)
-    write_quizzes(database, due, offset, [-21])
+    due = datetime.now(UTC) + timedelta(days=1)
+
+    def subscribe() -> None:  # 5 s after the bot's getMe: time to finish starting and stop
+        nonlocal due
+        due = datetime.now(UTC) + timedelta(seconds=5)
+        write_quizzes(database, due, offset, [-21])
+
     bot = BotProcess(api, database, env={"FAQBOT_ADMIN_IDS": str(ADMIN)})
     scheduled = r"daily quizzes: 1 chats scheduled, (\d) missed"
     try:
-        bot.start()
+        bot.start_after(subscribe)
         wait_for_lines(bot, scheduled, 1)
         assert bot.stop() == 0  # before the time, unless the machine is very slow
         clock.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 1)
