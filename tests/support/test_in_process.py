@@ -32,7 +32,7 @@ async def test_calls_are_encoded_and_answered_as_over_http(api: FakeBotAPI, clie
     [call] = api.calls_to("sendMessage")
     assert call.params["chat_id"] == -1001234567890 and call.params["text"] == "12345"
     assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "more:1"
-    with pytest.raises(BadRequest, match="(?i)message is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await client.send_message(1, "x" * 4097)
     assert api._server is None, "no socket was opened"
 
