@@ -22,7 +22,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
@@ -151,17 +151,30 @@ STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
 )
 
 
-def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApplication:
-    """Build the bot: validate settings, load the pack, open the database, register handlers."""
+def build_application(
+    settings: Settings,
+    *,
+    pack: Pack | None = None,
+    knowledge: Knowledge | None = None,
+    make_request: Callable[..., BaseRequest] | None = None,
+) -> BotApplication:
+    """Build the bot: validate settings, load the pack, open the database, register handlers.
+
+    `faqbot run` passes only the settings. Tests hand in what they built once for the whole
+    run (the pack's knowledge bundle: immutable once made) and a request class
+    that reaches their fake Bot API in process; it is given HTTPXRequest's arguments.
+    """
     token = settings.require_token()
-    # The main pack, then the phrasings operators accepted from /gaps (overlay.yaml).
-    knowledge = (
-        Knowledge.build(pack)
-        if pack is not None
-        else load_knowledge(settings.knowledge, settings.overlay)
-    )
+    if knowledge is None:
+        # The main pack, then the phrasings operators accepted from /gaps (overlay.yaml).
+        knowledge = (
+            Knowledge.build(pack)
+            if pack is not None
+            else load_knowledge(settings.knowledge, settings.overlay)
+        )
     stores = Stores.open(settings.database, log_key=settings.log_key)
     link = redis_link(settings)
+    make_request = make_request or HTTPXRequest
     state = BotState(
         settings=settings,
         knowledge=knowledge,
@@ -198,13 +211,13 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
             tzinfo=ZoneInfo(settings.timezone),
         ),
         rate_limiter=sending_limiter(settings.rate_limit, link),
-        request=HTTPXRequest(
+        request=make_request(
             connection_pool_size=CONNECTIONS,
             pool_timeout=CONNECTION_WAIT_SECONDS,
             read_timeout=SEND_TIMEOUT_SECONDS,
             write_timeout=SEND_TIMEOUT_SECONDS,
         ),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        get_updates_request=make_request(connection_pool_size=1),
     )
     application = (
         ApplicationBuilder()

@@ -34,6 +34,7 @@ async def request(
     return await limiter.process_request(endpoint, (chat_id,), {}, "sendMessage", data, pace)
 
 
+@pytest.mark.slow
 async def test_a_retry_after_pauses_only_its_chat() -> None:
     limiter = ChatRateLimiter(max_retries=1)
     endpoint = Endpoint({PRIVATE_A: 1})
@@ -45,6 +46,7 @@ async def test_a_retry_after_pauses_only_its_chat() -> None:
     assert endpoint.sent == [PRIVATE_B, PRIVATE_A]
 
 
+@pytest.mark.slow
 async def test_a_retry_after_without_a_chat_pauses_every_chat() -> None:
     limiter = ChatRateLimiter(max_retries=1)
     endpoint = Endpoint({None: 1})
