@@ -126,10 +126,25 @@ _KIND_NOUNS = {
     **dict.fromkeys(words("country countries nation nations desh देश देशों राष्ट्र"), "country"),
     **dict.fromkeys(words("city place venue shahar jagah शहर स्थान जगह"), "place"),
     **dict.fromkeys(words("year month date day din saal sal varsh वर्ष साल महीने तारीख"), "date"),
-    **dict.fromkeys(words("minister ministers person official leader मंत्री व्यक्ति नेता"), "who"),
+    **dict.fromkeys(
+        words(
+            "minister ministers pm pms person official leader force forces army armies navy "
+            "मंत्री व्यक्ति नेता नेताओं सेना सेनाओं बल बलों"
+        ),
+        "who",
+    ),
 }
 # "Which of the following", "which one": no thing is named.
-_STOP_AFTER_WHICH = frozenset(words("one ones following statement statements option options"))
+_STOP_AFTER_WHICH = frozenset(
+    words(
+        "one ones following statement statements option options kind type sort way manner "
+        "तरह प्रकार काम रूप kaam tarah prakar"
+    )
+)
+# A capitalised word, or a run of them, in a question ("Digital Partnership").
+_NAMED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-]+[A-Z][\w'’]*)*")
+# "Which two leaders": the count is not the thing.
+_COUNTS = frozenset(words("two three four five both do teen char दो तीन चार पाँच दोनों"))
 _HAS_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
@@ -170,6 +185,8 @@ class Scope:
         # Per answer clause: its tokens, whether it names an office or body, its countries.
         self._clauses: list[list[tuple[frozenset[str], bool, frozenset[str]]]] = []
         self._asked: list[frozenset[str]] = []
+        # Every word an entry writes, stemmed but not folded into terms ("joint", "स्तर").
+        self._written: list[frozenset[str]] = []
         mentions: dict[str, int] = {}
         for entry in entries:
             sentences = [
@@ -201,6 +218,11 @@ class Scope:
                 ]
             )
             self._asked.append(frozenset(normaliser.content_tokens(entry.question)))
+            texts = (*entry.phrasings, *entry.keywords, entry.answer)
+            self._written.append(
+                frozenset(w for text in texts for w in words(text))
+                | {part for t in every for part in t.split("_")}
+            )
             for country in self._countries(list(every)):
                 mentions[country] = mentions.get(country, 0) + 1
         # The pack's own parties ("India", "Japan") are in most entries; others are not.
@@ -337,9 +359,26 @@ class Scope:
         wanted = tokens & _INSTANCE_STEMS
         if wanted - self._words[entry_index]:
             return "examples"
-        return self._other_which(question, entry_index) or self._no_one(
-            question, entry_index, tokens
+        return (
+            self._other_which(question, entry_index)
+            or self._no_one(question, entry_index, tokens)
+            or self._other_named(question, entry_index)
         )
+
+    def _other_named(self, question: str, entry_index: int) -> str | None:
+        """A name of several capitalised words ("the India–Japan Digital Partnership") with a
+        word the entry never writes: the question is about another thing of that name."""
+        for run in _NAMED_RUN.findall(question):
+            if len(re.split(r"[ –-]+", run)) < 2:
+                continue
+            named = [
+                w
+                for w in words(run)
+                if self.normaliser.is_content(w) and not self._countries(self._tokens(w) or [w])
+            ]
+            if named and not set(named) <= self._written[entry_index]:
+                return "another named thing"
+        return None
 
     def _no_one(self, question: str, entry_index: int, tokens: set[str]) -> str | None:
         """A "who" question whose clause in the answer about what is asked names no one who
@@ -367,24 +406,30 @@ class Scope:
         """ "Which <thing>" where the entry says nothing of that thing ("which Japanese ship
         took part in MILAN": the MILAN card names no ship)."""
         for found in _WHICH.finditer(question):
-            phrase = found.group(1) or found.group(2)
-            thing = [t for t in self._tokens(phrase) if t not in self._country]
-            if not thing or phrase.split()[0].isdigit():
+            # The first word after "which" that is neither a stop word nor a country: the
+            # whole rest is read, so that a term ("joint working group") folds as it does in
+            # the entry.
+            rest = question[found.start(1) if found.group(1) else found.start(2) :]
+            typed = [
+                w
+                for w in words(rest)[:4]
+                if w not in _COUNTS and not self._countries(self._tokens(w) or [w])
+            ]
+            if not typed or not self.normaliser.is_content(typed[0]) or typed[0].isdigit():
                 continue
-            head = thing[0]
+            head = typed[0]
             if head in _STOP_AFTER_WHICH:
                 continue
             kind = _KIND_NOUNS.get(head)
             if kind == "country":
                 held = bool(self._countries(list(self._words[entry_index])))
-            elif kind == "place":
-                held = self._places[entry_index]
             elif kind == "date":
                 held = any(_HAS_YEAR.search(" ".join(c)) for c, _, _ in self._clauses[entry_index])
             elif kind == "who":
                 held = any(office for _, office, _ in self._clauses[entry_index])
             else:
-                held = head in self._words[entry_index]
+                # "Where"-like kinds are left to the place check; other things must be named.
+                held = kind == "place" or head in self._written[entry_index]
             if not held:
                 return f"which {head}"
         return None
