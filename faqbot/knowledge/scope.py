@@ -94,11 +94,11 @@ _NAMING_STEMS = _stems(" ".join(_NAMING))
 
 # "Who…?" wants a person, an office or a body: "who signed RPSS" is not answered by a clause
 # that says only "it was signed in September 2020". English, Hinglish and Hindi; "kaun sa",
-# "कौन-सी" ask "which", not "who".
+# "कौन-सी" ask "which", not "who" (and "kaun kaun se" is "which ones").
 _WHO = re.compile(
-    r"\b(?:who|whom|kisne)\b|\b(?:kaun|kon|koun)\b(?!\s*-?\s*(?:sa|se|si)\b)"
-    r"|(?<![\u0900-\u097f])(?:किसने|किन्होंने|कौन)(?![\u0900-\u097f])"
-    r"(?!\s*-?\s*(?:सा|से|सी)(?![\u0900-\u097f]))",
+    r"\b(?:who|whom|kisne)\b|\b(?<!kaun )(?:kaun|kon|koun)\b(?!\s*-?\s*(?:sa|se|si|kaun)\b)"
+    r"|(?<![\u0900-\u097f])(?:किसने|किन्होंने|(?<!कौन )कौन)(?![\u0900-\u097f])"
+    r"(?!\s*-?\s*(?:सा|से|सी|कौन)(?![\u0900-\u097f]))",
     re.IGNORECASE,
 )
 _WHO_WORDS = frozenset(words("who whom kisne kaun kon koun किसने किन्होंने कौन"))
@@ -313,6 +313,12 @@ class Scope:
         self, question: str, entry_index: int, known: Sequence[str], unknown: Sequence[str]
     ) -> str | None:
         others = self._countries(known) - self._home
+        # A country the pack never names, named alone ("Pakistan in Malabar?"), is what is
+        # asked about; named in a list with the pack's own ("US, Australia, Japan, France?")
+        # it is one of the options.
+        strangers = self._countries(unknown) - self._home
+        if strangers and not others and not _NAMING_STEMS.intersection(words(question)):
+            return "another country's"
         if not others:
             return None
         if others <= self._left_out[entry_index] and _NAMING_STEMS.intersection(words(question)):
