@@ -198,19 +198,22 @@ class Answerer:
                 return Outcome(message, "answer", match, followup=followup, notice=notice)
         choice = None
         if exam is not None and match.status == "answer" and match.entry is not None:
-            tokens = self.matcher.normaliser.content_tokens
-            if exam.statements and self._evidence is None:
-                self._evidence = evidence(self.matcher.entries, tokens)
-            choice = choose_option(
-                exam,
-                match.entry,
-                tokens,
-                self.matcher.entries,
-                self.paraphrase_weight,
-                self._evidence,
-            )
+            choice = self.choose(exam, match.entry)
         notice = self._date_note(message)
         return Outcome(message, match.status, match, exam=exam, choice=choice, notice=notice)
+
+    def choose(self, exam: ExamQuestion, entry: Entry) -> OptionChoice:
+        """Which of an exam question's options `entry`'s answer supports, in this language."""
+        tokens = self.matcher.normaliser.content_tokens
+        if exam.statements and self._evidence is None:
+            self._evidence = evidence(self.matcher.entries, tokens)
+        return choose_option(
+            exam, entry, tokens, self.matcher.entries, self.paraphrase_weight, self._evidence
+        )
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """This language's entry with that id, if the pack has one."""
+        return self._entries.get(entry_id)
 
     # The currency hook (currency.py): topics the pack declines and times after its as_of are
     # turned away before matching; a question about "the latest" gets the pack's date stated.

@@ -28,10 +28,13 @@ HINDI = "hi"
 Choice = Literal["en", "hi", "auto"]
 AUTO: Final = "auto"
 CHOICES: tuple[Choice, ...] = get_args(Choice)
-# A Hindi MCQ labels its options (क) (ख) (ग) (घ); read as (a) (b) (c) (d), the exam parser
-# splits it into stem, statements and options as it does an English one.
-_HINDI_LABELS = dict(zip("कखगघङचछजझञ", "abcdefghij", strict=True))
-_HINDI_LABEL = re.compile(r"(?<![\w\u0900-\u097f])(\(?)([कखगघङचछजझञ])([).])(?=\s|$)")
+# A Hindi MCQ labels its options (क) (ख) (ग) (घ), or (अ) (ब) (स) (द); read as (a) (b) (c)
+# (d), the exam parser splits it into stem, statements and options as it does an English one.
+_HINDI_LABELS = {
+    **dict(zip("कखगघङचछजझञ", "abcdefghij", strict=True)),
+    **dict(zip("अबसद", "abcd", strict=True)),
+}
+_HINDI_LABEL = re.compile(rf"(?<![\w\u0900-\u097f])(\(?)([{''.join(_HINDI_LABELS)}])([).])(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -104,10 +107,19 @@ def reply_language(
 
 
 def hindi_labels(question: str) -> str:
-    """A Hindi question with its MCQ option labels in Latin letters: (क) -> (a)."""
+    """A Hindi question with its MCQ option labels in Latin letters: (क) -> (a), (स) -> (c)."""
     return _HINDI_LABEL.sub(
         lambda found: f"{found[1]}{_HINDI_LABELS[found[2]]}{found[3]}", question
     )
+
+
+def _labels_written(question: str) -> dict[str, str]:
+    """The Latin label of each Devanagari one the question wrote: {"a": "क"} or {"c": "स"}.
+    Labels it wrote in Latin letters ("(a) 2010") stay as written."""
+    written: dict[str, str] = {}
+    for found in _HINDI_LABEL.finditer(question):
+        written.setdefault(_HINDI_LABELS[found[2]], found[2])
+    return written
 
 
 class LanguageAnswerers:
@@ -155,7 +167,9 @@ class LanguageAnswerers:
         if reply_in not in self.answerers:
             reply_in = language
         text = hindi_labels(message) if language == HINDI else message
-        outcome = self.answerers[language].respond(text, previous_id)
+        outcome = self._option_in_other_languages(
+            self.answerers[language].respond(text, previous_id), language
+        )
         if outcome.smalltalk is not None and reply_in != language:
             outcome = replace(outcome, smalltalk=_smalltalk_in(self.pack, outcome, reply_in))
         view = self.pack.in_language(reply_in)
@@ -173,8 +187,30 @@ class LanguageAnswerers:
             )
         outcome = replace(outcome, question=message, match=match)
         if language == HINDI and outcome.exam is not None:
-            outcome = _hindi_exam(outcome)
+            outcome = _hindi_exam(outcome, _labels_written(message))
         return LanguageOutcome(outcome, reply_in)
+
+    def _option_in_other_languages(self, outcome: Outcome, language: str) -> Outcome:
+        """When no option holds in the answer in `language`, the same entry's answer in another
+        language of the pack may hold one: "(ख) Tokyo" in a Hindi question meets "Tokyo" in
+        the English answer, not "टोक्यो" in the Hindi one. Only a single supported option is
+        taken; statements are read in the question's language alone."""
+        choice, exam, match = outcome.choice, outcome.exam, outcome.match
+        if (
+            choice is None
+            or choice.verdict != "none"
+            or exam is None
+            or exam.statements
+            or match is None
+            or match.entry is None
+        ):
+            return outcome
+        for other, answerer in self.answerers.items():
+            entry = answerer.entry(match.entry.id) if other != language else None
+            found = answerer.choose(exam, entry) if entry is not None else None
+            if found is not None and found.verdict == "one":
+                return replace(outcome, choice=found)
+        return outcome
 
     def match(self, message: str, language: str | None = None) -> Match | None:
         """The matcher's verdict on a message (None for small talk)."""
@@ -215,25 +251,18 @@ def language_matcher(pack: Pack, language: str, decision: Decision | None = None
     return Matcher(entries, normaliser, decision=decision)
 
 
-_LATIN_LABELS = {latin: hindi for hindi, latin in _HINDI_LABELS.items()}
-
-
-def _hindi_option(option: Option) -> Option:
-    return replace(option, label=_LATIN_LABELS.get(option.label, option.label))
-
-
-def _hindi_exam(outcome: Outcome) -> Outcome:
-    """The exam outcome with its option labels back in Devanagari. The option is not named for
-    statement questions ("केवल 1", "न तो 1 और न ही 2"): their Hindi wording is not read, and
-    a wrong option is worse than none."""
+def _hindi_exam(outcome: Outcome, labels: dict[str, str]) -> Outcome:
+    """The exam outcome with its option labels back as the question wrote them (`labels`)."""
     assert outcome.exam is not None
+
+    def _hindi_option(option: Option) -> Option:
+        return replace(option, label=labels.get(option.label, option.label))
+
     exam: ExamQuestion = replace(
         outcome.exam, options=tuple(_hindi_option(o) for o in outcome.exam.options)
     )
     choice: OptionChoice | None = outcome.choice
-    if exam.statements:
-        choice = None
-    elif choice is not None:
+    if choice is not None:
         choice = replace(
             choice,
             option=_hindi_option(choice.option) if choice.option else None,
