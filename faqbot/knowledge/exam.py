@@ -391,11 +391,14 @@ def _statement_sets(option: Option, count: int) -> set[int] | None:
     return None
 
 
-def _statement_counts(option: Option) -> int | None:
-    """How many statements an option says are correct: "only one", "all three", "none"."""
+def _statement_counts(option: Option, count: int) -> int | None:
+    """How many of `count` statements an option says are correct: "only one", "all three",
+    "none", "तीनों"."""
     text = option.text.casefold()
     if re.search(r"\b(none|koi nahi)\b", text) or _HI_NONE.search(text):
         return 0
+    if re.search(r"\b(all|sabhi|teeno)\b", text) or _HI_ALL.search(text):
+        return count
     for word, value in _COUNT_WORDS.items():
         if re.search(rf"\b{word}\b", text):
             return value
@@ -629,11 +632,18 @@ def _choose_by_statements(
     if exam.negated:
         true, false = false, true
     # An option fits when it names every statement known true and none known false; a
-    # statement the pack does not settle may go either way.
+    # statement the pack does not settle may go either way. When some option only counts
+    # ("Only two"), the question is how many: "All three" is then a count like the others,
+    # not a set that fits while "Only two" goes unread.
+    counting = any(
+        _statement_sets(o, count) is None and _statement_counts(o, count) is not None
+        for o in exam.options
+    )
     fits = [
         o
         for o in exam.options
-        if (claimed := _statement_sets(o, count)) is not None
+        if not counting
+        and (claimed := _statement_sets(o, count)) is not None
         and true <= claimed
         and not claimed & false
     ]
@@ -641,7 +651,8 @@ def _choose_by_statements(
         fits = [
             o
             for o in exam.options
-            if (n := _statement_counts(o)) is not None and len(true) <= n <= count - len(false)
+            if (n := _statement_counts(o, count)) is not None
+            and len(true) <= n <= count - len(false)
         ]
     if len(fits) == 1:
         return OptionChoice("one", fits[0], tuple(fits))

@@ -310,10 +310,11 @@ def test_hindi_statement_options(text: str, claimed: set[int]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "count"), [("केवल एक", 1), ("केवल दो", 2), ("कोई नहीं", 0), ("दोनों", None)]
+    ("text", "count"),
+    [("केवल एक", 1), ("केवल दो", 2), ("कोई नहीं", 0), ("तीनों", 3), ("All three", 3), ("1 और 2", None)],
 )
 def test_hindi_statement_counts(text: str, count: int | None) -> None:
-    assert _statement_counts(Option("a", text)) == count
+    assert _statement_counts(Option("a", text), 3) == count
 
 
 @pytest.mark.parametrize(
@@ -381,3 +382,19 @@ def test_numbers_and_ordinals_in_english(answerer: Answerer, text: str, lead: st
     outcome = answerer.respond(text)
     assert outcome.choice is not None, outcome
     assert outcome.choice.lead() == lead
+
+
+def test_all_three_is_a_count_when_the_options_count(answerer: Answerer) -> None:
+    # Statement 3 is unsettled by the pack; "All three" once fitted as the set {1, 2, 3}
+    # while "Only two" went unread, and was named.
+    exam = parse_exam(
+        "Consider the following statements:\n1. India has a 2+2 dialogue with the US.\n"
+        "2. India has a 2+2 dialogue with Russia.\n3. India has a 2+2 dialogue with Ghana.\n"
+        "How many of the above statements are correct?\n(a) Only one (b) Only two "
+        "(c) All three (d) None"
+    )
+    entry = answerer.entry("india-2plus2-partners")
+    assert exam is not None and entry is not None
+    choice = answerer.choose(exam, entry)
+    assert choice.option is None or choice.option.label == "b", choice
+    assert Option("b", "Only two") in choice.supported
