@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Literal
 
 from faqbot.knowledge.catalogue import say
-from faqbot.knowledge.devanagari import MARKS, ascii_digits, fold, has_devanagari
+from faqbot.knowledge.devanagari import MARKS, ascii_digits, fold, has_devanagari, stem
 from faqbot.knowledge.normaliser import words
 from faqbot.knowledge.schema import Entry
 
@@ -449,6 +449,16 @@ _NUMBER_WORDS.update(_ORDINALS)
 # Prepositions the stop words leave in: in a claim they relate its words and say nothing
 # themselves ("Russia is not among India's partners").
 _RELATIONS = frozenset({"among", "amongst", "between", "whil", "while", "whilst"})
+
+
+def _hindi_token(word: str) -> str:
+    """A Hindi word as the normaliser's tokens spell it (folded, stemmed)."""
+    return stem(fold(word))
+
+
+# Hindi pronouns with their postposition written as one word ("इसमें", in it): they point
+# back to the subject and claim nothing, as "it" and "this" (stop words) do in English.
+_POINTERS = frozenset(_hindi_token(w) for w in "इसमें उसमें इनमें उनमें जिसमें इससे उससे इसे उसे इन्हें उन्हें".split())
 # Words that cannot both be true of one thing: "MILAN is a bilateral exercise" against "MILAN
 # is a multilateral naval exercise" is false, not unknown.
 _CONTRARY_PAIRS = (
@@ -456,6 +466,22 @@ _CONTRARY_PAIRS = (
     ("bilateral", "trilateral"),
     ("increas", "decreas"),
     ("increas", "cut"),
+    ("acknowledg", "oppos"),
+    ("welcom", "oppos"),
+    ("support", "oppos"),
+    *(
+        (_hindi_token(one), _hindi_token(other))
+        for one, other in (
+            ("द्विपक्षीय", "बहुपक्षीय"),
+            ("द्विपक्षीय", "त्रिपक्षीय"),
+            ("वृद्धि", "कमी"),
+            ("वृद्धि", "कटौती"),
+            ("बढ़ाना", "घटाना"),
+            ("स्वीकार", "विरोध"),
+            ("समर्थन", "विरोध"),
+            ("स्वागत", "विरोध"),
+        )
+    ),
 )
 _CONTRARIES: dict[str, frozenset[str]] = {}
 for _one, _other in _CONTRARY_PAIRS:
@@ -522,7 +548,7 @@ def statement_truth(
     negation cues must agree and numbers must match exactly."""
     said = set(words(text))
     # Negation cues and numbers are checked on their own (`_agrees`), not weighed.
-    claimed = set(tokens(text)) - _NEGATION - _NUMBER_WORDS.keys() - _RELATIONS
+    claimed = set(tokens(text)) - _NEGATION - _NUMBER_WORDS.keys() - _RELATIONS - _POINTERS
     claimed = {t for t in claimed if not t[:1].isdigit()} or claimed
     if not claimed:
         return None

@@ -344,6 +344,11 @@ def test_hindi_negated_stems(stem: str, negated: bool) -> None:
         ("दोनों पक्षों ने सातवें संयुक्त कार्य समूह पर संतोष व्यक्त किया।", False),
         # Hindi denies what comes before its cue.
         ("भारत की 2+2 वार्ता रूस के साथ नहीं होती।", False),
+        # Contrary words, as in English: the pack says multilateral, and acknowledged.
+        ("मिलन एक द्विपक्षीय अभ्यास है।", False),
+        ("भारत ने जापान के इस संकल्प का विरोध किया।", False),
+        # "इसमें" (in it) points back to the subject and claims nothing.
+        ("इसमें दोनों पक्षों के राजनीतिक कारकों को ध्यान में रखा जाता है।", True),
         # The danda ends a sentence: Japan's resolve and India's acknowledgement are two
         # claims, so "India resolved…" is not held up by the paragraph that holds both.
         (
