@@ -194,7 +194,12 @@ class LanguageAnswerers:
         """When no option holds in the answer in `language`, the same entry's answer in another
         language of the pack may hold one: "(ख) Tokyo" in a Hindi question meets "Tokyo" in
         the English answer, not "टोक्यो" in the Hindi one. Only a single supported option is
-        taken; statements are read in the question's language alone."""
+        taken; statements are read in the question's language alone.
+
+        The entry is read both by the question's own answerer, whose normaliser knows the
+        question's words and the synonyms that carry them to the other language's terms
+        (पहली -> first, so the paragraph about the first dialogue is the one that counts), and
+        by the other language's; a single option both agree on, or only one names, is taken."""
         choice, exam, match = outcome.choice, outcome.exam, outcome.match
         if (
             choice is None
@@ -205,11 +210,18 @@ class LanguageAnswerers:
             or match.entry is None
         ):
             return outcome
+        asker = self.answerers[language]
+        named = {}
         for other, answerer in self.answerers.items():
             entry = answerer.entry(match.entry.id) if other != language else None
-            found = answerer.choose(exam, entry) if entry is not None else None
-            if found is not None and found.verdict == "one":
-                return replace(outcome, choice=found)
+            if entry is None:
+                continue
+            for reader in (asker, answerer):
+                found = reader.choose(exam, entry)
+                if found.verdict == "one" and found.option is not None:
+                    named[found.option] = found
+        if len(named) == 1:
+            return replace(outcome, choice=next(iter(named.values())))
         return outcome
 
     def match(self, message: str, language: str | None = None) -> Match | None:

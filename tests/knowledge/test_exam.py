@@ -243,6 +243,13 @@ def answerers(pack: Pack) -> LanguageAnswerers:
         ),
         # Options only the English answer holds ("Tokyo", not "टोक्यो").
         ("दूसरी 2+2 वार्ता कहाँ हुई? (क) New Delhi (ख) Tokyo (ग) Osaka (घ) Mumbai", "ख", "Tokyo"),
+        # …read with the Hindi stem's words (पहली: the first dialogue's paragraph, not the
+        # second's).
+        (
+            "पहली 2+2 मंत्रिस्तरीय वार्ता कहाँ हुई? (क) New Delhi (ख) Tokyo (ग) Osaka (घ) Mumbai",
+            "क",
+            "New Delhi",
+        ),
         # (अ) (ब) (स) (द) labels, and Latin labels kept as written.
         (
             "पहली भारत-जापान 2+2 मंत्रिस्तरीय वार्ता कब हुई? (अ) 2010 (ब) 2018 (स) 2019 (द) 2022",
