@@ -18,7 +18,7 @@ from faqbot.knowledge.answering import Answerer, Outcome
 from faqbot.knowledge.currency import Currency
 from faqbot.knowledge.decision import Decision
 from faqbot.knowledge.devanagari import Respeller, script_of
-from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice
+from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice, parse_exam
 from faqbot.knowledge.matcher import Match, Matcher, Suggestion
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack, SmallTalk
@@ -50,10 +50,24 @@ class LanguageOutcome:
 
 
 def question_language(pack: Pack, question: str) -> str:
-    """The pack language a question is written in: Hindi for Devanagari, else the main one."""
-    if script_of(question) == "devanagari" and HINDI in pack.languages:
+    """The pack language a question is written in: Hindi for Devanagari, else the main one.
+
+    An exam question is written in the language of its stem and statements: "Where was the
+    second 2+2 held? (a) नई दिल्ली (b) टोक्यो" is an English question, matched in English,
+    whose options are then checked against the Hindi answer as well."""
+    if script_of(_asked(question)) == "devanagari" and HINDI in pack.languages:
         return HINDI
     return pack.info.language
+
+
+def _asked(question: str) -> str:
+    """An exam question's stem and statements, or the whole message if it is none (or its
+    stem has no letters)."""
+    exam = parse_exam(hindi_labels(question))
+    if exam is None:
+        return question
+    asked = " ".join([exam.stem, *(s.text for s in exam.statements)])
+    return asked if script_of(asked) != "none" else question
 
 
 def parse_choice(text: str) -> Choice | None:
@@ -166,7 +180,9 @@ class LanguageAnswerers:
             language = self.language_of(message)
         if reply_in not in self.answerers:
             reply_in = language
-        text = hindi_labels(message) if language == HINDI else message
+        # Labels in Devanagari are read whichever matcher hears the question (`faqbot ask
+        # --language en` may send a Hindi MCQ to the English one).
+        text = hindi_labels(message)
         outcome = self._option_in_other_languages(
             self.answerers[language].respond(text, previous_id), language
         )
@@ -186,8 +202,9 @@ class LanguageAnswerers:
                 language=reply_in,
             )
         outcome = replace(outcome, question=message, match=match)
-        if language == HINDI and outcome.exam is not None:
-            outcome = _hindi_exam(outcome, _labels_written(message))
+        labels = _labels_written(message)
+        if labels and outcome.exam is not None:
+            outcome = _labels_as_written(outcome, labels)
         return LanguageOutcome(outcome, reply_in)
 
     def _option_in_other_languages(self, outcome: Outcome, language: str) -> Outcome:
@@ -263,7 +280,7 @@ def language_matcher(pack: Pack, language: str, decision: Decision | None = None
     return Matcher(entries, normaliser, decision=decision)
 
 
-def _hindi_exam(outcome: Outcome, labels: dict[str, str]) -> Outcome:
+def _labels_as_written(outcome: Outcome, labels: dict[str, str]) -> Outcome:
     """The exam outcome with its option labels back as the question wrote them (`labels`)."""
     assert outcome.exam is not None
 

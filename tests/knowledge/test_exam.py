@@ -410,3 +410,29 @@ def test_all_three_is_a_count_when_the_options_count(answerer: Answerer) -> None
     choice = answerer.choose(exam, entry)
     assert choice.option is None or choice.option.label == "b", choice
     assert Option("b", "Only two") in choice.supported
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "option"),
+    [
+        # An English stem with Hindi options is an English question; the options are checked
+        # against the Hindi answer too.
+        (
+            "Where was the second India-Japan 2+2 held? (a) नई दिल्ली (b) टोक्यो (c) ओसाका",
+            "b",
+            "टोक्यो",
+        ),
+        (
+            "Where was the second India-Japan 2+2 held? (क) नई दिल्ली (ख) टोक्यो (ग) ओसाका",
+            "ख",
+            "टोक्यो",
+        ),
+    ],
+)
+def test_an_english_stem_with_hindi_options(
+    answerers: LanguageAnswerers, text: str, label: str, option: str
+) -> None:
+    found = answerers.respond(text)
+    assert found.outcome.status == "answer" and found.outcome.choice is not None, found
+    assert found.outcome.choice.option == Option(label, option)
+    assert answerers.language_of(text) == "en"
