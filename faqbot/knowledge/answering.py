@@ -130,7 +130,16 @@ class Answerer:
         Australia, Japan and Russia…" is about India's partners, not the first dialogue), and
         the right option read with the stem fits the right entry best. The reading the
         decision is surest of wins; the option is then chosen by what the answer supports.
+        A stem answered outright whose answer supports exactly one option is kept: it is
+        coherent, and an option read with the stem only names another entry's fact ("(ग)
+        September 2022" is the second dialogue's date, not when the idea came up).
         """
+        if (
+            match.status == "answer"
+            and match.entry is not None
+            and self.choose(exam, match.entry).verdict == "one"
+        ):
+            return match
         best = match
         for option in exam.options:
             reading = self.matcher.match(f"{asked} {option.text}")

@@ -436,3 +436,17 @@ def test_an_english_stem_with_hindi_options(
     assert found.outcome.status == "answer" and found.outcome.choice is not None, found
     assert found.outcome.choice.option == Option(label, option)
     assert answerers.language_of(text) == "en"
+
+
+def test_a_coherent_stem_answer_is_not_outbid_by_an_option(
+    answerers: LanguageAnswerers,
+) -> None:
+    # The stem alone answers idea-origin, whose answer holds (क); read with "(ग) September
+    # 2022" the question fitted the second dialogue better, which then named (ग).
+    outcome = answerers.respond(
+        "भारत-जापान 2+2 वार्ता का विचार किस महीने में आया? (क) October 2018 (ख) November 2019 "
+        "(ग) September 2022 (घ) January 2010"
+    ).outcome
+    assert outcome.match is not None and outcome.match.entry is not None
+    assert outcome.match.entry.id == "idea-origin"
+    assert outcome.choice is not None and outcome.choice.option == Option("क", "October 2018")
