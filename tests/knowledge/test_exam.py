@@ -450,3 +450,34 @@ def test_a_coherent_stem_answer_is_not_outbid_by_an_option(
     assert outcome.match is not None and outcome.match.entry is not None
     assert outcome.match.entry.id == "idea-origin"
     assert outcome.choice is not None and outcome.choice.option == Option("क", "October 2018")
+
+
+_hindi_option = st.one_of(
+    st.sampled_from(["2019", "टोक्यो", "Tokyo", "केवल 1", "न तो 1 और न ही 2", "चार", "छठी", ""]),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    stem=st.sampled_from(
+        [
+            "पहली 2+2 वार्ता कब हुई?",
+            "निम्नलिखित कथनों पर विचार कीजिए: 1. मिलन एक अभ्यास है। 2. यह नहीं है।",
+            "",
+        ]
+    ),
+    options=st.lists(_hindi_option, min_size=2, max_size=10),
+    labels=st.sampled_from(["कखगघङचछजझञ", "अबसद", "abcdefghij"]),
+)
+def test_any_hindi_option_list_gives_a_valid_result(
+    answerers: LanguageAnswerers, stem: str, options: list[str], labels: str
+) -> None:
+    listed = zip(labels, options, strict=False)
+    text = stem + " " + " ".join(f"({label}) {o}" for label, o in listed)
+    outcome = answerers.respond(text).outcome
+    if outcome.choice is not None:
+        assert outcome.choice.lead("hi")
+        if outcome.choice.option is not None:
+            assert outcome.exam is not None and outcome.choice.option in outcome.exam.options
+    outcome.to_json()
