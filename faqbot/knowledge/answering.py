@@ -30,6 +30,9 @@ from faqbot.knowledge.smalltalk import SmallTalkRecogniser
 Status = Literal["answer", "suggest", "none", "smalltalk"]
 # A message of this many words or more is also read by its last clause alone.
 LONG_MESSAGE = 20
+# An exam stem's option reading may name only an entry among the stem's best few, when the
+# stem's own best entry already supports one option (Answerer._with_options).
+RANKED_FOR_OPTIONS = 3
 _CLAUSE_BREAK = re.compile(r"\s+[—–-]+\s+|[;:]\s+|(?<=[.!?])\s+|,?\s+but\s+", re.IGNORECASE)
 
 
@@ -130,10 +133,26 @@ class Answerer:
         Australia, Japan and Russia…" is about India's partners, not the first dialogue), and
         the right option read with the stem fits the right entry best. The reading the
         decision is surest of wins; the option is then chosen by what the answer supports.
+        A stem answered outright whose answer supports exactly one option is kept: it is
+        coherent. A stem only suggested whose best entry supports exactly one option is kept
+        against an option reading that names an entry the stem did not even rank: that option
+        only names another entry's fact ("(ग) September 2022" is the second dialogue's date, not
+        when the idea came up).
         """
+        coherent = (
+            match.status != "none"
+            and match.entry is not None
+            and self.choose(exam, match.entry).verdict == "one"
+        )
+        if coherent and match.status == "answer":
+            return match
+        ranked = {s.entry.id for s in match.ranked[:RANKED_FOR_OPTIONS]}
         best = match
         for option in exam.options:
             reading = self.matcher.match(f"{asked} {option.text}")
+            unranked = reading.entry is not None and reading.entry.id not in ranked
+            if coherent and unranked:
+                continue
             if _confidence(reading) > _confidence(best):
                 best = reading
         if best is match:
@@ -198,19 +217,22 @@ class Answerer:
                 return Outcome(message, "answer", match, followup=followup, notice=notice)
         choice = None
         if exam is not None and match.status == "answer" and match.entry is not None:
-            tokens = self.matcher.normaliser.content_tokens
-            if exam.statements and self._evidence is None:
-                self._evidence = evidence(self.matcher.entries, tokens)
-            choice = choose_option(
-                exam,
-                match.entry,
-                tokens,
-                self.matcher.entries,
-                self.paraphrase_weight,
-                self._evidence,
-            )
+            choice = self.choose(exam, match.entry)
         notice = self._date_note(message)
         return Outcome(message, match.status, match, exam=exam, choice=choice, notice=notice)
+
+    def choose(self, exam: ExamQuestion, entry: Entry) -> OptionChoice:
+        """Which of an exam question's options `entry`'s answer supports, in this language."""
+        tokens = self.matcher.normaliser.content_tokens
+        if exam.statements and self._evidence is None:
+            self._evidence = evidence(self.matcher.entries, tokens)
+        return choose_option(
+            exam, entry, tokens, self.matcher.entries, self.paraphrase_weight, self._evidence
+        )
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """This language's entry with that id, if the pack has one."""
+        return self._entries.get(entry_id)
 
     # The currency hook (currency.py): topics the pack declines and times after its as_of are
     # turned away before matching; a question about "the latest" gets the pack's date stated.

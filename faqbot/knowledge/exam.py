@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from faqbot.knowledge.catalogue import say
-from faqbot.knowledge.devanagari import MARKS
+from faqbot.knowledge.devanagari import MARKS, ascii_digits, fold, has_devanagari, stem
 from faqbot.knowledge.normaliser import words
 from faqbot.knowledge.schema import Entry
 
@@ -43,19 +44,30 @@ _BOILERPLATE = re.compile(
     r"|kathan|vikalp|options?:|statements?:|\bcodes?:",
     re.IGNORECASE,
 )
+# A Devanagari word's edges: Python's \\b does not see its vowel signs as part of a word.
+_HI_START = r"(?<![\w\u0900-\u097f])"
+_HI_END = r"(?![\w\u0900-\u097f])"
 # "Which of the following is NOT…": the wanted option is the one the answer does not support.
 # Only exam wording counts: "kis desh ka naam nahi liya gaya" asks for what was not named.
 _NEGATED = re.compile(
     r"\b(?:is|are|was|were|does|did) not\b|\bnot (?:correct|true|a|an)\b|\bincorrect\b"
-    r"|\bexcept\b|\bgalat\b|\bfalse\b",
+    r"|\bexcept\b|\bgalat\b|\bfalse\b"
+    # Hindi: "…शामिल नहीं है?", "कौन-सा कथन असत्य है?", "…को छोड़कर".
+    rf"|{_HI_START}(?:नहीं|नहीँ|असत्य|[ग\u095a]\u093c?लत|सिवाय|छो[ड\u095c]\u093c?कर){_HI_END}",
     re.IGNORECASE,
 )
 # Where the question resumes after the last statement ("… Which of the above is correct?").
 _QUESTION_RESUMES = re.compile(
-    r"[.;]?\s+(?=(?:which|select|choose|identify|how many|in ?me se|inme se|kaun)\b)",
+    r"[.;]?\s+(?=(?:which|select|choose|identify|how many|in ?me se|inme se|kaun)\b"
+    rf"|(?:उपर्युक्त|उपरोक्त|ऊपर दिए|नीचे दिए|इनमें से|कौन){_HI_END})",
     re.IGNORECASE,
 )
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "ek": 1, "do": 2, "teen": 3}
+# Hindi options: "केवल एक", "केवल दो", "तीनों", "कोई नहीं" (how many); "केवल 1", "1 और 2 दोनों",
+# "न तो 1 और न ही 2", "सभी" (which).
+_HI_COUNT_WORDS = {"एक": 1, "दो": 2, "तीन": 3, "चार": 4}
+_HI_NONE = re.compile(rf"{_HI_START}(?:न तो|कोई नहीं|कोई भी नहीं|इनमें से कोई नहीं){_HI_END}")
+_HI_ALL = re.compile(rf"{_HI_START}(?:सभी|दोनों|तीनों|चारों){_HI_END}")
 _NUMBER = re.compile(r"\b(10|[1-9])\b")
 # Devanagari vowel signs are no \w: without them, "भारत की किन चार देशों" counted as one word.
 _WORDS = re.compile(rf"(?:[^\W\d_]|[{MARKS}]){{2,}}")
@@ -249,6 +261,7 @@ def choose_option(
     second. Statements ("1. … 2. …") are each checked against every entry of the pack (its
     sentences, `evidence(pack_entries, tokens)`, which a caller may make once per pack).
     """
+    tokens = _counted(tokens)
     if exam.statements:
         pieces = evidence if evidence is not None else _evidence(pack_entries or (entry,), tokens)
         return _choose_by_statements(exam, tokens, pieces, weight or (lambda _token: 1.0))
@@ -267,6 +280,58 @@ def choose_option(
 
         choice = _choose_by_passages(exam, entry, tokens, telling, mostly)
     return choice
+
+
+def _counted(tokens: Tokens) -> Tokens:
+    """The normaliser with numbers, ordinals and months in one form whatever their language or
+    script: option "(ग) 4" meets "चार" in the answer, "(ख) छठी" meets "छठे", "(क) November
+    2019" meets "नवंबर 2019"."""
+    same = _same_forms(tokens)
+
+    def counted(text: str) -> list[str]:
+        return [same.get(t, _ORDINALS.get(t, t)) for t in tokens(text)]
+
+    return counted
+
+
+@lru_cache(maxsize=8)
+def _same_forms(tokens: Tokens) -> dict[str, str]:
+    """Each word of `_SAME` as the normaliser tokenises it, to its one form; a word the
+    normaliser drops (a stop word) or splits is left out."""
+    found = {}
+    for one, forms in _SAME:
+        for form in forms.split():
+            said = list(tokens(form))
+            if len(said) == 1 and not said[0][:1].isdigit():
+                found[said[0]] = one
+    return found
+
+
+# Numbers from two (one and एक are also "a"), and months: "may" is left out, a verb far more
+# often than a month in English.
+_SAME: tuple[tuple[str, str], ...] = (
+    ("2", "two दो"),
+    ("3", "three तीन"),
+    ("4", "four चार"),
+    ("5", "five पाँच पांच"),
+    ("6", "six छह छः"),
+    ("7", "seven सात"),
+    ("8", "eight आठ"),
+    ("9", "nine नौ"),
+    ("10", "ten दस"),
+    ("month-1", "january jan जनवरी"),
+    ("month-2", "february feb फ़रवरी फरवरी"),
+    ("month-3", "march mar मार्च"),
+    ("month-4", "april apr अप्रैल अप्रेल"),
+    ("month-5", "मई"),
+    ("month-6", "june jun जून"),
+    ("month-7", "july jul जुलाई"),
+    ("month-8", "august aug अगस्त"),
+    ("month-9", "september sep sept सितंबर सितम्बर"),
+    ("month-10", "october oct अक्टूबर अक्तूबर"),
+    ("month-11", "november nov नवंबर नवम्बर"),
+    ("month-12", "december dec दिसंबर दिसम्बर"),
+)
 
 
 def _mostly_holds(option: set[str], passage: set[str], weight: Weight) -> bool:
@@ -315,24 +380,30 @@ def _choose_by_passages(
 
 def _statement_sets(option: Option, count: int) -> set[int] | None:
     """The statements an option claims are correct: "1 only", "both 1 and 2", "none"."""
-    text = option.text.casefold()
+    text = ascii_digits(option.text.casefold())
     numbers = {int(n) for n in _NUMBER.findall(text) if 1 <= int(n) <= count}
-    if re.search(r"\b(neither|none|koi nahi|koi bhi nahi)\b", text):
+    if re.search(r"\b(neither|none|koi nahi|koi bhi nahi)\b", text) or _HI_NONE.search(text):
         return set()
     if numbers:
         return numbers
-    if re.search(r"\b(all|sabhi|teeno|both|dono)\b", text):
+    if re.search(r"\b(all|sabhi|teeno|both|dono)\b", text) or _HI_ALL.search(text):
         return set(range(1, count + 1))
     return None
 
 
-def _statement_counts(option: Option) -> int | None:
-    """How many statements an option says are correct: "only one", "all three", "none"."""
+def _statement_counts(option: Option, count: int) -> int | None:
+    """How many of `count` statements an option says are correct: "only one", "all three",
+    "none", "तीनों"."""
     text = option.text.casefold()
-    if re.search(r"\b(none|koi nahi)\b", text):
+    if re.search(r"\b(none|koi nahi)\b", text) or _HI_NONE.search(text):
         return 0
+    if re.search(r"\b(all|sabhi|teeno)\b", text) or _HI_ALL.search(text):
+        return count
     for word, value in _COUNT_WORDS.items():
         if re.search(rf"\b{word}\b", text):
+            return value
+    for word, value in _HI_COUNT_WORDS.items():
+        if re.search(rf"{_HI_START}{word}{_HI_END}", text):
             return value
     return None
 
@@ -345,16 +416,49 @@ SUPPORTED = 0.75
 OPTION_SUPPORTED = 0.6
 _PREFIX = 5
 # Words that turn a claim round: a statement and its evidence must agree on them.
-_NEGATION = frozenset({"not", "no", "never", "neither", "nor", "without", "nahi", "na", "nhi"})
+_NEGATION = frozenset(
+    {"not", "no", "never", "neither", "nor", "without", "nahi", "na", "nhi"}
+    | {fold(w) for w in ("नहीं", "न", "बिना", "बिन", "मत", "कभी")}
+)
 # Words that claim more than the evidence may say: without them in it, the pack does not say.
-_QUALIFIERS = frozenset({"only", "befor", "after", "explicitly", "directly", "ever", "all"})
+_QUALIFIERS = frozenset(
+    {"only", "befor", "after", "explicitly", "directly", "ever", "all"}
+    | {fold(w) for w in ("केवल", "सिर्फ", "पहले", "बाद", "सभी", "कभी", "सीधे", "सीध")}
+)
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10",
+    **{fold(w): n for w, n in (
+        ("एक", "1"), ("दो", "2"), ("तीन", "3"), ("चार", "4"), ("पाँच", "5"), ("पांच", "5"),
+        ("छह", "6"), ("छः", "6"), ("सात", "7"), ("आठ", "8"), ("नौ", "9"), ("दस", "10"),
+    )},
 }  # fmt: skip
+# Ordinals from the third on, as tokens come out of the normaliser ("छठे", "छठी" and "sixth"
+# are one): a count, which must match exactly. "First" and "second" are left out: they name
+# which dialogue, and a paraphrase ("inaugural") stands for them.
+_ORDINALS = {
+    **{word: f"{n}th" for n, word in enumerate(
+        ("third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), 3
+    )},
+    **{fold(word): f"{n}th" for word, n in (
+        ("तिसर", 3), ("चौथ", 4), ("पांचव", 5), ("छठ", 6), ("छठा", 6), ("छठी", 6), ("छठे", 6),
+        ("सातव", 7), ("आठव", 8), ("नौव", 9), ("दसव", 10),
+    )},
+}  # fmt: skip
+_NUMBER_WORDS.update(_ORDINALS)
 # Prepositions the stop words leave in: in a claim they relate its words and say nothing
 # themselves ("Russia is not among India's partners").
 _RELATIONS = frozenset({"among", "amongst", "between", "whil", "while", "whilst"})
+
+
+def _hindi_token(word: str) -> str:
+    """A Hindi word as the normaliser's tokens spell it (folded, stemmed)."""
+    return stem(fold(word))
+
+
+# Hindi pronouns with their postposition written as one word ("इसमें", in it): they point
+# back to the subject and claim nothing, as "it" and "this" (stop words) do in English.
+_POINTERS = frozenset(_hindi_token(w) for w in "इसमें उसमें इनमें उनमें जिसमें इससे उससे इसे उसे इन्हें उन्हें".split())
 # Words that cannot both be true of one thing: "MILAN is a bilateral exercise" against "MILAN
 # is a multilateral naval exercise" is false, not unknown.
 _CONTRARY_PAIRS = (
@@ -362,13 +466,30 @@ _CONTRARY_PAIRS = (
     ("bilateral", "trilateral"),
     ("increas", "decreas"),
     ("increas", "cut"),
+    ("acknowledg", "oppos"),
+    ("welcom", "oppos"),
+    ("support", "oppos"),
+    *(
+        (_hindi_token(one), _hindi_token(other))
+        for one, other in (
+            ("द्विपक्षीय", "बहुपक्षीय"),
+            ("द्विपक्षीय", "त्रिपक्षीय"),
+            ("वृद्धि", "कमी"),
+            ("वृद्धि", "कटौती"),
+            ("बढ़ाना", "घटाना"),
+            ("स्वीकार", "विरोध"),
+            ("समर्थन", "विरोध"),
+            ("स्वागत", "विरोध"),
+        )
+    ),
 )
 _CONTRARIES: dict[str, frozenset[str]] = {}
 for _one, _other in _CONTRARY_PAIRS:
     _CONTRARIES[_one] = _CONTRARIES.get(_one, frozenset()) | {_other}
     _CONTRARIES[_other] = _CONTRARIES.get(_other, frozenset()) | {_one}
 _NAME = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[ –-][A-Z][a-z]+)*")
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]\s*")
+# The danda (।) ends a Hindi sentence.
+_SENTENCE = re.compile(r"(?<=[.;!?\u0964\u0965])\s+|\n\s*[-•*]\s*")
 
 Weight = Callable[[str], float]
 
@@ -386,18 +507,30 @@ Evidence = _Evidence
 _NEGATED_RUN = re.compile(
     r"\b(?:not|no|never|neither|nor|without|nahi|nhi)\b((?:\W+[\w'’-]+){1,4})", re.IGNORECASE
 )
+# Hindi denies what comes before its cue: "मिलन में भाग नहीं लिया", "नाम लिए बिना".
+# The verb may go on after the cue ("भाग नहीं लिया" is "भाग लिया" denied), so the word after
+# it is read with the run.
+_HI_NEGATED_RUN = re.compile(rf"((?:\S+\s+){{1,3}})(?:नहीं|नहीँ|बिना|मत){_HI_END}(\s+\S+)?")
 
 
 def _names(text: str, tokens: Tokens) -> frozenset[str]:
+    if has_devanagari(text):
+        # Devanagari has no capitals: the names are the words the Hindi matcher's synonyms
+        # carry to the main language's terms (भारत -> india, जापानी पक्ष -> japan, मिलन ->
+        # milan). Some are no names ("रक्षा" -> defence), which asks more of a piece, never less.
+        return frozenset(t for t in tokens(text) if t.isascii() and not t[:1].isdigit())
     return frozenset(t for name in _NAME.findall(text) for t in tokens(name))
 
 
 def _negated(text: str, tokens: Tokens) -> frozenset[str]:
-    """The first two content tokens after each negation cue: what the text denies."""
+    """The first two content tokens after each negation cue (in Hindi, the last two before
+    it): what the text denies."""
     return frozenset(
         t
         for run in _NEGATED_RUN.findall(text)
         for t in [t for t in tokens(run) if t not in _RELATIONS][:2]
+    ) | frozenset(
+        t for before, after in _HI_NEGATED_RUN.findall(text) for t in [*tokens(before + after)][-2:]
     )
 
 
@@ -415,7 +548,7 @@ def statement_truth(
     negation cues must agree and numbers must match exactly."""
     said = set(words(text))
     # Negation cues and numbers are checked on their own (`_agrees`), not weighed.
-    claimed = set(tokens(text)) - _NEGATION - _NUMBER_WORDS.keys() - _RELATIONS
+    claimed = set(tokens(text)) - _NEGATION - _NUMBER_WORDS.keys() - _RELATIONS - _POINTERS
     claimed = {t for t in claimed if not t[:1].isdigit()} or claimed
     if not claimed:
         return None
@@ -493,7 +626,7 @@ def _agrees(
 
 def evidence(entries: Sequence[Entry], tokens: Tokens) -> Sequence[Evidence]:
     """The sentences statements are checked against: made once per pack by the answerer."""
-    return _evidence(entries, tokens)
+    return _evidence(entries, _counted(tokens))
 
 
 def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
@@ -525,11 +658,18 @@ def _choose_by_statements(
     if exam.negated:
         true, false = false, true
     # An option fits when it names every statement known true and none known false; a
-    # statement the pack does not settle may go either way.
+    # statement the pack does not settle may go either way. When some option only counts
+    # ("Only two"), the question is how many: "All three" is then a count like the others,
+    # not a set that fits while "Only two" goes unread.
+    counting = any(
+        _statement_sets(o, count) is None and _statement_counts(o, count) is not None
+        for o in exam.options
+    )
     fits = [
         o
         for o in exam.options
-        if (claimed := _statement_sets(o, count)) is not None
+        if not counting
+        and (claimed := _statement_sets(o, count)) is not None
         and true <= claimed
         and not claimed & false
     ]
@@ -537,7 +677,8 @@ def _choose_by_statements(
         fits = [
             o
             for o in exam.options
-            if (n := _statement_counts(o)) is not None and len(true) <= n <= count - len(false)
+            if (n := _statement_counts(o, count)) is not None
+            and len(true) <= n <= count - len(false)
         ]
     if len(fits) == 1:
         return OptionChoice("one", fits[0], tuple(fits))

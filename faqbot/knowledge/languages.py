@@ -18,7 +18,7 @@ from faqbot.knowledge.answering import Answerer, Outcome
 from faqbot.knowledge.currency import Currency
 from faqbot.knowledge.decision import Decision
 from faqbot.knowledge.devanagari import Respeller, script_of
-from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice
+from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice, parse_exam
 from faqbot.knowledge.matcher import Match, Matcher, Suggestion
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack, SmallTalk
@@ -28,10 +28,13 @@ HINDI = "hi"
 Choice = Literal["en", "hi", "auto"]
 AUTO: Final = "auto"
 CHOICES: tuple[Choice, ...] = get_args(Choice)
-# A Hindi MCQ labels its options (क) (ख) (ग) (घ); read as (a) (b) (c) (d), the exam parser
-# splits it into stem, statements and options as it does an English one.
-_HINDI_LABELS = dict(zip("कखगघङचछजझञ", "abcdefghij", strict=True))
-_HINDI_LABEL = re.compile(r"(?<![\w\u0900-\u097f])(\(?)([कखगघङचछजझञ])([).])(?=\s|$)")
+# A Hindi MCQ labels its options (क) (ख) (ग) (घ), or (अ) (ब) (स) (द); read as (a) (b) (c)
+# (d), the exam parser splits it into stem, statements and options as it does an English one.
+_HINDI_LABELS = {
+    **dict(zip("कखगघङचछजझञ", "abcdefghij", strict=True)),
+    **dict(zip("अबसद", "abcd", strict=True)),
+}
+_HINDI_LABEL = re.compile(rf"(?<![\w\u0900-\u097f])(\(?)([{''.join(_HINDI_LABELS)}])([).])(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,24 @@ class LanguageOutcome:
 
 
 def question_language(pack: Pack, question: str) -> str:
-    """The pack language a question is written in: Hindi for Devanagari, else the main one."""
-    if script_of(question) == "devanagari" and HINDI in pack.languages:
+    """The pack language a question is written in: Hindi for Devanagari, else the main one.
+
+    An exam question is written in the language of its stem and statements: "Where was the
+    second 2+2 held? (a) नई दिल्ली (b) टोक्यो" is an English question, matched in English,
+    whose options are then checked against the Hindi answer as well."""
+    if script_of(_asked(question)) == "devanagari" and HINDI in pack.languages:
         return HINDI
     return pack.info.language
+
+
+def _asked(question: str) -> str:
+    """An exam question's stem and statements, or the whole message if it is none (or its
+    stem has no letters)."""
+    exam = parse_exam(hindi_labels(question))
+    if exam is None:
+        return question
+    asked = " ".join([exam.stem, *(s.text for s in exam.statements)])
+    return asked if script_of(asked) != "none" else question
 
 
 def parse_choice(text: str) -> Choice | None:
@@ -104,10 +121,19 @@ def reply_language(
 
 
 def hindi_labels(question: str) -> str:
-    """A Hindi question with its MCQ option labels in Latin letters: (क) -> (a)."""
+    """A Hindi question with its MCQ option labels in Latin letters: (क) -> (a), (स) -> (c)."""
     return _HINDI_LABEL.sub(
         lambda found: f"{found[1]}{_HINDI_LABELS[found[2]]}{found[3]}", question
     )
+
+
+def _labels_written(question: str) -> dict[str, str]:
+    """The Latin label of each Devanagari one the question wrote: {"a": "क"} or {"c": "स"}.
+    Labels it wrote in Latin letters ("(a) 2010") stay as written."""
+    written: dict[str, str] = {}
+    for found in _HINDI_LABEL.finditer(question):
+        written.setdefault(_HINDI_LABELS[found[2]], found[2])
+    return written
 
 
 class LanguageAnswerers:
@@ -154,8 +180,12 @@ class LanguageAnswerers:
             language = self.language_of(message)
         if reply_in not in self.answerers:
             reply_in = language
-        text = hindi_labels(message) if language == HINDI else message
-        outcome = self.answerers[language].respond(text, previous_id)
+        # Labels in Devanagari are read whichever matcher hears the question (`faqbot ask
+        # --language en` may send a Hindi MCQ to the English one).
+        text = hindi_labels(message)
+        outcome = self._option_in_other_languages(
+            self.answerers[language].respond(text, previous_id), language
+        )
         if outcome.smalltalk is not None and reply_in != language:
             outcome = replace(outcome, smalltalk=_smalltalk_in(self.pack, outcome, reply_in))
         view = self.pack.in_language(reply_in)
@@ -172,9 +202,44 @@ class LanguageAnswerers:
                 language=reply_in,
             )
         outcome = replace(outcome, question=message, match=match)
-        if language == HINDI and outcome.exam is not None:
-            outcome = _hindi_exam(outcome)
+        labels = _labels_written(message)
+        if labels and outcome.exam is not None:
+            outcome = _labels_as_written(outcome, labels)
         return LanguageOutcome(outcome, reply_in)
+
+    def _option_in_other_languages(self, outcome: Outcome, language: str) -> Outcome:
+        """When no option holds in the answer in `language`, the same entry's answer in another
+        language of the pack may hold one: "(ख) Tokyo" in a Hindi question meets "Tokyo" in
+        the English answer, not "टोक्यो" in the Hindi one. Only a single supported option is
+        taken; statements are read in the question's language alone.
+
+        The entry is read both by the question's own answerer, whose normaliser knows the
+        question's words and the synonyms that carry them to the other language's terms
+        (पहली -> first, so the paragraph about the first dialogue is the one that counts), and
+        by the other language's; a single option both agree on, or only one names, is taken."""
+        choice, exam, match = outcome.choice, outcome.exam, outcome.match
+        if (
+            choice is None
+            or choice.verdict != "none"
+            or exam is None
+            or exam.statements
+            or match is None
+            or match.entry is None
+        ):
+            return outcome
+        asker = self.answerers[language]
+        named = {}
+        for other, answerer in self.answerers.items():
+            entry = answerer.entry(match.entry.id) if other != language else None
+            if entry is None:
+                continue
+            for reader in (asker, answerer):
+                found = reader.choose(exam, entry)
+                if found.verdict == "one" and found.option is not None:
+                    named[found.option] = found
+        if len(named) == 1:
+            return replace(outcome, choice=next(iter(named.values())))
+        return outcome
 
     def match(self, message: str, language: str | None = None) -> Match | None:
         """The matcher's verdict on a message (None for small talk)."""
@@ -215,25 +280,18 @@ def language_matcher(pack: Pack, language: str, decision: Decision | None = None
     return Matcher(entries, normaliser, decision=decision)
 
 
-_LATIN_LABELS = {latin: hindi for hindi, latin in _HINDI_LABELS.items()}
-
-
-def _hindi_option(option: Option) -> Option:
-    return replace(option, label=_LATIN_LABELS.get(option.label, option.label))
-
-
-def _hindi_exam(outcome: Outcome) -> Outcome:
-    """The exam outcome with its option labels back in Devanagari. The option is not named for
-    statement questions ("केवल 1", "न तो 1 और न ही 2"): their Hindi wording is not read, and
-    a wrong option is worse than none."""
+def _labels_as_written(outcome: Outcome, labels: dict[str, str]) -> Outcome:
+    """The exam outcome with its option labels back as the question wrote them (`labels`)."""
     assert outcome.exam is not None
+
+    def _hindi_option(option: Option) -> Option:
+        return replace(option, label=labels.get(option.label, option.label))
+
     exam: ExamQuestion = replace(
         outcome.exam, options=tuple(_hindi_option(o) for o in outcome.exam.options)
     )
     choice: OptionChoice | None = outcome.choice
-    if exam.statements:
-        choice = None
-    elif choice is not None:
+    if choice is not None:
         choice = replace(
             choice,
             option=_hindi_option(choice.option) if choice.option else None,

@@ -203,3 +203,10 @@ def test_quiz_items_share_their_keys_across_languages() -> None:
         assert english.get(key).entry_id == hindi.get(key).entry_id  # type: ignore[union-attr]
         assert hindi.get(key).question != english.get(key).question  # type: ignore[union-attr]
     assert not any(item.question.startswith("Fill in the blank") for item in hindi.items)
+
+
+def test_an_exam_question_is_in_the_language_of_its_stem(answerers: LanguageAnswerers) -> None:
+    assert answerers.language_of("Held in: (a) नई दिल्ली (b) टोक्यो") == "en"
+    assert answerers.language_of("कहाँ हुई? (a) New Delhi (b) Tokyo") == "hi"
+    # A stem with no letters: the whole message decides.
+    assert answerers.language_of("(a) नई दिल्ली (b) टोक्यो") == "hi"
