@@ -38,6 +38,8 @@ async def forget(update: Update, context: Context) -> None:
         await reply(message, text_message(say(language, "feedback_failed")))
         return
     state.feedback_prompts.forget_user(user.id)
+    for hook in state.on_forget:  # what other features keep in memory: the daily jobs
+        await hook(context.application, user.id)
     if not gone.anything:
         await reply(message, text_message(say(language, "forget_nothing")))
         return
