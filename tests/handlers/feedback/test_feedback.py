@@ -213,6 +213,9 @@ async def test_privacy_says_what_is_kept_and_for_how_long(
     await feed(app, u.message(USER, USER, "/privacy"))
     text = sent(api, USER)[-1].params["text"]
     assert "deleted after 90 days" in text and "/forget" in text
+    # The app language noted from each message is named, and so is what /forget does with it.
+    assert "language your Telegram app is set to" in text
+    assert "app language is noted again" in text
 
 
 async def test_forget_deletes_the_users_data_and_the_second_time_says_nothing_is_stored(
