@@ -73,6 +73,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a YAML pack or a folder of them (default: $FAQBOT_KNOWLEDGE, else the shipped pack)",
     )
+    overlays = pack_option.add_mutually_exclusive_group()
+    overlays.add_argument(
+        "--overlay",
+        type=Path,
+        metavar="FILE",
+        help=f"phrasings accepted from /gaps to add to the pack (default, without --knowledge: "
+        f"{OVERLAY_FILE} next to $FAQBOT_DATABASE, if it exists, as the bot reads it)",
+    )
+    overlays.add_argument(
+        "--no-overlay", action="store_true", help=f"leave out {OVERLAY_FILE}: the pack alone"
+    )
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
     run.add_argument(
@@ -161,8 +172,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _pack(args: argparse.Namespace) -> Pack:
-    path = getattr(args, "knowledge", None) or Settings.from_env().knowledge
-    return load_pack(path)
+    """The pack the command works on, with the phrasings the bot adds to it (_overlay)."""
+    settings = Settings.from_env()
+    return load_pack(args.knowledge or settings.knowledge, _overlay(args, settings))
+
+
+def _overlay(args: argparse.Namespace, settings: Settings) -> Path | None:
+    """--overlay; else, for the pack the bot serves (no --knowledge), the overlay the bot
+    reads next to its database, when there is one; None with --no-overlay. An overlay belongs
+    to the bot's pack, so another pack given with --knowledge is read alone."""
+    if args.no_overlay:
+        return None
+    if args.overlay is not None:
+        if not args.overlay.is_file():
+            raise SettingsError(f"--overlay {args.overlay}: no such file")
+        return args.overlay
+    default = overlay_path(getattr(args, "database", None) or settings.database)
+    return default if args.knowledge is None and default.is_file() else None
 
 
 def _run(args: argparse.Namespace) -> int:
