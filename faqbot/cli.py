@@ -183,10 +183,11 @@ def _overlay(args: argparse.Namespace, settings: Settings) -> Path | None:
     to the bot's pack, so another pack given with --knowledge is read alone."""
     if args.no_overlay:
         return None
-    if args.overlay is not None:
-        if not args.overlay.is_file():
-            raise SettingsError(f"--overlay {args.overlay}: no such file")
-        return args.overlay
+    named: Path | None = args.overlay
+    if named is not None:
+        if not named.is_file():
+            raise SettingsError(f"--overlay {named}: no such file")
+        return named
     default = overlay_path(getattr(args, "database", None) or settings.database)
     return default if args.knowledge is None and default.is_file() else None
 
