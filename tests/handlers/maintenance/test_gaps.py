@@ -4,6 +4,8 @@ overlay they write; a rejected phrasing says why and changes nothing."""
 from __future__ import annotations
 
 import html
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -189,3 +191,15 @@ async def test_gaps_with_nothing_to_review_says_so(
         await feed(app, u.message(ADMIN, ADMIN, "/gaps"))
     [reply] = sent(api, ADMIN)
     assert html.unescape(reply.params["text"]) == say("en", "gaps_empty")
+
+
+def test_a_button_from_before_a_restart_names_no_offer_made_after_it() -> None:
+    """Each process's first token differs, so an old /gaps button cannot pick a new cluster."""
+    code = "from faqbot.handlers.maintenance.gaps import new_token; print(new_token())"
+    firsts = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(firsts) == 2 and all(len(f"gap:{token}:x") <= 64 for token in firsts)
