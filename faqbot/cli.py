@@ -116,11 +116,16 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="lint a knowledge pack")
     validate.add_argument("path", nargs="?", type=Path, help="pack file or folder")
-    validate.add_argument(
+    checked = validate.add_mutually_exclusive_group()
+    checked.add_argument(
         "--overlay",
         type=Path,
         metavar="FILE",
-        help="also check an overlay of accepted phrasings (overlay.yaml) with the pack",
+        help=f"also check an overlay of accepted phrasings with the pack (default, without "
+        f"PATH: {OVERLAY_FILE} next to $FAQBOT_DATABASE, if it exists, as the bot reads it)",
+    )
+    checked.add_argument(
+        "--no-overlay", action="store_true", help=f"leave out {OVERLAY_FILE}: the pack alone"
     )
     validate.set_defaults(handler=_validate)
 
@@ -174,13 +179,14 @@ def _parser() -> argparse.ArgumentParser:
 def _pack(args: argparse.Namespace) -> Pack:
     """The pack the command works on, with the phrasings the bot adds to it (_overlay)."""
     settings = Settings.from_env()
-    return load_pack(args.knowledge or settings.knowledge, _overlay(args, settings))
+    overlay = _overlay(args, settings, args.knowledge is not None)
+    return load_pack(args.knowledge or settings.knowledge, overlay)
 
 
-def _overlay(args: argparse.Namespace, settings: Settings) -> Path | None:
-    """--overlay; else, for the pack the bot serves (no --knowledge), the overlay the bot
+def _overlay(args: argparse.Namespace, settings: Settings, named_pack: bool) -> Path | None:
+    """--overlay; else, for the pack the bot serves (no pack named), the overlay the bot
     reads next to its database, when there is one; None with --no-overlay. An overlay belongs
-    to the bot's pack, so another pack given with --knowledge is read alone."""
+    to the bot's pack, so a pack named on the command line is read alone."""
     if args.no_overlay:
         return None
     named: Path | None = args.overlay
@@ -189,7 +195,7 @@ def _overlay(args: argparse.Namespace, settings: Settings) -> Path | None:
             raise SettingsError(f"--overlay {named}: no such file")
         return named
     default = overlay_path(getattr(args, "database", None) or settings.database)
-    return default if args.knowledge is None and default.is_file() else None
+    return default if not named_pack and default.is_file() else None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -282,7 +288,9 @@ def render_text(reply: Reply) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    pack, problems = check_pack(args.path or Settings.from_env().knowledge, args.overlay)
+    settings = Settings.from_env()
+    overlay = _overlay(args, settings, args.path is not None)
+    pack, problems = check_pack(args.path or settings.knowledge, overlay)
     for problem in problems:
         print(problem)
     if pack is None:
@@ -291,8 +299,9 @@ def _validate(args: argparse.Namespace) -> int:
     written = sum(len(entry.quiz) for entry in pack.entries)
     generated = len(generated_items(pack))
     quiz = len(quiz_items(pack))
+    files = [*pack.paths, *([str(overlay)] if overlay is not None else [])]
     print(
-        f"ok: {', '.join(pack.paths)}: {len(pack.entries)} entries, {phrasings} phrasings, "
+        f"ok: {', '.join(files)}: {len(pack.entries)} entries, {phrasings} phrasings, "
         f"{len(pack.topics)} topics, {quiz} distinct quiz items ({written} hand-written, "
         f"{generated} generated); languages: {', '.join(pack.languages)}",
         file=sys.stderr,

@@ -338,3 +338,18 @@ def test_ask_chat_and_eval_read_the_overlay_the_bot_reads(tmp_path: Path) -> Non
     assert "1/1" in faqbot("eval", str(questions), env=env).stdout
     missing = faqbot("ask", "--overlay", str(tmp_path / "none.yaml"), "x", env=env)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_validate_checks_the_overlay_the_bot_reads(tmp_path: Path) -> None:
+    """A reload refused for overlay.yaml says to run `faqbot validate`: that finds it too."""
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("phrasings:\n  no-such-entry:\n    - a b c\n", encoding="utf-8")
+    env = {"FAQBOT_DATABASE": str(tmp_path / "faqbot.sqlite3")}
+    found = faqbot("validate", env=env)
+    assert found.returncode == 1 and found.stdout.startswith(f"{overlay}:3: no-such-entry: ")
+    assert faqbot("validate", "--no-overlay", env=env).returncode == 0
+    # A pack named on the command line is checked alone, as the other commands read it.
+    assert faqbot("validate", str(load_pack().paths[0]), env=env).returncode == 0
+    overlay.write_text("phrasings:\n  what-is-malabar:\n    - sea drill of quad navies\n")
+    ok = faqbot("validate", env=env)
+    assert ok.returncode == 0 and f", {overlay}: 29 entries" in ok.stderr
