@@ -19,7 +19,6 @@ from faqbot.knowledge.citations import citation_line
 from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
 from faqbot.knowledge.gaps import find_gaps, parse_since
 from faqbot.knowledge.gaps_report import (
-    OVERLAY_FILE,
     accepted_phrasings,
     overlay_path,
     render_accepted,
@@ -29,6 +28,7 @@ from faqbot.knowledge.gaps_report import (
 from faqbot.knowledge.gaps_report import render_text as render_gaps_text
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.matcher import Matcher
+from faqbot.knowledge.overlay import OVERLAY_FILE
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
