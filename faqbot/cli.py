@@ -28,7 +28,7 @@ from faqbot.knowledge.gaps_report import (
 from faqbot.knowledge.gaps_report import render_text as render_gaps_text
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.matcher import Matcher
-from faqbot.knowledge.overlay import OVERLAY_FILE
+from faqbot.knowledge.overlay import OVERLAY_FILE, Overlay, read_overlay
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
@@ -354,24 +354,35 @@ def _gaps(args: argparse.Namespace) -> int:
         print("faqbot: --limit must be 0 (all) or more", file=sys.stderr)
         return EXIT_USAGE
     matcher = Matcher.from_pack(_pack(args))
+    overlay_file = _overlay(args, Settings.from_env(), args.knowledge is not None)
+    overlay = read_overlay(overlay_file, []).overlay if overlay_file else Overlay()
     try:
         connection = open_read_only(database)
     except StorageError as error:
         print(f"faqbot: {error}", file=sys.stderr)
         return EXIT_PROBLEM
     try:
-        clusters = find_gaps(logged_questions(connection, since), matcher, limit=args.limit or None)
+        found = find_gaps(logged_questions(connection, since), matcher)
     except sqlite3.Error as error:
         print(f"faqbot: cannot read the question log in {database} ({error})", file=sys.stderr)
         return EXIT_PROBLEM
     finally:
         connection.close()
+    # As /gaps does: a cluster accepted or ignored in the overlay is dealt with.
+    clusters = [c for c in found if not overlay.settles(c.representative, c.variants)]
+    settled = len(found) - len(clusters)
+    clusters = clusters[: args.limit or None]
     if fmt == "json":
         print(render_json(clusters))
     elif fmt == "csv":
         sys.stdout.write(render_csv(clusters))
     else:
         sys.stdout.write(render_gaps_text(clusters, since))
+        if settled:
+            print(
+                f"\n{settled} cluster{'s' if settled != 1 else ''} accepted or ignored in "
+                f"{overlay_file} left out (--no-overlay lists them)"
+            )
     return EXIT_OK
 
 

@@ -180,3 +180,15 @@ async def test_gaps_reads_what_the_real_handlers_logged(
     assert cricket["count"] == 2 and cricket["entry_id"] is None
     jimex = clusters["what is jimex"]
     assert jimex["outcomes"] == {"downvoted": 1} and jimex["feedback"] == ["the year it began"]
+    # What /gaps ignored or accepted is left out here too, and said so; --no-overlay lists it.
+    overlay = settings.database.parent / "overlay.yaml"
+    overlay.write_text(
+        "phrasings:\n  what-is-malabar: [quad navies drill]\n"
+        "ignored: [who won cricket world cup]\n",
+        encoding="utf-8",
+    )
+    text = faqbot("gaps", "--database", str(settings.database)).stdout
+    assert "cricket" not in text and "quad" not in text and "'what is jimex'" in text
+    assert f"2 clusters accepted or ignored in {overlay} left out" in text
+    everything = faqbot("gaps", "--json", "--no-overlay", "--database", str(settings.database))
+    assert len(json.loads(everything.stdout)) == 3

@@ -103,8 +103,7 @@ async def gaps_command(update: Update, context: Context) -> None:
     shown = [
         cluster
         for cluster in clusters
-        if not overlay.is_ignored([cluster.representative, *cluster.variants])
-        and not overlay.is_accepted([cluster.representative])
+        if not overlay.settles(cluster.representative, cluster.variants)
     ][:CLUSTERS_SHOWN]
     if not shown:
         await reply(message, html_message(html.escape(say(language, "gaps_empty"))))
