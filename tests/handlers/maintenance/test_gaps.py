@@ -203,3 +203,19 @@ def test_a_button_from_before_a_restart_names_no_offer_made_after_it() -> None:
         for _ in range(2)
     }
     assert len(firsts) == 2 and all(len(f"gap:{token}:x") <= 64 for token in firsts)
+
+
+async def test_a_rejected_phrasing_keeps_what_was_accepted_before(
+    app: BotApplication, api: FakeBotAPI, settings: Settings
+) -> None:
+    app.bot_data.gap_offers["t1"] = GapOffer("sea drill of quad navies", (), ("what-is-malabar",))
+    await press(app, ADMIN, "gap:t1:0")
+    kept = settings.overlay.read_bytes()
+    serving = app.bot_data.knowledge
+    app.bot_data.gap_offers["t2"] = GapOffer("what is jimex", (), ("what-is-malabar",))
+    await press(app, ADMIN, "gap:t2:0")
+    assert say("en", "gaps_rejected") in html.unescape(sent(api, ADMIN)[-1].params["text"])
+    assert settings.overlay.read_bytes() == kept and app.bot_data.knowledge is serving
+    answer = serving.answerers.respond("sea drill of quad navies").outcome
+    assert answer.status == "answer" and answer.entry is not None
+    assert answer.entry.id == "what-is-malabar"
