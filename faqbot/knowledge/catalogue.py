@@ -298,7 +298,8 @@ ENGLISH: dict[Key, str] = {
     "feedback_words_only": "I can only keep words: please type what you were looking for.",
     "feedback_already": "You have already rated this answer.",
     "feedback_not_yours": "Only the person who asked can rate this answer.",
-    "feedback_gone": "This answer is too old to rate: I no longer keep its record.",
+    "feedback_gone": "I no longer keep the record of that answer: it was deleted, by /forget or "
+    "after the days I keep questions.",
     "feedback_stale": "My notes have changed since this answer. Ask again to see the current "
     "one, and rate that.",
     "feedback_failed": "Sorry, I could not save that just now. Please try again later.",
@@ -642,7 +643,8 @@ HINDI: dict[Key, str] = {
     "feedback_words_only": "मैं केवल शब्द रख सकता हूँ: कृपया लिखकर बताइए कि आप क्या ढूँढ रहे थे।",
     "feedback_already": "आप इस उत्तर को पहले ही रेट कर चुके हैं।",
     "feedback_not_yours": "इस उत्तर को केवल वही रेट कर सकता है जिसने प्रश्न पूछा था।",
-    "feedback_gone": "यह उत्तर रेट करने के लिए बहुत पुराना है: इसका रिकॉर्ड अब नहीं रखा गया है।",
+    "feedback_gone": "अब मेरे पास उस उत्तर का रिकॉर्ड नहीं है: वह मिटा दिया गया, /forget से या प्रश्न "
+    "रखने की अवधि पूरी होने पर।",
     "feedback_stale": "इस उत्तर के बाद मेरे नोट्स बदल गए हैं। मौजूदा उत्तर देखने के लिए फिर से पूछिए, "
     "और उसे रेट कीजिए।",
     "feedback_failed": "क्षमा करें, अभी यह सहेजा नहीं जा सका। कृपया बाद में फिर कोशिश कीजिए।",
