@@ -39,7 +39,10 @@ async def forget(update: Update, context: Context) -> None:
         return
     state.feedback_prompts.forget_user(user.id)
     for hook in state.on_forget:  # what other features keep in memory: the daily jobs
-        await hook(context.application, user.id)
+        try:
+            await hook(context.application, user.id)
+        except Exception:  # the rows are gone already; a job left behind only finds none
+            log.exception("/forget: deleted a user's data, but a feature's clean-up failed")
     if not gone.anything:
         await reply(message, text_message(say(language, "forget_nothing")))
         return
