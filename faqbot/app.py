@@ -230,6 +230,7 @@ def build_application(
     )
     for group, register in sorted(HANDLER_GROUPS, key=lambda row: row[0]):
         register(application, group)
+    state.on_reload.append(functools.partial(_menus_after_reload, application))
     return application
 
 
@@ -240,15 +241,37 @@ async def _post_init(application: BotApplication) -> None:
         await startup(application)
 
 
-async def register_menus(application: BotApplication) -> None:
-    """The command menu of each scope: in the pack's main language for everyone, and in each
-    other language of the pack for users whose Telegram app speaks it."""
-    languages = application.bot_data.knowledge.pack.languages
-    scopes: dict[MenuScope, BotCommandScope] = {
+def _menu_scopes() -> dict[MenuScope, BotCommandScope]:
+    return {
         PRIVATE: BotCommandScopeAllPrivateChats(),
         GROUPS: BotCommandScopeAllGroupChats(),
         ADMINS: BotCommandScopeAllChatAdministrators(),
     }
+
+
+async def _menus_after_reload(application: BotApplication, old: Knowledge, new: Knowledge) -> None:
+    """A reload that changed the pack's languages changes the menus too: each language's is
+    registered, and a language the pack no longer has loses its own (Telegram then shows
+    those users the main language's)."""
+    before, after = old.pack.languages, new.pack.languages
+    if before == after:
+        return
+    await register_menus(application)
+    for code in before[1:]:
+        if code in after:
+            continue
+        for name, scope in _menu_scopes().items():
+            try:
+                await application.bot.delete_my_commands(scope=scope, language_code=code)
+            except TelegramError as error:
+                log.warning("could not remove the %s command menu in %s (%s)", name, code, error)
+
+
+async def register_menus(application: BotApplication) -> None:
+    """The command menu of each scope: in the pack's main language for everyone, and in each
+    other language of the pack for users whose Telegram app speaks it."""
+    languages = application.bot_data.knowledge.pack.languages
+    scopes = _menu_scopes()
     for spoken in languages:
         menu = command_menu(application, spoken)
         # The main language's menu is the default one, shown to every other app language.

@@ -19,7 +19,6 @@ from faqbot.knowledge.citations import citation_line
 from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
 from faqbot.knowledge.gaps import find_gaps, parse_since
 from faqbot.knowledge.gaps_report import (
-    OVERLAY_FILE,
     accepted_phrasings,
     overlay_path,
     render_accepted,
@@ -29,6 +28,7 @@ from faqbot.knowledge.gaps_report import (
 from faqbot.knowledge.gaps_report import render_text as render_gaps_text
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.matcher import Matcher
+from faqbot.knowledge.overlay import OVERLAY_FILE, Overlay, read_overlay
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 
@@ -73,6 +73,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a YAML pack or a folder of them (default: $FAQBOT_KNOWLEDGE, else the shipped pack)",
     )
+    overlays = pack_option.add_mutually_exclusive_group()
+    overlays.add_argument(
+        "--overlay",
+        type=Path,
+        metavar="FILE",
+        help=f"phrasings accepted from /gaps to add to the pack (default, without --knowledge: "
+        f"{OVERLAY_FILE} next to $FAQBOT_DATABASE, if it exists, as the bot reads it)",
+    )
+    overlays.add_argument(
+        "--no-overlay", action="store_true", help=f"leave out {OVERLAY_FILE}: the pack alone"
+    )
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
     run.add_argument(
@@ -105,11 +116,16 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="lint a knowledge pack")
     validate.add_argument("path", nargs="?", type=Path, help="pack file or folder")
-    validate.add_argument(
+    checked = validate.add_mutually_exclusive_group()
+    checked.add_argument(
         "--overlay",
         type=Path,
         metavar="FILE",
-        help="also check an overlay of accepted phrasings (overlay.yaml) with the pack",
+        help=f"also check an overlay of accepted phrasings with the pack (default, without "
+        f"PATH: {OVERLAY_FILE} next to $FAQBOT_DATABASE, if it exists, as the bot reads it)",
+    )
+    checked.add_argument(
+        "--no-overlay", action="store_true", help=f"leave out {OVERLAY_FILE}: the pack alone"
     )
     validate.set_defaults(handler=_validate)
 
@@ -161,8 +177,25 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _pack(args: argparse.Namespace) -> Pack:
-    path = getattr(args, "knowledge", None) or Settings.from_env().knowledge
-    return load_pack(path)
+    """The pack the command works on, with the phrasings the bot adds to it (_overlay)."""
+    settings = Settings.from_env()
+    overlay = _overlay(args, settings, args.knowledge is not None)
+    return load_pack(args.knowledge or settings.knowledge, overlay)
+
+
+def _overlay(args: argparse.Namespace, settings: Settings, named_pack: bool) -> Path | None:
+    """--overlay; else, for the pack the bot serves (no pack named), the overlay the bot
+    reads next to its database, when there is one; None with --no-overlay. An overlay belongs
+    to the bot's pack, so a pack named on the command line is read alone."""
+    if args.no_overlay:
+        return None
+    named: Path | None = args.overlay
+    if named is not None:
+        if not named.is_file():
+            raise SettingsError(f"--overlay {named}: no such file")
+        return named
+    default = overlay_path(getattr(args, "database", None) or settings.database)
+    return default if not named_pack and default.is_file() else None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -255,7 +288,9 @@ def render_text(reply: Reply) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    pack, problems = check_pack(args.path or Settings.from_env().knowledge, args.overlay)
+    settings = Settings.from_env()
+    overlay = _overlay(args, settings, args.path is not None)
+    pack, problems = check_pack(args.path or settings.knowledge, overlay)
     for problem in problems:
         print(problem)
     if pack is None:
@@ -264,8 +299,9 @@ def _validate(args: argparse.Namespace) -> int:
     written = sum(len(entry.quiz) for entry in pack.entries)
     generated = len(generated_items(pack))
     quiz = len(quiz_items(pack))
+    files = [*pack.paths, *([str(overlay)] if overlay is not None else [])]
     print(
-        f"ok: {', '.join(pack.paths)}: {len(pack.entries)} entries, {phrasings} phrasings, "
+        f"ok: {', '.join(files)}: {len(pack.entries)} entries, {phrasings} phrasings, "
         f"{len(pack.topics)} topics, {quiz} distinct quiz items ({written} hand-written, "
         f"{generated} generated); languages: {', '.join(pack.languages)}",
         file=sys.stderr,
@@ -318,24 +354,35 @@ def _gaps(args: argparse.Namespace) -> int:
         print("faqbot: --limit must be 0 (all) or more", file=sys.stderr)
         return EXIT_USAGE
     matcher = Matcher.from_pack(_pack(args))
+    overlay_file = _overlay(args, Settings.from_env(), args.knowledge is not None)
+    overlay = read_overlay(overlay_file, []).overlay if overlay_file else Overlay()
     try:
         connection = open_read_only(database)
     except StorageError as error:
         print(f"faqbot: {error}", file=sys.stderr)
         return EXIT_PROBLEM
     try:
-        clusters = find_gaps(logged_questions(connection, since), matcher, limit=args.limit or None)
+        found = find_gaps(logged_questions(connection, since), matcher)
     except sqlite3.Error as error:
         print(f"faqbot: cannot read the question log in {database} ({error})", file=sys.stderr)
         return EXIT_PROBLEM
     finally:
         connection.close()
+    # As /gaps does: a cluster accepted or ignored in the overlay is dealt with.
+    clusters = [c for c in found if not overlay.settles(c.representative, c.variants)]
+    settled = len(found) - len(clusters)
+    clusters = clusters[: args.limit or None]
     if fmt == "json":
         print(render_json(clusters))
     elif fmt == "csv":
         sys.stdout.write(render_csv(clusters))
     else:
         sys.stdout.write(render_gaps_text(clusters, since))
+        if settled:
+            print(
+                f"\n{settled} cluster{'s' if settled != 1 else ''} accepted or ignored in "
+                f"{overlay_file} left out (--no-overlay lists them)"
+            )
     return EXIT_OK
 
 

@@ -59,8 +59,8 @@ def faqbot(*args: str, stdin: str | None = None, env: dict[str, str] | None = No
 
 
 @functools.cache
-def _load_pack_once(path: Path | None) -> Pack:
-    return load_pack(path)
+def _load_pack_once(path: Path | None, overlay: Path | None = None) -> Pack:
+    return load_pack(path, overlay)
 
 
 def _answerers_once(pack: Pack) -> LanguageAnswerers:
@@ -305,3 +305,51 @@ def test_eval_auto_reports_each_language(tmp_path: Path) -> None:
     english, hindi = result.stdout.split("\n\nlanguage: hi\n")
     assert english.startswith("language: en\nanswerable questions:      1\n")
     assert "off-topic questions:       1" in hindi
+
+
+def test_ask_chat_and_eval_read_the_overlay_the_bot_reads(tmp_path: Path) -> None:
+    (tmp_path / "overlay.yaml").write_text(
+        "phrasings:\n  what-is-malabar:\n    - sea drill of quad navies\n", encoding="utf-8"
+    )
+    env = {"FAQBOT_DATABASE": str(tmp_path / "faqbot.sqlite3")}
+
+    def asked(*options: str) -> dict[str, object]:
+        result = faqbot("ask", "--json", *options, "sea drill of quad navies", env=env)
+        assert result.returncode == 0, result.stderr
+        answer: dict[str, object] = json.loads(result.stdout)
+        return answer
+
+    # Next to the database, as the bot reads it: the accepted phrasing answers outright.
+    assert (asked()["status"], asked()["id"]) == ("answer", "what-is-malabar")
+    assert asked("--no-overlay")["status"] != "answer"
+    # Another pack named with --knowledge is read alone; --overlay names the file for it.
+    other = tmp_path / "pack.yaml"
+    shutil.copy(load_pack().paths[0], other)
+    assert asked("--knowledge", str(other))["status"] != "answer"
+    overlay = ["--overlay", str(tmp_path / "overlay.yaml")]
+    assert asked("--knowledge", str(other), *overlay)["status"] == "answer"
+    chat = faqbot("chat", stdin="sea drill of quad navies\n", env=env)
+    assert "Malabar is a naval exercise" in chat.stdout
+    questions = tmp_path / "set.yaml"
+    questions.write_text(
+        "answerable:\n  - {q: sea drill of quad navies, id: what-is-malabar}\nofftopic: []\n",
+        encoding="utf-8",
+    )
+    assert "1/1" in faqbot("eval", str(questions), env=env).stdout
+    missing = faqbot("ask", "--overlay", str(tmp_path / "none.yaml"), "x", env=env)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_validate_checks_the_overlay_the_bot_reads(tmp_path: Path) -> None:
+    """A reload refused for overlay.yaml says to run `faqbot validate`: that finds it too."""
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("phrasings:\n  no-such-entry:\n    - a b c\n", encoding="utf-8")
+    env = {"FAQBOT_DATABASE": str(tmp_path / "faqbot.sqlite3")}
+    found = faqbot("validate", env=env)
+    assert found.returncode == 1 and found.stdout.startswith(f"{overlay}:3: no-such-entry: ")
+    assert faqbot("validate", "--no-overlay", env=env).returncode == 0
+    # A pack named on the command line is checked alone, as the other commands read it.
+    assert faqbot("validate", str(load_pack().paths[0]), env=env).returncode == 0
+    overlay.write_text("phrasings:\n  what-is-malabar:\n    - sea drill of quad navies\n")
+    ok = faqbot("validate", env=env)
+    assert ok.returncode == 0 and f", {overlay}: 29 entries" in ok.stderr

@@ -6,14 +6,19 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from faqbot.config import Settings
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.question_log import DOWN, answer_version
 from faqbot.storage import questions
 from faqbot.storage.stores import Stores
+from tests.support import updates as u
+from tests.support.application import feed, running
+from tests.support.fake_bot_api import FakeBotAPI
 from tests.test_cli import faqbot
 
 USER, OTHER = 7001, 7002
@@ -132,3 +137,58 @@ def test_accepted_lists_the_overlay_phrasings(database: Path) -> None:
     overlay.write_text("phrasings: [unclosed\n", encoding="utf-8")
     broken = faqbot("gaps", "--database", str(database), "--accepted")
     assert broken.returncode == 1 and "not valid YAML" in broken.stderr
+
+
+async def test_gaps_reads_what_the_real_handlers_logged(
+    settings: Settings, pack: Pack, api: FakeBotAPI
+) -> None:
+    """The log filled by the bot's own handlers (asks, a tap, a 👎 and its reply, small talk),
+    read by `faqbot gaps` from the file while the bot still has it open."""
+
+    def last(chat: int) -> dict[str, Any]:
+        calls = [c for c in api.calls_to("sendMessage") if c.params["chat_id"] == chat]
+        return calls[-1].params | {"message_id": calls[-1].result["message_id"]}
+
+    def data(card: dict[str, Any], label: str) -> str:
+        rows = card["reply_markup"]["inline_keyboard"]
+        return next(b["callback_data"] for row in rows for b in row if label in b["text"])
+
+    async def press(user: int, card: dict[str, Any], pressed: str) -> None:
+        await feed(app, u.callback_query(user, user, pressed, card["message_id"]))
+
+    async with running(settings, pack) as app:
+        await feed(app, u.message(USER, USER, "quad navies drill"))
+        await press(USER, last(USER), data(last(USER), "Malabar"))
+        await feed(app, u.message(OTHER, OTHER, "quad navy drill"))
+        await feed(app, u.message(USER, USER, "who won the cricket world cup"))
+        await feed(app, u.message(OTHER, OTHER, "who won cricket world cup"))
+        await feed(app, u.message(USER, USER, "thanks"))
+        await feed(app, u.message(OTHER, OTHER, "what is jimex"))
+        await press(OTHER, last(OTHER), data(last(OTHER), "👎"))
+        await feed(app, u.message(OTHER, OTHER, "the year it began"))
+        result = faqbot("gaps", "--json", "--database", str(settings.database))
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    clusters = {min([c["representative"], *c["variants"]]): c for c in found}
+    # Small talk ("thanks") and the outright answers are not gaps.
+    assert set(clusters) == {"quad navies drill", "who won cricket world cup", "what is jimex"}
+    quad = clusters["quad navies drill"]
+    assert quad["count"] == 2 and quad["tapped"] == {"what-is-malabar": 1}
+    assert quad["outcomes"] == {"tapped": 1, "suggested": 1}
+    assert quad["entry_id"] == "what-is-malabar"  # the pressed suggestion counts for its entry
+    cricket = clusters["who won cricket world cup"]
+    assert cricket["count"] == 2 and cricket["entry_id"] is None
+    jimex = clusters["what is jimex"]
+    assert jimex["outcomes"] == {"downvoted": 1} and jimex["feedback"] == ["the year it began"]
+    # What /gaps ignored or accepted is left out here too, and said so; --no-overlay lists it.
+    overlay = settings.database.parent / "overlay.yaml"
+    overlay.write_text(
+        "phrasings:\n  what-is-malabar: [quad navies drill]\n"
+        "ignored: [who won cricket world cup]\n",
+        encoding="utf-8",
+    )
+    text = faqbot("gaps", "--database", str(settings.database)).stdout
+    assert "cricket" not in text and "quad" not in text and "'what is jimex'" in text
+    assert f"2 clusters accepted or ignored in {overlay} left out" in text
+    everything = faqbot("gaps", "--json", "--no-overlay", "--database", str(settings.database))
+    assert len(json.loads(everything.stdout)) == 3

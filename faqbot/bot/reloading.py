@@ -155,6 +155,11 @@ async def _swap(
             problem = Problem(Location(str(shown_as), 1), "overlay", f"cannot write: {error}")
             return ReloadResult(old, (problem,), seconds)
     state.knowledge = new
+    for hook in state.on_reload:  # the command menu follows the pack's languages
+        try:
+            await hook(old, new)
+        except Exception:  # the new pack serves already; a hook's failure is only logged
+            log.exception("%s: reloaded, but an after-reload step failed", reason)
     log.info(
         "%s: reloaded in %.2f s: version %d, %d entries from %s, %d phrasings from the overlay",
         reason,

@@ -137,6 +137,12 @@ class BotState:
     reloads: Reloads = field(default_factory=Reloads)
     # Gap clusters offered by /gaps, by the token in their buttons (handlers/maintenance).
     gap_offers: dict[str, GapOffer] = field(default_factory=dict)
+    # What each feature does once /forget deleted a user's rows (the daily feature drops the
+    # private chat's jobs): registered by the feature, so features never import each other.
+    on_forget: list[ForgetHook] = field(default_factory=list)
+    # What runs after a reload served a new bundle, given the old one and the new (app.py
+    # registers the command menu again when the pack's languages changed).
+    on_reload: list[ReloadHook] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,3 +180,7 @@ Context: TypeAlias = CallbackContext[ExtBot[Any], dict[Any, Any], ChatState, Bot
 BotApplication: TypeAlias = Application[ExtBot[Any], Any, dict[Any, Any], ChatState, BotState, Any]
 # Sends a chat its daily delivery of one kind (see DailyState.deliverers).
 DailyDeliverer: TypeAlias = Callable[[BotApplication, int], Awaitable[None]]
+# Acts on /forget of a user (by user id, which is also their private chat's id).
+ForgetHook: TypeAlias = Callable[[BotApplication, int], Awaitable[None]]
+# Acts on a reload that replaced the first bundle with the second.
+ReloadHook: TypeAlias = Callable[[Knowledge, Knowledge], Awaitable[None]]

@@ -298,7 +298,8 @@ ENGLISH: dict[Key, str] = {
     "feedback_words_only": "I can only keep words: please type what you were looking for.",
     "feedback_already": "You have already rated this answer.",
     "feedback_not_yours": "Only the person who asked can rate this answer.",
-    "feedback_gone": "This answer is too old to rate: I no longer keep its record.",
+    "feedback_gone": "I no longer keep the record of that answer: it was deleted, by /forget or "
+    "after the days I keep questions.",
     "feedback_stale": "My notes have changed since this answer. Ask again to see the current "
     "one, and rate that.",
     "feedback_failed": "Sorry, I could not save that just now. Please try again later.",
@@ -308,11 +309,14 @@ ENGLISH: dict[Key, str] = {
         "suggestion you pressed, your 👍/👎 and what you said you were looking for, and the "
         "language. Not your name or Telegram id: only a keyed hash of it, so /forget can find "
         "your questions. Questions are deleted after {days} days.\n"
-        "• Your /language choice, your daily fact or quiz in our private chat, and your quiz "
-        "results and review boxes there, until you change or stop them.\n"
+        "• Your /language choice, and the language your Telegram app is set to (noted when you "
+        "write to me, so that what I send you unasked is in it), your daily fact or quiz in our "
+        "private chat, and your quiz results and review boxes there, until you change or stop "
+        "them.\n"
         "• In groups: your quiz scores, as part of that group's standings.\n\n"
-        "/forget deletes your questions, your /language choice, and everything of our private "
-        "chat (daily subscriptions, quiz results, review boxes). Group scores stay with the "
+        "/forget deletes your questions, your /language choice and app language, and everything "
+        "of our private chat (daily subscriptions, quiz results, review boxes). Your app "
+        "language is noted again the next time you write to me. Group scores stay with the "
         "group; ask its admins, or leave it."
     ),
     "forget_done": (
@@ -320,7 +324,8 @@ ENGLISH: dict[Key, str] = {
         "subscription(s), and {quiz} quiz record(s) of our private chat. Quiz scores in groups "
         "stay part of those groups' standings."
     ),
-    "forget_nothing": "Nothing is stored about you: there was nothing to delete.",
+    "forget_nothing": "There was nothing of yours to delete: no questions, settings or quiz "
+    "records.",
     # /stats
     "stats_window": "Last {days} days (UTC)",
     "stats_summary": "{questions} questions, {rate} answered outright; {smalltalk} small talk",
@@ -638,7 +643,8 @@ HINDI: dict[Key, str] = {
     "feedback_words_only": "मैं केवल शब्द रख सकता हूँ: कृपया लिखकर बताइए कि आप क्या ढूँढ रहे थे।",
     "feedback_already": "आप इस उत्तर को पहले ही रेट कर चुके हैं।",
     "feedback_not_yours": "इस उत्तर को केवल वही रेट कर सकता है जिसने प्रश्न पूछा था।",
-    "feedback_gone": "यह उत्तर रेट करने के लिए बहुत पुराना है: इसका रिकॉर्ड अब नहीं रखा गया है।",
+    "feedback_gone": "अब मेरे पास उस उत्तर का रिकॉर्ड नहीं है: वह मिटा दिया गया, /forget से या प्रश्न "
+    "रखने की अवधि पूरी होने पर।",
     "feedback_stale": "इस उत्तर के बाद मेरे नोट्स बदल गए हैं। मौजूदा उत्तर देखने के लिए फिर से पूछिए, "
     "और उसे रेट कीजिए।",
     "feedback_failed": "क्षमा करें, अभी यह सहेजा नहीं जा सका। कृपया बाद में फिर कोशिश कीजिए।",
@@ -648,18 +654,19 @@ HINDI: dict[Key, str] = {
         "सुझाव दबाया, आपका 👍/👎 और आपने क्या ढूँढा था, और भाषा। आपका नाम या टेलीग्राम आईडी नहीं: "
         "केवल उसका एक कुंजी-आधारित हैश, ताकि /forget आपके प्रश्न ढूँढ सके। प्रश्न {days} दिन बाद "
         "मिटा दिए जाते हैं।\n"
-        "• आपकी /language पसंद, हमारी निजी चैट का दैनिक तथ्य या क्विज़, और वहाँ के आपके क्विज़ परिणाम "
-        "और दोहराने वाले प्रश्न, जब तक आप उन्हें बदलें या बंद न करें।\n"
+        "• आपकी /language पसंद, और आपके टेलीग्राम ऐप की भाषा (जब आप मुझे लिखते हैं तब दर्ज होती है, "
+        "ताकि जो मैं बिना पूछे भेजूँ वह उसी भाषा में हो), हमारी निजी चैट का दैनिक तथ्य या क्विज़, और "
+        "वहाँ के आपके क्विज़ परिणाम और दोहराने वाले प्रश्न, जब तक आप उन्हें बदलें या बंद न करें।\n"
         "• ग्रुप में: आपके क्विज़ स्कोर, उस ग्रुप की रैंकिंग के हिस्से के रूप में।\n\n"
-        "/forget आपके प्रश्न, आपकी /language पसंद, और हमारी निजी चैट का सब कुछ (दैनिक सदस्यता, क्विज़ "
-        "परिणाम, दोहराने वाले प्रश्न) मिटा देता है। ग्रुप के स्कोर ग्रुप के पास रहते हैं; उसके एडमिन से "
-        "कहिए, या ग्रुप छोड़ दीजिए।"
+        "/forget आपके प्रश्न, आपकी /language पसंद और ऐप की भाषा, और हमारी निजी चैट का सब कुछ (दैनिक "
+        "सदस्यता, क्विज़ परिणाम, दोहराने वाले प्रश्न) मिटा देता है। आपके अगली बार लिखने पर ऐप की भाषा "
+        "फिर दर्ज होती है। ग्रुप के स्कोर ग्रुप के पास रहते हैं; उसके एडमिन से कहिए, या ग्रुप छोड़ दीजिए।"
     ),
     "forget_done": (
         "हो गया। मैंने आपके {questions} दर्ज प्रश्न, {settings} सेटिंग/दैनिक सदस्यता, और हमारी निजी "
         "चैट के {quiz} क्विज़ रिकॉर्ड मिटा दिए। ग्रुप के क्विज़ स्कोर उन ग्रुपों की रैंकिंग में बने रहते हैं।"
     ),
-    "forget_nothing": "आपके बारे में कुछ भी रखा नहीं है: मिटाने को कुछ नहीं था।",
+    "forget_nothing": "मिटाने को आपका कुछ नहीं था: न प्रश्न, न सेटिंग, न क्विज़ रिकॉर्ड।",
     # /stats
     "stats_window": "पिछले {days} दिन (UTC)",
     "stats_summary": "{questions} प्रश्न, {rate} का सीधा उत्तर; {smalltalk} सामान्य बातचीत",

@@ -150,14 +150,20 @@ def citation_problems(entry: Entry, node: Node, pack: Pack) -> list[Problem]:
             Problem(node.location, entry.id, "cites no source: add 'cites' (or 'background')")
         )
     for language in pack.languages:
-        line = citation_line(entry, pack.in_language(language))
-        if line is not None and len(line) > CITATION_LIMIT:
+        view = pack.in_language(language)
+        view_entry = view.entry(entry.id) or entry
+        line = f"{say(language, 'source')}: {student_source(view_entry, view)}"
+        if len(line) > CITATION_LIMIT:
+            # Without `sources`, students see the entry's own `source` text.
+            fix = "shorten the sources' citations or cite fewer"
+            if not pack.sources:
+                fix = "shorten 'source', or list the pack's 'sources' and cite them"
             problems.append(
                 Problem(
                     node.location,
                     entry.id,
                     f"'{language}' citation line is {len(line)} characters; the limit is "
-                    f"{CITATION_LIMIT}: shorten the sources' citations or cite fewer",
+                    f"{CITATION_LIMIT}: {fix}",
                 )
             )
     return problems

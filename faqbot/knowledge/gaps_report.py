@@ -8,15 +8,11 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Final
 
 import yaml
 
 from faqbot.knowledge.gaps import GapCluster
-
-# Phrasings accepted from /gaps live in this file next to the database, as
-# `phrasings: {entry id: [phrasing, ...]}`, until the maintainer copies them into the pack.
-OVERLAY_FILE: Final = "overlay.yaml"
+from faqbot.knowledge.overlay import OVERLAY_FILE  # next to the database (overlay.py)
 
 CSV_COLUMNS = (
     "count",

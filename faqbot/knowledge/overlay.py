@@ -69,6 +69,11 @@ class Overlay:
         accepted = {wording_key(text) for texts in self.phrasings.values() for text in texts}
         return any(wording_key(text) in accepted for text in wordings)
 
+    def settles(self, representative: str, variants: Iterable[str]) -> bool:
+        """Whether a gap cluster was dealt with already: its most asked wording accepted as a
+        phrasing, or any of its wordings ignored (/gaps and `faqbot gaps` leave it out)."""
+        return self.is_accepted([representative]) or self.is_ignored([representative, *variants])
+
     def to_yaml(self) -> str:
         """The overlay file's text."""
         data: dict[str, object] = {

@@ -8,14 +8,17 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from faqbot.bot.reloading import change_overlay, reload_knowledge
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.knowledge import Pack
 from tests.support.application import running
+from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.pack_versions import ANSWER_MARK, original_text, revised_text, write_atomically
 
 
@@ -99,3 +102,33 @@ async def test_an_overlay_change_that_cannot_be_written_changes_nothing(
     )
     assert not result.ok and "cannot write" in result.problems[0].message
     assert app.bot_data.knowledge is old
+
+
+def _english_only(value: Any) -> Any:
+    """The pack's data without its Hindi blocks."""
+    if isinstance(value, dict):
+        return {key: _english_only(item) for key, item in value.items() if key != "hi"}
+    if isinstance(value, list):
+        return [_english_only(item) for item in value]
+    return value
+
+
+async def test_a_reload_that_changes_the_languages_changes_the_menus(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    path = app.bot_data.settings.knowledge
+    assert path is not None
+    data = _english_only(yaml.safe_load(original_text()))
+    data["pack"]["languages"] = ["en"]
+    write_atomically(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    registered = len(api.calls_to("setMyCommands"))
+    result = await reload_knowledge(app.bot_data, "test")
+    assert result.ok, result.problems
+    # Hindi's own menus go; the main (English) ones are registered again.
+    dropped = [c.params.get("language_code") for c in api.calls_to("deleteMyCommands")]
+    assert dropped == ["hi", "hi", "hi"]
+    again = api.calls_to("setMyCommands")[registered:]
+    assert [c.params.get("language_code") for c in again] == [None, None, None]
+    # A reload that keeps the languages leaves the menus alone.
+    assert (await reload_knowledge(app.bot_data, "again")).ok
+    assert len(api.calls_to("setMyCommands")) == registered + 3

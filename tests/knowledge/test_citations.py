@@ -91,6 +91,15 @@ def test_a_pack_without_sources_keeps_showing_its_source_lines(tmp_path: Path) -
     assert problems(tmp_path, "") == []
     pack = load_pack(tmp_path / "pack.yaml")
     assert student_source(pack.entries[0], pack) == "notes, line 1"
+    # What students see is held to the same length: "Source: " and 115 characters.
+    (tmp_path / "pack.yaml").write_text(
+        (tmp_path / "pack.yaml").read_text().replace("notes, line 1", "n" * 115)
+    )
+    _, found = check_pack(tmp_path / "pack.yaml")
+    assert [p.message for p in found] == [
+        "'en' citation line is 123 characters; the limit is 120: shorten 'source', or list "
+        "the pack's 'sources' and cite them"
+    ]
 
 
 def test_validate_checks_citations(tmp_path: Path) -> None:

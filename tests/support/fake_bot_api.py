@@ -300,6 +300,7 @@ class FakeBotAPI:
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "setMyCommands": self._set_my_commands,
+            "deleteMyCommands": self._true,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
             "editMessageText": self._edit_message_text,

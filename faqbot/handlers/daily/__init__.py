@@ -16,8 +16,9 @@ __all__ = [
 
 
 def register(application: BotApplication, group: int) -> None:
-    """Add /daily, /timezone and /broadcast_status."""
+    """Add /daily, /timezone and /broadcast_status, and drop a user's jobs on /forget."""
     application.add_handlers(commands.handlers(), group=group)
+    application.bot_data.on_forget.append(delivery.on_forget)
 
 
 def register_observers(application: BotApplication, group: int) -> None:

@@ -151,6 +151,13 @@ async def reschedule(application: BotApplication, chat_id: int) -> None:
             schedule(application, found)
 
 
+async def on_forget(application: BotApplication, user_id: int) -> None:
+    """/forget deleted the user's private-chat subscriptions: drop their jobs now, not at the
+    next restart (a private chat's id is its user's)."""
+    async with changing(application, user_id):
+        await reschedule(application, user_id)
+
+
 def _unschedule_all(application: BotApplication, chat_id: int) -> None:
     for kind in DAILY_KINDS:
         unschedule(application, chat_id, kind)

@@ -93,15 +93,23 @@ async def _ask_what_was_wanted(
     else:
         mention = f'<a href="tg://user?id={user.id}">{html.escape(user.first_name)}</a>'
         text = html.escape(say(language, "feedback_ask_named", name="\0")).replace("\0", mention)
-    prompt = await context.bot.send_message(
-        message.chat.id,
-        text,
-        reply_markup=ForceReply(selective=True),
-        message_thread_id=thread_of(message),
-    )
-    context.bot_data.feedback_prompts.open(
-        message.chat.id, user.id, row_id, None if private else prompt.message_id
-    )
+    prompts = context.bot_data.feedback_prompts
+    if private:
+        # Waiting before the send: the answer may come before Telegram confirms the question.
+        prompts.open(message.chat.id, user.id, row_id)
+    try:
+        prompt = await context.bot.send_message(
+            message.chat.id,
+            text,
+            reply_markup=ForceReply(selective=True),
+            message_thread_id=thread_of(message),
+        )
+    except Exception:
+        if private:  # never asked: the next message is a question again
+            prompts.take(message.chat.id, user.id)
+        raise
+    if not private:  # in a group the answer is a reply to the question, known once sent
+        prompts.open(message.chat.id, user.id, row_id, prompt.message_id)
 
 
 async def on_feedback_reply(update: Update, context: Context) -> None:

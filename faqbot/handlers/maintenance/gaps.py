@@ -8,6 +8,7 @@ import asyncio
 import html
 import itertools
 import logging
+import secrets
 import sqlite3
 from dataclasses import replace
 
@@ -35,7 +36,15 @@ ENTRIES_OFFERED = 3
 # Offers remembered for their buttons; older buttons say to send /gaps again.
 OFFERS_KEPT = 200
 WORDING_SHOWN = 120
+# Buttons name their offer by this process's random prefix and a count: a button sent before
+# a restart can never pick a cluster offered after it (it says to send /gaps again).
+_RUN = secrets.token_urlsafe(6)
 _tokens = itertools.count(1)
+
+
+def new_token() -> str:
+    """A token for one offer, unique across restarts (at most 14 characters of callback data)."""
+    return f"{_RUN}{next(_tokens)}"
 
 
 def likely_entries(knowledge: Knowledge, cluster: GapCluster) -> tuple[str, ...]:
@@ -49,7 +58,7 @@ def likely_entries(knowledge: Knowledge, cluster: GapCluster) -> tuple[str, ...]
 
 
 def _offer(state: BotState, offer: GapOffer) -> str:
-    token = str(next(_tokens))
+    token = new_token()
     state.gap_offers[token] = offer
     while len(state.gap_offers) > OFFERS_KEPT:
         state.gap_offers.pop(next(iter(state.gap_offers)))
@@ -94,8 +103,7 @@ async def gaps_command(update: Update, context: Context) -> None:
     shown = [
         cluster
         for cluster in clusters
-        if not overlay.is_ignored([cluster.representative, *cluster.variants])
-        and not overlay.is_accepted([cluster.representative])
+        if not overlay.settles(cluster.representative, cluster.variants)
     ][:CLUSTERS_SHOWN]
     if not shown:
         await reply(message, html_message(html.escape(say(language, "gaps_empty"))))

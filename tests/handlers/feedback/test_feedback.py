@@ -3,6 +3,7 @@ real application and a real SQLite file."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from faqbot.bot.state import BotApplication
@@ -213,6 +214,9 @@ async def test_privacy_says_what_is_kept_and_for_how_long(
     await feed(app, u.message(USER, USER, "/privacy"))
     text = sent(api, USER)[-1].params["text"]
     assert "deleted after 90 days" in text and "/forget" in text
+    # The app language noted from each message is named, and so is what /forget does with it.
+    assert "language your Telegram app is set to" in text
+    assert "app language is noted again" in text
 
 
 async def test_forget_deletes_the_users_data_and_the_second_time_says_nothing_is_stored(
@@ -222,6 +226,10 @@ async def test_forget_deletes_the_users_data_and_the_second_time_says_nothing_is
     await ask(app, api, "what is jimex", user=OTHER, chat=OTHER)
     await feed(app, u.message(USER, USER, "/language hi"))
     await feed(app, u.message(USER, USER, "/daily 07:30"))
+    await feed(app, u.message(USER, USER, "/daily quiz 20:00"))
+    scheduler = app.job_queue.scheduler
+    jobs = (f"daily:{USER}", f"daily-quiz:{USER}")
+    assert all(scheduler.get_job(name) is not None for name in jobs)
     card = await ask(app, api, "what is malabar")
     await press(app, card, rating(card, "👎"))  # a question now waits for the reply
 
@@ -240,7 +248,37 @@ async def test_forget_deletes_the_users_data_and_the_second_time_says_nothing_is
         )
 
     assert await app.bot_data.stores.database.run(left) == (0, 0)
+    # Its daily jobs go at once, not at the next restart.
+    assert all(scheduler.get_job(name) is None for name in jobs)
     assert len(await rows(app, "id")) == 1  # the other user's question stays
     # The question the 👎 asked no longer waits: this is a question again.
     await feed(app, u.message(USER, USER, "/forget"))
     assert sent(api, USER)[-1].params["text"] == say("en", "forget_nothing")
+
+
+async def test_a_reply_before_telegram_confirms_the_question_is_still_kept(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    """Telegram may show "What were you looking for?" before the bot hears that it was sent."""
+    card = await ask(app, api, "what is malabar")
+    release = api.hold_answers("sendMessage")
+    pressing = asyncio.create_task(press(app, card, rating(card, "👎")))
+    while len(sent(api, USER)) < 2:  # the question is out; its answer to the bot is held
+        await asyncio.sleep(0.01)
+    await feed(app, u.message(USER, USER, "the year it began"))
+    release.set()
+    await pressing
+    assert sent(api, USER)[-1].params["text"] == say("en", "feedback_kept")
+    assert await rows(app, "feedback") == [("the year it began",)]
+
+
+async def test_a_question_telegram_refused_to_send_waits_for_nothing(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    card = await ask(app, api, "what is malabar")
+    asked = say("en", "feedback_ask")
+    api.fail_when("sendMessage", lambda call: call.params.get("text") == asked, times=1)
+    await press(app, card, rating(card, "👎"))
+    await feed(app, u.message(USER, USER, "what is jimex"))  # a question, answered
+    assert sent(api, USER)[-1].params["text"].startswith("<b>What is JIMEX?</b>")
+    assert await rows(app, "feedback") == [(None,), (None,)]

@@ -4,6 +4,8 @@ overlay they write; a rejected phrasing says why and changes nothing."""
 from __future__ import annotations
 
 import html
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -189,3 +191,31 @@ async def test_gaps_with_nothing_to_review_says_so(
         await feed(app, u.message(ADMIN, ADMIN, "/gaps"))
     [reply] = sent(api, ADMIN)
     assert html.unescape(reply.params["text"]) == say("en", "gaps_empty")
+
+
+def test_a_button_from_before_a_restart_names_no_offer_made_after_it() -> None:
+    """Each process's first token differs, so an old /gaps button cannot pick a new cluster."""
+    code = "from faqbot.handlers.maintenance.gaps import new_token; print(new_token())"
+    firsts = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(firsts) == 2 and all(len(f"gap:{token}:x") <= 64 for token in firsts)
+
+
+async def test_a_rejected_phrasing_keeps_what_was_accepted_before(
+    app: BotApplication, api: FakeBotAPI, settings: Settings
+) -> None:
+    app.bot_data.gap_offers["t1"] = GapOffer("sea drill of quad navies", (), ("what-is-malabar",))
+    await press(app, ADMIN, "gap:t1:0")
+    kept = settings.overlay.read_bytes()
+    serving = app.bot_data.knowledge
+    app.bot_data.gap_offers["t2"] = GapOffer("what is jimex", (), ("what-is-malabar",))
+    await press(app, ADMIN, "gap:t2:0")
+    assert say("en", "gaps_rejected") in html.unescape(sent(api, ADMIN)[-1].params["text"])
+    assert settings.overlay.read_bytes() == kept and app.bot_data.knowledge is serving
+    answer = serving.answerers.respond("sea drill of quad navies").outcome
+    assert answer.status == "answer" and answer.entry is not None
+    assert answer.entry.id == "what-is-malabar"
