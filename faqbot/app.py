@@ -203,4 +203,4 @@ async def register_menus(application: BotApplication) -> None:
 
 async def _post_shutdown(application: BotApplication) -> None:
     """Close the database."""
-    application.bot_data.stores.close()
+    await application.bot_data.stores.aclose()

@@ -10,6 +10,7 @@ from faqbot.storage.database import Storage
 from faqbot.storage.languages import LanguageStore
 from faqbot.storage.questions import QuestionLog
 from faqbot.storage.quiz import QuizStore
+from faqbot.storage.target import DatabaseTarget
 from faqbot.storage.webhook_updates import WebhookUpdates
 
 
@@ -25,9 +26,9 @@ class Stores:
     webhook_updates: WebhookUpdates
 
     @classmethod
-    def open(cls, path: Path) -> Stores:
-        """Open (and migrate) the database, raising StorageError with what to do if it cannot."""
-        database = Storage(path)
+    def open(cls, where: Path | str | DatabaseTarget) -> Stores:
+        """Open (and upgrade) the database, raising StorageError with what to do if it cannot."""
+        database = Storage(where)
         database.open()
         return cls(
             database,
@@ -39,5 +40,9 @@ class Stores:
         )
 
     def close(self) -> None:
-        """Close the database and stop its thread."""
+        """Close the database (from outside the event loop)."""
         self.database.close()
+
+    async def aclose(self) -> None:
+        """Close the database from the event loop."""
+        await self.database.aclose()

@@ -7,7 +7,6 @@ it is read as a follow-up; in a group one user's follow-up never reads another's
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import replace
 
 from telegram import Message, MessageEntity, Update
@@ -30,6 +29,7 @@ from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     await reply(message, rendered, quote=in_group)
     try:
         await state.stores.questions.record(message.chat.type, outcome)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("could not log a question to %s: %s", state.stores.questions.path, error)
 
 

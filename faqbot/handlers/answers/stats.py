@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update
@@ -16,6 +15,7 @@ from faqbot.bot.permissions import admin_only
 from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
 from faqbot.knowledge.catalogue import say
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ async def prune_question_log(application: BotApplication) -> None:
     days = state.settings.log_retention_days
     try:
         pruned = await state.stores.questions.prune(days, datetime.now(UTC))
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning(
             "could not prune the question log in %s (%s); the next try is in a day",
             state.stores.questions.path,
