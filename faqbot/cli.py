@@ -1,4 +1,5 @@
-"""The `faqbot` command line: run the bot, or work with the knowledge pack without Telegram."""
+"""The `faqbot` command line: run the bot, look after its database, or work with the knowledge
+pack without Telegram."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, qu
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
+from faqbot.storage import admin
+from faqbot.storage.database import StorageError
+from faqbot.storage.target import DatabaseTarget, TargetError, parse_target
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -111,7 +115,73 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[pack_option], help="print the knowledge base")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.set_defaults(handler=_export)
+
+    db = commands.add_parser("db", help="the database: where it stands, upgrade, copy")
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    db_current = db_commands.add_parser(
+        "current", help="say which schema revision $FAQBOT_DATABASE is at (exit 1 if behind)"
+    )
+    db_current.set_defaults(handler=_db_current)
+    db_upgrade = db_commands.add_parser(
+        "upgrade", help="bring $FAQBOT_DATABASE to this faqbot's schema (`faqbot run` also does)"
+    )
+    db_upgrade.set_defaults(handler=_db_upgrade)
+    db_copy = db_commands.add_parser(
+        "copy", help="copy every table of one database into another (SQLite to PostgreSQL)"
+    )
+    db_copy.add_argument("source", metavar="SQLITE_PATH", help="the database to read")
+    db_copy.add_argument("destination", metavar="POSTGRESQL_URL", help="the database to fill")
+    db_copy.add_argument(
+        "--replace", action="store_true", help="delete what the destination holds first"
+    )
+    db_copy.set_defaults(handler=_db_copy)
     return parser
+
+
+def _database(value: str | Path | None = None) -> DatabaseTarget:
+    """FAQBOT_DATABASE (or `value`), read as `faqbot run` reads it."""
+    chosen = Settings.from_env().database if value is None else value
+    try:
+        return parse_target(chosen)
+    except TargetError as error:
+        raise SettingsError(str(error)) from None
+
+
+def _db_current(args: argparse.Namespace) -> int:
+    try:
+        up_to_date, line = admin.current(_database())
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(line)
+    return EXIT_OK if up_to_date else EXIT_PROBLEM
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    try:
+        print(admin.upgrade(_database()))
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def _db_copy(args: argparse.Namespace) -> int:
+    def progress(table: str, rows: int) -> None:
+        print(f"  {table}: {rows} rows…", file=sys.stderr)
+
+    try:
+        lines = admin.copy(
+            _database(args.source),
+            _database(args.destination),
+            replace=args.replace,
+            progress=progress,
+        )
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print("\n".join(lines))
+    return EXIT_OK
 
 
 def _pack(args: argparse.Namespace) -> Pack:

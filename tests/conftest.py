@@ -13,9 +13,9 @@ from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.knowledge import Pack, load_pack
 from tests.support import services
-from tests.support.databases import postgresql_schema
 from tests.support.application import running
 from tests.support.bot_process import BotProcess
+from tests.support.databases import postgresql_schema
 from tests.support.fake_bot_api import FakeBotAPI
 
 

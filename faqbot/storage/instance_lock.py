@@ -26,8 +26,9 @@ from faqbot.storage.database import (
 )
 from faqbot.storage.target import DatabaseTarget
 
-# pg_try_advisory_lock key of a running bot ("faqbot" in ASCII).
-RUN_LOCK_KEY = 0x666171626F74
+# pg_try_advisory_lock(class, id) of a running bot: the class says "faqbot run", the id is the
+# schema's, so bots on separate schemas of one database do not block each other.
+RUN_LOCK_CLASS = 0x66617162  # "faqb"
 
 
 @contextlib.contextmanager
@@ -57,7 +58,11 @@ class AdvisoryLock:
             ) from None
         try:
             self._connection = self._engine.connect()
-            held = self._connection.execute(select(func.pg_try_advisory_lock(RUN_LOCK_KEY)))
+            held = self._connection.execute(
+                select(
+                    func.pg_try_advisory_lock(RUN_LOCK_CLASS, func.hashtext(func.current_schema()))
+                )
+            )
             got = bool(held.scalar_one())
             self._connection.commit()
         except SQLAlchemyError as error:
