@@ -97,6 +97,12 @@ def test_copy_moves_every_row_and_refuses_a_non_empty_target(
     code, out, err = run(capsys, "db", "copy", "--replace", str(source), destination)
     assert code == 0, err
 
+    # And back again: the way home from PostgreSQL is the same command.
+    back = tmp_path / "back.sqlite3"
+    code, out, err = run(capsys, "db", "copy", destination, str(back))
+    assert code == 0, err
+    assert every_row(back) == before
+
 
 def test_copy_from_a_database_that_is_behind_says_to_upgrade_first(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
