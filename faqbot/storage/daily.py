@@ -674,13 +674,13 @@ class DailyStore:
         self._database = database
 
     async def get(self, chat_id: int, kind: DailyKind = "fact") -> DailySubscription | None:
-        return await self._database.run(partial(get, chat_id=chat_id, kind=kind))
+        return await self._database.read(partial(get, chat_id=chat_id, kind=kind))
 
     async def chat_timezone(self, chat_id: int) -> str | None:
-        return await self._database.run(partial(chat_timezone, chat_id=chat_id))
+        return await self._database.read(partial(chat_timezone, chat_id=chat_id))
 
     async def deliverable(self) -> list[DailySubscription]:
-        return await self._database.run(deliverable)
+        return await self._database.read(deliverable)
 
     async def subscribe(
         self,
@@ -723,7 +723,7 @@ class DailyStore:
     async def plan_fact(
         self, chat_id: int, entry_ids: tuple[str, ...], now: datetime
     ) -> PlannedFact | None:
-        return await self._database.run(
+        return await self._database.read(
             partial(plan_fact, chat_id=chat_id, entry_ids=entry_ids, now=now)
         )
 
@@ -782,4 +782,4 @@ class DailyStore:
         return await self._database.run(partial(prune_deliveries, now=now))
 
     async def status(self, now: datetime, kind: DailyKind = "fact") -> BroadcastStatus:
-        return await self._database.run(partial(status, now=now, kind=kind))
+        return await self._database.read(partial(status, now=now, kind=kind))

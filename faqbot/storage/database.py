@@ -41,6 +41,8 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (StorageError, SQLAlchemyError, s
 # Connections PostgreSQL mode keeps open: the bot runs 8 updates and 16 deliveries at once.
 POOL_SIZE = 10
 POOL_OVERFLOW = 10
+# Connection.info key: the current SQLite transaction only reads (see _on_sqlite_begin).
+READ_ONLY = "faqbot_read_only"
 # How long a connection to PostgreSQL may take before start-up gives up, in seconds.
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -153,9 +155,11 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 def _on_sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE: take the write lock up front, so a transaction that reads and then writes
-    # never fails halfway because another connection wrote in between. Straight to the
+    # never fails halfway because another connection wrote in between. A read-only call
+    # (Storage.read) begins deferred: a snapshot, without the write lock. Straight to the
     # driver: a statement through SQLAlchemy costs more than the BEGIN itself.
-    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+    begin = "BEGIN" if connection.info.get(READ_ONLY) else "BEGIN IMMEDIATE"
+    connection.connection.dbapi_connection.execute(begin)  # type: ignore[union-attr]
 
 
 def sync_engine(target: DatabaseTarget) -> Engine:
@@ -263,6 +267,17 @@ class Storage:
         async with engine.begin() as connection:
             return await connection.run_sync(work)
 
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """Run `work(connection)`, which only reads, in one transaction: on SQLite without
+        the write lock (the hot reads, such as the language of every question, wait for no
+        writer), on PostgreSQL without a COMMIT."""
+        if self._executor is not None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self._reading, work)
+        engine = self._async_engine or self._start_async_engine()
+        async with engine.connect() as connection:
+            return await connection.run_sync(work)
+
     def _start_async_engine(self) -> AsyncEngine:
         if self._engine is None:
             raise StorageError(f"database {self.target} is not open")
@@ -281,6 +296,17 @@ class Storage:
             raise StorageError(f"database {self.target} is not open")
         with connection.begin():
             return work(connection)
+
+    def _reading(self, work: Callable[[Connection], T]) -> T:
+        connection = self._connection
+        if connection is None:
+            raise StorageError(f"database {self.target} is not open")
+        connection.info[READ_ONLY] = True
+        try:
+            with connection.begin():
+                return work(connection)
+        finally:
+            connection.info[READ_ONLY] = False
 
     def run_sync(self, work: Callable[[Connection], T]) -> T:
         """Run `work(connection)` in one transaction from synchronous code."""

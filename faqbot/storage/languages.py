@@ -87,7 +87,7 @@ class LanguageStore:
         self._database = database
 
     async def get(self, setting_id: int) -> LanguageSetting | None:
-        return await self._database.run(partial(get, setting_id=setting_id))
+        return await self._database.read(partial(get, setting_id=setting_id))
 
     async def choose(self, setting_id: int, chosen: Choice) -> None:
         await self._database.run(partial(choose, setting_id=setting_id, chosen=chosen))

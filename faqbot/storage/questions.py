@@ -103,13 +103,13 @@ class QuestionLog:
         await self._database.run(partial(record, chat_type=chat_type, outcome=outcome))
 
     async def popular(self, limit: int) -> list[str]:
-        return await self._database.run(partial(popular, limit=limit))
+        return await self._database.read(partial(popular, limit=limit))
 
     async def unanswered(self, limit: int) -> list[tuple[str, int]]:
-        return await self._database.run(partial(unanswered, limit=limit))
+        return await self._database.read(partial(unanswered, limit=limit))
 
     async def counts_today(self) -> dict[str, int]:
-        return await self._database.run(counts_today)
+        return await self._database.read(counts_today)
 
     async def prune(self, days: int, now: datetime) -> int:
         return await self._database.run(partial(prune, days=days, now=now))

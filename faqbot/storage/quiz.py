@@ -544,7 +544,7 @@ class QuizStore:
         await self._database.run(partial(add_poll, poll=poll, default_timezone=default_timezone))
 
     async def open_polls(self) -> list[OpenPoll]:
-        return await self._database.run(open_polls)
+        return await self._database.read(open_polls)
 
     async def close_poll(self, poll_id: str) -> None:
         await self._database.run(partial(close_poll, poll_id=poll_id))
@@ -577,25 +577,27 @@ class QuizStore:
         since: float = EVER,
         until: float = FOREVER,
     ) -> list[Standing]:
-        return await self._database.run(
+        return await self._database.read(
             partial(leaderboard, chat_id=chat_id, limit=limit, since=since, until=until)
         )
 
     async def standing(
         self, chat_id: int, user_id: int, since: float = EVER, until: float = FOREVER
     ) -> Standing | None:
-        return await self._database.run(
+        return await self._database.read(
             partial(standing, chat_id=chat_id, user_id=user_id, since=since, until=until)
         )
 
     async def players(self, chat_id: int, since: float = EVER, until: float = FOREVER) -> int:
-        return await self._database.run(partial(players, chat_id=chat_id, since=since, until=until))
+        return await self._database.read(
+            partial(players, chat_id=chat_id, since=since, until=until)
+        )
 
     async def user_record(self, user_id: int) -> Record | None:
-        return await self._database.run(partial(user_record, user_id=user_id))
+        return await self._database.read(partial(user_record, user_id=user_id))
 
     async def review_schedule(self, user_id: int) -> dict[str, ReviewState]:
-        return await self._database.run(partial(review_schedule, user_id=user_id))
+        return await self._database.read(partial(review_schedule, user_id=user_id))
 
     async def mark_left(self, chat_id: int, user_id: int, at: float) -> bool:
         return await self._database.run(partial(mark_left, chat_id=chat_id, user_id=user_id, at=at))
@@ -609,10 +611,10 @@ class QuizStore:
         )
 
     async def chat_timezone(self, chat_id: int, default: str) -> str:
-        return await self._database.run(partial(chat_timezone, chat_id=chat_id, default=default))
+        return await self._database.read(partial(chat_timezone, chat_id=chat_id, default=default))
 
     async def settings(self, chat_id: int, defaults: QuizSettings) -> QuizSettings:
-        return await self._database.run(partial(get_settings, chat_id=chat_id, defaults=defaults))
+        return await self._database.read(partial(get_settings, chat_id=chat_id, defaults=defaults))
 
     async def change_setting(
         self,
@@ -634,7 +636,7 @@ class QuizStore:
         )
 
     async def owed_weeks(self, default_timezone: str) -> list[OwedWeek]:
-        return await self._database.run(partial(owed_weeks, default_timezone=default_timezone))
+        return await self._database.read(partial(owed_weeks, default_timezone=default_timezone))
 
     async def mark_week(self, chat_id: int, week_start: date, posted: bool) -> bool:
         return await self._database.run(
