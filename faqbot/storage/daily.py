@@ -18,7 +18,9 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Table,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -26,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql.base import Executable
 
 from faqbot.knowledge.timetable import local_date
 from faqbot.storage.database import Storage
@@ -33,7 +36,7 @@ from faqbot.storage.schema import daily_delivery as log_table
 from faqbot.storage.schema import daily_pending as pending_table
 from faqbot.storage.schema import daily_sent as sent_table
 from faqbot.storage.schema import daily_subscription as subs
-from faqbot.storage.upserts import insert
+from faqbot.storage.upserts import Insert, PerDialect, insert
 
 DELIVERY_LOG_DAYS = 30
 
@@ -177,10 +180,63 @@ def _one(chat_id: int, kind: str) -> ColumnElement[bool]:
     return and_(subs.c.chat_id == chat_id, subs.c.kind == kind)
 
 
+# The statements of every delivery (10,000 a day and more), built once: building a statement
+# costs more than running it on SQLite. Bound names start with b_, apart from the columns set.
+_CHAT = subs.c.chat_id == bindparam("b_chat_id")
+_KIND = subs.c.kind == bindparam("b_kind")
+_GET = select(*_SUBSCRIPTIONS).where(_CHAT, _KIND)
+_SENT_IN_CYCLE = select(sent_table.c.entry_id).where(
+    sent_table.c.chat_id == bindparam("b_chat_id"),
+    sent_table.c.kind == "fact",
+    sent_table.c.cycle == bindparam("b_cycle"),
+)
+_LAST_ENTRY = select(subs.c.last_entry_id).where(_CHAT, subs.c.kind == "fact")
+_ADVANCE = (
+    update(subs)
+    .where(_CHAT, _KIND)
+    .values(
+        cycle=bindparam("cycle"),
+        last_entry_id=bindparam("last_entry_id"),
+        last_sent_on=bindparam("last_sent_on"),
+    )
+)
+_FORGET_EARLIER_CYCLES = delete(sent_table).where(
+    sent_table.c.chat_id == bindparam("b_chat_id"),
+    sent_table.c.kind == "fact",
+    sent_table.c.cycle < bindparam("b_cycle"),
+)
+_ONE_PENDING = and_(
+    pending_table.c.chat_id == bindparam("b_chat_id"),
+    pending_table.c.kind == bindparam("b_kind"),
+)
+_FINISH_PENDING = delete(pending_table).where(
+    _ONE_PENDING, pending_table.c.local_day == bindparam("b_local_day")
+)
+_NOT_SENDING = update(pending_table).where(_ONE_PENDING).values(sending=0)
+_LOG = log_table.insert()
+
+
+def _sent_once(insert: Callable[[Table], Insert]) -> Executable:
+    return insert(sent_table).on_conflict_do_nothing()
+
+
+def _pending_upsert(insert: Callable[[Table], Insert]) -> Executable:
+    statement = insert(pending_table)
+    kept = ("local_day", "entry_id", "cycle", "parts", "parts_sent", "parts_unsure", "sending")
+    return statement.on_conflict_do_update(
+        index_elements=[pending_table.c.chat_id, pending_table.c.kind],
+        set_={name: statement.excluded[name] for name in kept},
+    )
+
+
+_MARK_SENT = PerDialect(_sent_once)
+_SAVE_PENDING = PerDialect(_pending_upsert)
+
+
 def get(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> DailySubscription | None:
     """A chat's daily settings of one kind, or None if it has none (a chat that only used
     /timezone has a fact row without a time)."""
-    row = connection.execute(select(*_SUBSCRIPTIONS).where(_one(chat_id, kind))).first()
+    row = connection.execute(_GET, {"b_chat_id": chat_id, "b_kind": kind}).first()
     return _subscription(row) if row else None
 
 
@@ -364,22 +420,14 @@ def plan_fact(
     if kind != "fact":
         return PlannedFact(chat_id, "", found.cycle, today, kind)
     sent = set(
-        connection.execute(
-            select(sent_table.c.entry_id).where(
-                sent_table.c.chat_id == chat_id,
-                sent_table.c.kind == "fact",
-                sent_table.c.cycle == found.cycle,
-            )
-        ).scalars()
+        connection.execute(_SENT_IN_CYCLE, {"b_chat_id": chat_id, "b_cycle": found.cycle}).scalars()
     )
     cycle = found.cycle
     remaining = [e for e in rotation_order(entry_ids, chat_id, cycle) if e not in sent]
     if not remaining:
         cycle += 1
         remaining = rotation_order(entry_ids, chat_id, cycle)
-        last = connection.execute(
-            select(subs.c.last_entry_id).where(_one(chat_id, "fact"))
-        ).scalar()
+        last = connection.execute(_LAST_ENTRY, {"b_chat_id": chat_id}).scalar()
         # A new cycle should not open with the fact that closed the previous one.
         if len(remaining) > 1 and remaining[0] == last:
             remaining.append(remaining.pop(0))
@@ -395,29 +443,23 @@ def record_sent(connection: Connection, fact: PlannedFact, now: datetime) -> Non
 def _advance(connection: Connection, fact: PlannedFact | PendingFact) -> None:
     """Move the chat's rotation past the fact, and mark its local day as served."""
     connection.execute(
-        update(subs)
-        .where(_one(fact.chat_id, fact.kind))
-        .values(
-            cycle=fact.cycle,
-            last_entry_id=fact.entry_id or None,
-            last_sent_on=fact.local_day.isoformat(),
-        )
+        _ADVANCE,
+        {
+            "b_chat_id": fact.chat_id,
+            "b_kind": fact.kind,
+            "cycle": fact.cycle,
+            "last_entry_id": fact.entry_id or None,
+            "last_sent_on": fact.local_day.isoformat(),
+        },
     )
     if fact.kind != "fact":
         return
     connection.execute(
-        insert(connection, sent_table)
-        .values(chat_id=fact.chat_id, kind="fact", cycle=fact.cycle, entry_id=fact.entry_id)
-        .on_conflict_do_nothing()
+        _MARK_SENT(connection),
+        {"chat_id": fact.chat_id, "kind": "fact", "cycle": fact.cycle, "entry_id": fact.entry_id},
     )
     # Earlier cycles are never read again.
-    connection.execute(
-        delete(sent_table).where(
-            sent_table.c.chat_id == fact.chat_id,
-            sent_table.c.kind == "fact",
-            sent_table.c.cycle < fact.cycle,
-        )
-    )
+    connection.execute(_FORGET_EARLIER_CYCLES, {"b_chat_id": fact.chat_id, "b_cycle": fact.cycle})
 
 
 _PENDING = (
@@ -433,22 +475,26 @@ _PENDING = (
 )
 
 
+_PENDING_OF_ONE = select(*_PENDING).where(_ONE_PENDING)
+_ALL_PENDING = select(*_PENDING).order_by(pending_table.c.chat_id, pending_table.c.kind)
+
+
 def _pending_rows(
     connection: Connection, chat_id: int | None = None, kind: DailyKind = "fact"
 ) -> list[tuple[PendingFact, bool]]:
     """Pending deliveries (of one chat and kind, or all), each with whether a send of it may
     be in flight."""
-    query = select(*_PENDING)
-    if chat_id is not None:
-        query = query.where(pending_table.c.chat_id == chat_id, pending_table.c.kind == kind)
-    else:
-        query = query.order_by(pending_table.c.chat_id, pending_table.c.kind)
+    rows = (
+        connection.execute(_PENDING_OF_ONE, {"b_chat_id": chat_id, "b_kind": kind})
+        if chat_id is not None
+        else connection.execute(_ALL_PENDING)
+    )
     return [
         (
             PendingFact(chat, date.fromisoformat(day), entry, cycle, parts, sent, unsure, pk),
             bool(busy),
         )
-        for chat, day, entry, cycle, parts, sent, unsure, busy, pk in connection.execute(query)
+        for chat, day, entry, cycle, parts, sent, unsure, busy, pk in rows
     ]
 
 
@@ -457,24 +503,20 @@ def save_pending(
 ) -> None:
     """Write where a fact's delivery stands; sending=True is the intent to send its next part,
     written before that send so that a crash can never hide it."""
-    statement = insert(connection, pending_table).values(
-        chat_id=fact.chat_id,
-        local_day=fact.local_day.isoformat(),
-        entry_id=fact.entry_id,
-        cycle=fact.cycle,
-        parts=fact.parts,
-        parts_sent=fact.parts_sent,
-        parts_unsure=fact.parts_unsure,
-        sending=int(sending),
-        kind=fact.kind,
-        started_at=_iso(now),
-    )
-    kept = ("local_day", "entry_id", "cycle", "parts", "parts_sent", "parts_unsure", "sending")
     connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[pending_table.c.chat_id, pending_table.c.kind],
-            set_={name: statement.excluded[name] for name in kept},
-        )
+        _SAVE_PENDING(connection),
+        {
+            "chat_id": fact.chat_id,
+            "local_day": fact.local_day.isoformat(),
+            "entry_id": fact.entry_id,
+            "cycle": fact.cycle,
+            "parts": fact.parts,
+            "parts_sent": fact.parts_sent,
+            "parts_unsure": fact.parts_unsure,
+            "sending": int(sending),
+            "kind": fact.kind,
+            "started_at": _iso(now),
+        },
     )
 
 
@@ -538,11 +580,7 @@ def begin_delivery(
 
 def mark_not_sending(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> None:
     """The last send surely failed (Telegram answered with an error): nothing is in flight."""
-    connection.execute(
-        update(pending_table)
-        .where(pending_table.c.chat_id == chat_id, pending_table.c.kind == kind)
-        .values(sending=0)
-    )
+    connection.execute(_NOT_SENDING, {"b_chat_id": chat_id, "b_kind": kind})
 
 
 def finish(
@@ -557,11 +595,12 @@ def _finish(
     connection: Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
 ) -> bool:
     deleted = connection.execute(
-        delete(pending_table).where(
-            pending_table.c.chat_id == fact.chat_id,
-            pending_table.c.kind == fact.kind,
-            pending_table.c.local_day == fact.local_day.isoformat(),
-        )
+        _FINISH_PENDING,
+        {
+            "b_chat_id": fact.chat_id,
+            "b_kind": fact.kind,
+            "b_local_day": fact.local_day.isoformat(),
+        },
     ).rowcount
     if not deleted:
         return False
@@ -618,9 +657,14 @@ def _log(
     kind: DailyKind = "fact",
 ) -> None:
     connection.execute(
-        log_table.insert().values(
-            at=_iso(now), chat_id=chat_id, outcome=outcome.value, detail=detail[:500], kind=kind
-        )
+        _LOG,
+        {
+            "at": _iso(now),
+            "chat_id": chat_id,
+            "outcome": outcome.value,
+            "detail": detail[:500],
+            "kind": kind,
+        },
     )
 
 
