@@ -5,7 +5,7 @@ Stores are written once, as functions of a SQLAlchemy Connection, and run in one
 per call on either engine:
 - SQLite: on one dedicated thread holding one connection, as before SQLAlchemy, so the event
   loop never blocks on disk and one round trip to the thread carries a whole store call (WAL,
-  a busy timeout and foreign keys on; every transaction is BEGIN IMMEDIATE).
+  a busy timeout and foreign keys on; a write begins IMMEDIATE, a read deferred).
 - PostgreSQL: SQLAlchemy's asyncio engine over psycopg 3, a pool shared by the event loop.
 """
 
