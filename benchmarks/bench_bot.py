@@ -250,14 +250,20 @@ def report(results: dict[str, Any]) -> str:
 
 def write_docs(text: str) -> None:
     """Replace this benchmark's block in docs/benchmarks.md, adding the section if missing."""
+    write_block(text, START, END, HEADING, SECTION_INTRO)
+
+
+def write_block(text: str, start: str, end: str, heading: str, intro: str) -> None:
+    """Replace the block between `start` and `end` in docs/benchmarks.md, or add it at the end
+    as a section under `heading` and `intro`."""
     body = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text}\n{END}"
-    if START in body and END in body:
-        before, _, rest = body.partition(START)
-        _, _, after = rest.partition(END)
+    block = f"{start}\n{text}\n{end}"
+    if start in body and end in body:
+        before, _, rest = body.partition(start)
+        _, _, after = rest.partition(end)
         body = before + block + after
     else:
-        body = body.rstrip("\n") + f"\n\n{HEADING}\n\n{SECTION_INTRO}\n\n{block}\n"
+        body = body.rstrip("\n") + f"\n\n{heading}\n\n{intro}\n\n{block}\n"
     DOCS.write_text(body, encoding="utf-8")
 
 

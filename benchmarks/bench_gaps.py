@@ -10,17 +10,28 @@ and the synthetic log itself); tracemalloc's peak is what one run allocates on t
 
     .venv/bin/python benchmarks/bench_gaps.py                # 1,000,000 questions, 3 runs
     .venv/bin/python benchmarks/bench_gaps.py --write        # also update docs/benchmarks.md
+    .venv/bin/python benchmarks/bench_gaps.py --cli --write  # `faqbot gaps` on a database
+
+With --cli the same log is written to a real SQLite database (the bot's schema, through
+Stores.open) and the whole command runs as a child process, `faqbot gaps --json --limit 0`:
+opening the pack, streaming the rows, clustering and printing. Wall time, CPU time and peak RSS
+are the child's (os.wait4). The baseline, alternating with it, is a child that only streams the
+same rows through `logged_questions` and counts them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
 import resource
+import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from array import array
@@ -32,8 +43,27 @@ from pathlib import Path
 from faqbot.knowledge import Matcher, load_pack
 from faqbot.knowledge.gaps import GAP_OUTCOMES, OUTCOMES, LoggedQuestion, find_gaps
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench_gaps:start -->", "<!-- bench_gaps:end -->"
+CLI_START, CLI_END = "<!-- bench_gaps_cli:start -->", "<!-- bench_gaps_cli:end -->"
+# What the log's outcomes are stored as: (status, tapped, rated down).
+STORED = {
+    "answered": ("answer", False),
+    "suggested": ("suggest", False),
+    "tapped": ("suggest", True),
+    "none": ("none", False),
+    "smalltalk": ("smalltalk", False),
+    "downvoted": ("answer", False),
+}
+CLI = ("--json", "--limit", "0")
+READ_ONLY = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from faqbot.storage.questions import open_read_only\n"
+    "reader = open_read_only(Path(sys.argv[1]))\n"
+    "print(sum(1 for _ in reader.questions()))\n"
+)
 DAYS = 90
 FIRST_DAY = datetime(2026, 8, 1, tzinfo=UTC).timestamp()
 
@@ -227,14 +257,149 @@ def traced_peak_mib(run: Callable[[], object]) -> float:
     return peak / 2**20
 
 
+def write_database(log: SyntheticLog, path: Path) -> None:
+    """The synthetic log as the bot's own database: its schema, with hashes, taps and 👎."""
+    from faqbot.storage.stores import Stores
+
+    stores = Stores.open(path)
+    stores.close()
+    step = DAYS * 86_400 / log.size
+    connection = sqlite3.connect(path)
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for i, record in enumerate(log.records()):
+            status, tapped = STORED[record.outcome]
+            feedback = record.feedback
+            yield (
+                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(FIRST_DAY + i * step)),
+                "private",
+                record.question,
+                status,
+                record.entry_id,
+                record.score,
+                f"{i % 50_000:064x}",  # stands in for a user's HMAC
+                record.language,
+                record.entry_id if tapped else None,
+                -1 if feedback else None,
+                feedback,
+            )
+
+    with connection:
+        connection.executemany(
+            "INSERT INTO question_log (asked_at, chat_type, question, status, entry_id, score, "
+            "user_hash, language, tapped_id, rating, feedback) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows(),
+        )
+    connection.close()
+
+
+def child(command: list[str]) -> tuple[float, float, float, bytes]:
+    """Run a child process: wall s, CPU s (user + system), peak RSS MiB, and its stdout."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited with {process.returncode}")
+    wall = time.perf_counter() - started
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
+
+
+def main_cli(args: argparse.Namespace, matcher: Matcher) -> None:
+    """`faqbot gaps` as students' questions reach it: from a database, in a child process."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.database or Path(folder) / "faqbot.sqlite3"
+        if not path.exists():
+            started = time.perf_counter()
+            write_database(SyntheticLog(matcher, args.size), path)
+            print(
+                f"wrote {args.size:,} questions to {path} in {time.perf_counter() - started:.0f} s"
+            )
+        size_mib = path.stat().st_size / 2**20
+        runs: dict[str, list[tuple[float, float, float]]] = {"gaps": [], "stream": []}
+        clusters = 0
+        read = 0
+        for run in range(args.runs):
+            for name, command in (
+                ("stream", [sys.executable, "-c", READ_ONLY, str(path)]),
+                ("gaps", [sys.executable, "-m", "faqbot", "gaps", "--database", str(path), *CLI]),
+            ):
+                wall, cpu, rss, out = child(command)
+                runs[name].append((wall, cpu, rss))
+                if name == "gaps":
+                    clusters = len(json.loads(out))
+                else:
+                    read = int(out)
+                print(f"run {run + 1} {name}: {wall:.1f} s wall, {cpu:.1f} s CPU, {rss:.0f} MiB")
+    text = report_cli(
+        {
+            "size": args.size,
+            "runs": args.runs,
+            "read": read,
+            "clusters": clusters,
+            "db_mib": size_mib,
+            "load": os.getloadavg()[0],
+            **{
+                f"{name}_{what}": statistics.median(r[index] for r in values)
+                for name, values in runs.items()
+                for index, what in enumerate(("wall", "cpu", "rss"))
+            },
+            "gaps_rss_max": max(r[2] for r in runs["gaps"]),
+            "gaps_wall_range": (min(r[0] for r in runs["gaps"]), max(r[0] for r in runs["gaps"])),
+        }
+    )
+    print(text)
+    if args.write:
+        _write_between(CLI_START, CLI_END, text)
+
+
+def report_cli(f: dict) -> str:
+    lo, hi = f["gaps_wall_range"]
+    goal = f["size"] >= 1_000_000 and f["gaps_wall"] < 30 and f["gaps_rss_max"] < 500
+    return (
+        f"Measured {date.today():%Y-%m-%d} on {platform.machine()}, {_cores()} cores, "
+        f"Python {platform.python_version()}; median of {f['runs']} runs of each, alternating; "
+        f"load average {f['load']:.1f} at the end (the machine is shared).\n\n"
+        f"Database: {f['size']:,} logged questions ({f['db_mib']:.0f} MiB); "
+        f"{f['read']:,} rows are possible gaps and are read; {f['clusters']:,} clusters.\n\n"
+        "| measure | `faqbot gaps --json --limit 0` | baseline: stream the rows only |\n"
+        "|---|---:|---:|\n"
+        f"| wall time, median | {f['gaps_wall']:.1f} s ({lo:.1f} to {hi:.1f}) | "
+        f"{f['stream_wall']:.1f} s |\n"
+        f"| CPU time (user + system), median | {f['gaps_cpu']:.1f} s | {f['stream_cpu']:.1f} s |\n"
+        f"| peak RSS, median (largest) | {f['gaps_rss']:.0f} MiB ({f['gaps_rss_max']:.0f}) | "
+        f"{f['stream_rss']:.0f} MiB |\n"
+        f"| ratio to the baseline (wall / CPU) | {f['gaps_wall'] / f['stream_wall']:.1f}× / "
+        f"{f['gaps_cpu'] / f['stream_cpu']:.1f}× | 1× |\n\n"
+        f"Goal (1,000,000 questions under 30 s and 500 MB): {'met' if goal else 'NOT met'}.\n"
+    )
+
+
+def _write_between(start: str, end: str, text: str) -> None:
+    doc = DOCS.read_text(encoding="utf-8")
+    head, _, rest = doc.partition(start)
+    _, _, tail = rest.partition(end)
+    DOCS.write_text(f"{head}{start}\n{text}{end}{tail}", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--cli", action="store_true", help="time `faqbot gaps` on a database")
+    parser.add_argument(
+        "--database", type=Path, help="with --cli: use (or keep) this database file"
+    )
     args = parser.parse_args()
 
     matcher = Matcher.from_pack(load_pack())
+    if args.cli:
+        main_cli(args, matcher)
+        return
     started = time.perf_counter()
     log = SyntheticLog(matcher, args.size)
     built = time.perf_counter() - started
@@ -289,10 +454,7 @@ def main() -> None:
     for c in clusters[:5]:
         print(f"  {c.count:>6} {c.representative!r} -> {c.entry_id} ({c.entry_share:.0%})")
     if args.write:
-        doc = DOCS.read_text(encoding="utf-8")
-        head, _, rest = doc.partition(START)
-        _, _, tail = rest.partition(END)
-        DOCS.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
+        _write_between(START, END, text)
 
 
 def report(f: dict) -> str:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
@@ -21,19 +22,26 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defaults, ExtBot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
 from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
+from faqbot.bot.shared_limits import (
+    RedisLink,
+    SharedFloodGuard,
+    SharedRecentAnswers,
+    SharedSendBudget,
+    check_reachable,
+    where,
+)
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
-from faqbot.config import Settings
-from faqbot.handlers import answers, core, daily, language, quiz
-from faqbot.knowledge import Pack, load_pack
-from faqbot.knowledge.languages import LanguageAnswerers
-from faqbot.knowledge.quiz_items import language_banks
+from faqbot.config import Settings, SettingsError
+from faqbot.handlers import answers, core, daily, feedback, language, maintenance, quiz
+from faqbot.knowledge import Pack
+from faqbot.knowledge.bundle import Knowledge, load_knowledge
 from faqbot.storage.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -67,9 +75,14 @@ CONNECTION_WAIT_SECONDS = 30.0
 SEND_TIMEOUT_SECONDS = 20.0
 # Share of FAQBOT_RATE_LIMIT the bot paces itself at, leaving room for jitter (sending_limiter).
 SENDING_SHARE = 0.95
+# Share of it all replicas together take from the Redis window (FAQBOT_REDIS_URL). A moving
+# window counts the moment Redis admitted each send, not the moment it left; one admitted just
+# as the window's oldest leaves can share a second with that one's late departure: one to three
+# sends over the window at 30 a second, on a loaded machine (docs/benchmarks.md).
+SHARED_SENDING_SHARE = 0.9
 
 
-def sending_limiter(rate: float) -> ChatRateLimiter:
+def sending_limiter(rate: float, link: RedisLink | None = None) -> ChatRateLimiter:
     """A limiter that keeps every one-second window a little under `rate` messages.
 
     Telegram counts any one-second window, so a bucket that starts full with `rate` messages
@@ -77,11 +90,37 @@ def sending_limiter(rate: float) -> ChatRateLimiter:
     jitter bunches two sends together. This bucket holds two messages, so a late timer is
     caught up, and refills at 95% of the rate: a window holds at most 2 + 0.95 × rate.
     Each group also gets Telegram's 20 messages a minute, and a 429 pauses only its chat.
+    With Redis (`link`), every replica also takes each send from one moving window of
+    0.9 × rate a second, and each group's 20 a minute from one window per group.
     """
     burst = 2.0
+    shared = None
+    if link is not None:
+        shared = SharedSendBudget(link, per_second=max(1, int(SHARED_SENDING_SHARE * rate)))
     return ChatRateLimiter(
-        overall_max_rate=burst, overall_time_period=burst / (SENDING_SHARE * rate), max_retries=5
+        overall_max_rate=burst,
+        overall_time_period=burst / (SENDING_SHARE * rate),
+        max_retries=5,
+        shared=shared,
     )
+
+
+def redis_link(settings: Settings) -> RedisLink | None:
+    """The Redis the limits are shared through, or None without FAQBOT_REDIS_URL. Out of reach
+    at start: a SettingsError if FAQBOT_REDIS_REQUIRED, else a warning (the limits fall back)."""
+    if settings.redis_url is None:
+        return None
+    problem = check_reachable(settings.redis_url)
+    if problem is not None and settings.redis_required:
+        raise SettingsError(
+            f"Redis at {where(settings.redis_url)} does not answer ({problem}), and "
+            "FAQBOT_REDIS_REQUIRED is set: start Redis, or unset FAQBOT_REDIS_REQUIRED to fall "
+            "back to in-process limits"
+        )
+    link = RedisLink(settings.redis_url, required=settings.redis_required)
+    if problem is not None:
+        link.note_failure(problem, "start-up check")  # the one warning of this outage
+    return link
 
 
 Registrar = Callable[[BotApplication, int], None]
@@ -91,11 +130,14 @@ Registrar = Callable[[BotApplication, int], None]
 # the order written here, so the fallbacks, last in group 0, only see what no feature took.
 HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (-1, core.register_gate),  # drops updates from bots and channels before any feature
+    (0, feedback.register_replies),  # the answer to a 👎's question, before it reads as one
     (0, quiz.register_deep_links),  # /start review_mistakes, ahead of answers' /start
     (0, answers.register),
     (0, daily.register),
     (0, quiz.register),
     (0, language.register),
+    (0, feedback.register),  # 👍/👎, /privacy, /forget
+    (0, maintenance.register),  # the operators' /reload and /gaps
     (0, core.register_fallbacks),
     (1, daily.register_observers),  # every migration and membership change
     (2, quiz.register_observers),  # every migration, beside daily's observer
@@ -109,23 +151,46 @@ STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
 )
 
 
-def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApplication:
-    """Build the bot: validate settings, load the pack, open the database, register handlers."""
+def build_application(
+    settings: Settings,
+    *,
+    pack: Pack | None = None,
+    knowledge: Knowledge | None = None,
+    make_request: Callable[..., BaseRequest] | None = None,
+) -> BotApplication:
+    """Build the bot: validate settings, load the pack, open the database, register handlers.
+
+    `faqbot run` passes only the settings. Tests hand in what they built once for the whole
+    run (the pack's knowledge bundle: immutable once made) and a request class
+    that reaches their fake Bot API in process; it is given HTTPXRequest's arguments.
+    """
     token = settings.require_token()
-    pack = pack or load_pack(settings.knowledge)
-    stores = Stores.open(settings.database)
-    answerers = LanguageAnswerers(pack)
-    banks = language_banks(pack)
+    if knowledge is None:
+        # The main pack, then the phrasings operators accepted from /gaps (overlay.yaml).
+        knowledge = (
+            Knowledge.build(pack)
+            if pack is not None
+            else load_knowledge(settings.knowledge, settings.overlay)
+        )
+    stores = Stores.open(settings.database, log_key=settings.log_key)
+    link = redis_link(settings)
+    make_request = make_request or HTTPXRequest
     state = BotState(
         settings=settings,
-        pack=pack,
-        answerer=answerers.answerers[pack.info.language],
-        answerers=answerers,
-        recent_answers=RecentAnswers(settings.followup_seconds),
+        knowledge=knowledge,
+        recent_answers=(
+            RecentAnswers(settings.followup_seconds)
+            if link is None
+            else SharedRecentAnswers(settings.followup_seconds, link)
+        ),
         stores=stores,
-        flood=FloodGuard(settings.flood_limit),
+        flood=(
+            FloodGuard(settings.flood_limit)
+            if link is None
+            else SharedFloodGuard(settings.flood_limit, link)
+        ),
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
-        quiz=QuizState(bank=banks[pack.info.language], banks=banks),
+        quiz=QuizState(),
     )
     # PTB makes bot_data by calling this type once, with no arguments: hand it the state.
     context_types = ContextTypes(
@@ -145,14 +210,14 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             tzinfo=ZoneInfo(settings.timezone),
         ),
-        rate_limiter=sending_limiter(settings.rate_limit),
-        request=HTTPXRequest(
+        rate_limiter=sending_limiter(settings.rate_limit, link),
+        request=make_request(
             connection_pool_size=CONNECTIONS,
             pool_timeout=CONNECTION_WAIT_SECONDS,
             read_timeout=SEND_TIMEOUT_SECONDS,
             write_timeout=SEND_TIMEOUT_SECONDS,
         ),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        get_updates_request=make_request(connection_pool_size=1),
     )
     application = (
         ApplicationBuilder()
@@ -160,7 +225,7 @@ def build_application(settings: Settings, *, pack: Pack | None = None) -> BotApp
         .context_types(context_types)
         .concurrent_updates(UpdateSlots(CONCURRENT_UPDATES, WAITING_UPDATES))
         .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
+        .post_shutdown(functools.partial(_post_shutdown, link=link))
         .build()
     )
     for group, register in sorted(HANDLER_GROUPS, key=lambda row: row[0]):
@@ -178,7 +243,7 @@ async def _post_init(application: BotApplication) -> None:
 async def register_menus(application: BotApplication) -> None:
     """The command menu of each scope: in the pack's main language for everyone, and in each
     other language of the pack for users whose Telegram app speaks it."""
-    languages = application.bot_data.pack.languages
+    languages = application.bot_data.knowledge.pack.languages
     scopes: dict[MenuScope, BotCommandScope] = {
         PRIVATE: BotCommandScopeAllPrivateChats(),
         GROUPS: BotCommandScopeAllGroupChats(),
@@ -201,6 +266,8 @@ async def register_menus(application: BotApplication) -> None:
                 )
 
 
-async def _post_shutdown(application: BotApplication) -> None:
-    """Close the database."""
+async def _post_shutdown(application: BotApplication, link: RedisLink | None = None) -> None:
+    """Close the database, and the connection to Redis if there is one."""
     await application.bot_data.stores.aclose()
+    if link is not None:
+        await link.close()

@@ -17,7 +17,17 @@ from faqbot.knowledge import Pack, PackError, check_pack, load_pack
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.citations import citation_line
 from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, question_set_language
+from faqbot.knowledge.gaps import find_gaps, parse_since
+from faqbot.knowledge.gaps_report import (
+    accepted_phrasings,
+    render_accepted,
+    render_csv,
+    render_json,
+)
+from faqbot.knowledge.gaps_report import render_text as render_gaps_text
 from faqbot.knowledge.languages import LanguageAnswerers
+from faqbot.knowledge.matcher import Matcher
+from faqbot.knowledge.overlay import OVERLAY_FILE, overlay_path
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 from faqbot.storage import admin
@@ -97,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="lint a knowledge pack")
     validate.add_argument("path", nargs="?", type=Path, help="pack file or folder")
+    validate.add_argument(
+        "--overlay",
+        type=Path,
+        metavar="FILE",
+        help="also check an overlay of accepted phrasings (overlay.yaml) with the pack",
+    )
     validate.set_defaults(handler=_validate)
 
     evaluate_ = commands.add_parser(
@@ -111,6 +127,34 @@ def _parser() -> argparse.ArgumentParser:
         "script (default: the set's own `language:`, else auto); figures are per language",
     )
     evaluate_.set_defaults(handler=_eval)
+
+    gaps = commands.add_parser(
+        "gaps",
+        parents=[pack_option],
+        help="questions the pack did not answer outright, in clusters, from the question log",
+    )
+    gaps.add_argument(
+        "--database",
+        metavar="PATH_OR_URL",
+        help="the bot's database, a SQLite file or a PostgreSQL URL (default: "
+        "$FAQBOT_DATABASE, else data/faqbot.sqlite3)",
+    )
+    gaps.add_argument(
+        "--since", metavar="WHEN", help="only questions asked since: 7d, 2026-11-01 or a time"
+    )
+    gaps_format = gaps.add_mutually_exclusive_group()
+    gaps_format.add_argument("--json", action="store_true", help="print a JSON list")
+    gaps_format.add_argument("--csv", action="store_true", help="print CSV with a header row")
+    gaps.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="clusters shown (default 50; 0: all)"
+    )
+    gaps.add_argument(
+        "--accepted",
+        action="store_true",
+        help=f"list the phrasings accepted from /gaps instead ({OVERLAY_FILE} next to the "
+        "database), to copy into the pack",
+    )
+    gaps.set_defaults(handler=_gaps)
 
     export = commands.add_parser("export", parents=[pack_option], help="print the knowledge base")
     export.add_argument("--format", choices=("json", "csv"), default="json")
@@ -279,7 +323,7 @@ def render_text(reply: Reply) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    pack, problems = check_pack(args.path or Settings.from_env().knowledge)
+    pack, problems = check_pack(args.path or Settings.from_env().knowledge, args.overlay)
     for problem in problems:
         print(problem)
     if pack is None:
@@ -314,6 +358,52 @@ def _eval(args: argparse.Namespace) -> int:
         if len(reports) > 1:
             print(f"{'' if index == 0 else chr(10)}language: {code}")
         print(report.format(show_failures=not args.no_failures))
+    return EXIT_OK
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    # Only `gaps` and `run` open the database; the other commands never import storage.
+    from faqbot.storage.database import DATABASE_ERRORS, StorageError
+    from faqbot.storage.questions import open_read_only
+
+    database = _database(args.database) if args.database else _database()
+    fmt = "json" if args.json else "csv" if args.csv else "text"
+    if args.accepted:
+        path = overlay_path(database.path)
+        try:
+            accepted = accepted_phrasings(path)
+        except (OSError, ValueError) as error:
+            print(f"faqbot: {error}", file=sys.stderr)
+            return EXIT_PROBLEM
+        sys.stdout.write(render_accepted(accepted, fmt, path))
+        return EXIT_OK
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.limit < 0:
+        print("faqbot: --limit must be 0 (all) or more", file=sys.stderr)
+        return EXIT_USAGE
+    matcher = Matcher.from_pack(_pack(args))
+    try:
+        reader = open_read_only(database)
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        clusters = find_gaps(reader.questions(since), matcher, limit=args.limit or None)
+    except DATABASE_ERRORS as error:
+        print(f"faqbot: cannot read the question log in {database} ({error})", file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        reader.close()
+    if fmt == "json":
+        print(render_json(clusters))
+    elif fmt == "csv":
+        sys.stdout.write(render_csv(clusters))
+    else:
+        sys.stdout.write(render_gaps_text(clusters, since))
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
+from faqbot.knowledge.overlay import overlay_path
 from faqbot.knowledge.timetable import is_iana_zone
 from faqbot.storage.target import TargetError, parse_target
 
@@ -81,6 +82,9 @@ class Settings:
     quiz_open_period: int = 30
     rate_limit: float = 30.0
     log_retention_days: int = 90
+    # The key the question log hashes user and chat ids with (HMAC-SHA256); None: one made once
+    # and kept in the database. Changing it orphans older rows from /forget until they expire.
+    log_key: str | None = field(default=None, repr=False)
     followup_seconds: int = 300
     daily_delivery: DeliveryPolicy = "at-most-once"
     # Minutes after its time a daily fact is retried; None: until the chat's local day ends.
@@ -89,6 +93,9 @@ class Settings:
     webhook_url: str | None = None
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_secret: str | None = field(default=None, repr=False)
+    # Shared limits across replicas (bot/shared_limits.py); None keeps them in the process.
+    redis_url: str | None = field(default=None, repr=False)  # may hold a password
+    redis_required: bool = False  # Redis out of reach: wait for it, not fall back
 
     @classmethod
     def from_env(
@@ -130,6 +137,7 @@ class Settings:
                 get("FAQBOT_LOG_RETENTION_DAYS"),
                 cls.log_retention_days,
             ),
+            log_key=_log_key(get("FAQBOT_LOG_KEY")),
             followup_seconds=_positive_int(
                 "FAQBOT_FOLLOWUP_SECONDS", get("FAQBOT_FOLLOWUP_SECONDS"), cls.followup_seconds
             ),
@@ -140,7 +148,15 @@ class Settings:
             webhook_url=get("FAQBOT_WEBHOOK_URL"),
             webhook_listen=get("FAQBOT_WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_secret=get("FAQBOT_WEBHOOK_SECRET"),
+            redis_url=_redis_url(get("FAQBOT_REDIS_URL")),
+            redis_required=_flag("FAQBOT_REDIS_REQUIRED", get("FAQBOT_REDIS_REQUIRED")),
         )
+
+    @property
+    def overlay(self) -> Path:
+        """The overlay pack next to the SQLite database (with PostgreSQL, in data/):
+        phrasings accepted from /gaps."""
+        return overlay_path(self.database if isinstance(self.database, Path) else None)
 
     def require_token(self) -> str:
         """The bot token, or SettingsError saying how to get one. Never echoes the value."""
@@ -240,8 +256,44 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
     return int(raw)
 
 
+def _log_key(raw: str | None) -> str | None:
+    """FAQBOT_LOG_KEY: at least 32 characters, so the hashes cannot be reversed by guessing."""
+    if raw is not None and len(raw) < 32:
+        # The value is a secret: its length is said, never the value.
+        raise SettingsError(
+            f"FAQBOT_LOG_KEY is {len(raw)} characters; use at least 32 (or leave it unset to "
+            f"have one made and kept in the database); {SECRET_HELP}"
+        )
+    return raw
+
+
 def _optional_positive_int(name: str, raw: str | None) -> int | None:
     return None if raw is None else _positive_int(name, raw, 0)
+
+
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    scheme = urlsplit(raw).scheme
+    if scheme not in _REDIS_SCHEMES:
+        # The URL itself is not echoed: it may hold a password.
+        raise SettingsError(
+            f"FAQBOT_REDIS_URL must be a redis://, rediss:// or unix:// URL, not "
+            f"{scheme or 'one without a scheme'}, such as redis://127.0.0.1:6379/0"
+        )
+    return raw
+
+
+def _flag(name: str, raw: str | None) -> bool:
+    if raw is None or raw.lower() in _FALSE:
+        return False
+    if raw.lower() in _TRUE:
+        return True
+    raise SettingsError(f"{name}={raw!r} must be true or false")
 
 
 def _delivery_policy(raw: str) -> DeliveryPolicy:

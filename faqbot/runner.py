@@ -10,7 +10,9 @@ import sys
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from faqbot.app import ALLOWED_UPDATES, build_application
+from faqbot.bot.reloading import reload_on_sighup
 from faqbot.bot.startup import STARTUP_RETRY_SECONDS
+from faqbot.bot.state import BotApplication
 from faqbot.config import TOKEN_HELP, Settings, WebhookEndpoint
 from faqbot.storage.database import DATABASE_ERRORS, StorageError, describe_database_error
 from faqbot.storage.instance_lock import instance_lock
@@ -80,7 +82,9 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """
     token = settings.require_token()
     endpoint = settings.require_webhook() if webhook else None
-    configure_logging(token, (endpoint.secret,) if endpoint else ())
+    secrets = (endpoint.secret,) if endpoint else ()
+    # The question log's key is never logged either; hidden like the webhook's secret.
+    configure_logging(token, secrets + ((settings.log_key,) if settings.log_key else ()))
     try:
         target = parse_target(settings.database)
         with instance_lock(target):
@@ -94,10 +98,21 @@ def _run_locked(
     settings: Settings, target: DatabaseTarget, endpoint: WebhookEndpoint | None
 ) -> int:
     application = build_application(settings)
+    started = application.post_init
+
+    async def post_init(application: BotApplication) -> None:
+        if started is not None:
+            await started(application)
+        reload_on_sighup(application)  # on the loop the bot runs on, once it is up
+
+    application.post_init = post_init
+    knowledge = application.bot_data.knowledge
     log.info(
-        "starting: %d entries from %s, database %s, Bot API %s",
-        len(application.bot_data.pack.entries),
-        ", ".join(application.bot_data.pack.paths),
+        "starting: %d entries from %s (%d phrasings from %s), database %s, Bot API %s",
+        len(knowledge.pack.entries),
+        ", ".join(knowledge.pack.paths),
+        knowledge.overlay.phrasing_count,
+        settings.overlay,
         target,
         settings.api_base_url,
     )

@@ -179,9 +179,10 @@ class WebhookServer:
             log.warning("readyz: the database is not usable (%s)", error or "no answer in 2 s")
             checks["database"] = "unavailable"
         try:
-            if not state.pack.entries:
+            knowledge = state.knowledge
+            if not knowledge.pack.entries:
                 raise ValueError("the pack has no entries")
-            state.answerer.respond(state.pack.entries[0].question)
+            knowledge.answerer.respond(knowledge.pack.entries[0].question)
             checks["pack"] = "ok"
         except Exception as error:  # whatever breaks matching makes the replica unready
             log.warning("readyz: the pack is not usable (%s: %s)", type(error).__name__, error)

@@ -17,6 +17,7 @@ from tests.support.application import running
 from tests.support.bot_process import BotProcess
 from tests.support.databases import postgresql_schema
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.in_process import in_process_url
 
 
 @pytest.fixture(scope="session")
@@ -27,19 +28,27 @@ def pack() -> Pack:
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
-    """A fresh fake Bot API server on 127.0.0.1."""
-    with FakeBotAPI() as server:
+    """A fresh fake Bot API. The `app` fixture and `running()` reach it in process; it serves
+    on 127.0.0.1 from the first use of its base_url (by BotProcess, or a test's own Bot)."""
+    server = FakeBotAPI()
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
 def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
-    """Settings pointing at the fake API and a fresh database."""
+    """Settings pointing at the fake API (in process) and a fresh database. The bot's own
+    send pace is raised out of the way: at Telegram's 30 a second, a test's ten replies
+    spent most of their time waiting for it. tests/bot/test_pacing.py and the e2e tests
+    keep the real pace; the per-group and retry_after limits are unchanged."""
     return Settings(
         token=api.token,
-        api_base_url=api.base_url,
+        api_base_url=in_process_url(api),
         database=tmp_path / "faqbot.sqlite3",
         admin_ids=frozenset({1000}),
+        rate_limit=10_000,
     )
 
 
@@ -85,6 +94,26 @@ def database_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
         return
     with postgresql_schema(request.getfixturevalue("database_url")) as url:
         yield url
+
+
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e/, and every test of the `bot` fixture, is marked `e2e`.
+
+    The tests that mostly wait (for the clock, for a bot process) run first, the longest
+    kinds first, so that pytest-xdist's workers overlap their waits with the quick tests
+    instead of ending the run on them."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if item.path.is_relative_to(E2E) or "bot" in fixtures:
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=_waits_least_first, reverse=True)
+
+
+def _waits_least_first(item: pytest.Item) -> tuple[bool, bool]:
+    return (item.get_closest_marker("slow") is not None, item.get_closest_marker("e2e") is not None)
 
 
 @pytest.hookimpl(hookwrapper=True)

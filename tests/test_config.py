@@ -219,3 +219,39 @@ def test_a_bad_database_url_is_one_line_without_the_password(value: str) -> None
     message = str(raised.value)
     assert message.startswith("FAQBOT_DATABASE=") and "\n" not in message
     assert "hunter2" not in message and "***" in message
+
+
+def test_the_log_key_is_read_never_shown_and_must_be_long() -> None:
+    key = "s3cret-" * 6
+    settings = Settings.from_env({"FAQBOT_LOG_KEY": key}, dotenv=None)
+    assert settings.log_key == key and key not in repr(settings)
+    assert Settings.from_env({}, dotenv=None).log_key is None
+    with pytest.raises(SettingsError, match="FAQBOT_LOG_KEY is 7 characters") as refused:
+        Settings.from_env({"FAQBOT_LOG_KEY": "s3cret-"}, dotenv=None)
+    assert "s3cret-" not in str(refused.value)
+
+
+def test_redis_settings_are_read_and_the_url_never_shown() -> None:
+    assert from_env({}).redis_url is None and from_env({}).redis_required is False
+    url = "redis://:s3cret-password@redis:6379/0"
+    settings = from_env({"FAQBOT_REDIS_URL": url, "FAQBOT_REDIS_REQUIRED": "true"})
+    assert settings.redis_url == url and settings.redis_required is True
+    assert "s3cret" not in repr(settings)
+    assert from_env({"FAQBOT_REDIS_REQUIRED": "no"}).redis_required is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("FAQBOT_REDIS_URL", "http://:pw-in-url@redis:6379", "redis://, rediss:// or unix://"),
+        ("FAQBOT_REDIS_URL", "redis-host:6379", "redis://, rediss:// or unix://"),
+        ("FAQBOT_REDIS_REQUIRED", "maybe", "FAQBOT_REDIS_REQUIRED='maybe' must be true or false"),
+    ],
+)
+def test_a_bad_redis_setting_is_one_line_without_the_url(
+    name: str, value: str, expected: str
+) -> None:
+    with pytest.raises(SettingsError) as error:
+        from_env({name: value})
+    assert expected in str(error.value) and "\n" not in str(error.value)
+    assert "pw-in-url" not in str(error.value)

@@ -26,5 +26,7 @@ async def test_readiness_names_what_is_not_usable(app: BotApplication) -> None:
 async def test_an_empty_pack_is_not_ready(app: BotApplication) -> None:
     server = WebhookServer(app, ENDPOINT)
     server.ready = True
-    app.bot_data.pack = dataclasses.replace(app.bot_data.pack, entries=())
+    knowledge = app.bot_data.knowledge
+    empty = dataclasses.replace(knowledge.pack, entries=())
+    app.bot_data.knowledge = dataclasses.replace(knowledge, pack=empty)
     assert await server.readiness() == {"webhook": "ok", "database": "ok", "pack": "unavailable"}

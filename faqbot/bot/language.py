@@ -37,7 +37,7 @@ async def language_of(
     state: BotState, user: User | None, chat: Chat | None, question: str | None = None
 ) -> str:
     """The language to reply to `user` in `chat` in (about `question`, if one was asked)."""
-    languages = state.pack.languages
+    languages = state.knowledge.pack.languages
     if len(languages) == 1:
         return languages[0]
     in_group = chat is not None and chat.type != ChatType.PRIVATE
@@ -75,7 +75,7 @@ async def language_for_message(message: Message, context: Context) -> str:
 async def chat_language(state: BotState, chat_id: int) -> str:
     """The language of what the bot posts in a chat unasked (daily facts, quiz polls, round
     summaries): a group's choice, or a private chat's user's choice or app language."""
-    languages = state.pack.languages
+    languages = state.knowledge.pack.languages
     if len(languages) == 1:
         return languages[0]
     setting = await _setting(state, chat_id)

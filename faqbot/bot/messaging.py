@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Bot, CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.error import BadRequest
 
+from faqbot.bot.pacing import Pace
 from faqbot.bot.rendering import Rendered
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,10 @@ async def send(
     *,
     thread_id: int | None = None,
     reply_to: int | None = None,
+    pace: Pace | None = None,
 ) -> Message | None:
-    """Send each message in order; returns the last one sent."""
+    """Send each message in order; returns the last one sent. `pace` goes to the rate limiter
+    (bot/pacing.py): FOLLOW_UP lets the bot's other sends go first."""
     sent = None
     for index, message in enumerate(messages):
         options: dict[str, Any] = {
@@ -48,6 +51,8 @@ async def send(
             "reply_markup": message.keyboard,
             "message_thread_id": thread_id,
         }
+        if pace is not None:
+            options["rate_limit_args"] = pace
         if reply_to is not None and index == 0:
             options["reply_to_message_id"] = reply_to
             options["allow_sending_without_reply"] = True
@@ -61,9 +66,12 @@ async def send(
     return sent
 
 
-async def reply(message: Message, messages: list[Rendered], *, quote: bool = False) -> None:
-    """Answer a message in its chat, and in its forum topic if it has one."""
-    await send(
+async def reply(
+    message: Message, messages: list[Rendered], *, quote: bool = False
+) -> Message | None:
+    """Answer a message in its chat, and in its forum topic if it has one; returns the last
+    message sent (the one carrying the buttons)."""
+    return await send(
         message.get_bot(),
         message.chat_id,
         messages,

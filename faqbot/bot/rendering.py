@@ -31,6 +31,8 @@ ANSWER_HINDI = "h"  # the same, in Hindi
 BROWSE_ROOT = "T"  # /topics: the list of topics
 BROWSE_TOPIC = "t"  # /topics: the questions of one topic
 BROWSE_ENTRY = "v"  # /topics: an answer, shown in place with Back
+RATE = "f"  # 👍/👎 under an answer: "f:u:<log row id>" or "f:d:<log row id>"
+RATE_UP, RATE_DOWN = "u", "d"
 # Answer buttons say which language to answer in (one letter each, so an id of 60 characters
 # still fits Telegram's 64 bytes of button data).
 ANSWER_PREFIXES = {"en": ANSWER, "hi": ANSWER_HINDI}
@@ -87,6 +89,14 @@ def button(label: str, data: str) -> InlineKeyboardButton:
     if len(label) > BUTTON_LABEL_LIMIT:
         label = label[: BUTTON_LABEL_LIMIT - 1].rstrip() + "…"
     return InlineKeyboardButton(label, callback_data=data)
+
+
+def rating_buttons(row_id: int) -> list[InlineKeyboardButton]:
+    """👍 and 👎 for the answer to logged question `row_id`, beside the card's last buttons."""
+    return [
+        InlineKeyboardButton("👍", callback_data=callback(RATE, f"{RATE_UP}:{row_id}")),
+        InlineKeyboardButton("👎", callback_data=callback(RATE, f"{RATE_DOWN}:{row_id}")),
+    ]
 
 
 def choice_keyboard(

@@ -15,14 +15,13 @@ from typing import Any, Literal, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from faqbot.bot.feedback_prompts import FeedbackPrompts
 from faqbot.bot.flood import FloodGuard
 from faqbot.bot.reading import SkippedUpdates
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
-from faqbot.knowledge import Pack, QuizItem
-from faqbot.knowledge.answering import Answerer
-from faqbot.knowledge.languages import LanguageAnswerers
-from faqbot.knowledge.quiz_items import QuizBank
+from faqbot.knowledge import Problem, QuizItem
+from faqbot.knowledge.bundle import Knowledge
 from faqbot.storage.daily import DailyKind, PendingFact
 from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
@@ -59,6 +58,9 @@ class Round:
     language: str = "en"  # of the polls and the summary: the chat's, or the reviewer's
     asked: int = 0
     poll_ids: set[str] = field(default_factory=set)
+    # The item of each poll posted, by poll id: its answer is revealed from here when a
+    # reload took the item out of the pack while the poll was open.
+    posted: dict[str, QuizItem] = field(default_factory=dict)
     tally: dict[int, Tally] = field(default_factory=dict)  # by user id
 
 
@@ -95,18 +97,24 @@ class DailyState:
 
 @dataclass
 class QuizState:
-    """The quiz bank, and the polls and rounds running now."""
+    """The polls and rounds running now (the quiz banks are in the knowledge bundle)."""
 
-    bank: QuizBank  # in the pack's main language
-    # A bank per pack language (the one above among them); an item's key is the same in each.
-    banks: dict[str, QuizBank] = field(default_factory=dict)
     polls: dict[str, OpenPoll] = field(default_factory=dict)  # by poll id, until closed
-    rounds: dict[int, Round] = field(default_factory=dict)  # by chat id, while running
+    # By chat id, while running; a round keeps its items through a reload of the pack.
+    rounds: dict[int, Round] = field(default_factory=dict)
     opening: set[asyncio.Event] = field(default_factory=set)  # one per poll being sent
 
-    def bank_in(self, language: str) -> QuizBank:
-        """The quiz items in `language`, or in the main language if the pack lacks it."""
-        return self.banks.get(language, self.bank)
+
+@dataclass
+class Reloads:
+    """Reloads of the knowledge asked for and done (bot/reloading.py): one runs at a time;
+    asks that arrive while one runs wait, and are folded into the first reload that starts
+    after them."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    asked: int = 0  # asks so far
+    covered: int = 0  # asks that a reload started after, and so has read their files
+    last: ReloadResult | None = None  # what the last reload did, for the asks folded into it
 
 
 @dataclass
@@ -114,10 +122,9 @@ class BotState:
     """Everything handlers share, made once per application by faqbot.app."""
 
     settings: Settings
-    pack: Pack
-    answerer: Answerer  # the one way a message becomes an outcome; holds the pack's matcher
-    # One answerer per pack language (the one above among them); Devanagari gets Hindi.
-    answerers: LanguageAnswerers
+    # The pack, its answerers (and matchers) and quiz banks: replaced whole by a reload, so a
+    # handler reads it once per update and answers from that one bundle.
+    knowledge: Knowledge
     recent_answers: RecentAnswers  # what follow-ups ("why?", "tell me more") refer to
     stores: Stores
     flood: FloodGuard
@@ -125,6 +132,33 @@ class BotState:
     quiz: QuizState
     # Updates python-telegram-bot could not read, skipped past (shown by /stats).
     skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
+    # Who was asked "What were you looking for?" after a 👎 (bot/feedback_prompts.py).
+    feedback_prompts: FeedbackPrompts = field(default_factory=FeedbackPrompts)
+    reloads: Reloads = field(default_factory=Reloads)
+    # Gap clusters offered by /gaps, by the token in their buttons (handlers/maintenance).
+    gap_offers: dict[str, GapOffer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GapOffer:
+    """One cluster /gaps showed: the wording to add, and the entries offered for it."""
+
+    wording: str
+    wordings: tuple[str, ...]  # all the cluster's wordings shown, for "ignore"
+    entry_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did: the bundle now served, and the problems that kept the old one."""
+
+    knowledge: Knowledge
+    problems: tuple[Problem, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 @dataclass

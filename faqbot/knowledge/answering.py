@@ -4,6 +4,7 @@ question or an ordinary question. Front ends (Telegram, the terminal, `faqbot as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -11,20 +12,25 @@ from typing import Literal
 from faqbot.knowledge.chatter import strip_chatter
 from faqbot.knowledge.currency import Currency, Notice
 from faqbot.knowledge.exam import (
+    Evidence,
     ExamQuestion,
     OptionChoice,
     choose_option,
+    evidence,
     looks_like_exam,
     matching_text,
     parse_exam,
     strip_boilerplate,
 )
 from faqbot.knowledge.followups import FollowUp, has_reference, resolve_followup
-from faqbot.knowledge.matcher import Match, Matcher
+from faqbot.knowledge.matcher import RULE_TIE, Match, Matcher
 from faqbot.knowledge.schema import Entry, Pack, SmallTalk
 from faqbot.knowledge.smalltalk import SmallTalkRecogniser
 
 Status = Literal["answer", "suggest", "none", "smalltalk"]
+# A message of this many words or more is also read by its last clause alone.
+LONG_MESSAGE = 20
+_CLAUSE_BREAK = re.compile(r"\s+[—–-]+\s+|[;:]\s+|(?<=[.!?])\s+|,?\s+but\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,13 @@ class Answerer:
         self.currency = currency
         self._entries = {entry.id: entry for entry in matcher.entries}
         # Checking an option or statement, a word the pack never uses is most often a
-        # paraphrase ("stressed" for "emphasised"): it weighs half a rare word.
+        # paraphrase ("stressed" for "emphasised"): it weighs half a rare word. So, at most,
+        # does a word only its questions use ("India *holds* 2+2 dialogues…" against "India
+        # had 2+2 dialogues…"): no answer sentence can hold it.
         self._paraphrase = matcher.unknown_information / 2
+        tokens = matcher.normaliser.content_tokens
+        self._answer_words = frozenset(t for e in matcher.entries for t in tokens(e.answer))
+        self._evidence: Sequence[Evidence] | None = None
 
     @classmethod
     def from_pack(cls, pack: Pack, matcher: Matcher | None = None) -> Answerer:
@@ -109,7 +120,8 @@ class Answerer:
 
     def paraphrase_weight(self, token: str) -> float:
         """How telling a word of an option or statement is (the matcher's IDF over entries)."""
-        return self.matcher.information.get(token, self._paraphrase)
+        found = self.matcher.information.get(token, self._paraphrase)
+        return found if token in self._answer_words else min(found, self._paraphrase)
 
     def _with_options(self, match: Match, asked: str, exam: ExamQuestion) -> Match:
         """The best reading of an exam question: its stem alone, or the stem with one option.
@@ -127,6 +139,25 @@ class Answerer:
         if best is match:
             return match
         return replace(best, question=match.question)
+
+    def _with_last_clause(self, match: Match, asked: str) -> Match:
+        """A long message's own question, read alone: "I remember Japan made some big
+        announcement … — what was Japan's determination regarding its defence budget?" The
+        story before the question names things the question is not about; the reading the
+        decision is surest of wins."""
+        # A rule about meaning that held the whole message back ("names something the answer
+        # does not mention") still holds: the story is part of what is asked.
+        if len(asked.split()) < LONG_MESSAGE or (
+            match.why is not None and match.why.startswith("rule:") and match.why != RULE_TIE
+        ):
+            return match
+        pieces = [p for p in _CLAUSE_BREAK.split(asked) if len(p.split()) >= 3]
+        if not pieces or pieces[-1].strip() == asked.strip():
+            return match
+        reading = self.matcher.match(pieces[-1])
+        if _confidence(reading) > _confidence(match):
+            return replace(reading, question=match.question)
+        return match
 
     def respond(self, message: str, previous_id: str | None = None) -> Outcome:
         """Decide what to say. `previous_id` is the entry answered last in this conversation
@@ -149,6 +180,8 @@ class Answerer:
         match = self.matcher.match(asked, claims=exam is not None and bool(exam.statements))
         if exam is not None and not exam.statements:
             match = self._with_options(match, asked, exam)
+        elif exam is None:
+            match = self._with_last_clause(match, asked)
         if previous_id is not None and not (match.status == "answer" and not has_reference(asked)):
             followup = resolve_followup(self.matcher, self._entries, previous_id, asked)
             if followup is not None:
@@ -165,12 +198,16 @@ class Answerer:
                 return Outcome(message, "answer", match, followup=followup, notice=notice)
         choice = None
         if exam is not None and match.status == "answer" and match.entry is not None:
+            tokens = self.matcher.normaliser.content_tokens
+            if exam.statements and self._evidence is None:
+                self._evidence = evidence(self.matcher.entries, tokens)
             choice = choose_option(
                 exam,
                 match.entry,
-                self.matcher.normaliser.content_tokens,
+                tokens,
                 self.matcher.entries,
                 self.paraphrase_weight,
+                self._evidence,
             )
         notice = self._date_note(message)
         return Outcome(message, match.status, match, exam=exam, choice=choice, notice=notice)

@@ -48,11 +48,46 @@ Key = Literal[
     "as_of_then",
     "notes_cover",
     "unknown_command",
+    # 👍/👎 under answers, /privacy and /forget
+    "feedback_thanks",
+    "feedback_ask",
+    "feedback_ask_named",
+    "feedback_kept",
+    "feedback_kept_cut",
+    "feedback_words_only",
+    "feedback_already",
+    "feedback_not_yours",
+    "feedback_gone",
+    "feedback_stale",
+    "feedback_failed",
+    "privacy",
+    "forget_done",
+    "forget_nothing",
     # /stats (operators)
+    "stats_window",
+    "stats_summary",
+    "stats_per_day",
+    "stats_rate",
+    "stats_downvoted",
+    "stats_chart_failed",
     "stats_today",
     "stats_gaps",
     "stats_empty",
     "stats_skipped",
+    # /reload and /gaps (operators)
+    "reload_done",
+    "reload_refused",
+    "gaps_empty",
+    "gaps_heading",
+    "gaps_cluster",
+    "gaps_also",
+    "gaps_likely",
+    "gaps_add",
+    "gaps_ignore",
+    "gaps_added",
+    "gaps_rejected",
+    "gaps_ignored",
+    "gaps_expired",
     # daily facts
     "daily_admins_only",
     "daily_time_usage",
@@ -190,6 +225,8 @@ Key = Literal[
     "menu_review",
     "menu_quizsettings",
     "menu_language",
+    "menu_privacy",
+    "menu_forget",
 ]
 
 ENGLISH: dict[Key, str] = {
@@ -250,11 +287,74 @@ ENGLISH: dict[Key, str] = {
     "as_of_then": "As of then, {latest}.",
     "notes_cover": "What my notes do cover",
     "unknown_command": "I don't know that command. Send /help to see what I can do.",
+    # 👍/👎 under answers, /privacy and /forget
+    "feedback_thanks": "Thanks for the 👍!",
+    "feedback_ask": "What were you looking for? Reply in a few words: the people who keep my "
+    "notes read every reply.",
+    "feedback_ask_named": "{name}, what were you looking for? Reply to this message in a few "
+    "words: the people who keep my notes read every reply.",
+    "feedback_kept": "Thank you, noted. It will help improve my notes.",
+    "feedback_kept_cut": "Thank you, noted (I kept the first {limit} characters).",
+    "feedback_words_only": "I can only keep words: please type what you were looking for.",
+    "feedback_already": "You have already rated this answer.",
+    "feedback_not_yours": "Only the person who asked can rate this answer.",
+    "feedback_gone": "This answer is too old to rate: I no longer keep its record.",
+    "feedback_stale": "My notes have changed since this answer. Ask again to see the current "
+    "one, and rate that.",
+    "feedback_failed": "Sorry, I could not save that just now. Please try again later.",
+    "privacy": (
+        "What I keep, and for how long:\n\n"
+        "• Each question you ask: its text, what I replied (an answer, suggestions, none), the "
+        "suggestion you pressed, your 👍/👎 and what you said you were looking for, and the "
+        "language. Not your name or Telegram id: only a keyed hash of it, so /forget can find "
+        "your questions. Questions are deleted after {days} days.\n"
+        "• Your /language choice, your daily fact or quiz in our private chat, and your quiz "
+        "results and review boxes there, until you change or stop them.\n"
+        "• In groups: your quiz scores, as part of that group's standings.\n\n"
+        "/forget deletes your questions, your /language choice, and everything of our private "
+        "chat (daily subscriptions, quiz results, review boxes). Group scores stay with the "
+        "group; ask its admins, or leave it."
+    ),
+    "forget_done": (
+        "Done. I deleted {questions} of your logged questions, {settings} setting(s) and daily "
+        "subscription(s), and {quiz} quiz record(s) of our private chat. Quiz scores in groups "
+        "stay part of those groups' standings."
+    ),
+    "forget_nothing": "Nothing is stored about you: there was nothing to delete.",
     # /stats
+    "stats_window": "Last {days} days (UTC)",
+    "stats_summary": "{questions} questions, {rate} answered outright; {smalltalk} small talk",
+    "stats_per_day": "Questions per day",
+    "stats_rate": "Answered outright",
+    "stats_downvoted": "Answers turned down most (👎)",
+    "stats_chart_failed": "(The chart could not be drawn; the figures are above.)",
     "stats_today": "Questions today (UTC)",
     "stats_gaps": "Most asked without an outright answer (last {days} days)",
     "stats_empty": "No questions logged yet.",
     "stats_skipped": "Unreadable updates skipped since start",
+    # /reload and /gaps
+    "reload_done": (
+        "Reloaded the pack: version {version}, {entries} entries, {phrasings} phrasings "
+        "from the overlay, in {seconds} s."
+    ),
+    "reload_refused": (
+        "The pack was not reloaded: I still answer from version {version}. "
+        "Fix these, then send /reload again:"
+    ),
+    "gaps_empty": "No gaps to review: nothing unanswered in the log that is not handled already.",
+    "gaps_heading": "Questions the pack did not answer outright, most asked first",
+    "gaps_cluster": "asked {count} times",
+    "gaps_also": "also asked as",
+    "gaps_likely": "likely entries",
+    "gaps_add": "Add as phrasing of {entry}",
+    "gaps_ignore": "Ignore",
+    "gaps_added": (
+        "Added “{wording}” as a phrasing of {entry}; it is answered from now on "
+        "(version {version}). Copy it into the pack: faqbot gaps --accepted lists it."
+    ),
+    "gaps_rejected": "Not added; the pack stays as it was:",
+    "gaps_ignored": "Ignored: /gaps will not offer “{wording}” again.",
+    "gaps_expired": "These buttons are from before a restart or an older /gaps; send /gaps again.",
     # daily facts
     "daily_admins_only": "Only this group's administrators can change its daily fact.",
     "daily_time_usage": (
@@ -466,6 +566,8 @@ ENGLISH: dict[Key, str] = {
     "menu_quizsettings": "Quiz settings: seconds per question, round size, explanations",
     "menu_review": "Review the quiz questions you got wrong",
     "menu_language": "Answer in English or Hindi: /language en, hi or auto",
+    "menu_privacy": "What I keep about you, and for how long",
+    "menu_forget": "Delete what I keep about you",
 }
 
 HINDI: dict[Key, str] = {
@@ -526,10 +628,71 @@ HINDI: dict[Key, str] = {
     "notes_cover": "मेरे नोट्स में यह है",
     "unknown_command": "यह कमांड मुझे नहीं पता। मैं क्या-क्या कर सकता हूँ, यह देखने के लिए /help भेजिए।",
     # /stats
+    # 👍/👎, /privacy, /forget
+    "feedback_thanks": "👍 के लिए धन्यवाद!",
+    "feedback_ask": "आप क्या ढूँढ रहे थे? कुछ शब्दों में उत्तर दीजिए: मेरे नोट्स सँभालने वाले हर उत्तर पढ़ते हैं।",
+    "feedback_ask_named": "{name}, आप क्या ढूँढ रहे थे? इस संदेश का कुछ शब्दों में उत्तर दीजिए: "
+    "मेरे नोट्स सँभालने वाले हर उत्तर पढ़ते हैं।",
+    "feedback_kept": "धन्यवाद, दर्ज कर लिया। इससे मेरे नोट्स बेहतर होंगे।",
+    "feedback_kept_cut": "धन्यवाद, दर्ज कर लिया (पहले {limit} अक्षर रखे गए)।",
+    "feedback_words_only": "मैं केवल शब्द रख सकता हूँ: कृपया लिखकर बताइए कि आप क्या ढूँढ रहे थे।",
+    "feedback_already": "आप इस उत्तर को पहले ही रेट कर चुके हैं।",
+    "feedback_not_yours": "इस उत्तर को केवल वही रेट कर सकता है जिसने प्रश्न पूछा था।",
+    "feedback_gone": "यह उत्तर रेट करने के लिए बहुत पुराना है: इसका रिकॉर्ड अब नहीं रखा गया है।",
+    "feedback_stale": "इस उत्तर के बाद मेरे नोट्स बदल गए हैं। मौजूदा उत्तर देखने के लिए फिर से पूछिए, "
+    "और उसे रेट कीजिए।",
+    "feedback_failed": "क्षमा करें, अभी यह सहेजा नहीं जा सका। कृपया बाद में फिर कोशिश कीजिए।",
+    "privacy": (
+        "मैं क्या रखता हूँ, और कब तक:\n\n"
+        "• आपका हर प्रश्न: उसका पाठ, मैंने क्या उत्तर दिया (उत्तर, सुझाव, या कुछ नहीं), आपने कौन-सा "
+        "सुझाव दबाया, आपका 👍/👎 और आपने क्या ढूँढा था, और भाषा। आपका नाम या टेलीग्राम आईडी नहीं: "
+        "केवल उसका एक कुंजी-आधारित हैश, ताकि /forget आपके प्रश्न ढूँढ सके। प्रश्न {days} दिन बाद "
+        "मिटा दिए जाते हैं।\n"
+        "• आपकी /language पसंद, हमारी निजी चैट का दैनिक तथ्य या क्विज़, और वहाँ के आपके क्विज़ परिणाम "
+        "और दोहराने वाले प्रश्न, जब तक आप उन्हें बदलें या बंद न करें।\n"
+        "• ग्रुप में: आपके क्विज़ स्कोर, उस ग्रुप की रैंकिंग के हिस्से के रूप में।\n\n"
+        "/forget आपके प्रश्न, आपकी /language पसंद, और हमारी निजी चैट का सब कुछ (दैनिक सदस्यता, क्विज़ "
+        "परिणाम, दोहराने वाले प्रश्न) मिटा देता है। ग्रुप के स्कोर ग्रुप के पास रहते हैं; उसके एडमिन से "
+        "कहिए, या ग्रुप छोड़ दीजिए।"
+    ),
+    "forget_done": (
+        "हो गया। मैंने आपके {questions} दर्ज प्रश्न, {settings} सेटिंग/दैनिक सदस्यता, और हमारी निजी "
+        "चैट के {quiz} क्विज़ रिकॉर्ड मिटा दिए। ग्रुप के क्विज़ स्कोर उन ग्रुपों की रैंकिंग में बने रहते हैं।"
+    ),
+    "forget_nothing": "आपके बारे में कुछ भी रखा नहीं है: मिटाने को कुछ नहीं था।",
+    # /stats
+    "stats_window": "पिछले {days} दिन (UTC)",
+    "stats_summary": "{questions} प्रश्न, {rate} का सीधा उत्तर; {smalltalk} सामान्य बातचीत",
+    "stats_per_day": "प्रतिदिन प्रश्न",
+    "stats_rate": "सीधा उत्तर मिला",
+    "stats_downvoted": "सबसे अधिक 👎 पाने वाले उत्तर",
+    "stats_chart_failed": "(चार्ट नहीं बन सका; आँकड़े ऊपर हैं।)",
     "stats_today": "आज के प्रश्न (UTC)",
     "stats_gaps": "जिनका सीधा उत्तर नहीं मिला, उनमें सबसे ज़्यादा पूछे गए (पिछले {days} दिन)",
     "stats_empty": "अभी तक कोई प्रश्न दर्ज नहीं हुआ।",
     "stats_skipped": "शुरू होने के बाद से छोड़े गए अपठनीय अपडेट",
+    # /reload और /gaps
+    "reload_done": (
+        "पैक फिर से लोड हुआ: संस्करण {version}, {entries} प्रविष्टियाँ, ओवरले से {phrasings} "
+        "वाक्यांश, {seconds} सेकंड में।"
+    ),
+    "reload_refused": (
+        "पैक फिर से लोड नहीं हुआ: मैं अब भी संस्करण {version} से उत्तर दे रहा हूँ। इन्हें ठीक करके /reload फिर भेजिए:"
+    ),
+    "gaps_empty": "देखने को कोई कमी नहीं: लॉग में ऐसा कोई अनुत्तरित प्रश्न नहीं जिस पर निर्णय बाकी हो।",
+    "gaps_heading": "जिन प्रश्नों का पैक ने सीधा उत्तर नहीं दिया, सबसे ज़्यादा पूछे गए पहले",
+    "gaps_cluster": "{count} बार पूछा गया",
+    "gaps_also": "ऐसे भी पूछा गया",
+    "gaps_likely": "संभावित प्रविष्टियाँ",
+    "gaps_add": "{entry} के वाक्यांश के रूप में जोड़ें",
+    "gaps_ignore": "अनदेखा करें",
+    "gaps_added": (
+        "“{wording}” को {entry} के वाक्यांश के रूप में जोड़ा गया; अब से इसका उत्तर मिलेगा "
+        "(संस्करण {version})। इसे पैक में कॉपी कीजिए: faqbot gaps --accepted इसे दिखाता है।"
+    ),
+    "gaps_rejected": "नहीं जोड़ा गया; पैक पहले जैसा है:",
+    "gaps_ignored": "अनदेखा किया: /gaps “{wording}” को फिर नहीं दिखाएगा।",
+    "gaps_expired": "ये बटन किसी रीस्टार्ट या पुराने /gaps से पहले के हैं; /gaps फिर भेजिए।",
     # daily facts
     "daily_admins_only": "इस ग्रुप का दैनिक तथ्य केवल इसके एडमिन बदल सकते हैं।",
     "daily_time_usage": (
@@ -735,6 +898,8 @@ HINDI: dict[Key, str] = {
     "menu_quizsettings": "क्विज़ सेटिंग: हर प्रश्न के सेकंड, राउंड का आकार, व्याख्या",
     "menu_review": "जिन क्विज़ प्रश्नों में गलती हुई, उन्हें दोहराइए",
     "menu_language": "अंग्रेज़ी या हिंदी में उत्तर: /language en, hi या auto",
+    "menu_privacy": "मैं आपके बारे में क्या रखता हूँ, और कब तक",
+    "menu_forget": "मेरे पास रखा आपका डेटा मिटाइए",
 }
 
 CATALOGUES: dict[str, dict[Key, str]] = {"en": ENGLISH, "hi": HINDI}

@@ -91,9 +91,14 @@ _MONTH_TOKENS = {tuple(words(name)): number for name, number in _MONTH_ALIASES.i
 
 def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> int:
     """Where `phrase` starts in `tokens`, or -1."""
+    # Only where its first word is: slicing at every position cost long questions (exam stems
+    # in Hindi, 50 words and more) half a millisecond over the recency and future phrases.
     size = len(phrase)
-    for start in range(len(tokens) - size + 1):
-        if tuple(tokens[start : start + size]) == tuple(phrase):
+    if not size:
+        return 0
+    first, rest = phrase[0], tuple(phrase[1:])
+    for start, token in enumerate(tokens[: len(tokens) - size + 1]):
+        if token == first and tuple(tokens[start + 1 : start + size]) == rest:
             return start
     return -1
 
@@ -183,8 +188,9 @@ class Currency:
     def not_covered(self, question: str) -> NotCovered | None:
         """The declined topic the question names, if any."""
         tokens = self.normaliser.content_tokens(question)
+        present = set(tokens)
         for topic, patterns in self._topics:
-            if any(follows_in_order(tokens, pattern) for pattern in patterns):
+            if any(p and p[0] in present and follows_in_order(tokens, p) for p in patterns):
                 return topic
         return None
 
@@ -202,8 +208,9 @@ class Currency:
             if year > date.year or (year == date.year and month and month > date.month):
                 return True
         tokens = self.normaliser.tokens(question)
+        present = set(tokens)
         for phrase in _FUTURE:
-            start = _contains(tokens, phrase)
+            start = _contains(tokens, phrase) if phrase[0] in present else -1
             if start < 0:
                 continue
             after = tokens[start + len(phrase) : start + len(phrase) + FUTURE_REACH]
@@ -214,7 +221,8 @@ class Currency:
     def asks_for_latest(self, question: str) -> bool:
         """Whether the question asks how things stand now ("latest", "abhi", "वर्तमान")."""
         tokens = words(question)
-        return any(_contains(tokens, phrase) >= 0 for phrase in _RECENCY)
+        present = set(tokens)
+        return any(phrase[0] in present and _contains(tokens, phrase) >= 0 for phrase in _RECENCY)
 
     def hold(self, question: str) -> Notice | None:
         """A notice that declines the question, or None to go on and match it."""

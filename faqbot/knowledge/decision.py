@@ -7,8 +7,9 @@ The weights are data (`decision.yaml`), refitted from the labelled dev questions
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -44,7 +45,7 @@ class Signals:
     missing: float  # the most telling question word the best entry lacks (0 if none)
     known: int  # known content words
     unknown: int  # content words the pack has never seen
-    wrong_kind: bool  # asks for a date, number, amount or full form the best answer lacks
+    wrong_kind: bool  # asks for a date, number, amount, full form or reason the best answer lacks
     off_subject: bool  # one word, and not a word of the best entry's question or keywords
     other_name: bool = False  # names something ("Australia") the best entry never mentions
     other_year: bool = False  # names a year the best answer gives otherwise for the same thing
@@ -76,15 +77,19 @@ class Decision:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    _coefficients: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _offset: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The standardisation folded into the weights once: z = offset + Σ coefficient·x.
+        coefficients = tuple(w / s for w, s in zip(self.weights, self.scale, strict=True))
+        offset = self.bias - sum(c * m for c, m in zip(coefficients, self.mean, strict=True))
+        object.__setattr__(self, "_coefficients", coefficients)
+        object.__setattr__(self, "_offset", offset)
 
     def probability(self, signals: Signals) -> float:
         """The model's probability that the best entry is the right answer."""
-        z = self.bias + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(
-                self.weights, signals.vector(), self.mean, self.scale, strict=True
-            )
-        )
+        z = self._offset + sum(map(operator.mul, self._coefficients, signals.vector()))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod

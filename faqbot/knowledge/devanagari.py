@@ -50,7 +50,9 @@ _DEVANAGARI = re.compile("[\u0900-\u097f]")
 # Devanagari word apart at its matras.
 MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
 
-# Function and question words, in folded spelling (applied through `fold`). Words a pack
+# Function and question words, in folded spelling (applied through `fold`); "said", "will
+# do", "gave", "can", "should" and the passive's जाता as the English list has say, will, give,
+# can and should. Words a pack
 # wants ignored on top of these go in its `stopwords`.
 _STOPWORDS = """
 का की के को से में मे पर ने है हैं हे था थी थे थीं हो होता होती होते होना हुआ हुई हुए हुईं
@@ -61,6 +63,9 @@ _STOPWORDS = """
 गया गई गए गयी गये रहा रही रहे कर करना करने करता करती करते करें किया किए किये बारे संबंधी
 सा सी से संबंध संदर्भ लेकर बात बातें बीच हुआ हुआ था वाला कोई कुछ जो अब भी केवल सिर्फ़ सिर्फ
 निम्नलिखित निम्न कथन कथनों विचार कीजिए करिए उपर्युक्त उपरोक्त सही गलत ग़लत नहीं न तो दोनों
+कहा कहे कही कहीं कहते कहती कहना बोले बोला बोली बोलते बताया बताई बताते होगा होगी होंगे होंगी करेंगे
+करेगा करेगी करो करके दिया दी दिए दिये लिया ली तक वहाँ यहाँ सबसे
+सकता सकती सकते सके सकेगा सकेगी चाहिए जाता जाती जाते जाए जाएगा जाएगी जाएंगे जाएँगे
 """.split()
 
 # Suffixes stripped by the light stemmer (after Ramanathan and Rao, "A Lightweight Stemmer for
@@ -75,8 +80,9 @@ _SUFFIXES = """
 ो े ू ु ी ि ा
 """.split()
 MIN_STEM = 3
-# Words whose inflections are other words: पहल is an initiative, पहली first, पहले before.
-_UNSTEMMED = """पहल पहला पहली पहले""".split()
+# Words whose inflections are other words: पहल is an initiative, पहली first, पहले before,
+# पहलू an aspect.
+_UNSTEMMED = """पहल पहला पहली पहले पहलू पहलुओं""".split()
 
 
 def has_devanagari(text: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.devanagari import MARKS
 from faqbot.knowledge.normaliser import words
 from faqbot.knowledge.schema import Entry
 
@@ -56,7 +57,8 @@ _QUESTION_RESUMES = re.compile(
 )
 _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "ek": 1, "do": 2, "teen": 3}
 _NUMBER = re.compile(r"\b(10|[1-9])\b")
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+# Devanagari vowel signs are no \w: without them, "भारत की किन चार देशों" counted as one word.
+_WORDS = re.compile(rf"(?:[^\W\d_]|[{MARKS}]){{2,}}")
 
 
 @dataclass(frozen=True)
@@ -237,18 +239,19 @@ def choose_option(
     tokens: Tokens,
     pack_entries: Sequence[Entry] = (),
     weight: Weight | None = None,
+    evidence: Sequence[Evidence] | None = None,
 ) -> OptionChoice:
     """Which option the entry's answer supports: exactly one, none or several.
 
     `tokens` is the pack's normaliser (content tokens), so "inaugural" meets "first". Options are
     checked against the short answer first, then against the answer paragraph that best fits
     the stem, so "where was the first one held" is not answered from a sentence about the
-    second. Statements ("1. … 2. …") are each checked against every entry of the pack.
+    second. Statements ("1. … 2. …") are each checked against every entry of the pack (its
+    sentences, `evidence(pack_entries, tokens)`, which a caller may make once per pack).
     """
     if exam.statements:
-        return _choose_by_statements(
-            exam, tokens, pack_entries or (entry,), weight or (lambda _token: 1.0)
-        )
+        pieces = evidence if evidence is not None else _evidence(pack_entries or (entry,), tokens)
+        return _choose_by_statements(exam, tokens, pieces, weight or (lambda _token: 1.0))
     option_tokens = [set(tokens(o.text)) for o in exam.options]
     choice = _choose_by_passages(exam, entry, tokens, option_tokens, _holds)
     if choice.verdict == "none" and weight is not None:
@@ -378,6 +381,8 @@ class _Evidence:
     named: frozenset[str]  # tokens of its capitalised names ("Japanese side": japan)
 
 
+Evidence = _Evidence
+
 _NEGATED_RUN = re.compile(
     r"\b(?:not|no|never|neither|nor|without|nahi|nhi)\b((?:\W+[\w'’-]+){1,4})", re.IGNORECASE
 )
@@ -486,6 +491,11 @@ def _agrees(
     return True
 
 
+def evidence(entries: Sequence[Entry], tokens: Tokens) -> Sequence[Evidence]:
+    """The sentences statements are checked against: made once per pack by the answerer."""
+    return _evidence(entries, tokens)
+
+
 def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
     """The pack's sentences and list items: a paragraph may hold the words of a false
     statement in different claims ("Japan resolved… India acknowledged…")."""
@@ -503,9 +513,8 @@ def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
 
 
 def _choose_by_statements(
-    exam: ExamQuestion, tokens: Tokens, entries: Sequence[Entry], weight: Weight
+    exam: ExamQuestion, tokens: Tokens, evidence: Sequence[_Evidence], weight: Weight
 ) -> OptionChoice:
-    evidence = _evidence(entries, tokens)
     count = len(exam.statements)
     verdicts = {
         position: statement_truth(statement.text, tokens, weight, evidence)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Final, Literal, TypeVar, get_args
@@ -18,10 +18,12 @@ from rapidfuzz import fuzz, process
 from faqbot.knowledge.matcher import Matcher
 from faqbot.knowledge.normaliser import words
 
-Outcome = Literal["answered", "suggested", "tapped", "none", "smalltalk"]
+# "downvoted": answered outright, and the asker pressed 👎 under the answer.
+Outcome = Literal["answered", "suggested", "tapped", "none", "smalltalk", "downvoted"]
 OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
-# "answered" was answered outright and "smalltalk" was never a question about the pack.
-GAP_OUTCOMES: Final[frozenset[Outcome]] = frozenset({"suggested", "tapped", "none"})
+# "answered" was answered outright and "smalltalk" was never a question about the pack; an
+# answer its asker turned down with 👎 is a gap too.
+GAP_OUTCOMES: Final[frozenset[Outcome]] = frozenset({"suggested", "tapped", "none", "downvoted"})
 
 # Two wordings belong together when fuzz.ratio of their keys reaches this. Chosen on the
 # labelled pairs of tests/data/gap-pairs-dev.yaml (benchmarks/tune_gaps.py; docs/benchmarks.md).
@@ -72,6 +74,7 @@ class LoggedQuestion:
     language: str
     feedback: str | None
     asked_at: datetime  # naive times are read as UTC
+    tapped_id: str | None = None  # the suggestion the asker pressed, if any
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class GapCluster:
     feedback_count: int
     first_seen: datetime
     last_seen: datetime
+    # The suggestions pressed under "Did you mean…?", entry id → presses, most pressed first.
+    tapped: dict[str, int] = field(default_factory=dict)
 
 
 def question_key(question: str, matcher: Matcher) -> str:
@@ -166,6 +171,7 @@ class _Tally:
         self.entries: Counter[tuple[int, str]] = Counter()
         self.outcomes: Counter[tuple[int, Outcome]] = Counter()
         self.languages: Counter[tuple[int, str]] = Counter()
+        self.tapped: Counter[tuple[int, str]] = Counter()
         self.feedback: dict[int, list[str]] = defaultdict(list)
         self.feedback_count: Counter[int] = Counter()
 
@@ -193,6 +199,8 @@ class _Tally:
             self.entries[at, record.entry_id] += 1
         self.outcomes[at, record.outcome] += 1
         self.languages[at, record.language] += 1
+        if record.tapped_id is not None:
+            self.tapped[at, record.tapped_id] += 1
         if record.feedback and record.feedback.strip():
             self.feedback_count[at] += 1
             if len(self.feedback[at]) < MAX_FEEDBACK:
@@ -382,7 +390,11 @@ def _summaries(tally: _Tally, groups: Iterable[Sequence[int]]) -> list[GapCluste
     entries_of = _per_key(tally.entries)
     outcomes_of = _per_key(tally.outcomes)
     languages_of = _per_key(tally.languages)
-    return [_summarise(tally, members, entries_of, outcomes_of, languages_of) for members in groups]
+    tapped_of = _per_key(tally.tapped)
+    return [
+        _summarise(tally, members, entries_of, outcomes_of, languages_of, tapped_of)
+        for members in groups
+    ]
 
 
 def _summarise(
@@ -391,11 +403,13 @@ def _summarise(
     entries_of: dict[int, list[tuple[str, int]]],
     outcomes_of: dict[int, list[tuple[Outcome, int]]],
     languages_of: dict[int, list[tuple[str, int]]],
+    tapped_of: dict[int, list[tuple[str, int]]],
 ) -> GapCluster:
     wordings: Counter[str] = Counter()
     entries: Counter[str] = Counter()
     outcomes: Counter[Outcome] = Counter()
     languages: Counter[str] = Counter()
+    tapped: Counter[str] = Counter()
     feedback: dict[str, str] = {}
     for at in members:
         wordings.update(tally.wordings[at])
@@ -407,6 +421,8 @@ def _summarise(
             outcomes[outcome] += votes
         for language, votes in languages_of.get(at, ()):
             languages[language] += votes
+        for entry_id, presses in tapped_of.get(at, ()):
+            tapped[entry_id] += presses
     count = sum(tally.counts[at] for at in members)
     ranked = sorted(wordings.items(), key=lambda pair: (-pair[1], len(pair[0]), pair[0]))
     entry = min(entries.items(), key=lambda pair: (-pair[1], pair[0]), default=None)
@@ -423,4 +439,5 @@ def _summarise(
         feedback_count=sum(tally.feedback_count.get(at, 0) for at in members),
         first_seen=datetime.fromtimestamp(min(tally.first[at] for at in members), UTC),
         last_seen=datetime.fromtimestamp(max(tally.last[at] for at in members), UTC),
+        tapped=dict(sorted(tapped.items(), key=lambda pair: (-pair[1], pair[0]))),
     )

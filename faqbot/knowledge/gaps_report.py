@@ -5,10 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
+
+import yaml
 
 from faqbot.knowledge.gaps import GapCluster
+
+# Phrasings accepted from /gaps live in the overlay (faqbot.knowledge.overlay.overlay_path), as
+# `phrasings: {entry id: [phrasing, ...]}`, until the maintainer copies them into the pack.
 
 CSV_COLUMNS = (
     "count",
@@ -20,6 +26,8 @@ CSV_COLUMNS = (
     "suggested",
     "tapped",
     "none",
+    "downvoted",
+    "tapped_entries",
     "languages",
     "feedback_count",
     "feedback",
@@ -47,6 +55,7 @@ def cluster_to_json(cluster: GapCluster) -> dict[str, object]:
         "languages": dict(cluster.languages),
         "feedback": list(cluster.feedback),
         "feedback_count": cluster.feedback_count,
+        "tapped": dict(cluster.tapped),
         "first_seen": _stamp(cluster.first_seen),
         "last_seen": _stamp(cluster.last_seen),
     }
@@ -74,6 +83,8 @@ def render_csv(clusters: Sequence[GapCluster]) -> str:
                 c.outcomes.get("suggested", 0),
                 c.outcomes.get("tapped", 0),
                 c.outcomes.get("none", 0),
+                c.outcomes.get("downvoted", 0),
+                CSV_JOIN.join(f"{entry_id}:{n}" for entry_id, n in c.tapped.items()),
                 CSV_JOIN.join(f"{language}:{n}" for language, n in c.languages.items()),
                 c.feedback_count,
                 CSV_JOIN.join(c.feedback),
@@ -106,6 +117,9 @@ def render_text(clusters: Sequence[GapCluster], since: datetime | None = None) -
         )
         if c.variants:
             lines.append(f"     also: {', '.join(repr(v) for v in c.variants)}")
+        if c.tapped:
+            pressed = ", ".join(f"{entry_id} {n}" for entry_id, n in c.tapped.items())
+            lines.append(f"     tapped: {pressed}")
         if c.feedback_count:
             shown = "; ".join(repr(f) for f in c.feedback)
             more = c.feedback_count - len(c.feedback)
@@ -115,3 +129,43 @@ def render_text(clusters: Sequence[GapCluster], since: datetime | None = None) -
 
 def _day(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d")
+
+
+def accepted_phrasings(path: Path) -> dict[str, list[str]]:
+    """The overlay's `phrasings:` (entry id → accepted phrasings); {} if there is no file.
+    Raises ValueError saying what is wrong with a file that is not in that shape."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        data = yaml.load(text, Loader=yaml.CSafeLoader) or {}
+    except yaml.YAMLError as error:
+        raise ValueError(f"{path} is not valid YAML: {error}") from None
+    phrasings = data.get("phrasings") if isinstance(data, Mapping) else None
+    if phrasings is None:
+        return {}
+    if not isinstance(phrasings, Mapping) or not all(
+        isinstance(items, list) and all(isinstance(p, str) for p in items)
+        for items in phrasings.values()
+    ):
+        raise ValueError(f"{path}: `phrasings:` must map each entry id to a list of strings")
+    return {str(entry_id): list(items) for entry_id, items in phrasings.items()}
+
+
+def render_accepted(accepted: Mapping[str, Sequence[str]], fmt: str, path: Path) -> str:
+    """`faqbot gaps --accepted` as text (to copy into the pack), JSON or CSV."""
+    if fmt == "json":
+        return json.dumps(dict(accepted), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(("entry_id", "phrasing"))
+        writer.writerows((entry_id, p) for entry_id, items in accepted.items() for p in items)
+        return out.getvalue()
+    if not accepted:
+        return f"No accepted phrasings ({path} has none yet).\n"
+    lines = [f"Accepted phrasings in {path}; add each under its entry's `alternates:`:"]
+    for entry_id, items in accepted.items():
+        lines += ["", f"{entry_id}:", *(f"  - {json.dumps(p, ensure_ascii=False)}" for p in items)]
+    return "\n".join(lines) + "\n"

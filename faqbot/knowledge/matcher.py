@@ -23,14 +23,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from faqbot.knowledge.decision import Decision, Signals
-from faqbot.knowledge.normaliser import Normaliser, words
+from faqbot.knowledge.normaliser import WORD, Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
 from faqbot.knowledge.scope import Scope
 
 Status = Literal["answer", "suggest", "none"]
 # Hard rules that hold an answer back whatever the model says (the `why` of a Match).
 RULE_NO_WORDS = "rule: no word the pack knows"
-RULE_WRONG_KIND = "rule: asks for a date, number, amount or full form the answer lacks"
+RULE_WRONG_KIND = "rule: asks for a date, number, amount, full form or reason the answer lacks"
 RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
@@ -45,11 +45,13 @@ _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]?\s*")
 # "When…?" wants a date, "how many…?" a number, "in yen" an amount and "full form" an
 # expansion: an answer without one cannot be the answer, however well its words match ("how
 # many UGVs…" must not get the UGV entry outright, nor "malabar full form" the Malabar card).
-# Hindi too: कब (when), तारीख / तिथि / दिनांक (date), as the normaliser gives them.
+# Hindi too: कब (when), तारीख / तिथि / दिनांक (date), कितने (how many), as the normaliser gives
+# them; and Hindi number words in an answer (दो, चार, पाँच: Hindi says दोनों for "both sides").
 _DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat", *words("कब तारीख तिथि दिनांक")})
-_COUNT_WORDS = frozenset({"kitne", "kitna", "kitni"})
+_COUNT_WORDS = frozenset({"kitne", "kitna", "kitni", *words("कितने कितना कितनी")})
 _AMOUNT_WORDS = frozenset(
     {"yen", "dollar", "rupee", "rupees", "usd", "inr", "amount", "percent", "percentag", "gdp"}
+    | set(words("येन डॉलर रुपये रुपए रुपया प्रतिशत जीडीपी"))
 )
 _EXPANSION_PAIRS = frozenset({("full", "form"), ("stand", "for"), ("stands", "for")})
 _EXPANSION_WORDS = frozenset({"abbreviation", "acronym", "expansion"})
@@ -62,22 +64,47 @@ _HAS_DATE = re.compile(
 # "two", which answers mostly use otherwise ("one of", "the two sides").
 _HAS_NUMBER = re.compile(
     r"(?<![+\d])\b(?!1[89]\d\d\b|20\d\d\b)\d+\b(?!\s?\+)|\b(three|four|five|six|seven|eight|"
-    r"nine|ten|dozen|hundred|thousand|million|billion|crore|lakh)\b",
+    r"nine|ten|dozen|hundred|thousand|million|billion|crore|lakh)\b"
+    r"|(?<![\u0900-\u097f])(?:दो|तीन|चार|पाँच|पांच|छह|सात|आठ|नौ|दस|दर्जन|सौ|हज़ार|हजार|लाख|करोड़)"
+    r"(?![\u0900-\u097f])",
     re.IGNORECASE,
 )
 _HAS_AMOUNT = re.compile(
-    r"[$¥₹€£%]|\b(yen|dollars?|rupees?|crores?|lakhs?|billion|trillion|million|per ?cent)\b",
+    r"[$¥₹€£%]|\b(yen|dollars?|rupees?|crores?|lakhs?|billion|trillion|million|per ?cent)\b"
+    r"|(?<![\u0900-\u097f])(?:येन|डॉलर|रुपये|रुपए|करोड़|लाख|प्रतिशत)(?![\u0900-\u097f])",
     re.IGNORECASE,
 )
 # An acronym spelt out beside it: "JIMEX (Japan–India Maritime Exercise)", "(RPSS)".
 _HAS_EXPANSION = re.compile(r"\b([A-Z][A-Z/-]+)\b\s*\(|\(([A-Z][A-Z/-]+)\)")
-# What a "where", "who", "why" or "what came of it" question asks, in English and Hinglish; an
-# entry none of whose phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
+# "Why…?" wants a reason: an entry gives one when a phrasing asks why, or its answer says
+# what something is for ("enables the partners to…", "because", "so that", "which is why").
+_REASON_WORDS = frozenset({"why", "kyun", "kyon", "kyu"})
+_HAS_REASON = re.compile(
+    r"\b(?:because|so that|in order to|which is why|due to|enables?|allows?|aims? (?:at|to)|"
+    r"purpose|meant to)\b",
+    re.IGNORECASE,
+)
+_WH_WORDS = frozenset({"what", "which", "who", "whom", "whose", "where", "why", "how"})
+_COMPARED_YEAR = re.compile(
+    r"\b(?:before|after|prior to|until|till|earlier than|later than)\s+((?:19|20)\d\d)\b"
+    r"|\b((?:19|20)\d\d)\s+(?:se\s+)?(?:pehle|pahle|baad|bad)\b",
+    re.IGNORECASE,
+)
+_AS_OF = re.compile(r"\bas (?:of|at|on)\s+(?:\w+\s+){0,2}(?:1[89]|20)\d\d\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|ek|do|teen|"
+    r"char|paanch|panch|das)$"
+)
+_CLAUSE = re.compile(r"[.?!;\n]+")
+# What a "where", "who", "why" or "what came of it" question asks, in English, Hinglish and
+# Hindi (as `words` gives it; कौन is left out, as कौन-सा is "which"); an entry none of whose
+# phrasings asks it is less likely to be what is wanted (Matcher.INTENT).
 _INTENTS = {
-    **dict.fromkeys(("where", "kahan", "kaha", "kahaan"), "where"),
-    **dict.fromkeys(("who", "whom", "kaun", "kon", "koun", "kisne"), "who"),
-    **dict.fromkeys(("why", "kyun", "kyon", "kyu"), "why"),
+    **dict.fromkeys(("where", "kahan", "kaha", "kahaan", *words("कहाँ")), "where"),
+    **dict.fromkeys(("who", "whom", "kaun", "kon", "koun", "kisne", *words("किसने")), "who"),
+    **dict.fromkeys(("why", "kyun", "kyon", "kyu", *words("क्यों")), "why"),
     **dict.fromkeys(("outcom", "result", "highlight", "takeaway", "summary"), "outcome"),
+    **dict.fromkeys(words("परिणाम नतीजे"), "outcome"),
 }
 
 
@@ -90,11 +117,13 @@ def expected_kinds(question: str) -> frozenset[str]:
     """What kind of fact a question asks for, when its wording makes that plain."""
     tokens = words(question)
     kinds = set()
-    if _DATE_WORDS.intersection(tokens):
-        kinds.add("date")
     pairs = set(itertools.pairwise(tokens))
     if _COUNT_WORDS.intersection(tokens) or {("how", "many"), ("how", "much")} & pairs:
         kinds.add("number")
+    if any(_asks_date(words(part), "number" in kinds) for part in _CLAUSE.split(question)):
+        kinds.add("date")
+    if _REASON_WORDS.intersection(tokens):
+        kinds.add("reason")
     if _AMOUNT_WORDS.intersection(tokens):
         kinds.add("amount")
     if _EXPANSION_WORDS.intersection(tokens) or _EXPANSION_PAIRS & pairs:
@@ -102,10 +131,36 @@ def expected_kinds(question: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def _asks_date(tokens: list[str], counting: bool) -> bool:
+    """Whether one sentence of a question asks for a date.
+
+    "When" after the sentence's own question word is a clause, not the question ("Which
+    countries were not named when they reaffirmed…"); "year" in a count is a unit ("kitne
+    saal me", "how many years").
+    """
+    for at, token in enumerate(tokens):
+        if token not in _DATE_WORDS:
+            continue
+        if token == "when" and _WH_WORDS.intersection(tokens[:at]):
+            continue
+        # "Within five years": a duration.
+        if token == "year" and (counting or (at and _NUMBER_WORD.match(tokens[at - 1]))):
+            continue
+        return True
+    return False
+
+
+def _compared_years(question: str) -> frozenset[str]:
+    """Years a question compares with, not asks about: "before 2019", "2019 se pehle"."""
+    return frozenset(a or b for a, b in _COMPARED_YEAR.findall(question))
+
+
 def offered_kinds(answer: str) -> frozenset[str]:
     """What kinds of fact an answer contains."""
     kinds = set()
-    if _HAS_DATE.search(answer):
+    # "As of September 2022, India had…" dates the statement, not an event: it does not say
+    # when anything happened.
+    if _HAS_DATE.search(_AS_OF.sub(" ", answer)):
         kinds.add("date")
     if _HAS_NUMBER.search(answer):
         kinds.add("number")
@@ -113,6 +168,8 @@ def offered_kinds(answer: str) -> frozenset[str]:
         kinds.add("amount")
     if _HAS_EXPANSION.search(answer):
         kinds.add("expansion")
+    if _HAS_REASON.search(answer):
+        kinds.add("reason")
     return frozenset(kinds)
 
 
@@ -208,6 +265,8 @@ class Matcher:
     MAX_SUGGESTIONS = 3
     # Words in more phrasings than this do not propose candidates (see _candidates).
     CANDIDATE_DF = 1000
+    # Up to this many cells (8 bytes each), the postings are also kept as dense matrices.
+    DENSE_CELLS = 2_000_000
     UNKNOWN = 1.0
     # Score kept by an entry that lacks the kind of fact the question asks for.
     WRONG_KIND = 0.85
@@ -284,33 +343,79 @@ class Matcher:
             for token in answer:
                 answer_postings[token].append(entry_index)
         self._postings = {t: np.asarray(ids, dtype=np.int32) for t, ids in postings.items()}
-        self._strong = {t: np.asarray(ids, dtype=np.int32) for t, ids in strong_postings.items()}
-        self._answer = {t: np.asarray(ids, dtype=np.int32) for t, ids in answer_postings.items()}
+        # Per token, the entries holding it and the credit each gets: SIBLING where it is in
+        # a phrasing or keyword, ANSWER where only in the answer (the two sets are disjoint).
+        self._elsewhere = {
+            t: (
+                np.asarray(strong_postings.get(t, []) + answer_postings.get(t, []), np.int32),
+                np.asarray(
+                    [self.SIBLING] * len(strong_postings.get(t, []))
+                    + [self.ANSWER] * len(answer_postings.get(t, [])),
+                ),
+            )
+            for t in strong_postings.keys() | answer_postings.keys()
+        }
+        # A small pack keeps the same postings as two dense token × phrasing and token ×
+        # entry matrices: one matrix product per question instead of a Python loop of
+        # scatters, which on a few hundred phrasings costs more than the arithmetic.
+        self._row = {token: row for row, token in enumerate(self.idf)}
+        self._dense: tuple[np.ndarray, np.ndarray] | None = None
+        cells = len(self._row) * (documents + len(self.entries))
+        if documents <= self.CANDIDATE_DF and cells <= self.DENSE_CELLS:
+            own_matrix = np.zeros((len(self._row), documents))
+            for token, ids in self._postings.items():
+                own_matrix[self._row[token], ids] = 1.0
+            elsewhere_matrix = np.zeros((len(self._row), len(self.entries)))
+            for token, (ids, credit) in self._elsewhere.items():
+                elsewhere_matrix[self._row[token], ids] = credit
+            self._dense = (own_matrix, elsewhere_matrix)
         self._phrasing_entry = np.asarray(phrasing_entry, dtype=np.int32)
+        self._entry_starts = np.flatnonzero(np.diff(self._phrasing_entry, prepend=-1))
         self._phrasing_weight = np.asarray(
             [sum(self.idf[t] for t in tokens) or 1.0 for tokens in phrasing_tokens]
         )
-        self._phrasing_text = [" ".join(tokens) for tokens in phrasing_tokens]
-        self._entry_phrasings: list[list[int]] = [[] for _ in self.entries]
-        for phrasing_index, entry_index in enumerate(phrasing_entry):
-            self._entry_phrasings[entry_index].append(phrasing_index)
+        # Each entry's phrasings with their tokens sorted, for the fuzzy re-score.
+        self._sorted_texts: list[list[str]] = [[] for _ in self.entries]
+        for tokens, entry_index in zip(phrasing_tokens, phrasing_entry, strict=True):
+            self._sorted_texts[entry_index].append(" ".join(sorted(" ".join(tokens).split())))
         # Typos are corrected word by word, before synonyms are folded, so that "dharm
         # guardain" meets the phrase "dharma guardian". Targets are the words the pack itself
         # writes, not the misspellings its synonyms list ("dharm", "guardain" would each be
         # kept and then match no phrase), and start with the same letter as the typo.
         known_words = set(self.normaliser.canonical_words)
+        # A typo often breaks the ending the stemmer cuts ("meanig" is not "meaning" stemmed
+        # to "mean"): the pack's words as written are targets too, corrected to their stems.
+        self._surface: dict[str, str] = {}
         for entry in self.entries:
             for text in (*entry.phrasings, *entry.keywords, entry.answer):
-                known_words.update(words(text))
+                bases = words(text)
+                known_words.update(bases)
+                # The words as typed, casefolded (the full clean-up is not needed to line
+                # them up with their stems, and costs more than the rest of the build).
+                raws = WORD.findall(text.casefold())
+                if len(raws) == len(bases):  # one word each (not so after Devanagari folding)
+                    for raw, base in zip(raws, bases, strict=True):
+                        if base != raw:
+                            self._surface.setdefault(raw, base)
         self._words = frozenset(known_words)
         self._vocabulary: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(known_words):
-            if self.normaliser.is_content(word):
+        for word in sorted(known_words | self._surface.keys()):
+            if self.normaliser.is_content(self._surface.get(word, word)):
                 self._vocabulary[word[0]].append(word)
         self._corrections: dict[str, str | None] = {}
-        self._offers = [offered_kinds(entry.answer) for entry in self.entries]
+        self._intents = [
+            frozenset().union(*(intents(p) for p in entry.phrasings)) for entry in self.entries
+        ]
+        # An entry one of whose phrasings asks "why" gives a reason, whatever its answer says.
+        self._offers = [
+            offered_kinds(entry.answer) | ({"reason"} if "why" in asked else set())
+            for entry, asked in zip(self.entries, self._intents, strict=True)
+        ]
         self._answer_sentences: dict[int, list[frozenset[str]]] = {}
-        # "X full form" is answered only by an entry that spells X out.
+        # "X full form" is answered only by an entry that spells X out: "JIMEX (Japan–India
+        # Maritime Exercise)", or the words of a term whose initials the synonyms list ("the
+        # Joint Service Staff Talks" for "JSST full form").
+        abbreviated = self.normaliser.abbreviated_terms
         self._expanded = [
             frozenset(
                 t
@@ -319,10 +424,12 @@ class Matcher:
                 if acronym
                 for t in self.normaliser.content_tokens(acronym)
             )
+            | (
+                abbreviated.intersection(self.normaliser.content_tokens(entry.answer))
+                if abbreviated
+                else frozenset()
+            )
             for entry in self.entries
-        ]
-        self._intents = [
-            frozenset().union(*(intents(p) for p in entry.phrasings)) for entry in self.entries
         ]
         self._entry_words = [
             frozenset(strong | answer)
@@ -356,10 +463,14 @@ class Matcher:
             lower_words.update(re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer))
         capitalised = {t for w in capitalised_words for t in self.normaliser.content_tokens(w)}
         lower = {t for w in lower_words for t in self.normaliser.content_tokens(w)}
+        # A term the pack's synonyms define ("Joint Service Staff Talks", JSST) names one
+        # thing, however it is written: "Where will the JSST take place?" is not about the
+        # second dialogue's venue because "take place" matches it.
+        terms = {t for t in self.normaliser.canonical_terms if "_" in t}
         limit = len(self.entries) // 3
         return frozenset(
             t
-            for t in capitalised - lower
+            for t in (capitalised - lower) | terms
             if not t.isdigit() and 0 < entry_frequency.get(t, 0) <= limit
         )
 
@@ -386,7 +497,7 @@ class Matcher:
                 )
             else:
                 found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
-            self._corrections[word] = found[0] if found else None
+            self._corrections[word] = self._surface.get(found[0], found[0]) if found else None
         return self._corrections[word]
 
     def analyse(self, question: str) -> tuple[list[str], int]:
@@ -394,10 +505,9 @@ class Matcher:
         known, unknown, _, _ = self._analyse(question)
         return known, len(unknown)
 
-    def _analyse(self, question: str) -> tuple[list[str], list[str], set[str], bool]:
+    def _analyse(self, question: str) -> tuple[list[str], list[str], set[str], set[str]]:
         """As `analyse` (with the unknown tokens themselves), plus the known tokens typed as
-        they are (not typo-corrected), and whether the question names a year the pack never
-        mentions."""
+        they are (not typo-corrected), and every content token as typed."""
         normaliser = self.normaliser
         typed = words(question)
         # A word the pack does not write may still be a synonym the pack lists ("nippon"):
@@ -412,7 +522,6 @@ class Matcher:
         as_typed = tokens if fixed == typed else normaliser.fold(typed)
         known: list[str] = []
         unknown: list[str] = []
-        new_year = False  # a year the pack never mentions: it cannot speak of it
         for token in dict.fromkeys(tokens):
             if not normaliser.is_content(token):
                 continue
@@ -420,9 +529,8 @@ class Matcher:
                 known.append(token)
             else:
                 unknown.append(token)
-                if len(token) == 4 and token.isdigit():
-                    new_year = True
-        return known, unknown, set(as_typed).intersection(known), new_year
+        content = {t for t in as_typed if normaliser.is_content(t)}
+        return known, unknown, content.intersection(known), content
 
     def match(self, question: str, *, claims: bool = False) -> Match:
         """Rank the entries for one question and decide: answer, suggest, or none.
@@ -430,36 +538,57 @@ class Matcher:
         `claims` marks text that states rather than asks (exam statements: "… within the next
         five years"), so its words do not say what kind of fact is wanted.
         """
-        known, unknown_tokens, exact, new_year = self._analyse(question)
+        known, unknown_tokens, exact, typed = self._analyse(question)
+        # A year the pack never mentions: it cannot speak of it. A year a question compares
+        # with ("any 2+2 before 2019?") is not the year asked about.
+        compared = _compared_years(question)
+        new_year = any(len(t) == 4 and t.isdigit() and t not in compared for t in unknown_tokens)
         unknown = len(unknown_tokens)
         if not known:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         weights = np.asarray([self.idf[t] for t in known])
         total = float(weights.sum()) + unknown * self.unknown_weight
 
-        candidates = self._candidates(known)
-        if candidates.size == 0:
-            return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
-        own = self._scatter(self._postings, known, weights, len(self._phrasing_entry))[candidates]
-        entry_of = self._phrasing_entry[candidates]
-        strong = self._scatter(self._strong, known, weights, len(self.entries))[entry_of]
-        answer = self._scatter(self._answer, known, weights, len(self.entries))[entry_of]
+        if self._dense is not None:
+            # A small pack: every phrasing is scored (one that shares no word scores 0), and
+            # an entry's phrasings are contiguous, so its best is a fixed reduceat.
+            rows = [self._row[t] for t in known]
+            own = weights @ self._dense[0][rows]
+            if not own.any():
+                return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
+            entry_of = self._phrasing_entry
+            elsewhere = (weights @ self._dense[1][rows])[entry_of]
+            phrasing_weight = self._phrasing_weight
+            starts = self._entry_starts
+        else:
+            candidates = self._candidates(known)
+            if candidates.size == 0:
+                return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
+            size = len(self._phrasing_entry)
+            own = self._scatter(self._postings, known, weights, size)[candidates]
+            entry_of = self._phrasing_entry[candidates]
+            # One scatter for the rest of the entry: its other phrasings and keywords
+            # (SIBLING) and its answer text (ANSWER) are disjoint, so their credits add.
+            elsewhere = self._scatter(self._elsewhere, known, weights, len(self.entries))
+            elsewhere = elsewhere[entry_of]
+            phrasing_weight = self._phrasing_weight[candidates]
+            # Candidates are in phrasing order, and an entry's phrasings are contiguous.
+            changes = np.empty(len(entry_of), dtype=bool)
+            changes[0] = True
+            np.not_equal(entry_of[1:], entry_of[:-1], out=changes[1:])
+            starts = np.flatnonzero(changes)
 
-        explained = own + self.SIBLING * (strong - own) + self.ANSWER * answer
+        explained = (1 - self.SIBLING) * own + elsewhere
         recall = explained / total
-        precision = own / self._phrasing_weight[candidates]
+        precision = own / phrasing_weight
         lexical = np.divide(
             5 * precision * recall,
             4 * precision + recall,
             out=np.zeros_like(recall),
             where=precision + recall > 0,
         )
-        # Candidates are in phrasing order, and an entry's phrasings are contiguous.
-        starts = np.flatnonzero(np.r_[True, entry_of[1:] != entry_of[:-1]])
         entries = entry_of[starts]
         best = np.maximum.reduceat(lexical, starts)
-        best_recall = np.maximum.reduceat(recall, starts)
-        best_precision = np.maximum.reduceat(precision, starts)
         shortlist = self._top(best, self.SHORTLIST)
         kinds = frozenset() if claims else expected_kinds(question)
         asks = frozenset() if claims else intents(question)
@@ -469,7 +598,9 @@ class Matcher:
         if not ranked:
             return Match(question, "none", None, 0.0, why=RULE_NO_WORDS)
         top_index, top_score = ranked[0]
+        # The best entry's phrasings: from its start to the next entry's (or the end).
         at = {int(entries[i]): i for i in shortlist}[top_index]
+        span = slice(int(starts[at]), int(starts[at + 1]) if at + 1 < len(starts) else None)
         words_of_top = self._entry_words[top_index]
         missing = max(
             [self.information[t] for t in known if t not in words_of_top]
@@ -479,8 +610,8 @@ class Matcher:
         signals = Signals(
             score=top_score,
             runner_up=ranked[1][1] if len(ranked) > 1 else 0.0,
-            coverage=float(best_recall[at]),
-            precision=float(best_precision[at]),
+            coverage=float(recall[span].max()),
+            precision=float(precision[span].max()),
             fuzzy=fuzzy[top_index],
             information=sum(self.information[t] for t in known if t in words_of_top),
             missing=missing,
@@ -488,11 +619,11 @@ class Matcher:
             unknown=unknown,
             wrong_kind=not self._offers_kinds(top_index, kinds, known),
             other_name=any(t in self.names and t not in words_of_top for t in exact),
-            other_year=not claims and (new_year or self._other_year(top_index, known)),
+            other_year=not claims and (new_year or self._other_year(top_index, known, compared)),
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
             beyond=None
             if claims
-            else self.scope.beyond(question, top_index, known, unknown_tokens),
+            else self.scope.beyond(question, top_index, known, unknown_tokens, typed),
         )
         return self._decide(question, ranked, signals)
 
@@ -512,17 +643,26 @@ class Matcher:
 
     @staticmethod
     def _scatter(
-        postings: dict[str, np.ndarray], tokens: list[str], weights: np.ndarray, size: int
+        postings: dict[str, np.ndarray] | dict[str, tuple[np.ndarray, np.ndarray]],
+        tokens: list[str],
+        weights: np.ndarray,
+        size: int,
     ) -> np.ndarray:
-        """For every id, the summed weight of the tokens whose posting list holds it.
+        """For every id, the summed weight of the tokens whose posting list holds it (each
+        times its credit, where the postings carry one).
 
         A dense scatter: cheaper than a binary search per token and candidate, and posting
         lists hold each id at most once, so plain fancy-index addition is exact.
         """
         total = np.zeros(size)
-        for token, weight in zip(tokens, weights, strict=True):
+        for token, weight in zip(tokens, weights.tolist(), strict=True):
             found = postings.get(token)
-            if found is not None:
+            if found is None:
+                continue
+            if isinstance(found, tuple):
+                ids, credit = found
+                total[ids] += weight * credit
+            else:
                 total[found] += weight
         return total
 
@@ -532,6 +672,8 @@ class Matcher:
         count = min(count, int(np.count_nonzero(scores)))
         if count == 0:
             return []
+        if len(scores) <= 64:  # a small pack: a full sort is cheaper than partitioning
+            return (-scores).argsort(kind="stable")[:count].tolist()  # type: ignore[no-any-return]
         top = np.argpartition(-scores, count - 1)[:count]
         return sorted(top.tolist(), key=lambda i: -scores[i])
 
@@ -543,46 +685,45 @@ class Matcher:
         asks: frozenset[str] = frozenset(),
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Blend each shortlisted entry's lexical score with rapidfuzz over its phrasings."""
-        shortlist = [e for e, _ in lexical]
-        query = " ".join(known)
-        indices = [p for e in shortlist for p in self._entry_phrasings[e]]
-        # One vectorised call over the shortlist's phrasings, then each entry's best.
-        scores = process.cdist(
-            [query],
-            [self._phrasing_text[p] for p in indices],
-            scorer=fuzz.token_sort_ratio,
-            processor=None,
-        )[0]
-        fuzzy: dict[int, float] = {}
-        start = 0
-        for e in shortlist:
-            end = start + len(self._entry_phrasings[e])
-            fuzzy[e] = float(scores[start:end].max()) / 100 if end > start else 0.0
-            start = end
-        blended = [
-            (
-                e,
-                100
-                * ((1 - self.FUZZ_WEIGHT) * score + self.FUZZ_WEIGHT * fuzzy[e])
-                * (1.0 if self._offers_kinds(e, kinds, known) else self.WRONG_KIND)
-                * (1.0 if asks <= self._intents[e] else self.INTENT),
-            )
-            for e, score in lexical
-        ]
-        return sorted(blended, key=lambda pair: -pair[1]), fuzzy
+        # token_sort_ratio is the ratio of the token-sorted strings: the phrasings are sorted
+        # once at load, so one vectorised `ratio` call scores the shortlist's phrasings.
+        query = " ".join(sorted(" ".join(known).split()))
+        choices: list[str] = []
+        offsets: list[int] = []
+        for e, _ in lexical:
+            offsets.append(len(choices))
+            choices += self._sorted_texts[e]
+        scores = process.cdist([query], choices, scorer=fuzz.ratio, processor=None)[0]
+        best = np.maximum.reduceat(scores, offsets).tolist()
+        fuzzy = {e: value / 100 for (e, _), value in zip(lexical, best, strict=True)}
+        weight = self.FUZZ_WEIGHT
+        blended = []
+        for e, score in lexical:
+            value = 100 * ((1 - weight) * score + weight * fuzzy[e])
+            if kinds and not self._offers_kinds(e, kinds, known):
+                value *= self.WRONG_KIND
+            if asks and not asks <= self._intents[e]:
+                value *= self.INTENT
+            blended.append((e, value))
+        blended.sort(key=lambda pair: -pair[1])
+        return blended, fuzzy
 
-    def _other_year(self, entry_index: int, known: list[str]) -> bool:
+    def _other_year(
+        self, entry_index: int, known: list[str], compared: frozenset[str] = frozenset()
+    ) -> bool:
         """Whether a year the question names is missing from the answer's sentence about the
         rest of the question ("the Modi–Abe summit of 2019": the summit's sentence says 2018)."""
-        years = [t for t in known if len(t) == 4 and t.isdigit()]
+        years = [t for t in known if len(t) == 4 and t.isdigit() and t not in compared]
         if not years:
             return False
-        rest = [t for t in known if t not in years]
+        rest = [t for t in known if not (len(t) == 4 and t.isdigit())]  # compared ones too
         sentences = self._sentences(entry_index)
         if not rest or not sentences:
             return not set(years) <= self._entry_words[entry_index]
         best = max(sentences, key=lambda tokens: sum(self.weight(t) for t in tokens & set(rest)))
-        return not set(years) <= best
+        # A sentence that dates nothing gives no other year ("military ties 2022" against a
+        # sentence on the ties that names no year).
+        return not set(years) <= best and any(len(t) == 4 and t.isdigit() for t in best)
 
     def _sentences(self, entry_index: int) -> list[frozenset[str]]:
         """The content tokens of each sentence of an entry's answer (made when first asked)."""
@@ -598,7 +739,8 @@ class Matcher:
 
     def _offers_kinds(self, entry_index: int, kinds: frozenset[str], known: list[str]) -> bool:
         """Whether an entry's answer holds the kinds of fact the question wants."""
-        if not kinds <= self._offers[entry_index]:
+        # An expansion is offered for the words the entry spells out (self._expanded).
+        if kinds - self._offers[entry_index] - {"expansion"}:
             return False
         return "expansion" not in kinds or not self._expanded[entry_index].isdisjoint(known)
 

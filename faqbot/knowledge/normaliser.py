@@ -35,6 +35,7 @@ ENGLISH_STOPWORDS = frozenset(
     another each every thing things something anything stuff info information regarding related
     ok okay hi hello hey dear sir madam bro bhai yaar ji upsc ias exam exams mains prelims
     answer answers question questions say says said saying told mention mentioned mentions
+    actually exactly basically really remember describe ever
     """.split()
 )
 
@@ -46,7 +47,8 @@ HINGLISH_STOPWORDS = frozenset(
     hote hua hui hue huwa ka ki ke ko se me mein main mai par pe aur ya bhi ye yeh wo woh voh
     iska uska inka unka kiya kia kiye kari karo karna kar karte karta batao btao bataye bataiye
     bataiye samjhao samjhaiye mujhe hume humein hamein apna apne ho raha rahi rahe rha rhi hoga
-    hogi honge hona tak wahan yahan
+    hogi honge hona tak wahan yahan kin saath sath bola bole boli liya liye diya chahiye gaya
+    gaye gayi gya karenge karega karegi wala wali wale baat apni
     """.split()
 )
 
@@ -56,7 +58,8 @@ _STOPWORDS = ENGLISH_STOPWORDS | HINGLISH_STOPWORDS
 HINGLISH_WORDS = {
     **dict.fromkeys(("pehla", "pehli", "pahla", "pahli", "pehle", "pratham"), "first"),
     **dict.fromkeys(("dusra", "doosra", "dusri", "doosri", "dusre", "doosre"), "second"),
-    **dict.fromkeys(("desh", "deshon", "mulk"), "country"),
+    **dict.fromkeys(("desh", "deshon", "desho", "mulk"), "country"),
+    **dict.fromkeys(("badhana", "badhayega", "badhaya", "badhega", "badhane", "badha"), "increase"),
     **dict.fromkeys(("baithak", "mulakat", "mulaqat", "bethak"), "meeting"),
     **dict.fromkeys(("samjhauta", "samjhota", "sahmati", "qarar", "karar"), "agreement"),
     **dict.fromkeys(("raksha", "suraksha"), "defence"),
@@ -88,6 +91,8 @@ HINGLISH_WORDS = {
     "kshamta": "capability",
     "hathiyar": "weapon",
     "samudri": "maritime",
+    "naam": "name",
+    "matlab": "meaning",
 }
 
 _KEEP_S = ("ss", "us", "is", "os")
@@ -208,6 +213,28 @@ class Normaliser:
     def canonical_words(self) -> frozenset[str]:
         """The words of the synonyms' canonical terms ("dharma", "guardian")."""
         return frozenset(word for target in self._phrases.values() for word in target.split("_"))
+
+    @property
+    def canonical_terms(self) -> frozenset[str]:
+        """The tokens the synonyms fold into ("joint_servic_staff_talk")."""
+        return frozenset(self._phrases.values())
+
+    @property
+    def abbreviated_terms(self) -> frozenset[str]:
+        """Terms of several words whose synonyms include their initials ("jsst" for "joint
+        service staff talks", "hadr" for "humanitarian assistance and disaster relief")."""
+        found = set()
+        for key, target in self._phrases.items():
+            parts = target.split("_")
+            if len(key) != 1 or len(parts) < 2:
+                continue
+            initials = {
+                "".join(p[0] for p in parts),
+                "".join(p[0] for p in parts if p not in self.stopwords),
+            }
+            if key[0] in initials:
+                found.add(target)
+        return frozenset(found)
 
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""

@@ -13,7 +13,8 @@ from faqbot.knowledge.citations import read_sources
 from faqbot.knowledge.currency import read_as_of, read_not_covered
 from faqbot.knowledge.devanagari import ascii_digits
 from faqbot.knowledge.normaliser import Normaliser, words
-from faqbot.knowledge.quiz_items import generation_problems, quiz_problems
+from faqbot.knowledge.overlay import OverlayFile, merge_overlay, read_overlay
+from faqbot.knowledge.quiz_items import QUIZ_DISTRACTORS, generation_problems, quiz_problems
 from faqbot.knowledge.schema import (
     ANSWER_LIMIT,
     QUIZ_OPTION_LIMIT,
@@ -29,7 +30,14 @@ from faqbot.knowledge.schema import (
 )
 from faqbot.knowledge.smalltalk import read_smalltalk
 from faqbot.knowledge.trust_checks import trust_problems
-from faqbot.knowledge.yaml_nodes import Node, PackError, Problem, iter_documents, shipped_pack_path
+from faqbot.knowledge.yaml_nodes import (
+    Node,
+    PackError,
+    Problem,
+    comma_split,
+    iter_documents,
+    shipped_pack_path,
+)
 
 TOP_KEYS = {"pack", "synonyms", "stopwords", "topics", "quiz_distractors", "entries", "smalltalk"}
 # Trust: the documents answers cite, the date the pack runs to, topics it declines, and
@@ -80,7 +88,10 @@ class _Checker:
         if node is None:
             return []
         if not isinstance(node.value, list):
-            self.add(node, subject, f"'{name}' must be a list, not {_kind(node.value)}")
+            hint = ""
+            if isinstance(node.value, str):
+                hint = f" ({node.value!r}); write each item on its own '- ' line"
+            self.add(node, subject, f"'{name}' must be a list, not {_kind(node.value)}{hint}")
             return []
         out = []
         for item in node.items:
@@ -107,11 +118,60 @@ def _kind(value: Any) -> str:
     )
 
 
-def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
-    """Read and validate a pack; the Pack is returned only when there is no problem."""
+def check_pack(
+    path: Path | None = None, overlay: Path | None = None
+) -> tuple[Pack | None, list[Problem]]:
+    """Read and validate a pack, with the phrasings of an overlay file (overlay.py) added to
+    its entries; the Pack is returned only when there is no problem. Every problem is
+    reported in one run: the semantic checks (near-duplicates, generated quiz items) run on
+    the entries that could be read, beside the structural problems of the others."""
     path = path or shipped_pack_path()
     checker = _Checker()
     documents = list(iter_documents(path, checker.problems))
+    extra = read_overlay(overlay, checker.problems) if overlay is not None else None
+    pack = _check_documents(checker, documents, extra)
+    if any(document.damaged for document in documents):
+        checker.problems = _without_damaged(checker.problems, documents)
+    if checker.problems:
+        return None, checker.problems
+    return pack, []
+
+
+def _without_damaged(problems: list[Problem], documents: list[Node]) -> list[Problem]:
+    """The problems, less those of entries a syntax error's blanked line cut short: their
+    missing fields are that syntax error, already reported at its line."""
+    spans: list[tuple[str, int, int]] = []  # file, first line, last line
+    subjects: set[str] = set()
+    for document in documents:
+        if not document.damaged:
+            continue
+        entries = document.keys.get("entries")
+        nodes = entries.items if entries is not None and isinstance(entries.value, list) else []
+        starts = [node.line for node in nodes] + [10**9]
+        for node, first, end in zip(nodes, starts, starts[1:], strict=False):
+            if any(first <= line < end for line in document.damaged):
+                spans.append((document.file, first, end - 1))
+                id_node = node.keys.get("id") if isinstance(node.value, dict) else None
+                if id_node is not None and isinstance(id_node.value, str):
+                    subjects.add(id_node.value)
+    return [
+        problem
+        for problem in problems
+        if problem.subject == "yaml"
+        or not (
+            problem.subject in subjects
+            or any(
+                file == problem.location.file and first <= problem.location.line <= last
+                for file, first, last in spans
+            )
+        )
+    ]
+
+
+def _check_documents(
+    checker: _Checker, documents: list[Node], extra: OverlayFile | None
+) -> Pack | None:
+    """Every check of the pack's documents; the Pack, if it could be built at all."""
     info: PackInfo | None = None
     info_node: Node | None = None
     for root in documents:
@@ -162,6 +222,8 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
         checker.add(documents[0], "pack", "missing required 'pack' metadata")
     if documents and not entry_nodes:
         checker.add(documents[0], "entries", "the pack has no entries")
+    if extra is not None:
+        merge_overlay(extra, entry_nodes, checker.problems)
     translations = {
         language: _read_language_text(checker, info_node, language_nodes[language], language)
         for language in others
@@ -205,8 +267,8 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     checker.problems += problems
     not_covered, problems = read_not_covered(trust_nodes.get("not_covered"), others, set(seen))
     checker.problems += problems
-    if checker.problems or info is None:
-        return None, checker.problems
+    if info is None:
+        return None
     pack = Pack(
         info=info,
         topics=tuple(topic for topic, _ in topics),
@@ -228,26 +290,28 @@ def check_pack(path: Path | None = None) -> tuple[Pack | None, list[Problem]]:
                 block.keys.get("true_elsewhere"), language, "true_elsewhere"
             )
     checker.problems += trust_problems(pack, seen, true_elsewhere)
+    read = {entry.id for entry in entries}
     for language in languages:
         view = pack.in_language(language)
         normaliser = Normaliser(view.synonyms, view.stopwords)
+        main = language == languages[0]
         blocks = {
-            entry_id: (node if language == languages[0] else node.keys[language])
+            entry_id: node if main else node.keys[language]
             for entry_id, node in seen.items()
+            if isinstance(node.value, dict) and (main or language in node.keys)
         }
-        _check_near_duplicates(checker, list(view.entries), blocks, normaliser)
+        _check_near_duplicates(checker, blocks, normaliser)
         # Generated quiz items need the whole pack (distractors come from other entries).
         for entry, message in generation_problems(view):
-            short_answer = blocks[entry.id].keys.get("short_answer") or blocks[entry.id]
-            checker.add(short_answer, entry.id, message)
-    if checker.problems:
-        return None, checker.problems
-    return pack, []
+            if entry.id in read:
+                short_answer = blocks[entry.id].keys.get("short_answer") or blocks[entry.id]
+                checker.add(short_answer, entry.id, message)
+    return pack
 
 
-def load_pack(path: Path | None = None) -> Pack:
+def load_pack(path: Path | None = None, overlay: Path | None = None) -> Pack:
     """A valid pack, or PackError listing every problem."""
-    pack, problems = check_pack(path)
+    pack, problems = check_pack(path, overlay)
     if pack is None:
         raise PackError(problems)
     return pack
@@ -601,24 +665,40 @@ def _read_quiz(checker: _Checker, node: Node | None, subject: str) -> list[QuizI
         )
         problems = quiz_problems(quiz)
         for problem in problems:
+            if "distractors" in problem and len(distractors) > QUIZ_DISTRACTORS:
+                problem += comma_split(item.keys.get("distractors"))
             checker.add(item, subject, problem)
         if question and correct and explanation and not problems:
             out.append(quiz)
     return out
 
 
+def _phrasing_nodes(block: Node) -> list[Node]:
+    """The question and alternates written in one entry (or language) block, as far as they
+    are text: near-duplicates are checked even in an entry with other problems."""
+    question, alternates = block.keys.get("question"), block.keys.get("alternates")
+    lines = [question] if question is not None else []
+    if alternates is not None and isinstance(alternates.value, list):
+        lines += alternates.items
+    return [line for line in lines if isinstance(line.value, str) and line.value.strip()]
+
+
 def _check_near_duplicates(
-    checker: _Checker, entries: list[Entry], nodes: dict[str, Node], normaliser: Normaliser
+    checker: _Checker, blocks: dict[str, Node], normaliser: Normaliser
 ) -> None:
     """Report phrasings of different entries that the matcher could not tell apart."""
-    owners: list[int] = []
+    owners: list[str] = []
     texts: list[str] = []
     originals: list[tuple[str, Node]] = []
-    for index, entry in enumerate(entries):
-        node = nodes[entry.id]
-        lines = [node.keys["question"], *node.keys["alternates"].items]
-        for phrasing, line in zip(entry.phrasings, lines, strict=True):
-            owners.append(index)
+    lists: dict[int, Node] = {}  # id of a phrasing's node -> the list it was written in
+    for entry_id, block in blocks.items():
+        if not isinstance(block.value, dict):
+            continue
+        if (alternates := block.keys.get("alternates")) is not None:
+            lists.update((id(item), alternates) for item in alternates.items)
+        for line in _phrasing_nodes(block):
+            phrasing = line.value.strip()
+            owners.append(entry_id)
             texts.append(" ".join(sorted(set(normaliser.content_tokens(phrasing)))))
             originals.append((phrasing, line))
     if not texts:
@@ -641,8 +721,8 @@ def _check_near_duplicates(
         other, other_line = originals[row]
         checker.add(
             line,
-            entries[owners[col]].id,
+            owners[col],
             f"phrasing '{phrasing}' is too alike to '{other}' of entry "
-            f"{entries[owners[row]].id} ({other_line.location}); "
-            "the matcher cannot tell them apart",
+            f"{owners[row]} ({other_line.location}); "
+            "the matcher cannot tell them apart" + comma_split(lists.get(id(line))),
         )

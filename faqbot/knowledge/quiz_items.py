@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Collection, Iterable
@@ -68,6 +69,9 @@ def mentions(text: str, value: str) -> bool:
     return _phrase(value).search(text) is not None
 
 
+# A reload checks every distractor against every true_elsewhere fact: thousands of patterns,
+# more than re's own cache keeps.
+@functools.lru_cache(maxsize=8192)
 def _phrase(value: str) -> re.Pattern[str]:
     """A whole-phrase pattern for value; 'the' may appear or not between its words."""
     words = [re.escape(word) for word in value.split() if word.casefold() != "the"]

@@ -29,9 +29,14 @@ _COUNTRIES = (
     ("canada", "canadian"),
     ("israel", "israeli"),
 )
-# "India's X", "Japan ka X": who X belongs to, then up to three words of X.
-_POSSESSIVE = re.compile(r"([^\W\d_][\w.]*)(?:['’]s\b|\s+(?:ka|ki|ke)\b)\s+([^?.!,;:()]*)")
-_JOINT = re.compile(r"(?:\band|&)\s*$", re.IGNORECASE)
+# "India's X", "Japan ka X", "जापान का X": who X belongs to, then up to three words of X.
+_POSSESSIVE = re.compile(
+    r"([^\W\d_][\w.]*|[\u0900-\u097f]+)"
+    r"(?:['’]s\b|\s+(?:ka|ki|ke)\b|\s+(?:का|की|के)(?![\u0900-\u097f]))\s+([^?.!,;:()।]*)"
+)
+# A cheap first look: most questions have no possessive at all.
+_POSSESSIVE_MARK = re.compile(r"['’]s\b|\s(?:ka|ki|ke)\b|\s(?:का|की|के)(?![\u0900-\u097f])")
+_JOINT = re.compile(r"(?:\band|&|\sऔर)\s*$", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n\s*[-•*]?\s*")
 _ORDINALS = {
     **dict.fromkeys(("first", "1st", "inaugural"), 1),
@@ -65,6 +70,13 @@ _OUTCOMES = frozenset({"outcome", "outcomes", "result", "results", "takeaway", "
 _OUTCOME_PAIRS = frozenset({("came", "out"), ("come", "out")})
 # "Without naming Russia or China": a country named only to be left out is not spoken of.
 _NEGATED_RUN = re.compile(r"\b(?:without|not|never|no)\b(?:\W+[\w'’-]+){1,5}", re.IGNORECASE)
+# A question about that omission itself ("did they name China?", "China ka naam liya kya",
+# "did they call out Russia") asks what the entry holds.
+_NAMING = frozenset(
+    """name named names naming naam mention mentioned mentions call called criticise criticised
+    criticize criticized refer referred single singled target targeted omit omitted exclude
+    excluded""".split()
+)
 
 Weight = Callable[[str], float]
 
@@ -78,6 +90,62 @@ _HOW_STEMS = _stems(" ".join(_HOW))
 _WORK_STEMS = _stems(" ".join(_WORK))
 _INSTANCE_STEMS = _stems(" ".join(_INSTANCES))
 _OUTCOME_STEMS = _stems(" ".join(_OUTCOMES))
+_NAMING_STEMS = _stems(" ".join(_NAMING))
+
+# "Who…?" wants a person, an office or a body: "who signed RPSS" is not answered by a clause
+# that says only "it was signed in September 2020". English, Hinglish and Hindi; "kaun sa",
+# "कौन-सी" ask "which", not "who" (and "kaun kaun se" is "which ones").
+_WHO = re.compile(
+    r"\b(?:who|whom|kisne)\b|\b(?<!kaun )(?:kaun|kon|koun)\b(?!\s*-?\s*(?:sa|se|si|kaun)\b)"
+    r"|(?<![\u0900-\u097f])(?:किसने|किन्होंने|(?<!कौन )कौन)(?![\u0900-\u097f])"
+    r"(?!\s*-?\s*(?:सा|से|सी|कौन)(?![\u0900-\u097f]))",
+    re.IGNORECASE,
+)
+_WHO_WORDS = frozenset(words("who whom kisne kaun kon koun किसने किन्होंने कौन"))
+# Someone who acts: persons, offices and bodies, in English and Hindi (countries are found
+# by Scope's country names).
+_AGENT = re.compile(
+    r"\b(?:ministers?|secretar(?:y|ies)|officers?|officials?|president|PM|Mr|Ms|Dr|"
+    r"sides?|navy|navies|army|armies|forces?|staff|government|ministry|ministries|leaders?|"
+    r"partners?|countries|members?)\b"
+    r"|(?<![\u0900-\u097f])(?:मंत्री|मंत्रियों|प्रधानमंत्री|सचिव|अधिकारी|अधिकारियों|पक्ष|पक्षों|"
+    r"नौसेना|नौसेनाओं|सेना|सेनाओं|बल|बलों|स्टाफ़?|सरकार|मंत्रालय|नेता|नेताओं|साझेदार|देशों|"
+    r"सदस्य)(?![\u0900-\u097f])",
+    re.IGNORECASE,
+)
+# A clause of an answer: sentences, split again at commas and the danda.
+_CLAUSE = re.compile(r"[.;:!?,।\n]+\s*")
+# "Which <thing>…?": the thing asked for must be in the entry. A few things are general
+# kinds, found by what the answer says rather than by the word itself.
+_WHICH = re.compile(
+    r"\b(?:which|kaun\s*-?\s*(?:sa|se|si)|kis)\s+([\w'’-]+(?:\s+[\w'’-]+)?)"
+    r"|(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\u0900-\u097f]+)",
+    re.IGNORECASE,
+)
+_KIND_NOUNS = {
+    **dict.fromkeys(words("country countries nation nations desh देश देशों राष्ट्र"), "country"),
+    **dict.fromkeys(words("city place venue shahar jagah शहर स्थान जगह"), "place"),
+    **dict.fromkeys(words("year month date day din saal sal varsh वर्ष साल महीने तारीख"), "date"),
+    **dict.fromkeys(
+        words(
+            "minister ministers pm pms person official leader force forces army armies navy "
+            "मंत्री व्यक्ति नेता नेताओं सेना सेनाओं बल बलों"
+        ),
+        "who",
+    ),
+}
+# "Which of the following", "which one": no thing is named.
+_STOP_AFTER_WHICH = frozenset(
+    words(
+        "one ones following statement statements option options kind type sort way manner "
+        "तरह प्रकार काम रूप kaam tarah prakar"
+    )
+)
+# A capitalised word, or a run of them, in a question ("Digital Partnership").
+_NAMED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-]+[A-Z][\w'’]*)*")
+# "Which two leaders": the count is not the thing.
+_COUNTS = frozenset(words("two three four five both do teen char दो तीन चार पाँच दोनों"))
+_HAS_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
 @dataclass(frozen=True)
@@ -110,9 +178,15 @@ class Scope:
         self._subject_ordinals: list[frozenset[int]] = []
         self._subject: list[frozenset[str]] = []
         self._affirmed: list[frozenset[str]] = []
+        self._left_out: list[frozenset[str]] = []
         self._words: list[frozenset[str]] = []
         self._explains: list[bool] = []
         self._places: list[bool] = []
+        # Per answer clause: its tokens, whether it names an office or body, its countries.
+        self._clauses: list[list[tuple[frozenset[str], bool, frozenset[str]]]] = []
+        self._asked: list[frozenset[str]] = []
+        # Every word an entry writes, stemmed but not folded into terms ("joint", "स्तर").
+        self._written: list[frozenset[str]] = []
         mentions: dict[str, int] = {}
         for entry in entries:
             sentences = [
@@ -129,10 +203,26 @@ class Scope:
             self._subject.append(frozenset(subject))
             affirmed = subject | set(self._tokens(_NEGATED_RUN.sub(" ", entry.answer)))
             self._affirmed.append(self._countries(list(affirmed)))
+            spoken = self._countries(self._tokens(_NEGATED_RUN.sub(" ", entry.answer)))
+            negated = " ".join(m.group() for m in _NEGATED_RUN.finditer(entry.answer))
+            self._left_out.append(self._countries(self._tokens(negated)) - spoken)
             every = subject | {t for s in sentences for t in s.tokens}
             self._words.append(frozenset(every))
             self._explains.append(bool(_EXPLAINS.search(entry.answer)))
             self._places.append(bool(_PLACE.search(entry.answer)))
+            self._clauses.append(
+                [
+                    (frozenset(tokens), bool(_AGENT.search(piece)), self._countries(tokens))
+                    for piece in _CLAUSE.split(entry.answer)
+                    if (tokens := normaliser.content_tokens(piece))
+                ]
+            )
+            self._asked.append(frozenset(normaliser.content_tokens(entry.question)))
+            texts = (*entry.phrasings, *entry.keywords, entry.answer)
+            self._written.append(
+                frozenset(w for text in texts for w in words(text))
+                | {part for t in every for part in t.split("_")}
+            )
             for country in self._countries(list(every)):
                 mentions[country] = mentions.get(country, 0) + 1
         # The pack's own parties ("India", "Japan") are in most entries; others are not.
@@ -166,8 +256,10 @@ class Scope:
         entry_index: int,
         known: Sequence[str],
         unknown: Sequence[str],
+        typed: set[str] | None = None,
     ) -> str | None:
-        """Why the entry cannot answer the question in full, or None.
+        """Why the entry cannot answer the question in full, or None. `typed` is the
+        question's content tokens as typed, before typo correction (made here if not given).
 
         - another possessor: "India's defence budget" where the answer's budget is Japan's;
         - another country's dialogue: "India Russia 2+2 …" where Russia is not what the entry
@@ -177,12 +269,18 @@ class Scope:
         """
         return (
             self._other_possessor(question, entry_index)
-            or self._other_country(entry_index, known, unknown)
+            or self._other_country(question, entry_index, known, unknown)
             or self._other_ordinal(entry_index, known)
-            or self._other_ask(question, entry_index)
+            or self._other_ask(
+                question,
+                entry_index,
+                typed if typed is not None else set(self._tokens(question)),
+            )
         )
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:
+        if not _POSSESSIVE_MARK.search(question):  # most questions: skip the costlier pattern
+            return None
         possessed = self._possessed[entry_index]
         for found in _POSSESSIVE.finditer(question):
             who, rest = found.groups()
@@ -212,10 +310,18 @@ class Scope:
         return None
 
     def _other_country(
-        self, entry_index: int, known: Sequence[str], unknown: Sequence[str]
+        self, question: str, entry_index: int, known: Sequence[str], unknown: Sequence[str]
     ) -> str | None:
         others = self._countries(known) - self._home
+        # A country the pack never names, named alone ("Pakistan in Malabar?"), is what is
+        # asked about; named in a list with the pack's own ("US, Australia, Japan, France?")
+        # it is one of the options.
+        strangers = self._countries(unknown) - self._home
+        if strangers and not others and not _NAMING_STEMS.intersection(words(question)):
+            return "another country's"
         if not others:
+            return None
+        if others <= self._left_out[entry_index] and _NAMING_STEMS.intersection(words(question)):
             return None
         # Named only to be left out ("without naming Russia"), it is not what the entry is about;
         # named, with a word the pack never uses ("Russia India 2+2 me kaun mile the"), the
@@ -244,7 +350,7 @@ class Scope:
             return None
         return "another dialogue"
 
-    def _other_ask(self, question: str, entry_index: int) -> str | None:
+    def _other_ask(self, question: str, entry_index: int, tokens: set[str]) -> str | None:
         typed = words(question)
         said = set(typed)
         pairs = set(itertools.pairwise(typed))
@@ -256,7 +362,80 @@ class Scope:
             return "a place"
         if said & _HOW_STEMS and said & _WORK_STEMS and not self._explains[entry_index]:
             return "how it works"
-        wanted = {t for t in self._tokens(question) if t in _INSTANCE_STEMS}
+        wanted = tokens & _INSTANCE_STEMS
         if wanted - self._words[entry_index]:
             return "examples"
+        return (
+            self._other_which(question, entry_index)
+            or self._no_one(question, entry_index, tokens)
+            or self._other_named(question, entry_index)
+        )
+
+    def _other_named(self, question: str, entry_index: int) -> str | None:
+        """A name of several capitalised words ("the India–Japan Digital Partnership") with a
+        word the entry never writes: the question is about another thing of that name."""
+        for run in _NAMED_RUN.findall(question):
+            if len(re.split(r"[ –-]+", run)) < 2:
+                continue
+            named = [
+                w
+                for w in words(run)
+                if self.normaliser.is_content(w) and not self._countries(self._tokens(w) or [w])
+            ]
+            if named and not set(named) <= self._written[entry_index]:
+                return "another named thing"
+        return None
+
+    def _no_one(self, question: str, entry_index: int, tokens: set[str]) -> str | None:
+        """A "who" question whose clause in the answer about what is asked names no one who
+        acts: no office or body, and no country but those the question itself names ("india
+        se kaun gaya tha" is not answered by "the India–Japan 2+2 dialogue").
+
+        The clause is found by the question's words that are not the entry's subject ("who
+        signed RPSS": "signed", not "RPSS"), or by all of them when every word is the subject.
+        """
+        if not _WHO.search(question) or "who" in self._intents[entry_index]:
+            return None
+        rest = [t for t in tokens if t not in _WHO_WORDS]
+        detail = [t for t in rest if t not in self._asked[entry_index]] or rest
+        named = self._countries(rest)
+        scored = [
+            (sum(self.weight(t) for t in detail if t in clause), office or bool(countries - named))
+            for clause, office, countries in self._clauses[entry_index]
+        ]
+        best = max((score for score, _ in scored), default=0.0)
+        if best > 0 and not any(agent for score, agent in scored if score == best):
+            return "a person"
+        return None
+
+    def _other_which(self, question: str, entry_index: int) -> str | None:
+        """ "Which <thing>" where the entry says nothing of that thing ("which Japanese ship
+        took part in MILAN": the MILAN card names no ship)."""
+        for found in _WHICH.finditer(question):
+            # The first word after "which" that is neither a stop word nor a country: the
+            # whole rest is read, so that a term ("joint working group") folds as it does in
+            # the entry.
+            rest = question[found.start(1) if found.group(1) else found.start(2) :]
+            typed = [
+                w
+                for w in words(rest)[:4]
+                if w not in _COUNTS and not self._countries(self._tokens(w) or [w])
+            ]
+            if not typed or not self.normaliser.is_content(typed[0]) or typed[0].isdigit():
+                continue
+            head = typed[0]
+            if head in _STOP_AFTER_WHICH:
+                continue
+            kind = _KIND_NOUNS.get(head)
+            if kind == "country":
+                held = bool(self._countries(list(self._words[entry_index])))
+            elif kind == "date":
+                held = any(_HAS_YEAR.search(" ".join(c)) for c, _, _ in self._clauses[entry_index])
+            elif kind == "who":
+                held = any(office for _, office, _ in self._clauses[entry_index])
+            else:
+                # "Where"-like kinds are left to the place check; other things must be named.
+                held = kind == "place" or head in self._written[entry_index]
+            if not held:
+                return f"which {head}"
         return None

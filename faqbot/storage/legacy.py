@@ -287,6 +287,35 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX daily_delivery_outcome ON daily_delivery (kind, outcome, at);
         """,
     ),
+    (
+        9,
+        # The question log's feedback and privacy (faqbot.storage.questions): who asked, as a
+        # keyed hash only (HMAC-SHA256 with FAQBOT_LOG_KEY, or the key kept in `meta`); the
+        # chat, hashed the same way, and the bot's reply, so a card's buttons find their row;
+        # the language of the reply; the suggestion tapped; 👍/👎 and what a 👎 was looking for.
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        ALTER TABLE question_log ADD COLUMN user_hash TEXT;
+        ALTER TABLE question_log ADD COLUMN chat_hash TEXT;
+        -- the bot's message carrying the card's buttons
+        ALTER TABLE question_log ADD COLUMN message_id INTEGER;
+        ALTER TABLE question_log ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+        -- the entry whose button the asker pressed under "Did you mean…?" (the first one)
+        ALTER TABLE question_log ADD COLUMN tapped_id TEXT;
+        -- 1: 👍, -1: 👎, NULL: not rated
+        ALTER TABLE question_log ADD COLUMN rating INTEGER CHECK (rating IN (-1, 1));
+        -- what a 👎 said the asker was looking for
+        ALTER TABLE question_log ADD COLUMN feedback TEXT;
+        -- the answer shown, as a short digest: a rating of an answer since changed is refused
+        ALTER TABLE question_log ADD COLUMN answer_version TEXT;
+        CREATE INDEX question_log_user ON question_log (user_hash);
+        CREATE INDEX question_log_card ON question_log (chat_hash, message_id);
+        CREATE INDEX question_log_asked ON question_log (asked_at);
+        """,
+    ),
 ]
 
 LEGACY_HEAD = MIGRATIONS[-1][0]

@@ -3,7 +3,8 @@
 The migrations ship inside the package (faqbot/storage/migrations), so `pip install` carries
 them and no alembic.ini is needed. A SQLite file from before Alembic (PRAGMA user_version 1 to
 legacy.LEGACY_HEAD) is first brought to LEGACY_HEAD with the SQL its release ran, then stamped
-at BASELINE, which is that schema, and upgraded from there: no row is copied or lost.
+at the revision that is that schema (LEGACY_REVISIONS), and upgraded from there: no row is
+copied or lost.
 
 Adding a schema change: `faqbot/storage/schema.py` first, then a revision file in
 migrations/versions/ (next number, `down_revision` = the current head), with op.* calls that
@@ -23,8 +24,11 @@ from sqlalchemy import Connection, func, inspect, select
 
 from faqbot.storage.legacy import LEGACY_HEAD, MIGRATIONS
 
-# The revision whose schema is legacy version LEGACY_HEAD.
+# The oldest revision: the schema of legacy version 8.
 BASELINE = "0001"
+# The revision whose schema each legacy version is; a legacy file is stamped at the one of
+# LEGACY_HEAD once the legacy steps have run (version 9 was released beside revision 0001).
+LEGACY_REVISIONS = {8: BASELINE, 9: "0002"}
 # PRAGMA user_version of a SQLite file Alembic owns: above any legacy version, so a faqbot from
 # before Alembic refuses the file ("written by a newer faqbot") instead of misreading it.
 ALEMBIC_USER_VERSION = 100
@@ -83,7 +87,7 @@ def state(connection: Connection) -> SchemaState:
     newest = head()
     legacy = _legacy_version(connection)
     if legacy is not None:
-        return SchemaState(BASELINE if legacy == LEGACY_HEAD else None, newest, legacy)
+        return SchemaState(LEGACY_REVISIONS.get(legacy), newest, legacy)
     current = MigrationContext.configure(connection).get_current_revision()
     return SchemaState(current, newest)
 
@@ -132,10 +136,17 @@ def upgrade(connection: Connection) -> SchemaState:
         if connection.dialect.name == "postgresql":
             connection.execute(select(func.pg_advisory_xact_lock(UPGRADE_LOCK_KEY)))
         if before.legacy_version is not None:
-            command.stamp(config, BASELINE)
+            command.stamp(config, LEGACY_REVISIONS[LEGACY_HEAD])
         command.upgrade(config, "head")
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql(f"PRAGMA user_version = {ALEMBIC_USER_VERSION}")
     after = state(connection)
     connection.commit()
     return after
+
+
+def revisions_before(revision: str) -> set[str]:
+    """The revisions this faqbot ships that come before `revision`."""
+    script = ScriptDirectory.from_config(alembic_config())
+    older = {found.revision for found in script.iterate_revisions(revision, "base")}
+    return older - {revision}

@@ -39,7 +39,35 @@ question_log = Table(
     Column("status", Text, nullable=False),
     Column("entry_id", Text),
     Column("score", Float, nullable=False),
+    # Revision 0002 (the feedback and privacy of faqbot.storage.questions): who asked and
+    # where, as keyed hashes only (HMAC-SHA256 with FAQBOT_LOG_KEY or the key kept in `meta`)
+    Column("user_hash", Text),
+    Column("chat_hash", Text),
+    # the bot's message carrying the card's buttons
+    Column("message_id", Id),
+    Column("language", Text, nullable=False, server_default="en"),
+    # the entry whose button the asker pressed under "Did you mean…?" (the first one)
+    Column("tapped_id", Text),
+    # 1: 👍, -1: 👎, NULL: not rated
+    Column("rating", Integer, CheckConstraint("rating IN (-1, 1)")),
+    # what a 👎 said the asker was looking for
+    Column("feedback", Text),
+    # the answer shown, as a short digest: a rating of an answer since changed is refused
+    Column("answer_version", Text),
     Index("question_log_status", "status", "asked_at"),
+    Index("question_log_user", "user_hash"),
+    Index("question_log_card", "chat_hash", "message_id"),
+    Index("question_log_asked", "asked_at"),
+)
+
+# faqbot's own settings kept in the database: the question log's generated key
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    # keyed on a composite or text key: SQLite stores it in key order, without a rowid
+    sqlite_with_rowid=False,
 )
 
 daily_subscription = Table(

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faqbot.storage.daily import DailyStore
-from faqbot.storage.database import Storage
+from faqbot.storage.database import Storage, StorageError
 from faqbot.storage.languages import LanguageStore
-from faqbot.storage.questions import QuestionLog
+from faqbot.storage.questions import Forgotten, QuestionLog
 from faqbot.storage.quiz import QuizStore
 from faqbot.storage.target import DatabaseTarget
 from faqbot.storage.webhook_updates import WebhookUpdates
@@ -26,18 +26,30 @@ class Stores:
     webhook_updates: WebhookUpdates
 
     @classmethod
-    def open(cls, where: Path | str | DatabaseTarget) -> Stores:
-        """Open (and upgrade) the database, raising StorageError with what to do if it cannot."""
+    def open(cls, where: Path | str | DatabaseTarget, *, log_key: str | None = None) -> Stores:
+        """Open (and upgrade) the database, raising StorageError with what to do if it cannot.
+
+        `log_key` is FAQBOT_LOG_KEY: the key the question log hashes user ids with (unset: a
+        key made once and kept in the database)."""
         database = Storage(where)
         database.open()
+        try:
+            questions = QuestionLog(database, log_key)
+        except StorageError:
+            database.close()
+            raise
         return cls(
             database,
             DailyStore(database),
             QuizStore(database),
-            QuestionLog(database),
+            questions,
             LanguageStore(database),
             WebhookUpdates(database),
         )
+
+    async def forget_user(self, user_id: int) -> Forgotten:
+        """/forget: delete what every store keeps about one user (see questions.forget)."""
+        return await self.questions.forget(user_id)
 
     def close(self) -> None:
         """Close the database (from outside the event loop)."""

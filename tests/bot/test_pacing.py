@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
+from faqbot.bot.pacing import FOLLOW_UP, ChatRateLimiter, Pace, UpdateSlots
 
 PRIVATE_A, PRIVATE_B, GROUP = 501, 502, -100501
 
@@ -27,11 +27,14 @@ class Endpoint:
         return True
 
 
-async def request(limiter: ChatRateLimiter, endpoint: Endpoint, chat_id: int | None) -> Any:
+async def request(
+    limiter: ChatRateLimiter, endpoint: Endpoint, chat_id: int | None, pace: Pace | None = None
+) -> Any:
     data = {} if chat_id is None else {"chat_id": chat_id}
-    return await limiter.process_request(endpoint, (chat_id,), {}, "sendMessage", data, None)
+    return await limiter.process_request(endpoint, (chat_id,), {}, "sendMessage", data, pace)
 
 
+@pytest.mark.slow
 async def test_a_retry_after_pauses_only_its_chat() -> None:
     limiter = ChatRateLimiter(max_retries=1)
     endpoint = Endpoint({PRIVATE_A: 1})
@@ -43,6 +46,7 @@ async def test_a_retry_after_pauses_only_its_chat() -> None:
     assert endpoint.sent == [PRIVATE_B, PRIVATE_A]
 
 
+@pytest.mark.slow
 async def test_a_retry_after_without_a_chat_pauses_every_chat() -> None:
     limiter = ChatRateLimiter(max_retries=1)
     endpoint = Endpoint({None: 1})
@@ -92,3 +96,39 @@ async def test_at_most_the_running_count_of_updates_run_at_once() -> None:
 
     await asyncio.gather(*(slots.process_update(object(), work()) for _ in range(6)))
     assert most == 2
+
+
+async def test_follow_ups_wait_for_the_whole_bots_bucket_behind_other_sends() -> None:
+    # One send every 50 ms; the first empties the bucket.
+    limiter = ChatRateLimiter(overall_max_rate=1, overall_time_period=0.05)
+    endpoint = Endpoint({})
+    await request(limiter, endpoint, 600)
+    follow_ups = [
+        asyncio.create_task(request(limiter, endpoint, chat, FOLLOW_UP)) for chat in (601, 602, 603)
+    ]
+    await asyncio.sleep(0)  # they queue first...
+    firsts = [asyncio.create_task(request(limiter, endpoint, chat)) for chat in (701, 702, 703)]
+    await asyncio.gather(*follow_ups, *firsts)
+    # ...but only the one already waiting for the bucket goes before the others' first sends.
+    assert endpoint.sent == [600, 601, 701, 702, 703, 602, 603]
+
+
+async def test_a_cancelled_waiter_does_not_hold_up_the_lane() -> None:
+    limiter = ChatRateLimiter(overall_max_rate=1, overall_time_period=0.05)
+    endpoint = Endpoint({})
+    await request(limiter, endpoint, 600)
+    holder = asyncio.create_task(request(limiter, endpoint, 601))
+    await asyncio.sleep(0)
+    cancelled = asyncio.create_task(request(limiter, endpoint, 602))
+    after = asyncio.create_task(request(limiter, endpoint, 603, FOLLOW_UP))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    await asyncio.wait_for(asyncio.gather(holder, after), timeout=2)
+    assert endpoint.sent == [600, 601, 603]
+
+
+async def test_a_pace_may_set_its_own_retries() -> None:
+    endpoint = Endpoint({PRIVATE_A: 1})
+    limiter = ChatRateLimiter(max_retries=0)
+    assert await request(limiter, endpoint, PRIVATE_A, Pace(max_retries=1))
+    assert endpoint.sent == [PRIVATE_A]

@@ -21,6 +21,8 @@ from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from faqbot.storage import daily
 from faqbot.storage.database import Storage
 from tests.support import updates
@@ -28,9 +30,10 @@ from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
 ADMIN = 1000
-# Far enough ahead for a loaded machine to start the bot before the facts are due; if it is
-# slower still, they are sent as "missed today" at start-up, which the test accepts too.
-LEAD = timedelta(seconds=8)
+# Counted from the bot's getMe (BotProcess.start_after), so only the end of its start-up
+# (menus, scheduling) must fit; if it is slower still, the facts are sent as "missed today"
+# at start-up, which the test accepts too.
+LEAD = timedelta(seconds=3)
 
 
 def midday_offset(now: datetime) -> str:
@@ -81,17 +84,21 @@ def wait_for_log(bot: BotProcess, pattern: str, timeout: float = 30.0) -> re.Mat
     raise AssertionError(f"no log line matching {pattern!r} in:\n{bot.log}")
 
 
+@pytest.mark.slow
 def test_facts_arrive_on_time_and_restarts_never_send_twice(
     api: FakeBotAPI, tmp_path: Path
 ) -> None:
     database = tmp_path / "faqbot.sqlite3"
-    now = datetime.now(UTC)
-    offset = midday_offset(now)
-    write_subscriptions(database, now + LEAD, offset, [1, 2])
-    write_subscriptions(database, now + timedelta(hours=2), offset, [4])
+    offset = midday_offset(datetime.now(UTC))
+
+    def subscribe() -> None:
+        now = datetime.now(UTC)
+        write_subscriptions(database, now + LEAD, offset, [1, 2])
+        write_subscriptions(database, now + timedelta(hours=2), offset, [4])
+
     bot = BotProcess(api, database, env={"FAQBOT_ADMIN_IDS": str(ADMIN)})
     try:
-        bot.start()
+        bot.start_after(subscribe)
         wait_for_log(bot, r"daily facts: 3 chats scheduled, [0-2] missed")
         api.wait_for("sendMessage", lambda c: c.params["chat_id"] in (1, 2), timeout=30, count=2)
         assert bot.stop() == 0
@@ -147,6 +154,7 @@ def recorded_today(database: Path) -> int:
     return int(count)
 
 
+@pytest.mark.slow
 def test_a_write_lock_at_the_due_time_loses_and_repeats_nothing(
     api: FakeBotAPI, tmp_path: Path
 ) -> None:
@@ -154,14 +162,20 @@ def test_a_write_lock_at_the_due_time_loses_and_repeats_nothing(
     5 s for a lock, then gives up that write): every fact is delivered once and recorded, so
     a restart sends nothing again."""
     database = tmp_path / "faqbot.sqlite3"
-    now = datetime.now(UTC)
-    offset = midday_offset(now)
-    due = now + timedelta(seconds=6)
     chats = list(range(1, 21))
-    write_subscriptions(database, due, offset, chats)
     bot = BotProcess(api, database, env={"FAQBOT_ADMIN_IDS": str(ADMIN)})
     try:
-        bot.start()
+        # Due 6 s after the bot is past the slow part of its start (its getMe), so it is up
+        # well before the time however loaded the machine is.
+        offset = midday_offset(datetime.now(UTC))
+        due = datetime.now(UTC) + timedelta(days=1)
+
+        def subscribe() -> None:
+            nonlocal due
+            due = datetime.now(UTC) + timedelta(seconds=6)
+            write_subscriptions(database, due, offset, chats)
+
+        bot.start_after(subscribe)
         wait_for_log(bot, r"daily facts: 20 chats scheduled, 0 missed")
         lock = hold_write_lock(database, due - timedelta(seconds=1), 12.0)
         api.wait_for("sendMessage", lambda c: c.params["chat_id"] in chats, timeout=90, count=20)

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from faqbot.storage import daily
 from faqbot.storage.database import Storage
 from tests.e2e.test_daily_e2e import midday_offset, wait_for_log
@@ -20,7 +22,7 @@ from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
 ADMIN = 1000
-LEAD = timedelta(seconds=8)
+LEAD = timedelta(seconds=3)  # counted from the bot's getMe (BotProcess.start_after)
 
 
 def write_quizzes(database: Path, due: datetime, offset: str, chat_ids: list[int]) -> None:
@@ -48,17 +50,21 @@ def polls_to(api: FakeBotAPI, chat_id: int) -> int:
     return sum(1 for call in api.calls_to("sendPoll") if call.params["chat_id"] == chat_id)
 
 
+@pytest.mark.slow
 def test_daily_quizzes_start_on_time_and_restarts_never_start_them_twice(
     api: FakeBotAPI, tmp_path: Path
 ) -> None:
     database = tmp_path / "faqbot.sqlite3"
-    now = datetime.now(UTC)
-    offset = midday_offset(now)
-    write_quizzes(database, now + LEAD, offset, [-11, -12])
-    write_quizzes(database, now + timedelta(hours=2), offset, [-14])
+    offset = midday_offset(datetime.now(UTC))
+
+    def subscribe() -> None:
+        now = datetime.now(UTC)
+        write_quizzes(database, now + LEAD, offset, [-11, -12])
+        write_quizzes(database, now + timedelta(hours=2), offset, [-14])
+
     bot = BotProcess(api, database, env={"FAQBOT_ADMIN_IDS": str(ADMIN)})
     try:
-        bot.start()
+        bot.start_after(subscribe)
         wait_for_log(bot, r"daily quizzes: 3 chats scheduled, [0-2] missed")
         api.wait_for("sendPoll", lambda c: c.params["chat_id"] in (-11, -12), timeout=30, count=2)
         # Stopped while the rounds' polls are open, then started again at once: the day's
@@ -96,6 +102,7 @@ def wait_for_lines(bot: BotProcess, pattern: str, count: int, timeout: float = 3
     raise AssertionError(f"fewer than {count} log lines matching {pattern!r} in:\n{bot.log}")
 
 
+@pytest.mark.slow
 def test_a_restart_around_the_due_time_starts_the_quiz_once(
     api: FakeBotAPI, tmp_path: Path
 ) -> None:
@@ -103,12 +110,17 @@ def test_a_restart_around_the_due_time_starts_the_quiz_once(
     start-up, or at its time if the stop came late), and a third start posts nothing."""
     database = tmp_path / "faqbot.sqlite3"
     offset = midday_offset(datetime.now(UTC))
-    due = datetime.now(UTC) + timedelta(seconds=12)
-    write_quizzes(database, due, offset, [-21])
+    due = datetime.now(UTC) + timedelta(days=1)
+
+    def subscribe() -> None:  # 5 s after the bot's getMe: time to finish starting and stop
+        nonlocal due
+        due = datetime.now(UTC) + timedelta(seconds=5)
+        write_quizzes(database, due, offset, [-21])
+
     bot = BotProcess(api, database, env={"FAQBOT_ADMIN_IDS": str(ADMIN)})
     scheduled = r"daily quizzes: 1 chats scheduled, (\d) missed"
     try:
-        bot.start()
+        bot.start_after(subscribe)
         wait_for_lines(bot, scheduled, 1)
         assert bot.stop() == 0  # before the time, unless the machine is very slow
         clock.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 1)

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.e2e.test_daily_e2e import midday_offset, wait_for_log, write_subscriptions
 from tests.support import updates as u
 from tests.support.bot_process import BotProcess
@@ -33,6 +35,7 @@ def is_fact(call: Call) -> bool:
     return call.params["text"].startswith("<b>📘")
 
 
+@pytest.mark.slow
 def test_every_reply_is_in_its_readers_language_across_a_restart(
     api: FakeBotAPI, tmp_path: Path
 ) -> None:

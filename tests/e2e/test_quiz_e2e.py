@@ -46,6 +46,7 @@ def poll_answer(api: FakeBotAPI, poll: Call, user: int, name: str, right: bool) 
     return update
 
 
+@pytest.mark.slow
 def test_a_round_runs_on_its_timer_scores_answers_once_and_survives_a_restart(
     api: FakeBotAPI, quiz_bot: BotProcess, tmp_path: Path
 ) -> None:

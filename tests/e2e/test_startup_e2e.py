@@ -5,11 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from faqbot.storage.database import Storage
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
 
+@pytest.mark.slow
 def test_5xx_on_get_me_and_delete_webhook_are_retried(api: FakeBotAPI, tmp_path: Path) -> None:
     api.fail("getMe", times=2, error_code=502, description="Bad Gateway")
     api.fail("deleteWebhook", times=1, error_code=500, description="Internal Server Error")
@@ -26,6 +29,7 @@ def test_5xx_on_get_me_and_delete_webhook_are_retried(api: FakeBotAPI, tmp_path:
     assert "Traceback" not in log and api.token not in log
 
 
+@pytest.mark.slow
 def test_a_write_lock_held_elsewhere_at_start_is_one_line(api: FakeBotAPI, tmp_path: Path) -> None:
     database = tmp_path / "faqbot.sqlite3"
     made = Storage(database)

@@ -33,3 +33,23 @@ def test_chatter_does_not_hide_the_answer(pack: Pack) -> None:
     )
     assert plain.status == chatty.status == "answer"
     assert chatty.entry is not None and chatty.entry.id == "inaugural-dialogue"
+
+
+def test_a_long_message_is_also_read_by_its_own_question(pack: Pack) -> None:
+    outcome = Answerer.from_pack(pack).respond(
+        "My friend and I were arguing yesterday over the news about Japan and its army and "
+        "some big plan of theirs that everyone is talking about; what did Japan say about its "
+        "defence budget?"
+    )
+    assert outcome.status == "answer" and outcome.entry is not None
+    assert outcome.entry.id == "japan-defence-budget"
+
+
+def test_a_rule_that_held_the_whole_message_back_still_holds(pack: Pack) -> None:
+    # The story names Australia, which the budget card never mentions: the last clause alone
+    # would be the budget card, but the message as a whole asks about something else.
+    outcome = Answerer.from_pack(pack).respond(
+        "My friend and I were arguing yesterday about Australia and its army and some big plan "
+        "that everyone is talking about; what did they say about the defence budget?"
+    )
+    assert outcome.status != "answer"

@@ -38,6 +38,14 @@ def test_plain_questions_are_not_exams(text: str) -> None:
     assert parse_exam(text) is None
 
 
+def test_a_hindi_stem_is_matched_without_its_options() -> None:
+    # Devanagari vowel signs are no \w: the stem once counted as one word, too few to stand
+    # alone, so the wrong options' countries were matched with it.
+    exam = parse_exam("भारत की किन चार देशों के साथ 2+2 वार्ता होती है? (a) अमेरिका, रूस (b) ब्रिटेन, फ्रांस")
+    assert exam is not None
+    assert matching_text(exam) == "भारत की किन चार देशों के साथ 2+2 वार्ता होती है?"
+
+
 def test_statements_and_options() -> None:
     exam = parse_exam(
         "Consider the following statements:\n1. JIMEX is an exercise.\n2. MILAN is a treaty.\n"
@@ -137,6 +145,9 @@ def test_any_option_list_gives_a_valid_result(
             "international law.",
             True,
         ),
+        # "holds" is question wording (no answer uses it): the partners sentence, with "had",
+        # still holds the claim.
+        ("India holds 2+2 dialogues with the US and Australia.", True),
         # The pack says otherwise: another number, or the other country as the actor.
         ("Japan plans to reinforce its defence capabilities within the next ten years.", False),
         ("Russia is not one of India's 2+2 dialogue partners.", False),

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -133,6 +134,20 @@ def test_only_questions_not_answered_outright_count(
     [cluster] = find_gaps(records, matcher)
     assert cluster.count == (2 if counted else 1)
     assert cluster.outcomes.get(outcome, 0) == (1 + (outcome == "none") if counted else 0)
+
+
+def test_an_answer_turned_down_is_a_gap_and_taps_are_counted_per_entry(matcher: Matcher) -> None:
+    records = [
+        logged("what is jimex", "downvoted", "what-is-jimex", feedback="the year"),
+        replace(logged("what is jimex", "tapped", "jimex-2023"), tapped_id="jimex-2023"),
+        replace(logged("wat is jimex", "tapped", "jimex-2023"), tapped_id="jimex-2023"),
+        replace(logged("what is jimex", "tapped", "what-is-jimex"), tapped_id="what-is-jimex"),
+    ]
+    [cluster] = find_gaps(records, matcher)
+    assert cluster.outcomes == {"tapped": 3, "downvoted": 1}
+    assert cluster.tapped == {"jimex-2023": 2, "what-is-jimex": 1}
+    assert cluster.feedback == ("the year",)
+    assert "tapped: jimex-2023 2, what-is-jimex 1" in render_text([cluster])
 
 
 def test_nothing_but_answers_and_small_talk_gives_no_clusters(matcher: Matcher) -> None:
@@ -282,6 +297,7 @@ def test_json_is_a_list_of_clusters(clusters: list[GapCluster]) -> None:
         "languages": {"en": 3},
         "feedback": ['the "year", please'],
         "feedback_count": 1,
+        "tapped": {},
         "first_seen": "2026-11-01T09:00:00Z",
         "last_seen": "2026-11-02T15:00:00Z",
     }

@@ -41,7 +41,20 @@ def test_hindi_questions_get_the_hindi_entry(
     assert found.match.entry.answer == load_pack().in_language("hi").entry(entry_id).answer  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("question", ["हिमालय पर्वत का निर्माण कैसे हुआ", "रेपो रेट क्या होता है"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "हिमालय पर्वत का निर्माण कैसे हुआ",
+        "रेपो रेट क्या होता है",
+        # Country names in Devanagari fold into the English ones the scope rules know.
+        "भारत रूस 2+2 वार्ता कब शुरू हुई",
+        # A Hindi possessive: the budget in the pack is Japan's, not India's.
+        "भारत का रक्षा बजट कितना है",
+        # How many / how much: the MILAN card gives no number, the budget card no amount.
+        "मिलन अभ्यास कितने वर्षों में एक बार होता है",
+        "जापान का रक्षा बजट कितने येन है",
+    ],
+)
 def test_unrelated_hindi_questions_are_not_answered(
     answerers: LanguageAnswerers, question: str
 ) -> None:

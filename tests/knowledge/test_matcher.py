@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqbot.knowledge import Match, Matcher, Pack
-from faqbot.knowledge.matcher import RULE_OTHER_YEAR, expected_kinds, intents, offered_kinds
+from faqbot.knowledge.matcher import (
+    RULE_OTHER_YEAR,
+    RULE_WRONG_KIND,
+    expected_kinds,
+    intents,
+    offered_kinds,
+)
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +106,18 @@ def test_json_shape(matcher: Matcher) -> None:
         ("malabar full form", {"expansion"}),
         ("what does HADR stand for", {"expansion"}),
         ("what is jimex", set()),
+        ("मिलन अभ्यास कितने वर्षों में एक बार होता है", {"number"}),
+        ("जापान का रक्षा बजट कितने येन है", {"number", "amount"}),
+        ("भारत जापान 2+2 कब हुई", {"date"}),
+        # "When" after the question's own question word is a clause, not what is asked.
+        ("Which countries were not named when they met?", set()),
+        ("When was it held? Which city?", {"date"}),
+        # "Year" in a count is a unit.
+        ("Japan kitne saal me budget badhayega", {"number"}),
+        ("how many years", {"number"}),
+        ("japan budget within 5 years", set()),  # a duration, not a date
+        ("which year was JIMEX first held", {"date"}),
+        ("why does india hold 2+2 talks", {"reason"}),
     ],
 )
 def test_expected_kinds(question: str, kinds: set[str]) -> None:
@@ -115,6 +133,14 @@ def test_expected_kinds(question: str, kinds: set[str]) -> None:
         ("JIMEX (Japan–India Maritime Exercise) is an exercise.", {"expansion"}),
         ("A budget of 43 trillion yen.", {"number", "amount"}),
         ("The two sides met at the 2+2 and the sixth group.", set()),
+        ("जापान अगले पाँच वर्षों में रक्षा क्षमताएँ बढ़ाएगा।", {"number"}),
+        ("भारत की चार साझेदारों के साथ 2+2 वार्ता थी।", {"number"}),
+        ("10 लाख करोड़ येन का बजट", {"number", "amount"}),
+        # A number word inside another word is none: नौ in नौसेना, सात in सातवाँ is a word.
+        ("भारतीय नौसेना और जापान की नौसेना", set()),
+        ("It enables the partners to understand each other.", {"reason"}),
+        # "As of" dates the statement, not an event.
+        ("As of September 2022, India had four partners.", {"number"}),
     ],
 )
 def test_offered_kinds(answer: str, kinds: set[str]) -> None:
@@ -128,6 +154,12 @@ def test_offered_kinds(answer: str, kinds: set[str]) -> None:
         ("2+2 ka idea kisne diya tha", {"who"}),
         ("2+2 dialogue kyu kiya jata hai", {"why"}),
         ("what is jimex", set()),
+        ("दूसरी 2+2 वार्ता कहाँ हुई", {"where"}),
+        ("आरपीएसएस समझौते पर हस्ताक्षर किसने किए", {"who"}),
+        ("2+2 वार्ता क्यों होती है", {"why"}),
+        ("टोक्यो 2+2 के परिणाम", {"outcome"}),
+        # कौन-सा is "which", not "who".
+        ("भारत जापान कौन से अभ्यास करते हैं", set()),
     ],
 )
 def test_intents(question: str, asked: set[str]) -> None:
@@ -191,3 +223,64 @@ def test_a_year_the_answer_gives_for_the_same_thing_is_answered(matcher: Matcher
     match = matcher.match("Modi Abe summit 2018")
     assert match.status == "answer" and match.entry is not None
     assert match.entry.id == "idea-origin"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "was there an india japan 2+2 before 2019",
+        # The year compared with does not choose the sentence the other year is read in.
+        "any india japan 2+2 talks before 2019? someone said 2010",
+    ],
+)
+def test_a_year_compared_with_is_not_the_year_asked_about(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.why != RULE_OTHER_YEAR
+    assert match.entry is not None and match.entry.id == "secretary-level-dialogue"
+
+
+def test_why_is_not_answered_outright_by_an_entry_that_gives_no_reason(matcher: Matcher) -> None:
+    # The partners card lists countries; it says nothing of what a 2+2 is for.
+    match = matcher.match("why does india have 2+2 talks with so many partners")
+    assert not (match.status == "answer" and match.entry and match.entry.id != "purpose-of-2plus2")
+
+
+def test_a_term_the_synonyms_define_is_a_name(matcher: Matcher) -> None:
+    # "take place" matches the second dialogue's venue; the question is about the JSST.
+    match = matcher.match("where are the joint service staff talks going to take place")
+    assert not (match.status == "answer" and match.entry and match.entry.id == "second-dialogue")
+
+
+def test_a_sentence_that_dates_nothing_gives_no_other_year(matcher: Matcher) -> None:
+    # The ties' sentence names no year; "2022" is not contradicted by it.
+    match = matcher.match("india japan military cooperation progress 2022")
+    assert match.why != RULE_OTHER_YEAR
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # The answers write "the Joint Service Staff Talks" and "Joint Working Group" without
+        # the initials beside them; the pack's synonyms list the initials.
+        ("JSST full form", "joint-service-staff-talks"),
+        ("what does jwg stand for", "jwg-detc"),
+    ],
+)
+def test_a_term_written_out_expands_its_initials(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    match = matcher.match(question)
+    assert match.why != RULE_WRONG_KIND
+    assert match.entry is not None and match.entry.id == entry_id
+
+
+def test_a_name_that_is_no_abbreviation_has_no_full_form(matcher: Matcher) -> None:
+    assert matcher.match("malabar full form").status != "answer"
+
+
+@pytest.mark.parametrize(("typo", "word"), [("meanig", "mean"), ("definiton", "definition")])
+def test_a_typo_that_breaks_the_ending_is_corrected_to_the_stem(
+    matcher: Matcher, typo: str, word: str
+) -> None:
+    # "meanig" is one letter from "meaning" as the pack writes it, two from its stem "mean".
+    assert matcher.correct(typo) == word

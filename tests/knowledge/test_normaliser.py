@@ -94,3 +94,17 @@ def test_longest_synonym_wins() -> None:
     assert normaliser.content_tokens("jwg-detc") == normaliser.content_tokens("jwg detc")
     assert normaliser.content_tokens("jwg") == normaliser.content_tokens("joint working group")
     assert normaliser.content_tokens("jwg") != normaliser.content_tokens("jwg-detc")
+
+
+def test_abbreviated_terms_are_those_whose_initials_are_listed() -> None:
+    normaliser = Normaliser(
+        {
+            "joint service staff talks": ["jsst", "joint staff talks"],
+            "dharma guardian": ["dharmaguardian"],
+            "humanitarian assistance and disaster relief": ["hadr"],
+        }
+    )
+    assert normaliser.abbreviated_terms == {
+        "joint_servic_staff_talk",
+        "humanitarian_assistanc_and_disaster_relief",
+    }

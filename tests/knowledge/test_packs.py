@@ -65,7 +65,7 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "  - id: alpha\n    question: [unclosed\n")
     (found,) = problems(path)
     # libyaml and the pure-Python parser word the rest of the message differently.
-    assert found.startswith(f"{path}:11: yaml: syntax error: while parsing a flow sequence")
+    assert found.startswith(f"{path}:10: yaml: syntax error: while parsing a flow sequence")
 
 
 def test_unknown_key_and_missing_field(tmp_path: Path) -> None:
@@ -201,3 +201,81 @@ def test_load_pack_raises_with_a_one_line_summary(tmp_path: Path) -> None:
     assert "\n" not in message
     assert message.startswith(f"knowledge pack is invalid: {path}:9: alpha: missing required field")
     assert "run `faqbot validate` to see all" in message
+
+
+def test_every_problem_in_one_run_structural_and_near_duplicates(tmp_path: Path) -> None:
+    """A structural problem does not hold back the near-duplicate check, even in its entry."""
+    beta = entry("beta", "What is alpha?", "beta kya hai").replace("topic: basics", "topic: nope")
+    path = write(tmp_path, HEADER + entry("alpha", "What is alpha?", "alpha kya hai") + beta)
+    found = problems(path)
+    assert f"{path}:17: beta: unknown topic 'nope'" in found
+    assert any(
+        p.startswith(f"{path}:18: beta: phrasing 'What is alpha?' is too alike") for p in found
+    )
+
+
+def test_syntax_error_at_its_own_line_with_its_text_and_the_rest_still_checked(
+    tmp_path: Path,
+) -> None:
+    """libyaml notices a line without its colon on the next line; the error names the line
+    where it is written, shows it, and the other entries are still checked."""
+    broken = entry("alpha", "What is alpha?", "alpha kya hai").replace(
+        "    answer:", "    this line has no colon\n    answer:"
+    )
+    second = entry("beta", "What is beta?", "beta kya hai").replace("topic: basics", "topic: x")
+    third = entry("gamma", "What is gamma?", "[gamma").replace("alternates: [[gamma]", "al: [x")
+    path = write(tmp_path, HEADER + broken + second + third)
+    found = problems(path)
+    assert found[0] == (
+        f"{path}:13: yaml: syntax error: while scanning a simple key could not find "
+        "expected ':' in 'this line has no colon' (noticed at line 14)"
+    )
+    assert found[1].startswith(f"{path}:27: yaml: syntax error: while parsing a flow sequence")
+    assert f"{path}:18: beta: unknown topic 'x'" in found
+    # The entries the blanked lines cut short get no "missing field" on top of their error.
+    assert not [p for p in found if "alpha" in p or "gamma:" in p]
+
+
+def test_an_unquoted_comma_that_split_a_list_says_so(tmp_path: Path) -> None:
+    quiz = textwrap.indent(
+        textwrap.dedent(
+            """\
+            quiz:
+              question: Where did the first dialogue meet?
+              correct: New Delhi
+              distractors: [Tokyo, Japan, Mumbai, Chennai]
+              explanation: It met in New Delhi.
+            """
+        ),
+        "    ",
+    )
+    path = write(tmp_path, HEADER + entry("alpha", "What is alpha?", "alpha kya hai") + quiz)
+    [found] = [p for p in problems(path) if "distractors" in p]
+    assert found == (
+        f"{path}:17: alpha: quiz needs exactly 3 distractors, not 4; the list ['Tokyo', "
+        "'Japan', 'Mumbai', 'Chennai'] has unquoted items, so each comma starts a new one: "
+        'if an item holds a comma, quote it ("Tokyo, Japan")'
+    )
+
+
+def test_quoted_items_get_no_comma_hint(tmp_path: Path) -> None:
+    quiz = (
+        "    quiz:\n      question: Where did the first dialogue meet?\n"
+        "      correct: New Delhi\n"
+        '      distractors: ["Tokyo, Japan", "Mumbai", "Chennai", "Pune"]\n'
+        "      explanation: It met in New Delhi.\n"
+    )
+    path = write(tmp_path, HEADER + entry("alpha", "What is alpha?", "alpha kya hai") + quiz)
+    [found] = [p for p in problems(path) if "distractors" in p]
+    assert found.endswith("quiz needs exactly 3 distractors, not 4")
+
+
+def test_text_where_a_list_belongs_shows_the_value(tmp_path: Path) -> None:
+    body = entry("alpha", "What is alpha?", "x").replace(
+        "alternates: [x]", "alternates: alpha kya hai, what is alpha"
+    )
+    path = write(tmp_path, HEADER + body)
+    assert (
+        f"{path}:12: alpha: 'alternates' must be a list, not text ('alpha kya hai, what is "
+        "alpha'); write each item on its own '- ' line"
+    ) in problems(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faqbot.knowledge import Matcher, Pack
+from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.matcher import RULE_BEYOND
 
 
@@ -29,6 +30,18 @@ def matcher(pack: Pack) -> Matcher:
         ("how does the RPSS agreement actually work", "how it works"),
         # Instances where the entry gives a commitment.
         ("examples of india japan pandemic cooperation", "examples"),
+        # Read as typed: the typo corrector would make "operation" the pack's "operationalised".
+        ("which HADR operations did india and japan carry out", "examples"),
+        # Who: the RPSS card says only that it "was signed in September 2020".
+        ("who signed the RPSS agreement", "a person"),
+        # Who, where the only ones named are the question's own countries.
+        ("india japan 2+2 mein india se kaun gaya tha", "a person"),
+        # Which thing: the MILAN cards name no ship.
+        ("which Japanese ship took part in MILAN", "which ship"),
+        # A name of several words the best entry never writes.
+        ("What is the India–Japan Digital Partnership?", "another named thing"),
+        # A country the pack never names, named alone.
+        ("is pakistan part of the malabar exercise", "another country's"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
@@ -46,13 +59,50 @@ def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, rea
         ("where did the second india japan 2+2 take place", "second-dialogue"),
         ("outcomes of the second india japan 2+2", "key-highlights"),
         ("who hosts milan", "what-is-milan"),
+        ("who took part in MILAN for the first time", "japan-in-milan"),
+        ("which navy hosts MILAN", "what-is-milan"),
+        ("which forces take part in dharma guardian", "what-is-dharma-guardian"),
+        ("which joint working group meeting did the ministers mention", "jwg-detc"),
+        ("India holds 2+2 dialogues with US, Australia, Japan and which other country?", None),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_entry_holds_them(
     matcher: Matcher, question: str, entry_id: str
 ) -> None:
     match = matcher.match(question)
+    if entry_id is None:  # only that no scope rule holds it back
+        assert not (match.why or "").startswith(RULE_BEYOND), match
+        return
     assert match.status == "answer", match
+    assert match.entry is not None and match.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("आरपीएसएस समझौते पर हस्ताक्षर किसने किए", "a person"),
+        ("मिलन में जापान का कौन सा जहाज शामिल हुआ", "which जहाज"),
+        ("मालाबार अभ्यास में पाकिस्तान शामिल है क्या", "another country's"),
+    ],
+)
+def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, reason: str) -> None:
+    match = LanguageAnswerers(pack).match(question, "hi")
+    assert match is not None and match.status != "answer", match
+    assert match.why == f"{RULE_BEYOND}: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("मिलन में पहली बार कौन शामिल हुआ", "japan-in-milan"),
+        ("दोनों देश कौन कौन से द्विपक्षीय और बहुपक्षीय अभ्यास करते रहेंगे", "continuing-exercises"),
+    ],
+)
+def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(
+    pack: Pack, question: str, entry_id: str
+) -> None:
+    match = LanguageAnswerers(pack).match(question, "hi")
+    assert match is not None and match.status == "answer", match
     assert match.entry is not None and match.entry.id == entry_id
 
 
@@ -60,3 +110,19 @@ def test_a_country_named_only_to_be_left_out_is_not_spoken_of(matcher: Matcher) 
     # key-highlights names Russia only in "without naming Russia or China".
     match = matcher.match("what did india and russia decide at their 2+2")
     assert match.status != "answer" or (match.entry and match.entry.id != "key-highlights")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the joint statement on the rules-based order mention China?",
+        "rules based order wale statement me Russia ka naam tha?",
+    ],
+)
+def test_a_question_about_the_omission_itself_is_not_another_countrys(
+    matcher: Matcher, question: str
+) -> None:
+    # rules-based-order names Russia and China only in "Without specifically naming …".
+    match = matcher.match(question)
+    assert match.why != f"{RULE_BEYOND}: another country's dialogue", match
+    assert match.entry is not None and match.entry.id == "rules-based-order"

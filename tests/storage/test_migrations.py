@@ -10,19 +10,48 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, create_engine, text
 
 from faqbot.storage.database import Storage, StorageError
 from faqbot.storage.legacy import LEGACY_HEAD, MIGRATIONS
-from faqbot.storage.migrate import ALEMBIC_USER_VERSION, BASELINE, head
+from faqbot.storage.migrate import (
+    ALEMBIC_USER_VERSION,
+    BASELINE,
+    LEGACY_REVISIONS,
+    head,
+    state,
+)
+from faqbot.storage.questions import keyed_hash
 from faqbot.storage.schema import metadata
 from faqbot.storage.stores import Stores
 
-# One row or more in every table of legacy version 8, as that release wrote them.
-RELEASE_ROWS = """
+# The log's key and hashes as the version 9 release kept them (faqbot.storage.questions).
+LOG_KEY = "ab" * 32
+ASKER = 9
+ASKER_HASH = keyed_hash(bytes.fromhex(LOG_KEY), "user", ASKER)
+CHAT_HASH = keyed_hash(bytes.fromhex(LOG_KEY), "chat", ASKER)
+# The question log as each release wrote it: version 9 added who asked (hashed), the card's
+# message, the language, the tapped suggestion, 👍/👎 and what a 👎 was looking for.
+QUESTION_ROWS = {
+    8: """
 INSERT INTO question_log (asked_at, chat_type, question, status, entry_id, score)
 VALUES ('2026-11-01T08:00:00Z', 'private', 'what is jimex', 'answer', 'what-is-jimex', 97.5),
        ('2026-11-02T09:30:00Z', 'group', 'who won the cup', 'none', NULL, 12.0);
+""",
+    9: f"""
+INSERT INTO meta (key, value) VALUES ('question_log_key', '{LOG_KEY}');
+INSERT INTO question_log (asked_at, chat_type, question, status, entry_id, score, user_hash,
+    chat_hash, message_id, language, tapped_id, rating, feedback, answer_version)
+VALUES ('2026-11-01T08:00:00Z', 'private', 'what is jimex', 'answer', 'what-is-jimex', 97.5,
+        '{ASKER_HASH}', '{CHAT_HASH}', 301, 'en', NULL, -1, 'the year it began', 'v1'),
+       ('2026-11-02T09:30:00Z', 'group', 'who won the cup', 'none', NULL, 12.0, NULL, NULL,
+        NULL, 'hi', NULL, NULL, NULL, NULL),
+       ('2026-11-03T10:00:00Z', 'private', 'japan', 'suggest', NULL, 60.0, '{ASKER_HASH}',
+        '{CHAT_HASH}', 302, 'en', 'what-is-jimex', 1, NULL, 'v2');
+""",
+}
+# One row or more in every other table of legacy version 8, as that release wrote them.
+RELEASE_ROWS = """
 INSERT INTO daily_subscription (chat_id, kind, timezone, send_at, scheduled_since, active,
     stopped_reason, cycle, last_entry_id, last_sent_on)
 VALUES (501, 'fact', 'Asia/Tokyo', '07:30:00', '2026-05-01T00:00:00+00:00', 1, NULL, 2, 'b',
@@ -59,8 +88,8 @@ def write_release_database(path: Path, version: int = LEGACY_HEAD) -> None:
     old.execute("PRAGMA foreign_keys = ON")
     for step, script in MIGRATIONS[:version]:
         old.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {step};\nCOMMIT;")
-    if version == LEGACY_HEAD:
-        old.executescript(f"BEGIN;\n{RELEASE_ROWS}\nCOMMIT;")
+    if version in QUESTION_ROWS:
+        old.executescript(f"BEGIN;\n{QUESTION_ROWS[version]}{RELEASE_ROWS}\nCOMMIT;")
     else:
         old.execute(
             "INSERT INTO question_log (chat_type, question, status, score) "
@@ -73,11 +102,13 @@ def every_row(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Each table's rows, in a stable order, read with plain sqlite3."""
     connection = sqlite3.connect(path)
     try:
+        present = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
         return {
             table.name: sorted(
                 connection.execute(f"SELECT * FROM {table.name}").fetchall(), key=repr
             )
             for table in metadata.sorted_tables
+            if table.name in present
         }
     finally:
         connection.close()
@@ -144,13 +175,15 @@ def sqlite_shape(path: Path) -> dict[str, object]:
         connection.close()
 
 
+@pytest.mark.parametrize("version", sorted(QUESTION_ROWS))
 async def test_a_database_written_by_the_release_upgrades_in_place_without_losing_a_row(
-    tmp_path: Path,
+    tmp_path: Path, version: int
 ) -> None:
     path = tmp_path / "faqbot.sqlite3"
-    write_release_database(path)
+    write_release_database(path, version)
     before = every_row(path)
     assert all(before.values()), "every table starts with rows"
+    assert ("meta" in before) == (version >= 9)
 
     stores = Stores.open(path)
     try:
@@ -166,13 +199,37 @@ async def test_a_database_written_by_the_release_upgrades_in_place_without_losin
         assert (await stores.languages.get(9)) is not None
         assert await stores.webhook_updates.claim(123456789, 2000.0, 120.0) == "handled"
         assert ("who won the cup", 1) in await stores.questions.unanswered(5)
+        if version >= 9:
+            # The kept key hashes as before: the rows stay the asker's for /forget and buttons.
+            log = stores.questions
+            assert log.user_hash(ASKER) == ASKER_HASH
+            rated = await log.card(1)
+            assert rated is not None
+            assert (rated.rating, rated.feedback, rated.answer_version) == (
+                -1,
+                "the year it began",
+                "v1",
+            )
+            assert await log.record_tap(log.asker(ASKER, ASKER), 302, "what-is-jimex", "v2") == 3
+            gaps = await log.gaps("en")
+            assert [(g.question, g.outcome) for g in gaps] == [
+                ("what is jimex", "downvoted"),
+                ("japan", "tapped"),
+            ]
         assert (
             stores.database.run_sync(lambda c: c.exec_driver_sql("PRAGMA user_version").scalar())
             == ALEMBIC_USER_VERSION
         )
     finally:
         await stores.aclose()
-    assert every_row(path) == before
+    after = every_row(path)
+    if version < 9:
+        assert len(after.pop("meta")) == 1  # the log's key, made at the first start
+        # Revision 0002's columns follow the release's, empty but for the default language.
+        logged = after["question_log"]
+        assert {row[7:] for row in logged} == {(None, None, None, "en", None, None, None, None)}
+        after["question_log"] = [row[:7] for row in logged]
+    assert after == before
     fresh = tmp_path / "fresh.sqlite3"
     Storage(fresh).open()
     assert sqlite_shape(path) == sqlite_shape(fresh)
@@ -191,9 +248,25 @@ def test_every_release_schema_version_upgrades_and_keeps_its_rows(
         kept = storage.run_sync(
             lambda c: c.exec_driver_sql("SELECT question FROM question_log").fetchall()
         )
-        assert ("kept",) in kept or version == LEGACY_HEAD
+        assert ("kept",) in kept or version in QUESTION_ROWS
     finally:
         storage.close()
+
+
+@pytest.mark.parametrize("version", sorted(LEGACY_REVISIONS))
+def test_a_release_file_stands_at_the_revision_that_is_its_schema(
+    tmp_path: Path, version: int
+) -> None:
+    """A version 8 file is revision 0001 and a version 9 file 0002, before anything is run;
+    a version 9 file is stamped there, and only the revisions after it run."""
+    path = tmp_path / "faqbot.sqlite3"
+    write_release_database(path, version)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        found = state(connection)
+    engine.dispose()
+    assert (found.current, found.legacy_version) == (LEGACY_REVISIONS[version], version)
+    assert LEGACY_REVISIONS[LEGACY_HEAD] == head() or LEGACY_HEAD < 9
 
 
 def test_a_fresh_database_matches_the_tables_module(database_target: Path | str) -> None:

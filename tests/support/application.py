@@ -13,14 +13,34 @@ from faqbot.app import build_application
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.knowledge import Pack
+from faqbot.knowledge.bundle import Knowledge
+from tests.support.in_process import request_factory
 
 _update_ids = itertools.count(1)
+# What the application builds from a pack, built once per pack for the whole test run: the
+# bundle is immutable once made. Keyed by id, with the pack kept alive.
+_built: dict[int, tuple[Pack, Knowledge]] = {}
+
+
+def knowledge_of(pack: Pack) -> Knowledge:
+    """The pack's knowledge bundle (its matchers and quiz banks), made on first use, then shared."""
+    built = _built.get(id(pack))
+    if built is None or built[0] is not pack:
+        built = _built[id(pack)] = (pack, Knowledge.build(pack))
+    return built[1]
 
 
 @contextlib.asynccontextmanager
 async def running(settings: Settings, pack: Pack) -> AsyncIterator[BotApplication]:
-    """The real application from the real factory, initialised and set up as `run` does."""
-    application = build_application(settings, pack=pack)
+    """The real application from the real factory, initialised and set up as `run` does.
+
+    With settings from the `settings` fixture it reaches the fake Bot API in process
+    (tests/support/in_process.py); with any other api_base_url, over HTTP as `run` does."""
+    application = build_application(
+        settings,
+        knowledge=knowledge_of(pack),
+        make_request=request_factory(settings.api_base_url),
+    )
     await application.initialize()
     await application.post_init(application)
     try:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.fake_bot_api import FakeBotAPI
@@ -64,6 +65,23 @@ class BotProcess:
         )
         if wait:
             self.api.wait_for(self.ready_method, timeout=timeout, count=polls_before + 1)
+        return self
+
+    def start_after(self, prepare: Callable[[], None], timeout: float = 60.0) -> BotProcess:
+        """Start the bot and run `prepare` (say, write subscriptions due in a few seconds)
+        once the process is past the slow part of its start (imports, the pack, the database),
+        which its getMe marks, and before it reads its state; then wait until it polls.
+        A test's clock then starts when the bot is almost up, however loaded the machine is."""
+        release = self.api.hold_answers("getMe")
+        asked_before = len(self.api.calls_to("getMe"))
+        ready_before = len(self.api.calls_to(self.ready_method))
+        try:
+            self.start(wait=False)
+            self.api.wait_for("getMe", timeout=timeout, count=asked_before + 1)
+            prepare()
+        finally:
+            release.set()
+        self.api.wait_for(self.ready_method, timeout=timeout, count=ready_before + 1)
         return self
 
     def stop(self, sig: int | None = None, timeout: float = 20.0) -> int:

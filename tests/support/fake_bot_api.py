@@ -29,18 +29,13 @@ MAX_LONG_POLL_SECONDS = 30.0
 MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# String parameters of the methods the fake answers: never decoded as JSON, so "42" stays text.
 TEXT_PARAMETERS = frozenset(
     {
-        "action", "address", "animation", "audio", "business_connection_id", "callback_query_id",
-        "caption", "currency", "custom_emoji_id", "custom_title", "data", "description",
-        "document", "emoji", "error_message", "explanation", "file_id", "first_name",
-        "foursquare_id", "game_short_name", "gift_id", "inline_message_id", "inline_query_id",
-        "ip_address", "language_code", "last_name", "message_effect_id", "name", "next_offset",
-        "parse_mode", "payload", "phone_number", "photo", "pre_checkout_query_id",
-        "provider_token", "query", "question", "secret_token", "shipping_query_id",
-        "short_description", "start_parameter", "sticker", "switch_pm_parameter",
-        "switch_pm_text", "tag", "text", "thumbnail", "title", "url", "username", "vcard",
-        "video", "video_note", "voice", "web_app_query_id",
+        "business_connection_id", "callback_query_id", "explanation", "explanation_parse_mode",
+        "inline_message_id", "inline_query_id", "ip_address", "language_code",
+        "message_effect_id", "next_offset", "parse_mode", "question", "question_parse_mode",
+        "secret_token", "switch_pm_parameter", "switch_pm_text", "text", "url",
     }
 )  # fmt: skip
 _INT_RE = re.compile(r"-?\d+")
@@ -111,9 +106,10 @@ class _LateAnswerRule:
     predicate: Callable[[Call], bool] | None
     remaining: int | None
     seconds: float | None  # None: never answer, close the connection instead
+    release: threading.Event | None = None  # answer once it is set (at most `seconds`)
 
 
-class _DropAnswer(Exception):
+class DropAnswer(Exception):
     """The call was carried out; its connection is closed without an answer."""
 
 
@@ -233,7 +229,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = self.server.api.handle_request(
                 url.path, url.query, self.headers.get("Content-Type", ""), body
             )
-        except _DropAnswer:
+        except DropAnswer:
             self.close_connection = True
             return
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -282,88 +278,63 @@ class FakeBotAPI:
         self._allowed_updates: frozenset[str] | None = None
         self._webhook_url = ""
         self._message_ids = itertools.count(1)
-        self._poll_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
+        self._poll_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._polls: dict[str, JSONDict] = {}
         self._poll_messages: dict[tuple[int, int], str] = {}
         self._chats: dict[int | str, JSONDict] = {}
         self._users: dict[int, JSONDict] = {}
         self._members: dict[tuple[int, int], str] = {}
-        self._commands: dict[str, list[JSONDict]] = {}
-        self._bot_texts: dict[str, str] = {}
         self._failures: list[_FailureRule] = []
         self._late_answers: list[_LateAnswerRule] = []
         self._rate_limits: dict[str, _RateLimit] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = False
+        # The methods the bot calls (and PTB for it: getMe at start, deleteWebhook and
+        # getUpdates when polling); any other is answered 404, as an unknown method is.
         self._handlers: dict[str, Callable[[JSONDict], Any]] = {
             "getMe": self._get_me,
-            "logOut": self._true,
-            "close": self._true,
             "getUpdates": self._get_updates,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": self._get_webhook_info,
+            "setMyCommands": self._set_my_commands,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
-            "sendDocument": self._send_document,
-            "copyMessage": self._copy_message,
+            "editMessageText": self._edit_message_text,
             "sendPoll": self._send_poll,
             "stopPoll": self._stop_poll,
-            "editMessageText": self._edit_message_text,
-            "editMessageReplyMarkup": self._edit_message_reply_markup,
-            "deleteMessage": self._delete_message,
-            "deleteMessages": self._true,
             "answerCallbackQuery": self._true,
             "answerInlineQuery": self._true,
-            "sendChatAction": self._true,
-            "setMessageReaction": self._true,
-            "pinChatMessage": self._true,
-            "unpinChatMessage": self._true,
-            "leaveChat": self._true,
-            "setChatMenuButton": self._true,
-            "getChatMenuButton": lambda params: {"type": "commands"},
-            "setMyCommands": self._set_my_commands,
-            "deleteMyCommands": self._delete_my_commands,
-            "getMyCommands": self._get_my_commands,
-            "setMyDescription": self._bot_text_setter("description"),
-            "getMyDescription": self._bot_text_getter("description"),
-            "setMyShortDescription": self._bot_text_setter("short_description"),
-            "getMyShortDescription": self._bot_text_getter("short_description"),
-            "setMyName": self._bot_text_setter("name"),
-            "getMyName": self._bot_text_getter("name"),
-            "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
-            "getChatAdministrators": self._get_chat_administrators,
-            "getChatMemberCount": self._get_chat_member_count,
         }
         self._canonical = {name.lower(): name for name in self._handlers}
 
     def start(self) -> FakeBotAPI:
         """Start serving on an ephemeral 127.0.0.1 port in a daemon thread."""
-        if self._server is not None:
-            return self
-        self._stopping = False
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="FakeBotAPI",
-            daemon=True,
-        )
-        self._thread.start()
+        with self._lock:
+            if self._server is not None:
+                return self
+            self._stopping = False
+            self._server = _Server(self)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="FakeBotAPI",
+                daemon=True,
+            )
+            self._thread.start()
         return self
 
     def stop(self) -> None:
         """Stop serving, release long pollers and close open connections."""
-        server, thread = self._server, self._thread
-        if server is None:
-            return
         with self._lock:
             self._stopping = True
             self._updates_changed.notify_all()
+        server, thread = self._server, self._thread
+        if server is None:
+            return
         server.shutdown()
         with server.connections_lock:
             connections = list(server.connections)
@@ -388,10 +359,13 @@ class FakeBotAPI:
 
     @property
     def base_url(self) -> str:
-        """The API root, e.g. http://127.0.0.1:12345 (PTB base_url is f"{base_url}/bot")."""
-        if self._server is None:
-            raise RuntimeError("FakeBotAPI is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        """The API root, e.g. http://127.0.0.1:12345 (PTB base_url is f"{base_url}/bot").
+
+        Serving starts on first use, so a test that reaches the API only in process
+        (tests/support/in_process.py) never opens a socket or starts a thread."""
+        server = self._server or self.start()._server
+        assert server is not None
+        return f"http://127.0.0.1:{server.server_address[1]}"
 
     @property
     def bot_user(self) -> JSONDict:
@@ -543,6 +517,17 @@ class FakeBotAPI:
         with self._lock:
             self._late_answers.append(_LateAnswerRule(method, predicate, times, None))
 
+    def hold_answers(
+        self, method: str, *, times: int | None = 1, longest: float = 60.0
+    ) -> threading.Event:
+        """Carry out matching calls at once but answer only when the returned event is set
+        (or after `longest` seconds): a test can act while the client waits, at a moment it
+        knows, instead of guessing how long the client takes to get there."""
+        release = threading.Event()
+        with self._lock:
+            self._late_answers.append(_LateAnswerRule(method, None, times, longest, release))
+        return release
+
     def set_rate_limit(
         self, method: str | tuple[str, ...], per_second: float, retry_after: int = 1
     ) -> None:
@@ -643,8 +628,11 @@ class FakeBotAPI:
                 rule.remaining -= 1
             self._late_answers = [r for r in self._late_answers if r.remaining != 0]
         if rule.seconds is None:
-            raise _DropAnswer
-        time.sleep(rule.seconds)
+            raise DropAnswer
+        if rule.release is not None:
+            rule.release.wait(rule.seconds)
+        else:
+            time.sleep(rule.seconds)
 
     def _record(self, call: Call, error: BotAPIError | None = None) -> None:
         with self._lock:
@@ -803,14 +791,6 @@ class FakeBotAPI:
                 self._pending.clear()
         return True
 
-    def _get_webhook_info(self, params: JSONDict) -> JSONDict:
-        with self._lock:
-            return {
-                "url": self._webhook_url,
-                "has_custom_certificate": False,
-                "pending_update_count": len(self._pending),
-            }
-
     def _new_message(self, params: JSONDict, content: JSONDict) -> JSONDict:
         chat = self._chat(params.get("chat_id"))
         message: JSONDict = {"message_id": next(self._message_ids)}
@@ -867,27 +847,6 @@ class FakeBotAPI:
             for suffix, width, height in (("s", 90, 60), ("m", 320, 213), ("x", 1280, 853))
         ]
         return self._new_message(params, {"photo": sizes, **_caption(params)})
-
-    def _send_document(self, params: JSONDict) -> JSONDict:
-        document = params.get("document")
-        if document is None:
-            raise BotAPIError(400, "Bad Request: there is no document in the request")
-        unique = next(self._file_ids)
-        info: JSONDict = {
-            "file_id": f"BQACAgIAAxkDAAI{unique:08d}",
-            "file_unique_id": f"AgAD{unique}",
-        }
-        if isinstance(document, UploadedFile):
-            info.update(
-                file_name=document.filename,
-                mime_type=document.content_type,
-                file_size=len(document.data),
-            )
-        return self._new_message(params, {"document": info, **_caption(params)})
-
-    def _copy_message(self, params: JSONDict) -> JSONDict:
-        self._chat(params.get("chat_id"))
-        return {"message_id": next(self._message_ids)}
 
     def _send_poll(self, params: JSONDict) -> JSONDict:
         question = params.get("question")
@@ -981,81 +940,11 @@ class FakeBotAPI:
             edited["reply_markup"] = markup
         return self._store_edit(edited)
 
-    def _edit_message_reply_markup(self, params: JSONDict) -> JSONDict | bool:
-        markup = _inline_markup(params.get("reply_markup"))
-        if params.get("inline_message_id"):
-            return True
-        base, known = self._editable(params)
-        if known is not None and known.get("reply_markup") == markup:
-            raise BotAPIError(
-                400,
-                "Bad Request: message is not modified: specified new message content and "
-                "reply markup are exactly the same as a current content and reply markup "
-                "of the message",
-            )
-        edited = {k: v for k, v in base.items() if k != "reply_markup"}
-        if markup is not None:
-            edited["reply_markup"] = markup
-        return self._store_edit(edited)
-
-    def _delete_message(self, params: JSONDict) -> bool:
-        chat = self._chat(params.get("chat_id"))
-        with self._lock:
-            self._messages.pop((chat["id"], params.get("message_id")), None)
-        return True
-
-    @staticmethod
-    def _commands_key(params: JSONDict) -> str:
-        scope = params.get("scope") or {"type": "default"}
-        return json.dumps([scope, params.get("language_code") or ""], sort_keys=True)
-
     def _set_my_commands(self, params: JSONDict) -> bool:
         commands = params.get("commands")
         if not isinstance(commands, list):
             raise BotAPIError(400, "Bad Request: commands must be an array")
-        with self._lock:
-            self._commands[self._commands_key(params)] = commands
         return True
-
-    def _delete_my_commands(self, params: JSONDict) -> bool:
-        with self._lock:
-            self._commands.pop(self._commands_key(params), None)
-        return True
-
-    def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
-        with self._lock:
-            return list(self._commands.get(self._commands_key(params), []))
-
-    def _bot_text_setter(self, name: str) -> Callable[[JSONDict], bool]:
-        def setter(params: JSONDict) -> bool:
-            with self._lock:
-                self._bot_texts[name] = str(params.get(name) or "")
-            return True
-
-        return setter
-
-    def _bot_text_getter(self, name: str) -> Callable[[JSONDict], JSONDict]:
-        def getter(params: JSONDict) -> JSONDict:
-            default = self.first_name if name == "name" else ""
-            with self._lock:
-                return {name: self._bot_texts.get(name, default)}
-
-        return getter
-
-    def _get_chat(self, params: JSONDict) -> JSONDict:
-        chat = self._chat(params.get("chat_id"))
-        return {
-            **chat,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": True,
-                "limited_gifts": True,
-                "unique_gifts": True,
-                "premium_subscription": True,
-                "gifts_from_channels": True,
-            },
-        }
 
     def _member_status(self, chat_id: int, user_id: int) -> str:
         with self._lock:
@@ -1067,28 +956,6 @@ class FakeBotAPI:
         if not isinstance(user_id, int):
             raise BotAPIError(400, "Bad Request: invalid user_id specified")
         return objects.chat_member(self._user(user_id), self._member_status(chat["id"], user_id))
-
-    def _get_chat_administrators(self, params: JSONDict) -> list[JSONDict]:
-        chat = self._chat(params.get("chat_id"))
-        with self._lock:
-            admins = [
-                (user_id, status)
-                for (chat_id, user_id), status in self._members.items()
-                if chat_id == chat["id"] and status in ("creator", "administrator")
-            ]
-        return [objects.chat_member(self._user(user_id), status) for user_id, status in admins]
-
-    def _get_chat_member_count(self, params: JSONDict) -> int:
-        chat = self._chat(params.get("chat_id"))
-        if chat["type"] == "private":
-            return 2
-        with self._lock:
-            present = sum(
-                1
-                for (chat_id, _), status in self._members.items()
-                if chat_id == chat["id"] and status not in ("left", "kicked")
-            )
-        return max(present, 1)
 
 
 def _default_description(

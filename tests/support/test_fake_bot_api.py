@@ -24,7 +24,6 @@ from telegram import (
     ChatMemberRestricted,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputFile,
     InputPollOption,
     ReplyKeyboardMarkup,
     ReplyParameters,
@@ -40,6 +39,7 @@ from telegram.error import (
     RetryAfter,
     TimedOut,
 )
+from telegram.request import HTTPXRequest
 
 from . import updates
 from .fake_bot_api import FakeBotAPI, UploadedFile, decode_value, parse_params
@@ -73,7 +73,14 @@ def api() -> Iterator[FakeBotAPI]:
 @pytest.fixture
 async def client(api: FakeBotAPI) -> AsyncIterator[Bot]:
     """A real PTB Bot talking to the fake server."""
-    async with Bot(api.token, base_url=f"{api.base_url}/bot") as bot:
+    # Plain http:// on loopback: no CA bundle to load (about 20 ms of CPU per HTTPXRequest).
+    plain = {"httpx_kwargs": {"verify": False}}
+    async with Bot(
+        api.token,
+        base_url=f"{api.base_url}/bot",
+        request=HTTPXRequest(**plain),
+        get_updates_request=HTTPXRequest(**plain),
+    ) as bot:
         yield bot
 
 
@@ -156,26 +163,11 @@ def test_parse_params_handles_json_and_multipart() -> None:
     assert params == {"chat_id": 7, "reply_markup": {"a": 1}}
     body = (
         b'--XyZ\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n42\r\n'
-        b'--XyZ\r\nContent-Disposition: form-data; name="document"; filename="faq.txt"\r\n'
-        b"Content-Type: text/plain\r\n\r\nhello\r\n--XyZ--\r\n"
+        b'--XyZ\r\nContent-Disposition: form-data; name="photo"; filename="stats.png"\r\n'
+        b"Content-Type: image/png\r\n\r\nPNG\r\n--XyZ--\r\n"
     )
     params = parse_params("multipart/form-data; boundary=XyZ", body)
-    assert params == {"chat_id": 42, "document": UploadedFile("faq.txt", "text/plain", b"hello")}
-
-
-@pytest.mark.asyncio
-async def test_multipart_upload_is_recorded(api: FakeBotAPI, client: Bot) -> None:
-    sent = await client.send_document(
-        42,
-        InputFile(b"question,answer\n", filename="faq.csv"),
-        caption="Export",
-        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Ok", callback_data="ok")]]),
-    )
-    assert sent.document is not None and sent.document.file_name == "faq.csv"
-    assert sent.caption == "Export"
-    [call] = api.calls_to("sendDocument")
-    assert call.params["document"].data == b"question,answer\n"
-    assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "ok"
+    assert params == {"chat_id": 42, "photo": UploadedFile("stats.png", "image/png", b"PNG")}
 
 
 def test_json_body_and_error_bodies() -> None:
@@ -225,6 +217,7 @@ async def test_get_updates_long_polls_until_push(api: FakeBotAPI, client: Bot) -
     assert api.allowed_updates is not None and "chat_member" in api.allowed_updates
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_get_updates_times_out_empty(client: Bot) -> None:
     started = time.monotonic()
@@ -449,6 +442,7 @@ async def test_a_dropped_answer_is_a_network_error_after_the_call(
     assert len(api.calls_to("sendMessage")) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 @pytest.mark.asyncio
 async def test_rate_limit_rejects_over_cap(api: FakeBotAPI, client: Bot) -> None:
@@ -536,7 +530,9 @@ async def test_edit_message_text_and_not_modified(api: FakeBotAPI, client: Bot) 
     assert edited.reply_markup is None
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await client.edit_message_text("Answer v2", chat_id=42, message_id=sent.message_id)
-    unknown = await client.edit_message_reply_markup(42, 999, reply_markup=markup)
+    unknown = await client.edit_message_text(
+        "Other", chat_id=42, message_id=999, reply_markup=markup
+    )
     assert not isinstance(unknown, bool) and unknown.reply_markup == markup
 
 
@@ -554,19 +550,14 @@ async def test_text_validation(client: Bot) -> None:
         )
 
 
+@pytest.mark.filterwarnings("ignore:Please use 'Bot.sendChatAction'")
 @pytest.mark.asyncio
 async def test_simple_true_methods(client: Bot) -> None:
     assert await client.answer_callback_query("4382000000000000001", text="ok") is True
     assert await client.answer_inline_query("1", results=[]) is True
-    assert await client.delete_message(1, 1) is True
-    assert await client.send_chat_action(1, "typing") is True
-    assert await client.set_chat_menu_button() is True
-    assert await client.set_my_description("FAQ bot") is True
-    assert await client.get_my_commands() == ()
     assert await client.set_my_commands([("help", "Show help")]) is True
-    assert [c.command for c in await client.get_my_commands()] == ["help"]
-    assert await client.delete_my_commands() is True
-    assert await client.get_my_commands() == ()
+    with pytest.raises(EndPointNotFound):  # a method the bot does not call is not served
+        await client.do_api_request("sendChatAction", {"chat_id": 1, "action": "typing"})
 
 
 @pytest.mark.asyncio
@@ -584,10 +575,6 @@ async def test_get_chat_member_statuses(api: FakeBotAPI, client: Bot) -> None:
         api.set_chat_member_status(-5, user_id, status)
         member = await client.get_chat_member(-5, user_id)
         assert isinstance(member, cls) and member.user.id == user_id
-    admins = await client.get_chat_administrators(-5)
-    assert {a.user.id for a in admins} == {10, 11}
-    chat = await client.get_chat(-1001234567890)
-    assert chat.type == "supergroup" and chat.id == -1001234567890
 
 
 @pytest.mark.asyncio
@@ -595,7 +582,6 @@ async def test_pushed_chats_and_users_are_remembered(api: FakeBotAPI, client: Bo
     api.push_update(updates.message(77, 77, "hi", username="asha_k"))
     member = await client.get_chat_member(77, 77)
     assert member.user.username == "asha_k"
-    assert (await client.get_chat(77)).username == "asha_k"
 
 
 def test_wait_for_counts_and_times_out() -> None:

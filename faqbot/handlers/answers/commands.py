@@ -25,7 +25,7 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 async def start(update: Update, context: Context) -> None:
     """Welcome and example questions"""
     language = await language_for(update, context)
-    pack = context.bot_data.pack.in_language(language)
+    pack = context.bot_data.knowledge.pack.in_language(language)
     message = message_of(update)
     if context.args and (entry := pack.entry(context.args[0])):
         await reply(message, render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack)))
@@ -76,7 +76,7 @@ async def ask(update: Update, context: Context) -> None:
 async def fact(update: Update, context: Context) -> None:
     """A random fact from the knowledge base"""
     language = await language_for(update, context)
-    pack = context.bot_data.pack.in_language(language)
+    pack = context.bot_data.knowledge.pack.in_language(language)
     entry = random.choice(pack.entries)
     rendered = render(answer_reply(entry, pack, kind="fact"), choice_prefix=answer_prefix(pack))
     await reply(message_of(update), rendered)

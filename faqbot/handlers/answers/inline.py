@@ -80,15 +80,16 @@ async def on_inline_query(update: Update, context: Context) -> None:
     """
     query = update.inline_query
     state = context.bot_data
+    knowledge = state.knowledge  # one bundle for every card, whatever a reload does
     typed = query.query if query.query.strip() else None
     language = await language_for(update, context, typed)
-    pack = state.pack.in_language(language)
-    outcome = state.answerers.respond(typed, reply_in=language).outcome if typed else None
+    pack = knowledge.pack.in_language(language)
+    outcome = knowledge.answerers.respond(typed, reply_in=language).outcome if typed else None
     cards: dict[str, Reply] = {}
     if typed is None or outcome is None or outcome.match is None:  # nothing typed, small talk
         entries = await popular_entries(state, pack)
     else:
-        matcher = state.answerers.matcher(state.answerers.language_of(typed))
+        matcher = knowledge.answerers.matcher(knowledge.answerers.language_of(typed))
         cutoff = matcher.thresholds.suggest
         offered = [s.entry for s in outcome.match.ranked if s.score >= cutoff]
         entries = offered[:MAX_RESULTS] if outcome.status != "none" else []
@@ -100,7 +101,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
     results = [article(e, pack, context.bot.username, cards.get(e.id)) for e in entries]
     # Telegram caches results by query text for everyone, unless they are personal: with more
     # than one language, the same text gets different answers for different users.
-    personal = len(state.pack.languages) > 1
+    personal = len(knowledge.pack.languages) > 1
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=personal)
 
 

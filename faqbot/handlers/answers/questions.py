@@ -20,14 +20,16 @@ from faqbot.bot.rendering import (
     PREFIX_LANGUAGES,
     answer_prefix,
     excerpt,
+    rating_buttons,
     render,
     text_message,
 )
 from faqbot.bot.state import Context
 from faqbot.bot.throttling import within_flood_limit
-from faqbot.knowledge import Pack
+from faqbot.knowledge import Entry, Pack
 from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.question_log import answer_version
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
 from faqbot.storage.database import DATABASE_ERRORS
 
@@ -52,6 +54,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     """
     message = message_of(update)
     state = context.bot_data
+    knowledge = state.knowledge  # one bundle for the whole reply, whatever a reload does
     user_id = update.effective_user.id
     in_group = message.chat.type != ChatType.PRIVATE
     if not question.strip():
@@ -63,19 +66,37 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     # The question's script chooses the matcher; the user's language (or, in "auto", the
     # script again) chooses the words of the reply, buttons included.
     reply_in = await language_for(update, context, question)
-    found = state.answerers.respond(question, previous_id=previous, reply_in=reply_in)
+    found = knowledge.answerers.respond(question, previous_id=previous, reply_in=reply_in)
     outcome = found.outcome
     if outcome.answered_id is not None:
         # Kept before the answer is sent: updates run concurrently, and a "why?" sent the moment
         # the answer arrives may be read while this one still waits for Telegram's response.
         await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
-    view = state.pack.in_language(found.language)
-    rendered = render(reply_for(outcome, view), choice_prefix=answer_prefix(view))
-    await reply(message, rendered, quote=in_group)
+    view = knowledge.pack.in_language(found.language)
+    shown = view.entry(outcome.answered_id) if outcome.answered_id else None
+    questions = state.stores.questions
+    row_id = None
     try:
-        await state.stores.questions.record(message.chat.type, outcome)
+        # Logged before the reply is sent: an answer's 👍/👎 buttons name the row.
+        row_id = await questions.record(
+            message.chat.type,
+            outcome,
+            asker=questions.asker(chat_id, user_id),
+            language=found.language,
+            answer_version=answer_version(shown) if shown else None,
+        )
     except DATABASE_ERRORS as error:
-        log.warning("could not log a question to %s: %s", state.stores.questions.path, error)
+        log.warning("could not log a question to %s: %s", questions.path, error)
+    rate = rating_buttons(row_id) if row_id and shown else []
+    rendered = render(
+        reply_for(outcome, view), choice_prefix=answer_prefix(view), extra_buttons=rate
+    )
+    sent = await reply(message, rendered, quote=in_group)
+    if row_id and sent is not None and outcome.status != "smalltalk":
+        try:
+            await questions.attach_message(row_id, sent.message_id)
+        except DATABASE_ERRORS as error:
+            log.warning("could not log a reply's message in %s: %s", questions.path, error)
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -131,21 +152,42 @@ async def on_answer_button(update: Update, context: Context) -> None:
         return  # the handler's pattern lets only queries with data through
     prefix, _, entry_id = query.data.partition(":")
     language = PREFIX_LANGUAGES.get(prefix, "en")
-    pack = context.bot_data.pack.in_language(language)
+    pack = context.bot_data.knowledge.pack.in_language(language)
     entry = pack.entry(entry_id)
     if entry is None:
         # Only the presser sees this notice: in their language, not the button's.
         await query.answer(say(await language_for(update, context), "expired"))
         return
     await query.answer()
-    rendered = render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack))
     if query.message is None:  # a button on a message sent through inline mode
-        await edit(query, rendered[0])
+        await edit(query, render(answer_reply(entry, pack), choice_prefix=answer_prefix(pack))[0])
         return
     chat_id = query.message.chat.id
+    row_id = await tapped_suggestion(
+        context, chat_id, query.from_user.id, query.message.message_id, entry
+    )
+    rate = rating_buttons(row_id) if row_id else []
+    rendered = render(
+        answer_reply(entry, pack), choice_prefix=answer_prefix(pack), extra_buttons=rate
+    )
     # A pressed question is one the user asked: "why?" next refers to it.
     await context.bot_data.recent_answers.remember(chat_id, query.from_user.id, entry.id)
     await send(context.bot, chat_id, rendered, thread_id=thread_of(query.message))
+
+
+async def tapped_suggestion(
+    context: Context, chat_id: int, user_id: int, message_id: int, entry: Entry
+) -> int | None:
+    """Log which suggestion the asker pressed under their question's card; returns the log
+    row, whose 👍/👎 the answer then carries (None: not the asker, or not a suggestion)."""
+    questions = context.bot_data.stores.questions
+    try:
+        return await questions.record_tap(
+            questions.asker(chat_id, user_id), message_id, entry.id, answer_version(entry)
+        )
+    except DATABASE_ERRORS as error:
+        log.warning("could not log a pressed suggestion in %s: %s", questions.path, error)
+        return None
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -1,7 +1,9 @@
-"""/stats for the bot's operators: what was asked today, and what the pack could not answer."""
+"""/stats for the bot's operators: what was asked today and lately, what the pack could not
+answer, and which answers were turned down; as text, and as a chart (knowledge/stats_chart.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import UTC, datetime, timedelta
@@ -10,11 +12,13 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from faqbot.bot.language import language_for
-from faqbot.bot.messaging import message_of, reply
+from faqbot.bot.messaging import message_of, reply, thread_of
 from faqbot.bot.permissions import admin_only
 from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
 from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.question_log import LogFigures
+from faqbot.knowledge.stats_chart import stats_png
 from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -22,7 +26,12 @@ log = logging.getLogger(__name__)
 # /stats shows this many questions, each cut so that all of them fit one message even when
 # every character is one HTML escapes ('"' becomes 6): any user can choose what is listed.
 GAPS_SHOWN = 10
-GAP_QUESTION_LIMIT = 60
+GAP_QUESTION_LIMIT = 55
+# The chart covers this many days; its caption (at most 1,024 characters) lists them, and the
+# answers turned down most, each id cut to ENTRY_ID_LIMIT.
+STATS_DAYS = 14
+DOWNVOTED_SHOWN = 5
+ENTRY_ID_LIMIT = 40
 RETENTION_JOB = "question-log-retention"
 
 
@@ -33,8 +42,12 @@ async def stats(update: Update, context: Context) -> None:
     questions = context.bot_data.stores.questions
     today = await questions.counts_today()
     gaps = await questions.unanswered(GAPS_SHOWN)
+    figures = await questions.figures(STATS_DAYS, datetime.now(UTC), GAPS_SHOWN)
     days = context.bot_data.settings.log_retention_days
     lines = [
+        f"<b>{html.escape(say(language, 'stats_window', days=STATS_DAYS))}</b>: "
+        + html.escape(summary(figures, language)),
+        "",
         f"<b>{html.escape(say(language, 'stats_today'))}</b>",
         *(f"{status}: {count}" for status, count in sorted(today.items())),
         "",
@@ -54,7 +67,49 @@ async def stats(update: Update, context: Context) -> None:
         heading = html.escape(say(language, "stats_skipped"))
         lines += ["", f"<b>{heading}</b>: {skipped.count} ({kinds})"]
     text = "\n".join(lines)
-    await reply(message_of(update), html_message(text))
+    message = message_of(update)
+    await reply(message, html_message(text))
+    if figures.empty:
+        return
+    caption = figures_caption(figures, language)
+    try:
+        chart = await asyncio.to_thread(stats_png, figures)
+    except Exception as error:  # a chart that cannot be drawn must not cost the figures
+        log.warning("could not draw the /stats chart (%s); sent its figures as text", error)
+        failed = html.escape(say(language, "stats_chart_failed"))
+        await reply(message, html_message(f"{caption}\n\n{failed}"))
+        return
+    await context.bot.send_photo(
+        message.chat.id, chart, caption=caption, message_thread_id=thread_of(message)
+    )
+
+
+def summary(figures: LogFigures, language: str) -> str:
+    """ "N questions, R answered outright; S small talk" for the chart's window."""
+    rate = figures.answered_rate
+    return say(
+        language,
+        "stats_summary",
+        questions=figures.questions,
+        rate="–" if rate is None else f"{rate:.0%}",
+        smalltalk=figures.smalltalk,
+    )
+
+
+def figures_caption(figures: LogFigures, language: str) -> str:
+    """The chart's figures as text (HTML): each day's questions and answered-outright rate,
+    then the answers turned down most. Bounded: no user text, ids cut."""
+    lines = [f"<b>{html.escape(say(language, 'stats_per_day'))}</b>"]
+    for day in figures.days:
+        rate = day.answered_rate
+        shown = "–" if rate is None else f"{rate:.0%}"
+        lines.append(f"{day.day:%d %b}: {day.questions} · {shown}")
+    lines += ["", f"<b>{html.escape(say(language, 'stats_downvoted'))}</b>"]
+    lines += [
+        f"{html.escape(excerpt(entry_id, ENTRY_ID_LIMIT))}: {count}"
+        for entry_id, count in figures.downvoted[:DOWNVOTED_SHOWN]
+    ] or ["–"]
+    return "\n".join(lines)
 
 
 async def prune_question_log(application: BotApplication) -> None:

@@ -45,7 +45,9 @@ def topic_questions(pack: Pack, topic_id: str) -> Rendered | None:
 async def topics(update: Update, context: Context) -> None:
     """Browse the questions I can answer, by topic"""
     language = await language_for(update, context)
-    await reply(message_of(update), [topic_list(context.bot_data.pack.in_language(language))])
+    await reply(
+        message_of(update), [topic_list(context.bot_data.knowledge.pack.in_language(language))]
+    )
 
 
 async def on_browse(update: Update, context: Context) -> None:
@@ -55,7 +57,7 @@ async def on_browse(update: Update, context: Context) -> None:
         return  # the handler's pattern lets only queries with data through
     # Browsing speaks the language of whoever presses, as /topics did for whoever sent it.
     language = await language_for(update, context)
-    pack = context.bot_data.pack.in_language(language)
+    pack = context.bot_data.knowledge.pack.in_language(language)
     prefix, _, value = query.data.partition(":")
     view: list[Rendered] = []
     if prefix == BROWSE_ROOT:

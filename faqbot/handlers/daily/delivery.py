@@ -31,6 +31,7 @@ from faqbot.bot.rendering import Rendered, answer_prefix, render
 from faqbot.bot.send_errors import may_have_arrived
 from faqbot.bot.state import BotApplication, ChatBusy, Context, NothingToDeliver
 from faqbot.knowledge import Pack
+from faqbot.knowledge.bundle import Knowledge
 from faqbot.knowledge.replies import answer_reply
 from faqbot.knowledge.timetable import local_date, missed_today, zone
 from faqbot.storage.daily import DAILY_KINDS, DailyKind, DailySubscription, Outcome, PendingFact
@@ -253,6 +254,7 @@ async def _deliver(
     application: BotApplication, chat_id: int, now: datetime | None, retry: Retry
 ) -> Outcome:
     state = application.bot_data
+    knowledge = state.knowledge  # the entries planned from are the ones sent
     kind = retry.kind
     recorded = None
     unrecorded = state.daily.unrecorded.pop((chat_id, kind), None)
@@ -261,9 +263,9 @@ async def _deliver(
         if not await _record(application, unrecorded, retry.attempt):
             return Outcome.PENDING
         if not unrecorded.done:
-            return await _send_parts(application, unrecorded, retry.attempt)
+            return await _send_parts(application, unrecorded, retry.attempt, knowledge)
         recorded = unrecorded.outcome
-    pack = state.pack.in_language(await chat_language(state, chat_id))
+    pack = knowledge.pack.in_language(await chat_language(state, chat_id))
     try:
         fact = await state.stores.daily.begin_delivery(
             chat_id,
@@ -289,15 +291,17 @@ async def _deliver(
         )
     if fact is None:
         return recorded or Outcome.SKIPPED
-    return await _send_parts(application, fact, retry.attempt)
+    return await _send_parts(application, fact, retry.attempt, knowledge)
 
 
-async def _send_parts(application: BotApplication, fact: PendingFact, attempt: int) -> Outcome:
+async def _send_parts(
+    application: BotApplication, fact: PendingFact, attempt: int, knowledge: Knowledge
+) -> Outcome:
     """Send the parts Telegram has not taken yet, recording each answer before the next send."""
     state = application.bot_data
     at_most_once = state.settings.daily_delivery == "at-most-once"
     if fact.kind == "fact":
-        pack = state.pack.in_language(await chat_language(state, fact.chat_id))
+        pack = knowledge.pack.in_language(await chat_language(state, fact.chat_id))
         messages = _parts(pack, fact.entry_id)
     else:
         messages = []  # the kind's deliverer sends it

@@ -79,7 +79,7 @@ async def daily_quiz(update: Update, context: Context, argument: str, language: 
         said = say(language, "daily_quiz_stopped" if ended else "daily_quiz_had_none")
         await reply(message, html_message(said))
         return
-    if not state.quiz.bank.items:
+    if not state.knowledge.bank.items:
         await reply(message, html_message(say(language, "daily_quiz_no_items")))
         return
     async with changing(application, chat.id):

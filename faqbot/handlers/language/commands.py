@@ -60,7 +60,7 @@ async def language(update: Update, context: Context) -> None:
         text = f"{unknown} {say(speaking, 'language_usage')}"
         await reply(message, html_message(html.escape(text)))
         return
-    languages = state.pack.languages
+    languages = state.knowledge.pack.languages
     if chosen != AUTO and chosen not in languages:
         names = ", ".join(language_name(speaking, code) for code in languages)
         text = say(speaking, "language_not_in_pack", languages=names)

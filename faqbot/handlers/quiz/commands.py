@@ -93,8 +93,9 @@ async def quiz(update: Update, context: Context) -> None:
     language = await language_for(update, context)
     # The polls are the chat's: in a group, in the group's language, whoever asked for them.
     polls_in = await posting_language(update, context)
-    bank = state.quiz.bank_in(polls_in)
-    view = state.pack.in_language(language)
+    knowledge = state.knowledge  # the round's items and their topic from one pack
+    bank = knowledge.bank_in(polls_in)
+    view = knowledge.pack.in_language(language)
     if len(args) == 1 and first == "topics":
         await reply(message, html_message(topic_list(view, bank)))
         return
@@ -111,8 +112,8 @@ async def quiz(update: Update, context: Context) -> None:
     topic: Topic | None = None
     if request.topic:
         # Topics are matched in the main language and in the reader's, then named in theirs.
-        found = match_topic(state.pack, request.topic)
-        if found.topic is None and not found.ambiguous and view is not state.pack:
+        found = match_topic(knowledge.pack, request.topic)
+        if found.topic is None and not found.ambiguous and view is not knowledge.pack:
             found = match_topic(view, request.topic)
         if found.ambiguous:
             topics = [view.topic(t.id) or t for t in found.ambiguous]
@@ -216,7 +217,7 @@ async def review(update: Update, context: Context) -> None:
     schedule = await state.stores.quiz.review_schedule(update.effective_user.id)
     now = time.time()
     # Keys are the same in every language: a miss in English comes back in Hindi, as itself.
-    bank = state.quiz.bank_in(language)
+    bank = state.knowledge.bank_in(language)
     items = due_for_review(schedule, bank, now, REVIEW_ROUND)
     if not items:
         await reply(message, html_message(nothing_due(schedule, bank, now, language)))

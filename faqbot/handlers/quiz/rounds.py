@@ -17,6 +17,7 @@ from telegram.helpers import create_deep_linked_url
 
 from faqbot.bot.language import chat_language
 from faqbot.bot.messaging import send
+from faqbot.bot.pacing import FOLLOW_UP, Pace
 from faqbot.bot.rendering import Rendered, answer_prefix, callback, html_message
 from faqbot.bot.state import (
     BotApplication,
@@ -51,9 +52,19 @@ def _close_job_name(poll_id: str) -> str:
 
 
 def _open_period(settings_period: int) -> tuple[int, int]:
-    """Seconds for Telegram's own countdown (within its bounds), and for our stopPoll job."""
+    """Seconds for Telegram's own countdown (within its bounds), and for our close job."""
     shown = min(max(settings_period, Poll.MIN_OPEN_PERIOD), Poll.MAX_OPEN_PERIOD)
     return shown, min(settings_period, shown)
+
+
+def _closed_by_telegram(poll: OpenPoll) -> bool:
+    """Whether Telegram's own countdown has closed the poll by the time its close job runs.
+
+    The countdown starts before Telegram answers sendPoll, and `opened_at` is taken after the
+    answer, so a close job at `closes_at` runs after it whenever the two lengths are the same:
+    every length Telegram takes (5 to 600 s). Only a shorter one needs a stopPoll.
+    """
+    return poll.closes_at - poll.opened_at >= Poll.MIN_OPEN_PERIOD
 
 
 def default_settings(state: BotState) -> QuizSettings:
@@ -102,6 +113,9 @@ async def post_next(application: BotApplication, current: Round, *, raising: boo
         return
     item = current.items.pop(0)
     current.asked += 1
+    # A round's first poll is what starts it; the later ones let other chats' rounds start
+    # first (a daily quiz to many groups at one minute).
+    pace = Pace() if current.asked == 1 else FOLLOW_UP
     question = item.question
     progress = f"[{current.asked}/{current.total}] "
     if current.total > 1 and len(progress) + len(question) <= QUIZ_QUESTION_LIMIT:
@@ -110,7 +124,7 @@ async def post_next(application: BotApplication, current: Round, *, raising: boo
     opening = asyncio.Event()
     application.bot_data.quiz.opening.add(opening)
     try:
-        await _send_poll(application, current, item, question, raising=raising)
+        await _send_poll(application, current, item, question, pace, raising=raising)
     finally:
         opening.set()
         application.bot_data.quiz.opening.discard(opening)
@@ -121,6 +135,7 @@ async def _send_poll(
     current: Round,
     item: QuizItem,
     question: str,
+    pace: Pace,
     *,
     raising: bool = False,
 ) -> None:
@@ -137,6 +152,7 @@ async def _send_poll(
         "question_parse_mode": None,
         "open_period": shown,
         "message_thread_id": current.thread_id,
+        "rate_limit_args": pace,
     }
     poll_options = [InputPollOption(option, text_parse_mode=None) for option in choice.options]
     try:
@@ -187,6 +203,7 @@ async def _send_poll(
             error,
         )
     current.poll_ids.add(poll.poll_id)
+    current.posted[poll.poll_id] = item
     _track(application, poll, closes_in)
 
 
@@ -195,11 +212,12 @@ async def start_daily_round(application: BotApplication, chat_id: int) -> None:
     size and send its first poll. A refused poll raises its TelegramError and leaves no round
     behind, so the daily scheduler retries it; the later polls follow as in any round."""
     state = application.bot_data
-    if not state.quiz.bank.items:
+    bank = state.knowledge.bank
+    if not bank.items:
         raise NothingToDeliver("the knowledge pack has no quiz items")
     settings = await state.stores.quiz.settings(chat_id, default_settings(state))
     recent = application.chat_data[chat_id].recent_quiz_items
-    items = state.quiz.bank.choose(settings.round_size, rng, avoid=set(recent))
+    items = bank.choose(settings.round_size, rng, avoid=set(recent))
     current = start_round(application, chat_id, "quiz", items, settings)
     if current is None:
         raise ChatBusy(f"a quiz round is running in chat {chat_id}")
@@ -249,18 +267,19 @@ def _track(application: BotApplication, poll: OpenPoll, closes_in: float) -> Non
 
 
 async def close_poll_job(context: Context) -> None:
-    """Stop a poll whose time is up, then move its round on."""
+    """Stop a poll whose time is up (unless Telegram has closed it), then move its round on."""
     poll_id = cast(str, context.job.data)
     poll = context.bot_data.quiz.polls.get(poll_id)
     if poll is None:
         return
-    await _stop_poll(context.application, poll)
+    if not _closed_by_telegram(poll):
+        await _stop_poll(context.application, poll, FOLLOW_UP)
     await finish_poll(context.application, poll_id)
 
 
-async def _stop_poll(application: BotApplication, poll: OpenPoll) -> None:
+async def _stop_poll(application: BotApplication, poll: OpenPoll, pace: Pace) -> None:
     try:
-        await application.bot.stop_poll(poll.chat_id, poll.message_id)
+        await application.bot.stop_poll(poll.chat_id, poll.message_id, rate_limit_args=pace)
     except BadRequest as error:
         # Telegram closes a poll itself at open_period; stopping it again is refused.
         log.debug("stopPoll for poll %s: %s", poll.poll_id, error)
@@ -296,11 +315,12 @@ async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
     state = application.bot_data
     # Said unasked, to the chat: in the chat's language, as its polls are.
     language = await chat_language(state, poll.chat_id)
-    item = state.quiz.bank_in(language).get(poll.item_key)
+    knowledge = state.knowledge
+    item = knowledge.bank_in(language).get(poll.item_key) or _round_item(state, poll)
     if item is None:
-        return  # the pack changed while the poll was open
+        return  # the pack changed while the poll was open, and no round holds the item
     if poll.chat_id > 0:  # private chats have positive ids
-        prefix = answer_prefix(state.pack.in_language(language))
+        prefix = answer_prefix(knowledge.pack.in_language(language))
         keyboard = read_answer_keyboard(None, callback(prefix, item.entry_id), language)
     else:
         url = create_deep_linked_url(application.bot.username, item.entry_id)
@@ -312,9 +332,17 @@ async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
             poll.chat_id,
             [Rendered(message.html, message.plain, keyboard)],
             reply_to=poll.message_id,
+            pace=FOLLOW_UP,
         )
     except TelegramError as error:
         log.warning("could not reply to quiz poll %s with its answer: %s", poll.poll_id, error)
+
+
+def _round_item(state: BotState, poll: OpenPoll) -> QuizItem | None:
+    """A poll's item from the round that asked it: a round keeps its items through a reload
+    that removed them from the pack."""
+    current = state.quiz.rounds.get(poll.chat_id)
+    return current.posted.get(poll.poll_id) if current is not None else None
 
 
 async def forget_poll_job(context: Context) -> None:
@@ -334,6 +362,7 @@ async def finish_round(application: BotApplication, current: Round, stopped: boo
         current.chat_id,
         html_message(round_summary(current, stopped)),
         thread_id=current.thread_id,
+        pace=Pace() if stopped else FOLLOW_UP,  # /quiz stop is answered as any command
     )
 
 
@@ -347,7 +376,7 @@ async def stop_round(application: BotApplication, current: Round) -> None:
     for poll_id in list(current.poll_ids):
         poll = quiz.polls.get(poll_id)
         if poll is not None:
-            await _stop_poll(application, poll)
+            await _stop_poll(application, poll, Pace())
             await finish_poll(application, poll_id)
     await finish_round(application, current, stopped=True)
 

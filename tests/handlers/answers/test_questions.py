@@ -26,6 +26,7 @@ GROUP = -4001
 SUPERGROUP = -1001000004001
 BOT = u.BOT_USERNAME
 ASK_USAGE = say("en", "ask_usage")
+RATING = [("👍", "f:u:1"), ("👎", "f:d:1")]  # under the first logged question's answer
 
 
 def sent(api: FakeBotAPI, chat_id: int | None = None) -> list[Call]:
@@ -67,7 +68,9 @@ async def test_private_question_gets_the_answer_in_html_with_related_buttons_and
     assert text.count("Source:") == 1
     assert "<i>Source: India–Japan 2+2 joint statement, MEA, 8 Sep 2022; background: " in text
     assert "Key highlights" not in text  # the maintainer's pointer stays in the pack
-    assert buttons(call) == [(label(pack.entry(i).question), f"a:{i}") for i in entry.related[:3]]
+    related = [(label(pack.entry(i).question), f"a:{i}") for i in entry.related[:3]]
+    # 👍 and 👎 sit on the last row, beside the related questions, naming the logged question.
+    assert buttons(call) == [*related, ("👍", "f:u:1"), ("👎", "f:d:1")]
     assert "reply_parameters" not in call.params  # no quoting in a private chat
 
 
@@ -497,7 +500,10 @@ async def test_long_answer_is_split_at_paragraph_boundaries(
         assert joined.count(f"Paragraph {n}:") == 1
     # The related-question buttons go under the last part only.
     assert "reply_markup" not in calls[0].params
-    assert buttons(calls[1]) == [('What does <b> & </i> do in "HTML"?', "a:angle-brackets")]
+    assert buttons(calls[1]) == [
+        ('What does <b> & </i> do in "HTML"?', "a:angle-brackets"),
+        *RATING,
+    ]
 
 
 async def test_reply_rejected_for_its_formatting_is_sent_again_as_plain_text(
@@ -777,7 +783,7 @@ async def test_or_did_you_mean_offers_the_runner_up_and_its_button_answers_it(
     app: BotApplication, api: FakeBotAPI, pack: Pack
 ) -> None:
     # Whichever phrasing the pack's ranking leaves with a close runner-up, as the bot sees it.
-    answerer = app.bot_data.answerer
+    answerer = app.bot_data.knowledge.answerer
     phrasings = [p for e in pack.entries for p in (e.question, *e.alternates)]
     question, best, also = next(
         (p, o.entry, o.match.also.entry)
@@ -818,13 +824,10 @@ async def test_a_devanagari_question_gets_a_hindi_answer_with_hindi_buttons(
     text = call.params["text"]
     assert text.startswith(f"<b>{html.escape(entry.question)}</b>")
     assert "<i>स्रोत: " in text and not ENGLISH_WORDS.search(text)
-    assert (
-        buttons(call)
-        == [
-            (label(hindi.entry(i).question), f"h:{i}")  # type: ignore[union-attr]
-            for i in entry.related[:3]
-        ]
-    )
+    assert buttons(call) == [
+        *((label(hindi.entry(i).question), f"h:{i}") for i in entry.related[:3]),  # type: ignore[union-attr]
+        *RATING,
+    ]
 
 
 async def test_a_hindi_answer_button_answers_in_hindi(
@@ -859,4 +862,4 @@ async def test_an_english_question_is_still_answered_in_english(
 
     [call] = sent(api, USER)
     assert "Source:" in call.params["text"]
-    assert all(data.startswith("a:") for _, data in buttons(call))
+    assert all(data.startswith(("a:", "f:")) for _, data in buttons(call))

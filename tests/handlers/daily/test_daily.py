@@ -304,6 +304,7 @@ async def test_migration_service_message_moves_the_subscription(
     assert jobs(app, GROUP) == [] and len(jobs(app, SUPERGROUP)) == 1
 
 
+@pytest.mark.slow
 async def test_retry_after_storm_delivers_each_fact_once(
     app: BotApplication, api: FakeBotAPI, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -205,6 +205,7 @@ async def test_a_fact_and_a_quiz_at_the_same_time_both_arrive(
     assert await recorded_today(app, GROUP, "fact") and await recorded_today(app, GROUP)
 
 
+@pytest.mark.slow
 async def test_an_outage_on_send_poll_is_retried_until_it_arrives_once(
     started: BotApplication, api: FakeBotAPI, quick_retries: None
 ) -> None:
@@ -228,6 +229,7 @@ async def test_an_outage_on_send_poll_is_retried_until_it_arrives_once(
     assert len(api.rejected_calls_to("sendPoll")) >= len(chats)
 
 
+@pytest.mark.slow
 async def test_too_many_requests_is_waited_out(app: BotApplication, api: FakeBotAPI) -> None:
     """More 429s in a row than the rate limiter retries: the delivery waits and tries again."""
     await subscribe_due(app, [GROUP])

@@ -119,6 +119,7 @@ def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
 # Defect: an outage longer than the retries lost the day's fact.
 
 
+@pytest.mark.slow
 async def test_an_outage_longer_than_a_minute_of_retries_loses_nothing(
     started: BotApplication,
     api: FakeBotAPI,
@@ -198,6 +199,7 @@ async def test_a_long_fact_retried_midway_sends_each_part_once(
 # Defect: answers slower than the client's timeout were taken for lost sends.
 
 
+@pytest.mark.slow
 async def test_slow_answers_are_waited_for_not_sent_twice(
     started: BotApplication, api: FakeBotAPI
 ) -> None:
@@ -285,6 +287,7 @@ async def free_disk(app: BotApplication) -> None:
     )
 
 
+@pytest.mark.slow
 async def test_a_full_disk_at_the_due_time_records_every_fact_once_space_returns(
     settings: Settings,
     pack: Pack,
@@ -317,6 +320,7 @@ async def test_a_full_disk_at_the_due_time_records_every_fact_once_space_returns
     no_tracebacks(caplog)
 
 
+@pytest.mark.slow
 async def test_a_full_disk_then_a_restart_sends_nothing_twice(
     settings: Settings, pack: Pack, api: FakeBotAPI, quick_retries: None
 ) -> None:

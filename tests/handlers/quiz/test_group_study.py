@@ -43,7 +43,7 @@ DAY = 86_400.0
 
 def topic_of(app: BotApplication, pack: Pack, call: Call) -> str:
     question = call.params["question"].partition("] ")[2] or call.params["question"]
-    bank = app.bot_data.quiz.bank
+    bank = app.bot_data.knowledge.bank
     [item] = [i for i in bank.items if i.question in (question, call.params["question"])]
     entry = pack.entry(item.entry_id)
     assert entry is not None
@@ -106,10 +106,10 @@ async def test_quiz_topics_lists_each_topic_with_its_item_count(
 ) -> None:
     await say(app, "/quiz topics")
     [text] = texts_to(api, GROUP)
-    counts = app.bot_data.quiz.bank.counts()
+    counts = app.bot_data.knowledge.bank.counts()
     assert text.startswith("<b>Quiz topics</b>")
     assert f"{counts['exercises']} — /quiz exercises" in text
-    assert sum(counts.values()) == len(app.bot_data.quiz.bank.items)
+    assert sum(counts.values()) == len(app.bot_data.knowledge.bank.items)
 
 
 @pytest.mark.parametrize("typed", ["exercises", "Excercises", "EXERCISES"])
@@ -128,10 +128,12 @@ async def test_a_topic_round_asks_only_that_topic(
 async def test_a_topic_with_fewer_items_than_asked_runs_what_it_has(
     app: BotApplication, api: FakeBotAPI
 ) -> None:
-    available = app.bot_data.quiz.bank.counts()["japan-defence"]
+    available = app.bot_data.knowledge.bank.counts()["japan-defence"]
     await say(app, "/quiz defence 20")
     [notice] = texts_to(api, GROUP)
-    assert notice == views.fewer_on_topic(app.bot_data.pack.topic("japan-defence"), available, "en")
+    assert notice == views.fewer_on_topic(
+        app.bot_data.knowledge.pack.topic("japan-defence"), available, "en"
+    )
     assert polls_to(api)[0].params["question"].startswith(f"[1/{available}] ")
 
 
@@ -271,11 +273,11 @@ async def test_a_closed_poll_gets_a_reply_with_the_answer_and_a_deep_link(
     [[link]] = reveal.params["reply_markup"]["inline_keyboard"]
     entry_id = link["url"].rpartition("?start=")[2]
     assert link["url"] == f"https://t.me/{u.BOT_USERNAME}?start={entry_id}"
-    assert app.bot_data.pack.entry(entry_id) is not None
+    assert app.bot_data.knowledge.pack.entry(entry_id) is not None
     # The link opens the private chat on the full card.
     await say(app, f"/start {entry_id}", chat_id=ASHA)
     card = texts_to(api, ASHA)[-1]
-    assert html.escape(app.bot_data.pack.entry(entry_id).question) in card
+    assert html.escape(app.bot_data.knowledge.pack.entry(entry_id).question) in card
 
 
 async def test_in_a_private_chat_the_answer_comes_with_a_button(

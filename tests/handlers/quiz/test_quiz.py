@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import Connection
+from telegram import Poll
 
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.answers import stats
 from faqbot.handlers.quiz import standings
-from faqbot.handlers.quiz.rounds import forget_poll_job
+from faqbot.handlers.quiz.rounds import close_poll_job, forget_poll_job
 from faqbot.knowledge import Pack, catalogue
+from faqbot.knowledge.bundle import Knowledge
 from tests.support import updates as u
 from tests.support.application import feed, running
 from tests.support.fake_bot_api import Call, FakeBotAPI
@@ -97,7 +101,7 @@ async def test_quiz_posts_one_non_anonymous_quiz_poll_from_the_pack(
     assert params["open_period"] == settings.quiz_open_period
     assert "correct_option_id" not in params
     options = [option["text"] for option in params["options"]]
-    item = next(i for i in app.bot_data.quiz.bank.items if i.question == params["question"])
+    item = next(i for i in app.bot_data.knowledge.bank.items if i.question == params["question"])
     assert options[correct(call)] == item.correct
     assert sorted(options) == sorted([item.correct, *item.distractors])
     assert params["explanation"] == item.explanation
@@ -382,3 +386,69 @@ async def test_the_schema_has_the_quiz_tables(app: BotApplication) -> None:
     assert {"quiz_poll", "quiz_answer", "quiz_result", "quiz_player", "review_box"} <= (
         await app.bot_data.stores.database.run(tables)
     )
+
+
+async def test_a_round_keeps_its_items_through_a_reload_that_removed_them(
+    app: BotApplication, api: FakeBotAPI, pack: Pack
+) -> None:
+    await say(app, "/quiz 3")
+    [first] = polls_to(api)
+    # A reload swaps in a pack with no quiz items at all.
+    bare = dataclasses.replace(
+        pack,
+        entries=tuple(
+            dataclasses.replace(e, quiz=(), short_answer=None, translations={})
+            for e in pack.entries
+        ),
+        translations={},
+        info=dataclasses.replace(pack.info, languages=()),
+    )
+    app.bot_data.knowledge = Knowledge.build(bare, version=2)
+    assert not app.bot_data.knowledge.bank.items
+    await close(app, api, first)
+    # The closed poll's answer is still revealed, and the round goes on to its end.
+    assert any(text.startswith("✅") for text in texts_to(api, GROUP, reveals=True))
+    for number in (2, 3):
+        polls = polls_to(api)
+        assert len(polls) == number and polls[-1].params["question"].startswith(f"[{number}/3] ")
+        await close(app, api, polls[-1])
+    [summary] = texts_to(api, GROUP)
+    assert "Round over" in summary
+
+
+# --- closing on the timer ----------------------------------------------------------------------
+
+
+async def run_close_jobs(app: BotApplication) -> None:
+    """Run the close jobs now, as the job queue would when the polls' time is up."""
+    for job in app.job_queue.jobs():
+        if job.callback is close_poll_job:
+            job.schedule_removal()
+            await job.run(app)
+
+
+async def test_a_poll_telegram_closes_itself_is_not_stopped_but_its_round_moves_on(
+    app: BotApplication, api: FakeBotAPI, settings: Settings
+) -> None:
+    assert settings.quiz_open_period >= Poll.MIN_OPEN_PERIOD
+    await say(app, "/quiz 2")
+    [first] = polls_to(api)
+    await run_close_jobs(app)
+    # Telegram's own countdown (open_period) closed it: a stopPoll would only be refused.
+    assert api.calls_to("stopPoll") == []
+    assert len([t for t in texts_to(api, GROUP, reveals=True) if t.startswith("✅")]) == 1
+    assert len(polls_to(api)) == 2 and poll_id(first) not in app.bot_data.quiz.polls
+
+
+async def test_a_poll_shorter_than_telegrams_shortest_countdown_is_stopped(
+    api: FakeBotAPI, settings: Settings, pack: Pack
+) -> None:
+    short = dataclasses.replace(settings, quiz_open_period=Poll.MIN_OPEN_PERIOD - 1)
+    async with running(short, pack) as app:
+        await say(app, "/quiz 2")
+        [first] = polls_to(api)
+        assert first.params["open_period"] == Poll.MIN_OPEN_PERIOD
+        await run_close_jobs(app)
+        [stopped] = api.calls_to("stopPoll")
+        assert stopped.params["message_id"] == first.result["message_id"]
+        assert len(polls_to(api)) == 2

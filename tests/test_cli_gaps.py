@@ -1,0 +1,134 @@
+"""`faqbot gaps`: the question log read from a real SQLite file, clustered and printed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from faqbot.knowledge import Pack
+from faqbot.knowledge.answering import Answerer
+from faqbot.knowledge.question_log import DOWN, answer_version
+from faqbot.storage import questions
+from faqbot.storage.stores import Stores
+from tests.test_cli import faqbot
+
+USER, OTHER = 7001, 7002
+
+
+@pytest.fixture
+def database(tmp_path: Path, pack: Pack) -> Path:
+    """A log: gaps asked several ways, a 👎 answer with its reply, a tap, answers, small talk."""
+    path = tmp_path / "faqbot.sqlite3"
+    stores = Stores.open(path)
+    answerer = Answerer.from_pack(pack)
+    db = stores.database
+
+    def ask(text: str, user: int = USER, age_days: int = 0) -> int:
+        outcome = answerer.respond(text)
+        asker = stores.questions.asker(user, user)
+        row = db.run_sync(lambda c: questions.record(c, "private", outcome, asker=asker))
+        db.run_sync(lambda c: questions.attach_message(c, row, 100 + row))
+        if age_days:
+            db.run_sync(
+                lambda c: c.exec_driver_sql(
+                    "UPDATE question_log SET asked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?) "
+                    "WHERE id = ?",
+                    (f"-{age_days} days", row),
+                )
+            )
+        return row
+
+    for _ in range(3):
+        ask("who won the cricket world cup")
+    ask("who won cricket world cup", OTHER)
+    ask("who won the cricket world cup", age_days=40)  # before --since 30d
+    answered = ask("what is jimex")
+    db.run_sync(lambda c: questions.rate(c, answered, DOWN))
+    db.run_sync(lambda c: questions.keep_feedback(c, answered, "the year it began"))
+    ask("what is jimex")  # answered and kept: not a gap
+    ask("thanks a lot")  # small talk: never a gap
+    suggested = ask("japan")
+    entry = pack.entry("what-is-jimex")
+    assert entry is not None
+    asker = stores.questions.asker(USER, USER)
+    db.run_sync(
+        lambda c: questions.record_tap(c, asker, 100 + suggested, entry.id, answer_version(entry))
+    )
+    stores.close()
+    return path
+
+
+def test_text_lists_clusters_with_feedback_and_taps(database: Path) -> None:
+    result = faqbot("gaps", "--database", str(database))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "5× 'who won the cricket world cup'" in out
+    assert "👎 'the year it began'" in out
+    assert "tapped: what-is-jimex 1" in out
+    assert "thanks" not in out
+
+
+def test_json_counts_a_turned_down_answer_and_since_leaves_out_older_questions(
+    database: Path,
+) -> None:
+    result = faqbot("gaps", "--database", str(database), "--json", "--since", "30d")
+    assert result.returncode == 0, result.stderr
+    clusters = {c["representative"]: c for c in json.loads(result.stdout)}
+    assert clusters["who won the cricket world cup"]["count"] == 4
+    jimex = clusters["what is jimex"]
+    assert jimex["outcomes"] == {"downvoted": 1} and jimex["feedback"] == ["the year it began"]
+    assert clusters["japan"]["tapped"] == {"what-is-jimex": 1}
+    assert clusters["japan"]["entry_id"] == "what-is-jimex"
+
+
+def test_csv_has_a_header_and_a_row_per_cluster(database: Path) -> None:
+    result = faqbot("gaps", "--database", str(database), "--csv", "--limit", "1")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["representative"] for r in rows] == ["who won the cricket world cup"]
+
+
+def test_the_database_comes_from_faqbot_database_too(database: Path) -> None:
+    result = faqbot("gaps", "--json", env={"FAQBOT_DATABASE": str(database)})
+    assert result.returncode == 0 and json.loads(result.stdout)
+
+
+def test_a_missing_database_or_a_bad_since_says_what_to_do(tmp_path: Path, database: Path) -> None:
+    missing = faqbot("gaps", "--database", str(tmp_path / "nowhere.sqlite3"))
+    assert missing.returncode == 1
+    assert "no database at" in missing.stderr and "Traceback" not in missing.stderr
+    assert not (tmp_path / "nowhere.sqlite3").exists()  # never created by reading
+    bad = faqbot("gaps", "--database", str(database), "--since", "last week")
+    assert bad.returncode == 2 and "--since 'last week'" in bad.stderr
+
+
+def test_an_old_database_is_not_migrated_by_reading(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute("PRAGMA user_version = 8")
+    result = faqbot("gaps", "--database", str(path))
+    assert result.returncode == 1 and "start the bot" in result.stderr
+
+
+def test_accepted_lists_the_overlay_phrasings(database: Path) -> None:
+    none = faqbot("gaps", "--database", str(database), "--accepted")
+    assert none.returncode == 0 and "No accepted phrasings" in none.stdout
+    overlay = database.parent / "overlay.yaml"
+    overlay.write_text(
+        "phrasings:\n  what-is-jimex:\n    - jimex kab shuru hua\n    - 'jimex: first year'\n",
+        encoding="utf-8",
+    )
+    text = faqbot("gaps", "--database", str(database), "--accepted")
+    assert 'what-is-jimex:\n  - "jimex kab shuru hua"\n  - "jimex: first year"' in text.stdout
+    data = faqbot("gaps", "--database", str(database), "--accepted", "--json")
+    assert json.loads(data.stdout) == {
+        "what-is-jimex": ["jimex kab shuru hua", "jimex: first year"]
+    }
+    overlay.write_text("phrasings: [unclosed\n", encoding="utf-8")
+    broken = faqbot("gaps", "--database", str(database), "--accepted")
+    assert broken.returncode == 1 and "not valid YAML" in broken.stderr
