@@ -291,6 +291,6 @@ async def register_menus(application: BotApplication) -> None:
 
 async def _post_shutdown(application: BotApplication, link: RedisLink | None = None) -> None:
     """Close the database, and the connection to Redis if there is one."""
-    application.bot_data.stores.close()
+    await application.bot_data.stores.aclose()
     if link is not None:
         await link.close()

@@ -15,6 +15,7 @@ from faqbot.knowledge import Pack, load_pack
 from tests.support import services
 from tests.support.application import running
 from tests.support.bot_process import BotProcess
+from tests.support.databases import postgresql_schema
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.in_process import in_process_url
 
@@ -79,6 +80,20 @@ def database_url() -> str:
 def redis_url() -> str:
     """The URL of the test Redis (FAQBOT_TEST_REDIS_URL); skips when there is none."""
     return services.redis_url()
+
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
+
+
+@pytest.fixture(params=ENGINES)
+def database_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """A fresh, empty database on each engine: a SQLite file, or a PostgreSQL schema of the
+    test's own (FAQBOT_TEST_DATABASE_URL; skipped without it), dropped afterwards."""
+    if request.param == "sqlite":
+        yield tmp_path / "faqbot.sqlite3"
+        return
+    with postgresql_schema(request.getfixturevalue("database_url")) as url:
+        yield url
 
 
 E2E = Path(__file__).parent / "e2e"
