@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.exam import _evidence, matching_text, parse_exam, statement_truth
+from tests.support.application import knowledge_of
 
 
 @pytest.fixture(scope="module")
 def answerer(pack: Pack) -> Answerer:
-    return Answerer.from_pack(pack)
+    """The shipped pack's, from the bundle the whole run shares (its main language)."""
+    return knowledge_of(pack).answerer
 
 
 @pytest.mark.parametrize(
