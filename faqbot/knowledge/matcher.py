@@ -107,14 +107,14 @@ _INTENTS = {
     **dict.fromkeys(words("परिणाम नतीजे नतीजा हाइलाइट्स"), "outcome"),
 }
 # "क्या क्या हुआ", "what all happened": a doubled क्या asks for a summary, as "highlights" does.
-_WHAT_ALL = tuple(words("क्या क्या"))
+_WHAT_ALL = ("क्या", "क्या")
 
 
 def intents(text: str) -> frozenset[str]:
     """Which of "where", "who", "why" and "outcome" a text asks."""
     tokens = words(text)
     found = {_INTENTS[w] for w in tokens if w in _INTENTS}
-    if _WHAT_ALL in itertools.pairwise(tokens):
+    if any(pair == _WHAT_ALL for pair in itertools.pairwise(tokens)):
         found.add("outcome")
     return frozenset(found)
 
