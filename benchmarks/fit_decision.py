@@ -31,7 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV = (ROOT / "tests/data/questions.yaml", ROOT / "tests/data/unseen-dev.yaml")
 OUTPUT = ROOT / "faqbot/knowledge/decision.yaml"
 # Another language's decision is fitted on its own dev set, through its own matcher.
-LANGUAGE_DEV = {"hi": (ROOT / "tests/data/hindi-dev.yaml",)}
+# Hindi adds the second fresh batch of colloquial and statement questions, so that the model
+# sees how students chat; hindi-dev-fresh.yaml stays out of the fit as a check on it (its
+# near-topic "जापान जवाबी हमला किस पर करेगा" is answered, which would force the threshold up).
+LANGUAGE_DEV = {
+    "hi": (ROOT / "tests/data/hindi-dev.yaml", ROOT / "tests/data/hindi-dev-fresh2.yaml")
+}
 # Per language: at most this share of answerable dev questions answered wrongly, and of
 # near-topic dev questions answered (each checked by hand). English is held tighter: its dev
 # set is large enough that 1% out-of-fold left no room for the test split, and the scope

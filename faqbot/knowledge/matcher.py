@@ -104,13 +104,19 @@ _INTENTS = {
     **dict.fromkeys(("who", "whom", "kaun", "kon", "koun", "kisne", *words("किसने")), "who"),
     **dict.fromkeys(("why", "kyun", "kyon", "kyu", *words("क्यों")), "why"),
     **dict.fromkeys(("outcom", "result", "highlight", "takeaway", "summary"), "outcome"),
-    **dict.fromkeys(words("परिणाम नतीजे"), "outcome"),
+    **dict.fromkeys(words("परिणाम नतीजे नतीजा हाइलाइट्स"), "outcome"),
 }
+# "क्या क्या हुआ", "what all happened": a doubled क्या asks for a summary, as "highlights" does.
+_WHAT_ALL = ("क्या", "क्या")
 
 
 def intents(text: str) -> frozenset[str]:
     """Which of "where", "who", "why" and "outcome" a text asks."""
-    return frozenset(_INTENTS[w] for w in words(text) if w in _INTENTS)
+    tokens = words(text)
+    found = {_INTENTS[w] for w in tokens if w in _INTENTS}
+    if any(pair == _WHAT_ALL for pair in itertools.pairwise(tokens)):
+        found.add("outcome")
+    return frozenset(found)
 
 
 def expected_kinds(question: str) -> frozenset[str]:

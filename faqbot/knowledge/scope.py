@@ -434,8 +434,14 @@ class Scope:
             elif kind == "who":
                 held = any(office for _, office, _ in self._clauses[entry_index])
             else:
-                # "Where"-like kinds are left to the place check; other things must be named.
-                held = kind == "place" or head in self._written[entry_index]
+                # "Where"-like kinds are left to the place check; other things must be named,
+                # as written or by a synonym the pack gives ("कौन सी बातचीत" for a card that
+                # says वार्ता, both the pack's "dialogue").
+                held = (
+                    kind == "place"
+                    or head in self._written[entry_index]
+                    or not self._words[entry_index].isdisjoint(self._tokens(head))
+                )
             if not held:
                 return f"which {head}"
         return None

@@ -63,6 +63,12 @@ def test_hindi_stop_words_are_dropped() -> None:
     assert Normaliser().content_tokens("जिमेक्स क्या है") == ["जिमेक्स"]
 
 
+def test_chat_words_and_nouns_that_name_no_thing_are_stop_words() -> None:
+    normaliser = Normaliser()
+    assert normaliser.content_tokens("यार जिमेक्स के बारे में थोड़ा बता") == ["जिमेक्स"]
+    assert normaliser.content_tokens("किस चीज़ पर सहमति") == normaliser.content_tokens("सहमति")
+
+
 @pytest.mark.parametrize(
     ("text", "script"),
     [

@@ -115,12 +115,13 @@ def test_unseen_floors(answerer: Answerer, path: Path, floors: tuple) -> None:
     [
         # (answered right %, confident wrong %, top-1 %, near-topic answered, exam option
         # right %); measured figures are in docs/matching.md (Hindi, Precision work, Hindi
-        # MCQs), these sit just under them. The test split's confident wrong answers (3 of 132,
-        # 2.3%) are over the 1% target, and one near-topic question is answered there: the
-        # floors record where it stands so that it cannot grow unseen, not that it is met.
+        # MCQs, Colloquial Hindi), these sit just under them. The test split's confident wrong
+        # answers (3 of 132, 2.3%) are over the 1% target, and one near-topic question is
+        # answered there: the floors record where it stands so that it cannot grow unseen, not
+        # that it is met. Test: 85.6% right after the colloquial work (83.3% before).
         # dev MCQ: 37 of 44 options named right, none wrong.
         (HINDI_DEV, (88.5, 0.4, 98.5, 0, 83.5)),
-        (HINDI_TEST, (83.0, 2.3, 93.5, 1, HINDI_TEST_MCQ)),
+        (HINDI_TEST, (85.5, 2.3, 93.5, 1, HINDI_TEST_MCQ)),
     ],
     ids=["dev", "test"],
 )

@@ -160,6 +160,9 @@ def test_offered_kinds(answer: str, kinds: set[str]) -> None:
         ("आरपीएसएस समझौते पर हस्ताक्षर किसने किए", {"who"}),
         ("2+2 वार्ता क्यों होती है", {"why"}),
         ("टोक्यो 2+2 के परिणाम", {"outcome"}),
+        # A doubled क्या is "what all": a summary; a single one asks nothing in particular.
+        ("नई दिल्ली वाली 2+2 में क्या क्या हुआ", {"outcome"}),
+        ("क्या नई दिल्ली वाली 2+2 में जापान आया", set()),
         # कौन-सा is "which", not "who".
         ("भारत जापान कौन से अभ्यास करते हैं", set()),
     ],

@@ -96,6 +96,8 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
     [
         ("मिलन में पहली बार कौन शामिल हुआ", "japan-in-milan"),
         ("दोनों देश कौन कौन से द्विपक्षीय और बहुपक्षीय अभ्यास करते रहेंगे", "continuing-exercises"),
+        # बातचीत is the pack's synonym of the वार्ता the card says.
+        ("सचिव स्तर पर भारत जापान की कौन सी बातचीत 2010 से होती है", "secretary-level-dialogue"),
     ],
 )
 def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(
