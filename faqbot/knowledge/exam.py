@@ -469,6 +469,9 @@ _CONTRARY_PAIRS = (
     ("acknowledg", "oppos"),
     ("welcom", "oppos"),
     ("support", "oppos"),
+    ("acknowledg", "reject"),
+    ("welcom", "reject"),
+    ("support", "reject"),
     *(
         (_hindi_token(one), _hindi_token(other))
         for one, other in (

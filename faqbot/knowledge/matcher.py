@@ -84,6 +84,10 @@ _HAS_REASON = re.compile(
     r"purpose|meant to)\b",
     re.IGNORECASE,
 )
+_AUXILIARIES = frozenset("do does did is are was were can could will would has have had".split())
+_ASKS_ABOUT_TIME = frozenset(
+    "know tell me us say said mention mentioned remember idea sure wonder ask explain".split()
+)
 _WH_WORDS = frozenset({"what", "which", "who", "whom", "whose", "where", "why", "how"})
 _COMPARED_YEAR = re.compile(
     r"\b(?:before|after|prior to|until|till|earlier than|later than)\s+((?:19|20)\d\d)\b"
@@ -141,13 +145,22 @@ def _asks_date(tokens: list[str], counting: bool) -> bool:
     for at, token in enumerate(tokens):
         if token not in _DATE_WORDS:
             continue
-        if token == "when" and _WH_WORDS.intersection(tokens[:at]):
+        if token == "when" and (
+            _WH_WORDS.intersection(tokens[:at]) or _when_clause_of_yes_no(tokens, at)
+        ):
             continue
         # "Within five years": a duration.
         if token == "year" and (counting or (at and _NUMBER_WORD.match(tokens[at - 1]))):
             continue
         return True
     return False
+
+
+def _when_clause_of_yes_no(tokens: list[str], at: int) -> bool:
+    """ "Did they say anything about not using threats when there are disputes": in a yes-no
+    question, a "when" after what is asked about is a clause. Not after a word that asks for
+    the time itself ("do you know when", "did they say when")."""
+    return at >= 2 and tokens[0] in _AUXILIARIES and tokens[at - 1] not in _ASKS_ABOUT_TIME
 
 
 def _compared_years(question: str) -> frozenset[str]:

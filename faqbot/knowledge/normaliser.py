@@ -144,13 +144,17 @@ def _invisible_table() -> dict[int, str | None]:
 _INVISIBLE = _invisible_table()
 
 
+_CO_PREFIX = re.compile(r"\bco-(?=[a-z])")
+
+
 def clean(text: str) -> str:
     """Unicode-normalise, casefold, and drop invisible and control characters."""
     text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
     # Capitalised "US" is the country; once casefolded it would be the pronoun "us".
     text = _US.sub("usa", text).casefold()
     text = _ASCII_CONTROL.sub(" ", text) if text.isascii() else text.translate(_INVISIBLE)
-    return _REPEATS.sub(r"\1\1", text)
+    # "co-operation" is "cooperation", not "co" and "operation" (a word of its own).
+    return _CO_PREFIX.sub("co", _REPEATS.sub(r"\1\1", text))
 
 
 @lru_cache(maxsize=65536)
