@@ -89,7 +89,7 @@ _NAMING = frozenset(
 _SPEAKER = re.compile(
     r"\b(?:did|does|do|has|have|will|would)\s+(?:the\s+)?([\w'’-]+)\s+"
     r"(?:(?:side|government|govt)\s+)?(?:say|said|think|react|respond|feel|view|comment|object)\b"
-    r"|\b([\w'’-]+)\s+ne\s+(?:kya\s+)?(?:kaha|bola|socha)\b",
+    r"|\b([\w'’-]+)\s+ne\s+(?:\S+\s+){0,6}?(?:kaha|bola|socha)\b",
     re.IGNORECASE,
 )
 # "What is X?", "X kya hai", "meaning of X": a definition, which no entry gives of a word the
@@ -295,13 +295,13 @@ class Scope:
         return (
             self._other_possessor(question, entry_index)
             or self._other_country(question, entry_index, known, unknown)
-            or self._undefined(question, unknown)
             or self._other_ordinal(entry_index, known)
             or self._other_ask(
                 question,
                 entry_index,
                 typed if typed is not None else set(self._tokens(question)),
             )
+            or self._undefined(question, unknown)
         )
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:

@@ -95,6 +95,33 @@ def test_names_the_supported_option(answerer: Answerer, text: str, lead: str) ->
     assert outcome.choice.lead() == lead
 
 
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # Items that are names: one the pack does not hold ("Veer Guardian") is a distractor
+        # beside those the answer lists.
+        (
+            "Which exercises did India and Japan commit to continuing?\n1. JIMEX\n"
+            "2. Veer Guardian\n3. Malabar\nChoose the correct code:\n(a) 1 and 2 only\n"
+            "(b) 1 and 3 only\n(c) 2 and 3 only\n(d) 1, 2 and 3",
+            "Answer: (b) 1 and 3 only",
+        ),
+        # "Rejected" says the opposite of "acknowledged".
+        (
+            "Consider the following statements:\n1. The ministers rejected the "
+            "operationalisation of the RPSS agreement in MILAN.\n2. Japan took part in MILAN "
+            "for the first time.\nWhich of the statements given above is/are correct?"
+            "\n(a) 1 only (b) 2 only (c) Both 1 and 2 (d) Neither 1 nor 2",
+            "Answer: (b) 2 only",
+        ),
+    ],
+)
+def test_names_and_contraries_settle_the_option(answerer: Answerer, text: str, lead: str) -> None:
+    outcome = answerer.respond(text)
+    assert outcome.choice is not None, outcome
+    assert outcome.choice.lead() == lead
+
+
 def test_words_every_option_shares_are_no_evidence(answerer: Answerer) -> None:
     # No option holds every word; "It was held in" is in all of them and in the paragraph
     # about the first dialogue, so it must not tip the choice to New Delhi.

@@ -112,6 +112,10 @@ def test_json_shape(matcher: Matcher) -> None:
         # "When" after the question's own question word is a clause, not what is asked.
         ("Which countries were not named when they met?", set()),
         ("When was it held? Which city?", {"date"}),
+        # In a yes-no question, "when" after what is asked about is a clause; not after a
+        # word that asks for the time itself.
+        ("does japan send ships when a cyclone hits", set()),
+        ("do you know when the jsst begins", {"date"}),
         # "Year" in a count is a unit.
         ("Japan kitne saal me budget badhayega", {"number"}),
         ("how many years", {"number"}),
