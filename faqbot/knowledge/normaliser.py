@@ -72,6 +72,8 @@ HINGLISH_WORDS = {
     **dict.fromkeys(("bimari", "rog"), "disease"),
     **dict.fromkeys(("tarikh", "tareekh", "tithi"), "date"),
     **dict.fromkeys(("jagah", "sthan", "shahar"), "place"),
+    # "jaari rahenge", "chalte rahenge": will go on.
+    **dict.fromkeys(("jaari", "jari", "chalte", "chalti"), "continue"),
     "videsh": "foreign",
     "mantri": "minister",
     "sena": "army",
