@@ -48,7 +48,7 @@ HINGLISH_STOPWORDS = frozenset(
     iska uska inka unka kiya kia kiye kari karo karna kar karte karta batao btao bataye bataiye
     bataiye samjhao samjhaiye mujhe hume humein hamein apna apne ho raha rahi rahe rha rhi hoga
     hogi honge hona tak wahan yahan kin saath sath bola bole boli liya liye diya chahiye gaya
-    gaye gayi gya karenge karega karegi wala wali wale baat apni
+    gaye gayi gya karenge karega karegi wala wali wale baat apni rahenge rahega rahegi
     """.split()
 )
 
