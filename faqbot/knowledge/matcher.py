@@ -39,6 +39,11 @@ RULE_OTHER_NAME = "rule: names something the answer does not mention"
 RULE_BEYOND = "rule: asks for more than the answer holds"
 # A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
 _CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
+# …and a title whose words are joined by small words ("Provision of Supplies and Services"):
+# none of its words is a name on its own.
+_TITLE_RUN = re.compile(
+    r"(?<![\w-])[A-Z][\w'’]*(?:(?:[ –-]|\s+(?:of|and|for|on|the|in|to)\s+)[A-Z][\w'’]*)*"
+)
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]?\s*")
 
@@ -469,9 +474,7 @@ class Matcher:
         lower_words: set[str] = set()
         for entry in self.entries:
             capitalised_words.update(
-                run
-                for run in _CAPITALISED_RUN.findall(entry.answer)
-                if not re.search(r"[ –-]", run)
+                run for run in _TITLE_RUN.findall(entry.answer) if not re.search(r"[ –-]", run)
             )
             lower_words.update(re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer))
         capitalised = {t for w in capitalised_words for t in self.normaliser.content_tokens(w)}

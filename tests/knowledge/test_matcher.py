@@ -255,6 +255,13 @@ def test_a_term_the_synonyms_define_is_a_name(matcher: Matcher) -> None:
     assert not (match.status == "answer" and match.entry and match.entry.id == "second-dialogue")
 
 
+def test_the_words_of_a_title_are_no_names(matcher: Matcher) -> None:
+    # "Reciprocal Provision of Supplies and Services": "supplies" is a word of a title, not a
+    # name another entry could lack; "MILAN" and "Tokyo" are names.
+    assert {"supply", "servic"}.isdisjoint(matcher.names)
+    assert {"milan", "tokyo"} <= matcher.names
+
+
 def test_a_sentence_that_dates_nothing_gives_no_other_year(matcher: Matcher) -> None:
     # The ties' sentence names no year; "2022" is not contradicted by it.
     match = matcher.match("india japan military cooperation progress 2022")
