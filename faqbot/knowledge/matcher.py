@@ -37,10 +37,9 @@ RULE_TIE = "rule: two entries tie"
 RULE_OTHER_NAME = "rule: names something the answer does not mention"
 # Followed by what is asked: "another country's", "a place", "outcomes"… (knowledge/scope.py).
 RULE_BEYOND = "rule: asks for more than the answer holds"
-# A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
-_CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
-# …and a title whose words are joined by small words ("Provision of Supplies and Services"):
-# none of its words is a name on its own.
+# A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers, with the
+# small words that join a title ("Provision of Supplies and Services": none of its words is a
+# name on its own).
 _TITLE_RUN = re.compile(
     r"(?<![\w-])[A-Z][\w'’]*(?:(?:[ –-]|\s+(?:of|and|for|on|the|in|to)\s+)[A-Z][\w'’]*)*"
 )
