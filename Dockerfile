@@ -5,7 +5,8 @@ WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH="/opt/venv/bin:$PATH"
 COPY pyproject.toml README.md ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+# The image runs on SQLite or PostgreSQL (FAQBOT_DATABASE), so it carries the postgresql extra.
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['postgresql']))" > requirements.txt \
     && pip install --no-cache-dir -r requirements.txt
 COPY faqbot ./faqbot
 RUN pip install --no-cache-dir --no-deps .

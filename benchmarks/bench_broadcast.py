@@ -31,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from faqbot.storage import daily
-from faqbot.storage.database import Storage, transaction
+from faqbot.storage.database import Storage
+from faqbot.storage.schema import daily_subscription
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -49,12 +50,19 @@ def write_subscriptions(database: Path, count: int, due: datetime, kind: str) ->
     since = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
 
     def insert(connection) -> None:
-        with transaction(connection):
-            connection.executemany(
-                "INSERT INTO daily_subscription "
-                "(chat_id, kind, timezone, send_at, scheduled_since) VALUES (?, ?, 'UTC', ?, ?)",
-                [(chat_id, kind, send_at, since) for chat_id in chat_ids],
-            )
+        connection.execute(
+            daily_subscription.insert(),
+            [
+                {
+                    "chat_id": chat_id,
+                    "kind": kind,
+                    "timezone": "UTC",
+                    "send_at": send_at,
+                    "scheduled_since": since,
+                }
+                for chat_id in chat_ids
+            ],
+        )
 
     storage = Storage(database)
     storage.open()

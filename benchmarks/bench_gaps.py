@@ -60,9 +60,9 @@ CLI = ("--json", "--limit", "0")
 READ_ONLY = (
     "import sys\n"
     "from pathlib import Path\n"
-    "from faqbot.storage.questions import logged_questions, open_read_only\n"
-    "connection = open_read_only(Path(sys.argv[1]))\n"
-    "print(sum(1 for _ in logged_questions(connection)))\n"
+    "from faqbot.storage.questions import open_read_only\n"
+    "reader = open_read_only(Path(sys.argv[1]))\n"
+    "print(sum(1 for _ in reader.questions()))\n"
 )
 DAYS = 90
 FIRST_DAY = datetime(2026, 8, 1, tzinfo=UTC).timestamp()

@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from faqbot.storage.database import Storage  # noqa: E402
 from faqbot.storage.quiz import OpenPoll, leaderboard  # noqa: E402
 from faqbot.storage.stores import Stores  # noqa: E402
 from tests.support import updates  # noqa: E402
@@ -115,12 +116,16 @@ def run_bot(users: int, rate: float, polls: int, open_period: int) -> dict[str, 
             raise
         finally:
             bot.close()
-        connection = sqlite3.connect(database)
+        storage = Storage(database)
+        storage.open()
         per_user = Counter(
-            user for (user,) in connection.execute("SELECT user_id FROM quiz_result")
+            user
+            for (user,) in storage.run_sync(
+                lambda c: c.exec_driver_sql("SELECT user_id FROM quiz_result").fetchall()
+            )
         )
-        board = leaderboard(connection, GROUP, limit=10)
-        connection.close()
+        board = storage.run_sync(lambda c: leaderboard(c, GROUP, limit=10))
+        storage.close()
     expected_right = {u: sum(right_for(u, n) for n in range(polls)) for u in user_ids}
     lost = sum(1 for u in user_ids if per_user[u] < polls)
     duplicated = sum(max(per_user[u] - polls, 0) for u in user_ids)

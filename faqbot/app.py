@@ -9,7 +9,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -29,20 +29,17 @@ from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
 from faqbot.bot.reading import TolerantBot
 from faqbot.bot.recent_answers import RecentAnswers
-from faqbot.bot.shared_limits import (
-    RedisLink,
-    SharedFloodGuard,
-    SharedRecentAnswers,
-    SharedSendBudget,
-    check_reachable,
-    where,
-)
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings, SettingsError
 from faqbot.handlers import answers, core, daily, feedback, language, maintenance, quiz
 from faqbot.knowledge import Pack
 from faqbot.knowledge.bundle import Knowledge, load_knowledge
 from faqbot.storage.stores import Stores
+
+if TYPE_CHECKING:
+    # Imported where FAQBOT_REDIS_URL asks for it: redis and limits are a fifth of the
+    # bot's start-up CPU, and most deployments (and the tests' bots) run without Redis.
+    from faqbot.bot.shared_limits import RedisLink
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +93,8 @@ def sending_limiter(rate: float, link: RedisLink | None = None) -> ChatRateLimit
     burst = 2.0
     shared = None
     if link is not None:
+        from faqbot.bot.shared_limits import SharedSendBudget
+
         shared = SharedSendBudget(link, per_second=max(1, int(SHARED_SENDING_SHARE * rate)))
     return ChatRateLimiter(
         overall_max_rate=burst,
@@ -110,6 +109,8 @@ def redis_link(settings: Settings) -> RedisLink | None:
     at start: a SettingsError if FAQBOT_REDIS_REQUIRED, else a warning (the limits fall back)."""
     if settings.redis_url is None:
         return None
+    from faqbot.bot.shared_limits import RedisLink, check_reachable, where
+
     problem = check_reachable(settings.redis_url)
     if problem is not None and settings.redis_required:
         raise SettingsError(
@@ -175,20 +176,22 @@ def build_application(
     stores = Stores.open(settings.database, log_key=settings.log_key)
     link = redis_link(settings)
     make_request = make_request or HTTPXRequest
+    recent_answers: RecentAnswers
+    flood: FloodGuard
+    if link is None:
+        recent_answers = RecentAnswers(settings.followup_seconds)
+        flood = FloodGuard(settings.flood_limit)
+    else:
+        from faqbot.bot.shared_limits import SharedFloodGuard, SharedRecentAnswers
+
+        recent_answers = SharedRecentAnswers(settings.followup_seconds, link)
+        flood = SharedFloodGuard(settings.flood_limit, link)
     state = BotState(
         settings=settings,
         knowledge=knowledge,
-        recent_answers=(
-            RecentAnswers(settings.followup_seconds)
-            if link is None
-            else SharedRecentAnswers(settings.followup_seconds, link)
-        ),
+        recent_answers=recent_answers,
         stores=stores,
-        flood=(
-            FloodGuard(settings.flood_limit)
-            if link is None
-            else SharedFloodGuard(settings.flood_limit, link)
-        ),
+        flood=flood,
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
         quiz=QuizState(),
     )
@@ -291,6 +294,6 @@ async def register_menus(application: BotApplication) -> None:
 
 async def _post_shutdown(application: BotApplication, link: RedisLink | None = None) -> None:
     """Close the database, and the connection to Redis if there is one."""
-    application.bot_data.stores.close()
+    await application.bot_data.stores.aclose()
     if link is not None:
         await link.close()

@@ -1,4 +1,5 @@
-"""The `faqbot` command line: run the bot, or work with the knowledge pack without Telegram."""
+"""The `faqbot` command line: run the bot, look after its database, or work with the knowledge
+pack without Telegram."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import argparse
 import csv
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +20,6 @@ from faqbot.knowledge.evaluation import evaluate_by_language, load_questions, qu
 from faqbot.knowledge.gaps import find_gaps, parse_since
 from faqbot.knowledge.gaps_report import (
     accepted_phrasings,
-    overlay_path,
     render_accepted,
     render_csv,
     render_json,
@@ -28,9 +27,12 @@ from faqbot.knowledge.gaps_report import (
 from faqbot.knowledge.gaps_report import render_text as render_gaps_text
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.matcher import Matcher
-from faqbot.knowledge.overlay import OVERLAY_FILE, Overlay, read_overlay
+from faqbot.knowledge.overlay import OVERLAY_FILE, Overlay, overlay_path, read_overlay
 from faqbot.knowledge.quiz_items import generated_items, quiz_items
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
+from faqbot.storage import admin
+from faqbot.storage.database import StorageError
+from faqbot.storage.target import DatabaseTarget, TargetError, parse_target
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -149,9 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     gaps.add_argument(
         "--database",
-        type=Path,
-        metavar="PATH",
-        help="the bot's database (default: $FAQBOT_DATABASE, else data/faqbot.sqlite3)",
+        metavar="PATH_OR_URL",
+        help="the bot's database, a SQLite file or a PostgreSQL URL (default: "
+        "$FAQBOT_DATABASE, else data/faqbot.sqlite3)",
     )
     gaps.add_argument(
         "--since", metavar="WHEN", help="only questions asked since: 7d, 2026-11-01 or a time"
@@ -173,7 +175,73 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[pack_option], help="print the knowledge base")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.set_defaults(handler=_export)
+
+    db = commands.add_parser("db", help="the database: where it stands, upgrade, copy")
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    db_current = db_commands.add_parser(
+        "current", help="say which schema revision $FAQBOT_DATABASE is at (exit 1 if behind)"
+    )
+    db_current.set_defaults(handler=_db_current)
+    db_upgrade = db_commands.add_parser(
+        "upgrade", help="bring $FAQBOT_DATABASE to this faqbot's schema (`faqbot run` also does)"
+    )
+    db_upgrade.set_defaults(handler=_db_upgrade)
+    db_copy = db_commands.add_parser(
+        "copy", help="copy every table of one database into another (SQLite to PostgreSQL)"
+    )
+    db_copy.add_argument("source", metavar="SQLITE_PATH", help="the database to read")
+    db_copy.add_argument("destination", metavar="POSTGRESQL_URL", help="the database to fill")
+    db_copy.add_argument(
+        "--replace", action="store_true", help="delete what the destination holds first"
+    )
+    db_copy.set_defaults(handler=_db_copy)
     return parser
+
+
+def _database(value: str | Path | None = None) -> DatabaseTarget:
+    """FAQBOT_DATABASE (or `value`), read as `faqbot run` reads it."""
+    chosen = Settings.from_env().database if value is None else value
+    try:
+        return parse_target(chosen)
+    except TargetError as error:
+        raise SettingsError(str(error)) from None
+
+
+def _db_current(args: argparse.Namespace) -> int:
+    try:
+        up_to_date, line = admin.current(_database())
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(line)
+    return EXIT_OK if up_to_date else EXIT_PROBLEM
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    try:
+        print(admin.upgrade(_database()))
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def _db_copy(args: argparse.Namespace) -> int:
+    def progress(table: str, rows: int) -> None:
+        print(f"  {table}: {rows} rows…", file=sys.stderr)
+
+    try:
+        lines = admin.copy(
+            _database(args.source),
+            _database(args.destination),
+            replace=args.replace,
+            progress=progress,
+        )
+    except StorageError as error:
+        print(f"faqbot: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print("\n".join(lines))
+    return EXIT_OK
 
 
 def _pack(args: argparse.Namespace) -> Pack:
@@ -194,7 +262,7 @@ def _overlay(args: argparse.Namespace, settings: Settings, named_pack: bool) -> 
         if not named.is_file():
             raise SettingsError(f"--overlay {named}: no such file")
         return named
-    default = overlay_path(getattr(args, "database", None) or settings.database)
+    default = overlay_path(_database(getattr(args, "database", None) or settings.database).path)
     return default if not named_pack and default.is_file() else None
 
 
@@ -331,13 +399,13 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _gaps(args: argparse.Namespace) -> int:
     # Only `gaps` and `run` open the database; the other commands never import storage.
-    from faqbot.storage.database import StorageError
-    from faqbot.storage.questions import logged_questions, open_read_only
+    from faqbot.storage.database import DATABASE_ERRORS, StorageError
+    from faqbot.storage.questions import open_read_only
 
-    database = args.database or Settings.from_env().database
+    database = _database(args.database) if args.database else _database()
     fmt = "json" if args.json else "csv" if args.csv else "text"
     if args.accepted:
-        path = overlay_path(database)
+        path = overlay_path(database.path)
         try:
             accepted = accepted_phrasings(path)
         except (OSError, ValueError) as error:
@@ -357,17 +425,17 @@ def _gaps(args: argparse.Namespace) -> int:
     overlay_file = _overlay(args, Settings.from_env(), args.knowledge is not None)
     overlay = read_overlay(overlay_file, []).overlay if overlay_file else Overlay()
     try:
-        connection = open_read_only(database)
+        reader = open_read_only(database)
     except StorageError as error:
         print(f"faqbot: {error}", file=sys.stderr)
         return EXIT_PROBLEM
     try:
-        found = find_gaps(logged_questions(connection, since), matcher)
-    except sqlite3.Error as error:
+        found = find_gaps(reader.questions(since), matcher)
+    except DATABASE_ERRORS as error:
         print(f"faqbot: cannot read the question log in {database} ({error})", file=sys.stderr)
         return EXIT_PROBLEM
     finally:
-        connection.close()
+        reader.close()
     # As /gaps does: a cluster accepted or ignored in the overlay is dealt with.
     clusters = [c for c in found if not overlay.settles(c.representative, c.variants)]
     settled = len(found) - len(clusters)

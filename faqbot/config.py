@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
-from faqbot.knowledge.overlay import OVERLAY_FILE
+from faqbot.knowledge.overlay import overlay_path
 from faqbot.knowledge.timetable import is_iana_zone
+from faqbot.storage.target import TargetError, parse_target
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
 # ASCII digits only: str.isdigit() also accepts '²', which int() then refuses with a traceback.
@@ -39,6 +40,17 @@ class SettingsError(ValueError):
     """A setting that is missing or malformed; the message is one line for the operator."""
 
 
+def _database(value: str | None) -> Path | str:
+    """FAQBOT_DATABASE: a SQLite file's path, or a checked PostgreSQL URL (kept as written)."""
+    if value is None:
+        return Settings.database
+    try:
+        target = parse_target(value)
+    except TargetError as error:
+        raise SettingsError(str(error)) from None
+    return target.path if target.path is not None else value
+
+
 @dataclass(frozen=True)
 class WebhookEndpoint:
     """Where Telegram sends updates in webhook mode, and what proves a request came from it."""
@@ -62,7 +74,8 @@ class Settings:
     token: str | None = field(default=None, repr=False)
     api_base_url: str = DEFAULT_API_BASE_URL
     knowledge: Path | None = None
-    database: Path = Path("data/faqbot.sqlite3")
+    # A SQLite file, or a postgresql:// URL (checked by from_env; never printed with its password)
+    database: Path | str = Path("data/faqbot.sqlite3")
     timezone: str = "Asia/Kolkata"
     admin_ids: frozenset[int] = frozenset()
     flood_limit: int = 20
@@ -107,7 +120,7 @@ class Settings:
             token=get("TELEGRAM_BOT_TOKEN"),
             api_base_url=(get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/"),
             knowledge=Path(knowledge) if knowledge else None,
-            database=Path(get("FAQBOT_DATABASE") or cls.database),
+            database=_database(get("FAQBOT_DATABASE")),
             timezone=timezone,
             admin_ids=_ids(get("FAQBOT_ADMIN_IDS") or ""),
             flood_limit=_positive_int(
@@ -141,8 +154,9 @@ class Settings:
 
     @property
     def overlay(self) -> Path:
-        """The overlay pack next to the database: phrasings accepted from /gaps."""
-        return self.database.parent / OVERLAY_FILE
+        """The overlay pack next to the SQLite database (with PostgreSQL, in data/):
+        phrasings accepted from /gaps."""
+        return overlay_path(self.database if isinstance(self.database, Path) else None)
 
     def require_token(self) -> str:
         """The bot token, or SettingsError saying how to get one. Never echoes the value."""

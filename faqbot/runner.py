@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import signal
-import sqlite3
 import sys
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -15,8 +14,9 @@ from faqbot.bot.reloading import reload_on_sighup
 from faqbot.bot.startup import STARTUP_RETRY_SECONDS
 from faqbot.bot.state import BotApplication
 from faqbot.config import TOKEN_HELP, Settings, WebhookEndpoint
-from faqbot.storage.database import StorageError, describe_database_error
-from faqbot.storage.instance_lock import InstanceLock
+from faqbot.storage.database import DATABASE_ERRORS, StorageError, describe_database_error
+from faqbot.storage.instance_lock import instance_lock
+from faqbot.storage.target import DatabaseTarget, TargetError, parse_target
 from faqbot.webhook import WebhookError, run_webhook
 
 log = logging.getLogger("faqbot")
@@ -78,7 +78,7 @@ def configure_logging(token: str | None, secrets: tuple[str, ...] = ()) -> None:
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token.
 
-    Only one `faqbot run` at a time may use a database (InstanceLock).
+    Only one `faqbot run` at a time may use a database (storage/instance_lock.py).
     """
     token = settings.require_token()
     endpoint = settings.require_webhook() if webhook else None
@@ -86,14 +86,17 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     # The question log's key is never logged either; hidden like the webhook's secret.
     configure_logging(token, secrets + ((settings.log_key,) if settings.log_key else ()))
     try:
-        with InstanceLock(settings.database):
-            return _run_locked(settings, endpoint)
-    except StorageError as error:
+        target = parse_target(settings.database)
+        with instance_lock(target):
+            return _run_locked(settings, target, endpoint)
+    except (StorageError, TargetError) as error:
         log.error("%s", error)
         return 1
 
 
-def _run_locked(settings: Settings, endpoint: WebhookEndpoint | None) -> int:
+def _run_locked(
+    settings: Settings, target: DatabaseTarget, endpoint: WebhookEndpoint | None
+) -> int:
     application = build_application(settings)
     started = application.post_init
 
@@ -110,7 +113,7 @@ def _run_locked(settings: Settings, endpoint: WebhookEndpoint | None) -> int:
         ", ".join(knowledge.pack.paths),
         knowledge.overlay.phrasing_count,
         settings.overlay,
-        settings.database,
+        target,
         settings.api_base_url,
     )
     try:
@@ -140,9 +143,9 @@ def _run_locked(settings: Settings, endpoint: WebhookEndpoint | None) -> int:
     except TelegramError as error:
         log.error("Telegram refused to start the bot: %s", error)
         return 1
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         # From a feature's start-up hook, which restores its state from the database.
-        log.error("%s", describe_database_error(error, settings.database))
+        log.error("%s", describe_database_error(error, target))
         return 1
     log.info("stopped cleanly")
     return 0

@@ -12,12 +12,12 @@ import json
 import logging
 import re
 import signal
-import sqlite3
 import time
 from http import HTTPStatus
 from typing import Any
 
 import tornado.web
+from sqlalchemy import func, select
 from telegram import Update
 from telegram.error import BadRequest
 from tornado.httpserver import HTTPServer
@@ -26,10 +26,13 @@ from faqbot.app import ALLOWED_UPDATES
 from faqbot.bot.startup import retried_at_start
 from faqbot.bot.state import BotApplication
 from faqbot.config import WebhookEndpoint
-from faqbot.storage.database import StorageError
+from faqbot.storage.database import DATABASE_ERRORS
+from faqbot.storage.schema import webhook_update
 from faqbot.storage.webhook_updates import KEEP_SECONDS
 
 log = logging.getLogger(__name__)
+# What makes /readyz say the database is unavailable: an error, or no answer in time.
+READY_ERRORS: tuple[type[Exception], ...] = (*DATABASE_ERRORS, TimeoutError)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # An update is a few kilobytes; Telegram's largest (a long message with its reply) stays far
@@ -124,7 +127,7 @@ class WebhookServer:
         update_id = update.update_id
         try:
             claim = await store.claim(update_id, time.time(), CLAIM_LEASE_SECONDS)
-        except (StorageError, sqlite3.Error) as error:
+        except DATABASE_ERRORS as error:
             log.error(
                 "webhook: cannot record update %d in the database (%s); answered 503, so "
                 "Telegram sends it again",
@@ -167,12 +170,12 @@ class WebhookServer:
         try:
             await asyncio.wait_for(
                 state.stores.database.run(
-                    lambda db: db.execute("SELECT count(*) FROM webhook_update").fetchone()
+                    lambda db: db.execute(select(func.count()).select_from(webhook_update)).one()
                 ),
                 READY_CHECK_SECONDS,
             )
             checks["database"] = "ok"
-        except (StorageError, sqlite3.Error, TimeoutError) as error:
+        except READY_ERRORS as error:
             log.warning("readyz: the database is not usable (%s)", error or "no answer in 2 s")
             checks["database"] = "unavailable"
         try:
@@ -192,7 +195,7 @@ class WebhookServer:
         while True:
             try:
                 await store.purge(time.time() - KEEP_SECONDS)
-            except (StorageError, sqlite3.Error) as error:
+            except DATABASE_ERRORS as error:
                 log.warning("webhook: could not purge old update ids (%s); tries again", error)
             await asyncio.sleep(PURGE_INTERVAL_SECONDS)
 
@@ -313,5 +316,5 @@ def _path_pattern(path: str) -> str:
 async def _quietly(step: Any) -> None:
     try:
         await step
-    except (StorageError, sqlite3.Error) as error:
+    except DATABASE_ERRORS as error:
         log.error("webhook: the database refused a write (%s); check FAQBOT_DATABASE", error)

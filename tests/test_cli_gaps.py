@@ -5,17 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from faqbot.config import Settings
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.question_log import DOWN, answer_version
-from faqbot.storage import questions
+from faqbot.storage import migrate, questions
+from faqbot.storage.database import Storage, sync_engine
 from faqbot.storage.stores import Stores
+from faqbot.storage.target import parse_target
 from tests.support import updates as u
 from tests.support.application import feed, running
 from tests.support.fake_bot_api import FakeBotAPI
@@ -24,27 +28,18 @@ from tests.test_cli import faqbot
 USER, OTHER = 7001, 7002
 
 
-@pytest.fixture
-def database(tmp_path: Path, pack: Pack) -> Path:
+def fill_log(where: Path | str, pack: Pack) -> None:
     """A log: gaps asked several ways, a 👎 answer with its reply, a tap, answers, small talk."""
-    path = tmp_path / "faqbot.sqlite3"
-    stores = Stores.open(path)
+    stores = Stores.open(where)
     answerer = Answerer.from_pack(pack)
     db = stores.database
 
     def ask(text: str, user: int = USER, age_days: int = 0) -> int:
         outcome = answerer.respond(text)
         asker = stores.questions.asker(user, user)
-        row = db.run_sync(lambda c: questions.record(c, "private", outcome, asker=asker))
+        asked = datetime.now(UTC) - timedelta(days=age_days)
+        row = db.run_sync(lambda c: questions.record(c, "private", outcome, asked, asker=asker))
         db.run_sync(lambda c: questions.attach_message(c, row, 100 + row))
-        if age_days:
-            db.run_sync(
-                lambda c: c.execute(
-                    "UPDATE question_log SET asked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?) "
-                    "WHERE id = ?",
-                    (f"-{age_days} days", row),
-                )
-            )
         return row
 
     for _ in range(3):
@@ -64,11 +59,25 @@ def database(tmp_path: Path, pack: Pack) -> Path:
         lambda c: questions.record_tap(c, asker, 100 + suggested, entry.id, answer_version(entry))
     )
     stores.close()
+
+
+@pytest.fixture
+def database(tmp_path: Path, pack: Pack) -> Path:
+    """The filled log in a SQLite file."""
+    path = tmp_path / "faqbot.sqlite3"
+    fill_log(path, pack)
     return path
 
 
-def test_text_lists_clusters_with_feedback_and_taps(database: Path) -> None:
-    result = faqbot("gaps", "--database", str(database))
+@pytest.fixture
+def any_database(database_target: Path | str, pack: Pack) -> str:
+    """The filled log on each engine: a SQLite path or a PostgreSQL URL, as --database."""
+    fill_log(database_target, pack)
+    return str(database_target)
+
+
+def test_text_lists_clusters_with_feedback_and_taps(any_database: str) -> None:
+    result = faqbot("gaps", "--database", any_database)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "5× 'who won the cricket world cup'" in out
@@ -78,9 +87,9 @@ def test_text_lists_clusters_with_feedback_and_taps(database: Path) -> None:
 
 
 def test_json_counts_a_turned_down_answer_and_since_leaves_out_older_questions(
-    database: Path,
+    any_database: str,
 ) -> None:
-    result = faqbot("gaps", "--database", str(database), "--json", "--since", "30d")
+    result = faqbot("gaps", "--database", any_database, "--json", "--since", "30d")
     assert result.returncode == 0, result.stderr
     clusters = {c["representative"]: c for c in json.loads(result.stdout)}
     assert clusters["who won the cricket world cup"]["count"] == 4
@@ -96,8 +105,8 @@ def test_csv_has_a_header_and_a_row_per_cluster(database: Path) -> None:
     assert [r["representative"] for r in rows] == ["who won the cricket world cup"]
 
 
-def test_the_database_comes_from_faqbot_database_too(database: Path) -> None:
-    result = faqbot("gaps", "--json", env={"FAQBOT_DATABASE": str(database)})
+def test_the_database_comes_from_faqbot_database_too(any_database: str) -> None:
+    result = faqbot("gaps", "--json", env={"FAQBOT_DATABASE": any_database})
     assert result.returncode == 0 and json.loads(result.stdout)
 
 
@@ -108,6 +117,23 @@ def test_a_missing_database_or_a_bad_since_says_what_to_do(tmp_path: Path, datab
     assert not (tmp_path / "nowhere.sqlite3").exists()  # never created by reading
     bad = faqbot("gaps", "--database", str(database), "--since", "last week")
     assert bad.returncode == 2 and "--since 'last week'" in bad.stderr
+
+
+def test_a_database_at_an_older_revision_is_refused_and_left_alone(
+    database_target: Path | str,
+) -> None:
+    """The check reads the Alembic revision: a database at 0001 has no log columns to read."""
+    storage = Storage(database_target)
+    storage.open()
+    storage.run_sync(lambda c: c.execute(text("UPDATE alembic_version SET version_num = '0001'")))
+    storage.close()
+    result = faqbot("gaps", "--database", str(database_target))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "schema revision 0001" in result.stderr and "faqbot db upgrade" in result.stderr
+    engine = sync_engine(parse_target(database_target))
+    with engine.connect() as connection:
+        assert migrate.state(connection).current == "0001"  # not upgraded by reading
+    engine.dispose()
 
 
 def test_an_old_database_is_not_migrated_by_reading(tmp_path: Path) -> None:

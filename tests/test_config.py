@@ -197,6 +197,30 @@ def test_a_bad_webhook_setting_is_one_line(changes: dict[str, str], expected: st
     assert WEBHOOK["FAQBOT_WEBHOOK_SECRET"] not in str(raised.value)
 
 
+def test_faqbot_database_is_a_path_or_a_postgresql_url() -> None:
+    assert Settings.from_env({"FAQBOT_DATABASE": "data/x.sqlite3"}, dotenv=None).database == Path(
+        "data/x.sqlite3"
+    )
+    url = "postgresql://faqbot:hunter2@db:5432/faqbot"
+    assert Settings.from_env({"FAQBOT_DATABASE": url}, dotenv=None).database == url
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "mysql://faqbot:hunter2@db/faqbot",
+        "postgresql://faqbot:hunter2@db:port/faqbot",
+        "postgresql://faqbot:hunter2@db:5432",
+    ],
+)
+def test_a_bad_database_url_is_one_line_without_the_password(value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"FAQBOT_DATABASE": value}, dotenv=None)
+    message = str(raised.value)
+    assert message.startswith("FAQBOT_DATABASE=") and "\n" not in message
+    assert "hunter2" not in message and "***" in message
+
+
 def test_the_log_key_is_read_never_shown_and_must_be_long() -> None:
     key = "s3cret-" * 6
     settings = Settings.from_env({"FAQBOT_LOG_KEY": key}, dotenv=None)

@@ -52,3 +52,11 @@ def test_env_example_names_every_setting() -> None:
 
 def _names(source: str) -> list[str]:
     return re.findall(r'get\("((?:TELEGRAM|FAQBOT)_[A-Z_]+)"\)', source)
+
+
+def test_schema_migrations_are_package_data() -> None:
+    """`pip install .` carries the Alembic revisions: the schema comes with the code."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    shipped = project["tool"]["setuptools"]["package-data"]["faqbot.storage.migrations"]
+    assert "versions/*.py" in shipped and "script.py.mako" in shipped
+    assert list((ROOT / "faqbot" / "storage" / "migrations" / "versions").glob("0001_*.py"))

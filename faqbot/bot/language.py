@@ -8,13 +8,13 @@ reply: the bot then speaks as if nothing had been chosen.
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 
 from faqbot.bot.state import BotState, Context
 from faqbot.knowledge.languages import reply_language, telegram_guess
+from faqbot.storage.database import DATABASE_ERRORS
 from faqbot.storage.languages import LanguageSetting
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 async def _setting(state: BotState, setting_id: int) -> LanguageSetting | None:
     try:
         return await state.stores.languages.get(setting_id)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning(
             "could not read the language of %s from %s (%s); speaking as if none was chosen",
             setting_id,
@@ -49,7 +49,7 @@ async def language_of(
         # Kept for what the bot sends this user unasked, when no update says it.
         try:
             await state.stores.languages.note_telegram(user.id, telegram)
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             log.warning("could not keep the Telegram language of user %s: %s", user.id, error)
     return reply_language(
         languages,

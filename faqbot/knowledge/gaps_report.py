@@ -12,7 +12,6 @@ from pathlib import Path
 import yaml
 
 from faqbot.knowledge.gaps import GapCluster
-from faqbot.knowledge.overlay import OVERLAY_FILE  # next to the database (overlay.py)
 
 CSV_COLUMNS = (
     "count",
@@ -127,11 +126,6 @@ def render_text(clusters: Sequence[GapCluster], since: datetime | None = None) -
 
 def _day(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d")
-
-
-def overlay_path(database: Path) -> Path:
-    """Where the accepted phrasings of the bot using `database` are kept."""
-    return database.parent / OVERLAY_FILE
 
 
 def accepted_phrasings(path: Path) -> dict[str, list[str]]:

@@ -25,6 +25,16 @@ from faqbot.knowledge.schema import Location
 from faqbot.knowledge.yaml_nodes import Node, Problem, read_yaml
 
 OVERLAY_FILE = "overlay.yaml"
+# Where the overlay is kept when the database is no file (PostgreSQL): the default data folder.
+DATA_FOLDER = Path("data")
+
+
+def overlay_path(database: Path | None) -> Path:
+    """Where the accepted phrasings of the bot using the SQLite file `database` are kept:
+    beside it; for a PostgreSQL database (None), in DATA_FOLDER."""
+    return (database.parent if database is not None else DATA_FOLDER) / OVERLAY_FILE
+
+
 OVERLAY_KEYS = ("phrasings", "ignored")
 # A phrasing is a question as students type it; longer text is a pasted paragraph, not a
 # wording the matcher should learn (the question log keeps the first 500 characters).

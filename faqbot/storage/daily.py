@@ -1,14 +1,13 @@
-"""Daily subscriptions in SQLite: who gets a fact or a quiz when, each chat's rotation of
-facts, and deliveries, keyed on (chat, kind).
+"""Daily subscriptions: who gets a fact or a quiz when, each chat's rotation of facts, and
+deliveries, keyed on (chat, kind).
 
-The functions take the sqlite3 connection and run on the database thread; DailyStore is what
-the event loop awaits (`await stores.daily.get(chat_id)`).
+The functions take a SQLAlchemy connection, inside one transaction; DailyStore is what the
+event loop awaits (`await stores.daily.get(chat_id)`).
 """
 
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,8 +15,28 @@ from enum import StrEnum
 from functools import partial
 from typing import Any, Literal
 
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.sql.base import Executable
+
 from faqbot.knowledge.timetable import local_date
-from faqbot.storage.database import Storage, transaction
+from faqbot.storage.database import Storage
+from faqbot.storage.schema import daily_delivery as log_table
+from faqbot.storage.schema import daily_pending as pending_table
+from faqbot.storage.schema import daily_sent as sent_table
+from faqbot.storage.schema import daily_subscription as subs
+from faqbot.storage.upserts import Insert, PerDialect, insert
 
 DELIVERY_LOG_DAYS = 30
 
@@ -124,8 +143,16 @@ class BroadcastStatus:
     pending: int  # facts begun and not finished: being sent, or waiting for a retry
 
 
-_COLUMNS = (
-    "chat_id, timezone, send_at, scheduled_since, active, stopped_reason, cycle, last_sent_on, kind"
+_SUBSCRIPTIONS = (
+    subs.c.chat_id,
+    subs.c.timezone,
+    subs.c.send_at,
+    subs.c.scheduled_since,
+    subs.c.active,
+    subs.c.stopped_reason,
+    subs.c.cycle,
+    subs.c.last_sent_on,
+    subs.c.kind,
 )
 
 
@@ -133,7 +160,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _subscription(row: tuple[Any, ...]) -> DailySubscription:
+def _subscription(row: Any) -> DailySubscription:
     chat_id, zone_name, send_at, since, active, reason, cycle, last_sent_on, kind = row
     return DailySubscription(
         chat_id=chat_id,
@@ -148,48 +175,99 @@ def _subscription(row: tuple[Any, ...]) -> DailySubscription:
     )
 
 
-def get(
-    connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact"
-) -> DailySubscription | None:
+def _one(chat_id: int, kind: str) -> ColumnElement[bool]:
+    """The row of one chat and kind, in any of the daily tables (all keyed alike)."""
+    return and_(subs.c.chat_id == chat_id, subs.c.kind == kind)
+
+
+# The statements of every delivery (10,000 a day and more), built once: building a statement
+# costs more than running it on SQLite. Bound names start with b_, apart from the columns set.
+_CHAT = subs.c.chat_id == bindparam("b_chat_id")
+_KIND = subs.c.kind == bindparam("b_kind")
+_GET = select(*_SUBSCRIPTIONS).where(_CHAT, _KIND)
+_SENT_IN_CYCLE = select(sent_table.c.entry_id).where(
+    sent_table.c.chat_id == bindparam("b_chat_id"),
+    sent_table.c.kind == "fact",
+    sent_table.c.cycle == bindparam("b_cycle"),
+)
+_LAST_ENTRY = select(subs.c.last_entry_id).where(_CHAT, subs.c.kind == "fact")
+_ADVANCE = (
+    update(subs)
+    .where(_CHAT, _KIND)
+    .values(
+        cycle=bindparam("cycle"),
+        last_entry_id=bindparam("last_entry_id"),
+        last_sent_on=bindparam("last_sent_on"),
+    )
+)
+_FORGET_EARLIER_CYCLES = delete(sent_table).where(
+    sent_table.c.chat_id == bindparam("b_chat_id"),
+    sent_table.c.kind == "fact",
+    sent_table.c.cycle < bindparam("b_cycle"),
+)
+_ONE_PENDING = and_(
+    pending_table.c.chat_id == bindparam("b_chat_id"),
+    pending_table.c.kind == bindparam("b_kind"),
+)
+_FINISH_PENDING = delete(pending_table).where(
+    _ONE_PENDING, pending_table.c.local_day == bindparam("b_local_day")
+)
+_NOT_SENDING = update(pending_table).where(_ONE_PENDING).values(sending=0)
+_LOG = log_table.insert()
+
+
+def _sent_once(insert: Callable[[Table], Insert]) -> Executable:
+    return insert(sent_table).on_conflict_do_nothing()
+
+
+def _pending_upsert(insert: Callable[[Table], Insert]) -> Executable:
+    statement = insert(pending_table)
+    kept = ("local_day", "entry_id", "cycle", "parts", "parts_sent", "parts_unsure", "sending")
+    return statement.on_conflict_do_update(
+        index_elements=[pending_table.c.chat_id, pending_table.c.kind],
+        set_={name: statement.excluded[name] for name in kept},
+    )
+
+
+_MARK_SENT = PerDialect(_sent_once)
+_SAVE_PENDING = PerDialect(_pending_upsert)
+
+
+def get(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> DailySubscription | None:
     """A chat's daily settings of one kind, or None if it has none (a chat that only used
     /timezone has a fact row without a time)."""
-    row = connection.execute(
-        f"SELECT {_COLUMNS} FROM daily_subscription WHERE chat_id = ? AND kind = ?",
-        (chat_id, kind),
-    ).fetchone()
+    row = connection.execute(_GET, {"b_chat_id": chat_id, "b_kind": kind}).first()
     return _subscription(row) if row else None
 
 
-def chat_timezone(connection: sqlite3.Connection, chat_id: int) -> str | None:
+def chat_timezone(connection: Connection, chat_id: int) -> str | None:
     """The timezone a chat chose (every kind of the chat has the same), or None."""
-    row = connection.execute(
-        "SELECT timezone FROM daily_subscription WHERE chat_id = ? ORDER BY kind LIMIT 1",
-        (chat_id,),
-    ).fetchone()
-    return str(row[0]) if row else None
+    found = connection.execute(
+        select(subs.c.timezone).where(subs.c.chat_id == chat_id).order_by(subs.c.kind).limit(1)
+    ).scalar()
+    return str(found) if found is not None else None
 
 
-def _written(
-    connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact"
-) -> DailySubscription:
-    """The subscription row just written in this connection."""
+def _written(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> DailySubscription:
+    """The subscription row just written in this transaction."""
     found = get(connection, chat_id, kind)
     if found is None:
-        raise sqlite3.DatabaseError(f"daily_subscription row of chat {chat_id} ({kind}) is missing")
+        raise LookupError(f"daily_subscription row of chat {chat_id} ({kind}) is missing")
     return found
 
 
-def deliverable(connection: sqlite3.Connection) -> list[DailySubscription]:
+def deliverable(connection: Connection) -> list[DailySubscription]:
     """Every subscription that should have a job: subscribed and not stopped."""
     rows = connection.execute(
-        f"SELECT {_COLUMNS} FROM daily_subscription "
-        "WHERE send_at IS NOT NULL AND active = 1 ORDER BY chat_id, kind"
-    ).fetchall()
+        select(*_SUBSCRIPTIONS)
+        .where(subs.c.send_at.is_not(None), subs.c.active == 1)
+        .order_by(subs.c.chat_id, subs.c.kind)
+    )
     return [_subscription(row) for row in rows]
 
 
 def subscribe(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     send_at: time,
     default_timezone: str,
@@ -198,31 +276,43 @@ def subscribe(
 ) -> DailySubscription:
     """Subscribe a chat (or change its time), keeping its timezone and rotation if it had one;
     a new kind takes the timezone the chat already chose."""
-    with transaction(connection):
-        zone_name = chat_timezone(connection, chat_id) or default_timezone
-        connection.execute(
-            "INSERT INTO daily_subscription (chat_id, kind, timezone, send_at, scheduled_since) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind) DO UPDATE SET "
-            "send_at = excluded.send_at, scheduled_since = excluded.scheduled_since, "
-            "active = 1, stopped_reason = NULL",
-            (chat_id, kind, zone_name, send_at.isoformat(timespec="seconds"), _iso(now)),
+    zone_name = chat_timezone(connection, chat_id) or default_timezone
+    statement = insert(connection, subs).values(
+        chat_id=chat_id,
+        kind=kind,
+        timezone=zone_name,
+        send_at=send_at.isoformat(timespec="seconds"),
+        scheduled_since=_iso(now),
+    )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[subs.c.chat_id, subs.c.kind],
+            set_={
+                "send_at": statement.excluded.send_at,
+                "scheduled_since": statement.excluded.scheduled_since,
+                "active": 1,
+                "stopped_reason": None,
+            },
         )
+    )
     return _written(connection, chat_id, kind)
 
 
-def unsubscribe(connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact") -> bool:
+def unsubscribe(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> bool:
     """End a chat's daily facts or quizzes; its timezone and rotation stay. False if it had
     none."""
-    cursor = connection.execute(
-        "UPDATE daily_subscription SET send_at = NULL, scheduled_since = NULL "
-        "WHERE chat_id = ? AND kind = ? AND send_at IS NOT NULL",
-        (chat_id, kind),
+    return (
+        connection.execute(
+            update(subs)
+            .where(_one(chat_id, kind), subs.c.send_at.is_not(None))
+            .values(send_at=None, scheduled_since=None)
+        ).rowcount
+        > 0
     )
-    return cursor.rowcount > 0
 
 
 def set_timezone(
-    connection: sqlite3.Connection, chat_id: int, zone_name: str, now: datetime
+    connection: Connection, chat_id: int, zone_name: str, now: datetime
 ) -> DailySubscription:
     """Set a chat's timezone, for every kind; each keeps its local time of day in the new zone.
 
@@ -230,81 +320,71 @@ def set_timezone(
     new zone's today, so moving west across midnight does not bring a second one the same day.
     Returns the fact row, which holds the timezone of a chat that subscribed to nothing.
     """
-    with transaction(connection):
-        before = [found for kind in DAILY_KINDS if (found := get(connection, chat_id, kind))]
-        connection.execute(
-            "INSERT INTO daily_subscription (chat_id, kind, timezone) VALUES (?, 'fact', ?) "
-            "ON CONFLICT (chat_id, kind) DO NOTHING",
-            (chat_id, zone_name),
+    before = [found for kind in DAILY_KINDS if (found := get(connection, chat_id, kind))]
+    connection.execute(
+        insert(connection, subs)
+        .values(chat_id=chat_id, kind="fact", timezone=zone_name)
+        .on_conflict_do_nothing(index_elements=[subs.c.chat_id, subs.c.kind])
+    )
+    connection.execute(
+        update(subs)
+        .where(subs.c.chat_id == chat_id)
+        .values(
+            timezone=zone_name,
+            scheduled_since=case((subs.c.send_at.is_(None), null()), else_=_iso(now)),
         )
-        connection.execute(
-            "UPDATE daily_subscription SET timezone = ?, "
-            "scheduled_since = CASE WHEN send_at IS NULL THEN NULL ELSE ? END WHERE chat_id = ?",
-            (zone_name, _iso(now), chat_id),
-        )
-        for found in before:
-            if found.last_sent_on == local_date(now, found.timezone):
-                connection.execute(
-                    "UPDATE daily_subscription SET last_sent_on = ? WHERE chat_id = ? AND kind = ?",
-                    (local_date(now, zone_name).isoformat(), chat_id, found.kind),
-                )
+    )
+    for found in before:
+        if found.last_sent_on == local_date(now, found.timezone):
+            connection.execute(
+                update(subs)
+                .where(_one(chat_id, found.kind))
+                .values(last_sent_on=local_date(now, zone_name).isoformat())
+            )
     return _written(connection, chat_id)
 
 
-def stop(connection: sqlite3.Connection, chat_id: int, reason: str, now: datetime) -> bool:
+def stop(connection: Connection, chat_id: int, reason: str, now: datetime) -> bool:
     """Mark a chat's subscriptions, of every kind, inactive because Telegram refuses delivery
     to the chat; True if one was active."""
-    with transaction(connection):
-        stopped = [
-            kind
-            for (kind,) in connection.execute(
-                "SELECT kind FROM daily_subscription WHERE chat_id = ? AND active = 1", (chat_id,)
-            ).fetchall()
-        ]
-        connection.execute(
-            "UPDATE daily_subscription SET active = 0, stopped_reason = ? "
-            "WHERE chat_id = ? AND active = 1",
-            (reason[:200], chat_id),
-        )
-        for kind in stopped:
-            _log(connection, chat_id, Outcome.STOPPED, reason, now, kind)
-        # Nothing more goes to the chat today: no delivery is under way any more.
-        connection.execute("DELETE FROM daily_pending WHERE chat_id = ?", (chat_id,))
+    active = and_(subs.c.chat_id == chat_id, subs.c.active == 1)
+    stopped = list(connection.execute(select(subs.c.kind).where(active)).scalars())
+    connection.execute(update(subs).where(active).values(active=0, stopped_reason=reason[:200]))
+    for kind in stopped:
+        _log(connection, chat_id, Outcome.STOPPED, reason, now, kind)
+    # Nothing more goes to the chat today: no delivery is under way any more.
+    connection.execute(delete(pending_table).where(pending_table.c.chat_id == chat_id))
     return bool(stopped)
 
 
-def resume(connection: sqlite3.Connection, chat_id: int) -> list[DailySubscription]:
+def resume(connection: Connection, chat_id: int) -> list[DailySubscription]:
     """Reactivate a chat's stopped subscriptions (the bot was unblocked or added back)."""
     connection.execute(
-        "UPDATE daily_subscription SET active = 1, stopped_reason = NULL "
-        "WHERE chat_id = ? AND active = 0",
-        (chat_id,),
+        update(subs)
+        .where(subs.c.chat_id == chat_id, subs.c.active == 0)
+        .values(active=1, stopped_reason=None)
     )
     return [found for kind in DAILY_KINDS if (found := get(connection, chat_id, kind))]
 
 
-def move(connection: sqlite3.Connection, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
+def move(connection: Connection, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
     """Move a group's subscriptions (every kind) and rotation to the supergroup it became.
 
     If the supergroup already has its own settings of a kind, those are newer and win.
     """
-    with transaction(connection):
-        moved = False
-        for kind in DAILY_KINDS:
-            if get(connection, old_chat_id, kind) is None:
-                continue
-            moved = True
-            if get(connection, new_chat_id, kind) is not None:
-                connection.execute(
-                    "DELETE FROM daily_subscription WHERE chat_id = ? AND kind = ?",
-                    (old_chat_id, kind),
-                )
-            else:
-                connection.execute(
-                    "UPDATE daily_subscription SET chat_id = ? WHERE chat_id = ? AND kind = ?",
-                    (new_chat_id, old_chat_id, kind),
-                )
-            _log(connection, new_chat_id, Outcome.MOVED, f"from {old_chat_id}", now, kind)
+    moved = False
+    for kind in DAILY_KINDS:
+        if get(connection, old_chat_id, kind) is None:
+            continue
+        moved = True
+        if get(connection, new_chat_id, kind) is not None:
+            connection.execute(delete(subs).where(_one(old_chat_id, kind)))
+        else:
+            # ON UPDATE CASCADE carries the chat's rotation and pending delivery along.
+            connection.execute(
+                update(subs).where(_one(old_chat_id, kind)).values(chat_id=new_chat_id)
+            )
+        _log(connection, new_chat_id, Outcome.MOVED, f"from {old_chat_id}", now, kind)
     return moved
 
 
@@ -320,7 +400,7 @@ def rotation_order(entry_ids: Iterable[str], chat_id: int, cycle: int) -> list[s
 
 
 def plan_fact(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     entry_ids: tuple[str, ...],
     now: datetime,
@@ -339,72 +419,76 @@ def plan_fact(
         return None
     if kind != "fact":
         return PlannedFact(chat_id, "", found.cycle, today, kind)
-    sent = {
-        entry_id
-        for (entry_id,) in connection.execute(
-            "SELECT entry_id FROM daily_sent WHERE chat_id = ? AND kind = 'fact' AND cycle = ?",
-            (chat_id, found.cycle),
-        )
-    }
+    sent = set(
+        connection.execute(_SENT_IN_CYCLE, {"b_chat_id": chat_id, "b_cycle": found.cycle}).scalars()
+    )
     cycle = found.cycle
     remaining = [e for e in rotation_order(entry_ids, chat_id, cycle) if e not in sent]
     if not remaining:
         cycle += 1
         remaining = rotation_order(entry_ids, chat_id, cycle)
-        last = connection.execute(
-            "SELECT last_entry_id FROM daily_subscription WHERE chat_id = ? AND kind = 'fact'",
-            (chat_id,),
-        ).fetchone()[0]
+        last = connection.execute(_LAST_ENTRY, {"b_chat_id": chat_id}).scalar()
         # A new cycle should not open with the fact that closed the previous one.
         if len(remaining) > 1 and remaining[0] == last:
             remaining.append(remaining.pop(0))
     return PlannedFact(chat_id, remaining[0], cycle, today)
 
 
-def record_sent(connection: sqlite3.Connection, fact: PlannedFact, now: datetime) -> None:
+def record_sent(connection: Connection, fact: PlannedFact, now: datetime) -> None:
     """Remember a delivered fact: its entry in the rotation, and the local day it covered."""
-    with transaction(connection):
-        _advance(connection, fact)
-        _log(connection, fact.chat_id, Outcome.SENT, fact.entry_id, now, fact.kind)
+    _advance(connection, fact)
+    _log(connection, fact.chat_id, Outcome.SENT, fact.entry_id, now, fact.kind)
 
 
-def _advance(connection: sqlite3.Connection, fact: PlannedFact | PendingFact) -> None:
+def _advance(connection: Connection, fact: PlannedFact | PendingFact) -> None:
     """Move the chat's rotation past the fact, and mark its local day as served."""
     connection.execute(
-        "UPDATE daily_subscription SET cycle = ?, last_entry_id = ?, last_sent_on = ? "
-        "WHERE chat_id = ? AND kind = ?",
-        (fact.cycle, fact.entry_id or None, fact.local_day.isoformat(), fact.chat_id, fact.kind),
+        _ADVANCE,
+        {
+            "b_chat_id": fact.chat_id,
+            "b_kind": fact.kind,
+            "cycle": fact.cycle,
+            "last_entry_id": fact.entry_id or None,
+            "last_sent_on": fact.local_day.isoformat(),
+        },
     )
     if fact.kind != "fact":
         return
     connection.execute(
-        "INSERT OR IGNORE INTO daily_sent (chat_id, kind, cycle, entry_id) "
-        "VALUES (?, 'fact', ?, ?)",
-        (fact.chat_id, fact.cycle, fact.entry_id),
+        _MARK_SENT(connection),
+        {"chat_id": fact.chat_id, "kind": "fact", "cycle": fact.cycle, "entry_id": fact.entry_id},
     )
     # Earlier cycles are never read again.
-    connection.execute(
-        "DELETE FROM daily_sent WHERE chat_id = ? AND kind = 'fact' AND cycle < ?",
-        (fact.chat_id, fact.cycle),
-    )
+    connection.execute(_FORGET_EARLIER_CYCLES, {"b_chat_id": fact.chat_id, "b_cycle": fact.cycle})
 
 
-_PENDING_COLUMNS = (
-    "chat_id, local_day, entry_id, cycle, parts, parts_sent, parts_unsure, sending, kind"
+_PENDING = (
+    pending_table.c.chat_id,
+    pending_table.c.local_day,
+    pending_table.c.entry_id,
+    pending_table.c.cycle,
+    pending_table.c.parts,
+    pending_table.c.parts_sent,
+    pending_table.c.parts_unsure,
+    pending_table.c.sending,
+    pending_table.c.kind,
 )
 
 
+_PENDING_OF_ONE = select(*_PENDING).where(_ONE_PENDING)
+_ALL_PENDING = select(*_PENDING).order_by(pending_table.c.chat_id, pending_table.c.kind)
+
+
 def _pending_rows(
-    connection: sqlite3.Connection, chat_id: int | None = None, kind: DailyKind = "fact"
+    connection: Connection, chat_id: int | None = None, kind: DailyKind = "fact"
 ) -> list[tuple[PendingFact, bool]]:
     """Pending deliveries (of one chat and kind, or all), each with whether a send of it may
     be in flight."""
-    query = f"SELECT {_PENDING_COLUMNS} FROM daily_pending"
     rows = (
-        connection.execute(f"{query} WHERE chat_id = ? AND kind = ?", (chat_id, kind))
+        connection.execute(_PENDING_OF_ONE, {"b_chat_id": chat_id, "b_kind": kind})
         if chat_id is not None
-        else connection.execute(f"{query} ORDER BY chat_id, kind")
-    ).fetchall()
+        else connection.execute(_ALL_PENDING)
+    )
     return [
         (
             PendingFact(chat, date.fromisoformat(day), entry, cycle, parts, sent, unsure, pk),
@@ -415,33 +499,29 @@ def _pending_rows(
 
 
 def save_pending(
-    connection: sqlite3.Connection, fact: PendingFact, now: datetime, *, sending: bool = True
+    connection: Connection, fact: PendingFact, now: datetime, *, sending: bool = True
 ) -> None:
     """Write where a fact's delivery stands; sending=True is the intent to send its next part,
     written before that send so that a crash can never hide it."""
     connection.execute(
-        f"INSERT INTO daily_pending ({_PENDING_COLUMNS}, started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind) DO UPDATE SET "
-        "local_day = excluded.local_day, entry_id = excluded.entry_id, cycle = excluded.cycle, "
-        "parts = excluded.parts, parts_sent = excluded.parts_sent, "
-        "parts_unsure = excluded.parts_unsure, sending = excluded.sending",
-        (
-            fact.chat_id,
-            fact.local_day.isoformat(),
-            fact.entry_id,
-            fact.cycle,
-            fact.parts,
-            fact.parts_sent,
-            fact.parts_unsure,
-            int(sending),
-            fact.kind,
-            _iso(now),
-        ),
+        _SAVE_PENDING(connection),
+        {
+            "chat_id": fact.chat_id,
+            "local_day": fact.local_day.isoformat(),
+            "entry_id": fact.entry_id,
+            "cycle": fact.cycle,
+            "parts": fact.parts,
+            "parts_sent": fact.parts_sent,
+            "parts_unsure": fact.parts_unsure,
+            "sending": int(sending),
+            "kind": fact.kind,
+            "started_at": _iso(now),
+        },
     )
 
 
 def _settle(
-    connection: sqlite3.Connection,
+    connection: Connection,
     fact: PendingFact,
     in_flight: bool,
     unanswered_is_sent: bool,
@@ -456,7 +536,7 @@ def _settle(
 
 
 def begin_delivery(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     entry_ids: tuple[str, ...],
     now: datetime,
@@ -471,58 +551,56 @@ def begin_delivery(
 
     parts_of(entry_id) is the number of sends an entry takes.
     """
-    with transaction(connection):
-        found = get(connection, chat_id, kind)
-        if found is None or not found.deliverable:
-            return None
-        today = local_date(now, found.timezone)
-        for pending, in_flight in _pending_rows(connection, chat_id, kind):
-            if pending.local_day != today:
-                _settle(connection, pending, in_flight, unanswered_is_sent, now, "day ended")
-            else:
-                save_pending(connection, pending, now)
-                return pending
-        if for_day is not None and for_day != today:
-            return None
-        planned = plan_fact(connection, chat_id, entry_ids, now, kind)
-        if planned is None:
-            return None
-        fact = PendingFact(
-            chat_id,
-            planned.local_day,
-            planned.entry_id,
-            planned.cycle,
-            parts_of(planned.entry_id),
-            kind=kind,
-        )
-        save_pending(connection, fact, now)
+    found = get(connection, chat_id, kind)
+    if found is None or not found.deliverable:
+        return None
+    today = local_date(now, found.timezone)
+    for pending, in_flight in _pending_rows(connection, chat_id, kind):
+        if pending.local_day != today:
+            _settle(connection, pending, in_flight, unanswered_is_sent, now, "day ended")
+        else:
+            save_pending(connection, pending, now)
+            return pending
+    if for_day is not None and for_day != today:
+        return None
+    planned = plan_fact(connection, chat_id, entry_ids, now, kind)
+    if planned is None:
+        return None
+    fact = PendingFact(
+        chat_id,
+        planned.local_day,
+        planned.entry_id,
+        planned.cycle,
+        parts_of(planned.entry_id),
+        kind=kind,
+    )
+    save_pending(connection, fact, now)
     return fact
 
 
-def mark_not_sending(
-    connection: sqlite3.Connection, chat_id: int, kind: DailyKind = "fact"
-) -> None:
+def mark_not_sending(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> None:
     """The last send surely failed (Telegram answered with an error): nothing is in flight."""
-    connection.execute(
-        "UPDATE daily_pending SET sending = 0 WHERE chat_id = ? AND kind = ?", (chat_id, kind)
-    )
+    connection.execute(_NOT_SENDING, {"b_chat_id": chat_id, "b_kind": kind})
 
 
 def finish(
-    connection: sqlite3.Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
+    connection: Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
 ) -> bool:
     """Record a delivery's outcome, in one transaction with removing its pending row; any part
     delivered moves the rotation on. False if it was recorded already."""
-    with transaction(connection):
-        return _finish(connection, fact, outcome, detail, now)
+    return _finish(connection, fact, outcome, detail, now)
 
 
 def _finish(
-    connection: sqlite3.Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
+    connection: Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
 ) -> bool:
     deleted = connection.execute(
-        "DELETE FROM daily_pending WHERE chat_id = ? AND kind = ? AND local_day = ?",
-        (fact.chat_id, fact.kind, fact.local_day.isoformat()),
+        _FINISH_PENDING,
+        {
+            "b_chat_id": fact.chat_id,
+            "b_kind": fact.kind,
+            "b_local_day": fact.local_day.isoformat(),
+        },
     ).rowcount
     if not deleted:
         return False
@@ -533,35 +611,34 @@ def _finish(
 
 
 def resolve_pending(
-    connection: sqlite3.Connection, now: datetime, unanswered_is_sent: bool
+    connection: Connection, now: datetime, unanswered_is_sent: bool
 ) -> list[tuple[int, DailyKind]]:
     """At start-up, settle what an earlier run left half done: a send that may have gone out
     counts as delivered if unanswered_is_sent, else it is sent again. Returns the chats (and
     kinds) whose delivery for today is still owed."""
     owed: list[tuple[int, DailyKind]] = []
-    with transaction(connection):
-        for fact, in_flight in _pending_rows(connection):
-            found = get(connection, fact.chat_id, fact.kind)
-            current = (
-                found is not None
-                and found.deliverable
-                and local_date(now, found.timezone) == fact.local_day
-            )
-            if not current:
-                _settle(connection, fact, in_flight, unanswered_is_sent, now, "day ended")
-                continue
-            if in_flight and unanswered_is_sent:
-                fact = fact.part_sent(unsure=True)
-            if fact.done:
-                _finish(connection, fact, fact.outcome, fact.entry_id, now)
-            else:
-                save_pending(connection, fact, now, sending=False)
-                owed.append((fact.chat_id, fact.kind))
+    for fact, in_flight in _pending_rows(connection):
+        found = get(connection, fact.chat_id, fact.kind)
+        current = (
+            found is not None
+            and found.deliverable
+            and local_date(now, found.timezone) == fact.local_day
+        )
+        if not current:
+            _settle(connection, fact, in_flight, unanswered_is_sent, now, "day ended")
+            continue
+        if in_flight and unanswered_is_sent:
+            fact = fact.part_sent(unsure=True)
+        if fact.done:
+            _finish(connection, fact, fact.outcome, fact.entry_id, now)
+        else:
+            save_pending(connection, fact, now, sending=False)
+            owed.append((fact.chat_id, fact.kind))
     return owed
 
 
 def record_failure(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     detail: str,
     now: datetime,
@@ -572,7 +649,7 @@ def record_failure(
 
 
 def _log(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     outcome: Outcome,
     detail: str,
@@ -580,68 +657,74 @@ def _log(
     kind: DailyKind = "fact",
 ) -> None:
     connection.execute(
-        "INSERT INTO daily_delivery (at, chat_id, outcome, detail, kind) VALUES (?, ?, ?, ?, ?)",
-        (_iso(now), chat_id, outcome, detail[:500], kind),
+        _LOG,
+        {
+            "at": _iso(now),
+            "chat_id": chat_id,
+            "outcome": outcome.value,
+            "detail": detail[:500],
+            "kind": kind,
+        },
     )
 
 
-def prune_deliveries(connection: sqlite3.Connection, now: datetime) -> int:
+def prune_deliveries(connection: Connection, now: datetime) -> int:
     """Forget delivery records older than DELIVERY_LOG_DAYS; returns how many went."""
     cutoff = _iso(now - timedelta(days=DELIVERY_LOG_DAYS))
-    return connection.execute("DELETE FROM daily_delivery WHERE at < ?", (cutoff,)).rowcount
+    return connection.execute(delete(log_table).where(log_table.c.at < cutoff)).rowcount
 
 
-def status(
-    connection: sqlite3.Connection, now: datetime, kind: DailyKind = "fact"
-) -> BroadcastStatus:
+def status(connection: Connection, now: datetime, kind: DailyKind = "fact") -> BroadcastStatus:
     """Subscribers, active subscribers, and today's (UTC) deliveries and failures, of a kind."""
     subscribers, active = connection.execute(
-        "SELECT COUNT(*), COALESCE(SUM(active), 0) FROM daily_subscription "
-        "WHERE send_at IS NOT NULL AND kind = ?",
-        (kind,),
-    ).fetchone()
+        select(func.count(), func.coalesce(func.sum(subs.c.active), 0)).where(
+            subs.c.send_at.is_not(None), subs.c.kind == kind
+        )
+    ).one()
     midnight = _iso(now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
-    today = dict(
-        connection.execute(
-            "SELECT outcome, COUNT(*) FROM daily_delivery WHERE kind = ? AND at >= ? "
-            "GROUP BY outcome",
-            (kind, midnight),
-        ).fetchall()
-    )
-    (failed_total,) = connection.execute(
-        "SELECT COUNT(*) FROM daily_delivery WHERE kind = ? AND outcome = ?",
-        (kind, Outcome.FAILED),
-    ).fetchone()
-    (pending,) = connection.execute(
-        "SELECT COUNT(*) FROM daily_pending WHERE kind = ?", (kind,)
-    ).fetchone()
+    today: dict[str, int] = {
+        outcome: int(count)
+        for outcome, count in connection.execute(
+            select(log_table.c.outcome, func.count())
+            .where(log_table.c.kind == kind, log_table.c.at >= midnight)
+            .group_by(log_table.c.outcome)
+        )
+    }
+    failed_total = connection.execute(
+        select(func.count()).where(
+            log_table.c.kind == kind, log_table.c.outcome == Outcome.FAILED.value
+        )
+    ).scalar_one()
+    pending = connection.execute(
+        select(func.count()).where(pending_table.c.kind == kind)
+    ).scalar_one()
     ambiguous = today.get(Outcome.AMBIGUOUS, 0)
     return BroadcastStatus(
-        subscribers=subscribers,
-        active=active,
+        subscribers=int(subscribers),
+        active=int(active),
         sent_today=today.get(Outcome.SENT, 0) + ambiguous,
         ambiguous_today=ambiguous,
         failed_today=today.get(Outcome.FAILED, 0),
         stopped_today=today.get(Outcome.STOPPED, 0),
-        failed_total=failed_total,
-        pending=pending,
+        failed_total=int(failed_total),
+        pending=int(pending),
     )
 
 
 class DailyStore:
-    """Daily subscriptions for the event loop: each call runs on the database thread."""
+    """Daily subscriptions for the event loop; each call is one transaction."""
 
     def __init__(self, database: Storage) -> None:
         self._database = database
 
     async def get(self, chat_id: int, kind: DailyKind = "fact") -> DailySubscription | None:
-        return await self._database.run(partial(get, chat_id=chat_id, kind=kind))
+        return await self._database.read(partial(get, chat_id=chat_id, kind=kind))
 
     async def chat_timezone(self, chat_id: int) -> str | None:
-        return await self._database.run(partial(chat_timezone, chat_id=chat_id))
+        return await self._database.read(partial(chat_timezone, chat_id=chat_id))
 
     async def deliverable(self) -> list[DailySubscription]:
-        return await self._database.run(deliverable)
+        return await self._database.read(deliverable)
 
     async def subscribe(
         self,
@@ -684,7 +767,7 @@ class DailyStore:
     async def plan_fact(
         self, chat_id: int, entry_ids: tuple[str, ...], now: datetime
     ) -> PlannedFact | None:
-        return await self._database.run(
+        return await self._database.read(
             partial(plan_fact, chat_id=chat_id, entry_ids=entry_ids, now=now)
         )
 
@@ -743,4 +826,4 @@ class DailyStore:
         return await self._database.run(partial(prune_deliveries, now=now))
 
     async def status(self, now: datetime, kind: DailyKind = "fact") -> BroadcastStatus:
-        return await self._database.run(partial(status, now=now, kind=kind))
+        return await self._database.read(partial(status, now=now, kind=kind))

@@ -16,7 +16,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    case,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
 
 from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.gaps import LoggedQuestion
@@ -29,39 +45,61 @@ from faqbot.knowledge.question_log import (
     Rating,
     gap_outcome,
 )
+from faqbot.storage import migrate
 from faqbot.storage.database import (
-    MIGRATIONS,
+    DATABASE_ERRORS,
     Storage,
     StorageError,
     describe_database_error,
-    transaction,
+    sync_engine,
 )
+from faqbot.storage.schema import (
+    daily_delivery,
+    daily_subscription,
+    language_setting,
+    meta,
+    quiz_player,
+    quiz_result,
+    quiz_settings,
+    quiz_week,
+    review_box,
+)
+from faqbot.storage.schema import question_log as log
+from faqbot.storage.target import DatabaseTarget, TargetError, parse_target
+from faqbot.storage.upserts import PerDialect
 
 # Statuses that are not gaps in the pack: answered outright, or small talk ("hi", "thanks").
 NOT_GAPS = ("answer", "smalltalk")
+POPULAR_DAYS = 30
 # The row of `meta` holding the generated key, as hex, when FAQBOT_LOG_KEY is not set.
 KEY_NAME = "question_log_key"
-# The first schema whose log has hashes, languages, taps and ratings.
-FEEDBACK_SCHEMA = 9
+# The first schema revision whose log has hashes, languages, taps and ratings.
+FEEDBACK_REVISION = "0002"
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
 # Rows fetched per step when streaming the log to `faqbot gaps`.
 FETCH_ROWS = 5000
+# Written for every question: built once.
+_RECORD = insert(log)
+_KEEP_KEY = PerDialect(lambda insert: insert(meta).on_conflict_do_nothing(index_elements=["key"]))
 
 
-def log_key(connection: sqlite3.Connection, configured: str | None) -> bytes:
+def _stamp(moment: datetime) -> str:
+    """How question_log keeps a time: UTC, to the second, sortable as text."""
+    return moment.astimezone(UTC).strftime(STAMP)
+
+
+def log_key(connection: Connection, configured: str | None) -> bytes:
     """The hashing key: FAQBOT_LOG_KEY if set (never stored), else the one kept in `meta`,
     made on first use, so hashes stay the same across restarts."""
     if configured:
         return configured.encode()
-    select = "SELECT value FROM meta WHERE key = ?"
-    found = connection.execute(select, (KEY_NAME,)).fetchone()
+    kept = select(meta.c.value).where(meta.c.key == KEY_NAME)
+    found = connection.execute(kept).scalar()
     if found is None:
-        connection.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-            (KEY_NAME, secrets.token_hex(32)),
-        )
-        found = connection.execute(select, (KEY_NAME,)).fetchone()
-    return bytes.fromhex(found[0])
+        # Replicas starting together: the first one's key wins, the others read it back.
+        connection.execute(_KEEP_KEY(connection), {"key": KEY_NAME, "value": secrets.token_hex(32)})
+        found = connection.execute(kept).scalar_one()
+    return bytes.fromhex(found)
 
 
 def keyed_hash(key: bytes, kind: str, value: int) -> str:
@@ -108,60 +146,70 @@ class LoggedCard:
         return self.entry_id if self.status == "answer" else None
 
 
-_CARD = (
-    "SELECT id, user_hash, status, entry_id, tapped_id, rating, feedback, answer_version, "
-    "language FROM question_log"
+_CARD = select(
+    log.c.id,
+    log.c.user_hash,
+    log.c.status,
+    log.c.entry_id,
+    log.c.tapped_id,
+    log.c.rating,
+    log.c.feedback,
+    log.c.answer_version,
+    log.c.language,
 )
 
 
 def record(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_type: str,
     outcome: Outcome,
+    now: datetime | None = None,
     *,
     asker: Asker | None = None,
     language: str = "en",
     answer_version: str | None = None,
 ) -> int:
     """Keep one asked question; who asked only as keyed hashes. Returns the row's id."""
-    cursor = connection.execute(
-        "INSERT INTO question_log (chat_type, question, status, entry_id, score, user_hash, "
-        "chat_hash, language, answer_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            chat_type,
-            outcome.question[:QUESTION_CHARS],
-            outcome.status,
-            outcome.entry.id if outcome.entry else None,
-            outcome.match.score if outcome.match else 0.0,
-            asker.user_hash if asker else None,
-            asker.chat_hash if asker else None,
-            language,
-            answer_version,
-        ),
+    result = connection.execute(
+        _RECORD,
+        {
+            "asked_at": _stamp(now or datetime.now(UTC)),
+            "chat_type": chat_type,
+            "question": outcome.question[:QUESTION_CHARS],
+            "status": outcome.status,
+            "entry_id": outcome.entry.id if outcome.entry else None,
+            "score": outcome.match.score if outcome.match else 0.0,
+            "user_hash": asker.user_hash if asker else None,
+            "chat_hash": asker.chat_hash if asker else None,
+            "language": language,
+            "answer_version": answer_version,
+        },
     )
-    return int(cursor.lastrowid or 0)
+    key = result.inserted_primary_key
+    return int(key[0]) if key else 0
 
 
-def attach_message(connection: sqlite3.Connection, row_id: int, message_id: int) -> None:
+def attach_message(connection: Connection, row_id: int, message_id: int) -> None:
     """Note which message of the bot carries the question's card (and its buttons)."""
-    connection.execute("UPDATE question_log SET message_id = ? WHERE id = ?", (message_id, row_id))
+    connection.execute(update(log).where(log.c.id == row_id).values(message_id=message_id))
 
 
-def card(connection: sqlite3.Connection, row_id: int) -> LoggedCard | None:
+def card(connection: Connection, row_id: int) -> LoggedCard | None:
     """The logged question a rating button names, if it is still kept."""
-    found = connection.execute(f"{_CARD} WHERE id = ?", (row_id,)).fetchone()
+    found = connection.execute(_CARD.where(log.c.id == row_id)).first()
     return LoggedCard(*found) if found else None
 
 
 def record_tap(
-    connection: sqlite3.Connection, asker: Asker, message_id: int, entry_id: str, version: str
+    connection: Connection, asker: Asker, message_id: int, entry_id: str, version: str
 ) -> int | None:
     """Note the suggestion the asker pressed on their "Did you mean…?" card (the first one
     they pressed counts). Returns the row id while the pressed entry is the recorded one."""
     found = connection.execute(
-        f"{_CARD} WHERE chat_hash = ? AND message_id = ? ORDER BY id DESC LIMIT 1",
-        (asker.chat_hash, message_id),
-    ).fetchone()
+        _CARD.where(log.c.chat_hash == asker.chat_hash, log.c.message_id == message_id)
+        .order_by(log.c.id.desc())
+        .limit(1)
+    ).first()
     if found is None:
         return None
     row = LoggedCard(*found)
@@ -169,25 +217,25 @@ def record_tap(
         return None
     if row.tapped_id is None:
         connection.execute(
-            "UPDATE question_log SET tapped_id = ?, answer_version = ? WHERE id = ?",
-            (entry_id, version, row.id),
+            update(log).where(log.c.id == row.id).values(tapped_id=entry_id, answer_version=version)
         )
         return row.id
     return row.id if row.tapped_id == entry_id else None
 
 
-def rate(connection: sqlite3.Connection, row_id: int, rating: Rating) -> None:
+def rate(connection: Connection, row_id: int, rating: Rating) -> None:
     """Keep a 👍 (1) or 👎 (-1); a later press replaces an earlier one."""
-    connection.execute("UPDATE question_log SET rating = ? WHERE id = ?", (rating, row_id))
+    connection.execute(update(log).where(log.c.id == row_id).values(rating=rating))
 
 
-def keep_feedback(connection: sqlite3.Connection, row_id: int, text: str) -> bool:
+def keep_feedback(connection: Connection, row_id: int, text: str) -> bool:
     """Keep what a 👎 was looking for, cut to FEEDBACK_CHARS; False if the row is gone."""
-    cursor = connection.execute(
-        "UPDATE question_log SET feedback = ? WHERE id = ? AND rating = ?",
-        (text[:FEEDBACK_CHARS], row_id, DOWN),
+    result = connection.execute(
+        update(log)
+        .where(log.c.id == row_id, log.c.rating == DOWN)
+        .values(feedback=text[:FEEDBACK_CHARS])
     )
-    return cursor.rowcount > 0
+    return result.rowcount > 0
 
 
 @dataclass(frozen=True)
@@ -204,138 +252,157 @@ class Forgotten:
         return bool(self.questions or self.language or self.daily or self.quiz)
 
 
-def forget(connection: sqlite3.Connection, key: bytes, user_id: int) -> Forgotten:
-    """Delete one user's data, in one transaction: their questions (found by hash), their
-    /language, their private chat's daily subscriptions and delivery log, and their quiz
-    results, review boxes and settings in their private chat (a private chat's id is the
-    user's). Group scores stay: they are part of the group's standings."""
+def forget(connection: Connection, key: bytes, user_id: int) -> Forgotten:
+    """Delete one user's data, in the caller's one transaction: their questions (found by
+    hash), their /language, their private chat's daily subscriptions and delivery log, and
+    their quiz results, review boxes and settings in their private chat (a private chat's id
+    is the user's). Group scores stay: they are part of the group's standings."""
 
-    def delete(sql: str, *values: object) -> int:
-        return connection.execute(sql, values).rowcount
+    def gone(statement: object) -> int:
+        return int(connection.execute(statement).rowcount)  # type: ignore[call-overload]
 
-    with transaction(connection):
-        asked = delete(
-            "DELETE FROM question_log WHERE user_hash = ?", keyed_hash(key, "user", user_id)
-        )
-        # The row also notes the user's Telegram app language, seen on every message they send
-        # (the guess for daily posts); only a /language choice counts as something kept.
-        chosen = "SELECT COUNT(*) FROM language_setting WHERE id = ? AND chosen IS NOT NULL"
-        language = connection.execute(chosen, (user_id,)).fetchone()[0]
-        delete("DELETE FROM language_setting WHERE id = ?", user_id)
-        # daily_sent and daily_pending go with their subscription (ON DELETE CASCADE).
-        daily = delete("DELETE FROM daily_subscription WHERE chat_id = ?", user_id)
-        delete("DELETE FROM daily_delivery WHERE chat_id = ?", user_id)
-        quiz = delete("DELETE FROM quiz_result WHERE chat_id = ?", user_id)
-        quiz += delete("DELETE FROM review_box WHERE user_id = ?", user_id)
-        quiz += delete("DELETE FROM quiz_player WHERE chat_id = ?", user_id)
-        quiz += delete("DELETE FROM quiz_settings WHERE chat_id = ?", user_id)
-        quiz += delete("DELETE FROM quiz_week WHERE chat_id = ?", user_id)
-    return Forgotten(asked, language, daily, quiz)
+    asked = gone(delete(log).where(log.c.user_hash == keyed_hash(key, "user", user_id)))
+    # The row also notes the user's Telegram app language, seen on every message they send
+    # (the guess for daily posts); only a /language choice counts as something kept.
+    language = connection.execute(
+        select(func.count())
+        .select_from(language_setting)
+        .where(language_setting.c.id == user_id, language_setting.c.chosen.is_not(None))
+    ).scalar_one()
+    gone(delete(language_setting).where(language_setting.c.id == user_id))
+    # daily_sent and daily_pending go with their subscription (ON DELETE CASCADE).
+    daily = gone(delete(daily_subscription).where(daily_subscription.c.chat_id == user_id))
+    gone(delete(daily_delivery).where(daily_delivery.c.chat_id == user_id))
+    quiz = gone(delete(quiz_result).where(quiz_result.c.chat_id == user_id))
+    quiz += gone(delete(review_box).where(review_box.c.user_id == user_id))
+    quiz += gone(delete(quiz_player).where(quiz_player.c.chat_id == user_id))
+    quiz += gone(delete(quiz_settings).where(quiz_settings.c.chat_id == user_id))
+    quiz += gone(delete(quiz_week).where(quiz_week.c.chat_id == user_id))
+    return Forgotten(asked, int(language), daily, quiz)
 
 
-def popular(connection: sqlite3.Connection, limit: int) -> list[str]:
+def popular(connection: Connection, limit: int) -> list[str]:
     """Entry ids answered most often in the last 30 days, most asked first."""
+    since = _stamp(datetime.now(UTC) - timedelta(days=POPULAR_DAYS))
+    asked = func.count()
     rows = connection.execute(
-        "SELECT entry_id FROM question_log WHERE status = 'answer' "
-        "AND asked_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days') "
-        "GROUP BY entry_id ORDER BY COUNT(*) DESC, entry_id LIMIT ?",
-        (limit,),
-    ).fetchall()
+        select(log.c.entry_id)
+        .where(log.c.status == "answer", log.c.asked_at >= since)
+        .group_by(log.c.entry_id)
+        .order_by(asked.desc(), log.c.entry_id)
+        .limit(limit)
+    )
     return [entry_id for (entry_id,) in rows]
 
 
-def unanswered(connection: sqlite3.Connection, limit: int) -> list[tuple[str, int]]:
+def unanswered(connection: Connection, limit: int) -> list[tuple[str, int]]:
     """Questions that got no outright answer, most frequent first: gaps in the pack.
 
     Small talk is not a gap: "thanks" is not a question the pack failed to answer.
     """
-    return connection.execute(
-        "SELECT lower(question), COUNT(*) FROM question_log WHERE status NOT IN (?, ?) "
-        "GROUP BY lower(question) ORDER BY COUNT(*) DESC LIMIT ?",
-        (*NOT_GAPS, limit),
-    ).fetchall()
-
-
-def counts_today(connection: sqlite3.Connection) -> dict[str, int]:
-    """Questions asked since midnight UTC, by status."""
+    question = func.lower(log.c.question)
+    asked = func.count()
     rows = connection.execute(
-        "SELECT status, COUNT(*) FROM question_log "
-        "WHERE asked_at >= strftime('%Y-%m-%dT00:00:00Z', 'now') GROUP BY status"
-    ).fetchall()
-    return dict(rows)
+        select(question, asked)
+        .where(log.c.status.not_in(NOT_GAPS))
+        .group_by(question)
+        .order_by(asked.desc())
+        .limit(limit)
+    )
+    return [(text, int(count)) for text, count in rows]
 
 
-def figures(connection: sqlite3.Connection, days: int, now: datetime, top: int) -> LogFigures:
+def counts_today(connection: Connection) -> dict[str, int]:
+    """Questions asked since midnight UTC, by status."""
+    midnight = datetime.now(UTC).strftime("%Y-%m-%dT00:00:00Z")
+    rows = connection.execute(
+        select(log.c.status, func.count()).where(log.c.asked_at >= midnight).group_by(log.c.status)
+    )
+    return {status: int(count) for status, count in rows}
+
+
+def _counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows of a group meet `condition` (SUM of a boolean is SQLite's own)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def figures(connection: Connection, days: int, now: datetime, top: int) -> LogFigures:
     """/stats: the last `days` UTC days of the log, today included."""
     first = (now.astimezone(UTC) - timedelta(days=days - 1)).date()
     since = f"{first.isoformat()}T00:00:00Z"
+    day = func.substr(log.c.asked_at, 1, 10)
     rows = connection.execute(
-        "SELECT substr(asked_at, 1, 10), SUM(status != 'smalltalk'), SUM(status = 'answer'), "
-        "SUM(status = 'smalltalk') FROM question_log WHERE asked_at >= ? GROUP BY 1",
-        (since,),
-    ).fetchall()
-    by_day = {day: (questions, answered) for day, questions, answered, _ in rows}
+        select(
+            day,
+            _counted(log.c.status != "smalltalk"),
+            _counted(log.c.status == "answer"),
+            _counted(log.c.status == "smalltalk"),
+        )
+        .where(log.c.asked_at >= since)
+        .group_by(day)
+    ).all()
+    by_day = {day: (int(questions), int(answered)) for day, questions, answered, _ in rows}
     calendar = [first + timedelta(days=n) for n in range(days)]
+    question = func.lower(log.c.question)
     unanswered = connection.execute(
-        "SELECT lower(question), COUNT(*) FROM question_log WHERE asked_at >= ? "
-        "AND status NOT IN (?, ?) GROUP BY lower(question) ORDER BY COUNT(*) DESC, 1 LIMIT ?",
-        (since, *NOT_GAPS, top),
-    ).fetchall()
+        select(question, func.count())
+        .where(log.c.asked_at >= since, log.c.status.not_in(NOT_GAPS))
+        .group_by(question)
+        .order_by(func.count().desc(), question)
+        .limit(top)
+    ).all()
+    shown = func.coalesce(log.c.tapped_id, log.c.entry_id)
     downvoted = connection.execute(
-        "SELECT coalesce(tapped_id, entry_id), COUNT(*) FROM question_log WHERE asked_at >= ? "
-        "AND rating = ? AND coalesce(tapped_id, entry_id) IS NOT NULL "
-        "GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT ?",
-        (since, DOWN, top),
-    ).fetchall()
+        select(shown, func.count())
+        .where(log.c.asked_at >= since, log.c.rating == DOWN, shown.is_not(None))
+        .group_by(shown)
+        .order_by(func.count().desc(), shown)
+        .limit(top)
+    ).all()
     return LogFigures(
         days=tuple(DayCount(day, *by_day.get(day.isoformat(), (0, 0))) for day in calendar),
-        unanswered=tuple(unanswered),
-        downvoted=tuple(downvoted),
-        smalltalk=sum(row[3] for row in rows),
+        unanswered=tuple((text, int(count)) for text, count in unanswered),
+        downvoted=tuple((entry, int(count)) for entry, count in downvoted),
+        smalltalk=sum(int(row[3]) for row in rows),
     )
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """The database for reading the log outside the bot (`faqbot gaps`); never migrates or
-    creates it. Raises StorageError saying what to do."""
-    if not path.is_file():
-        raise StorageError(
-            f"no database at {path}: set FAQBOT_DATABASE or --database to the file the bot "
-            "writes (the bot creates it on its first start)"
+def prune(connection: Connection, days: int, now: datetime) -> int:
+    """Forget questions asked more than `days` days ago; returns how many went."""
+    cutoff = _stamp(now - timedelta(days=days))
+    return connection.execute(delete(log).where(log.c.asked_at < cutoff)).rowcount
+
+
+def _possible_gaps(since: datetime | None = None) -> Select[Any]:
+    """The log's possible gaps (not small talk, not answers kept without a 👎), oldest first."""
+    query = (
+        select(
+            log.c.question,
+            log.c.status,
+            log.c.entry_id,
+            log.c.score,
+            log.c.language,
+            log.c.feedback,
+            log.c.asked_at,
+            log.c.tapped_id,
+            log.c.rating,
         )
-    try:
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.Error as error:
-        raise StorageError(
-            f"cannot read database {path} ({error}); it was left untouched"
-        ) from None
-    if version < FEEDBACK_SCHEMA:
-        connection.close()
-        raise StorageError(
-            f"database {path} is at schema version {version}, older than this faqbot's "
-            f"{MIGRATIONS[-1][0]}: start the bot (`faqbot run`) once to upgrade it"
-        )
-    return connection
+        .where(log.c.status != "smalltalk", (log.c.status != "answer") | (log.c.rating == DOWN))
+        .order_by(log.c.id)
+    )
+    if since is not None:
+        query = query.where(log.c.asked_at >= _stamp(since))
+    return query
 
 
 def logged_questions(
-    connection: sqlite3.Connection, since: datetime | None = None
+    connection: Connection, since: datetime | None = None
 ) -> Iterator[LoggedQuestion]:
-    """The log's possible gaps (not small talk, not answers kept without a 👎), oldest first,
-    streamed FETCH_ROWS at a time so a large log never sits in memory whole."""
-    sql = (
-        "SELECT question, status, entry_id, score, language, feedback, asked_at, tapped_id, "
-        "rating FROM question_log WHERE status != 'smalltalk' "
-        "AND (status != 'answer' OR rating = ?)"
-    )
-    values: tuple[object, ...] = (DOWN,)
-    if since is not None:
-        sql += " AND asked_at >= ?"
-        values += (since.astimezone(UTC).strftime(STAMP),)
-    cursor = connection.execute(sql + " ORDER BY id", values)
-    while rows := cursor.fetchmany(FETCH_ROWS):
-        for question, status, entry_id, score, language, feedback, asked, tapped, rating in rows:
+    """The log's possible gaps, oldest first, streamed FETCH_ROWS at a time (a server-side
+    cursor on PostgreSQL) so a large log never sits in memory whole."""
+    result = connection.execution_options(yield_per=FETCH_ROWS).execute(_possible_gaps(since))
+    try:
+        for question, status, entry_id, score, language, feedback, asked, tapped, rating in result:
             yield LoggedQuestion(
                 question=question,
                 outcome=gap_outcome(status, tapped, rating),
@@ -347,28 +414,102 @@ def logged_questions(
                 asked_at=datetime.fromisoformat(asked),
                 tapped_id=tapped,
             )
+    finally:
+        result.close()
 
 
-def prune(connection: sqlite3.Connection, days: int, now: datetime) -> int:
-    """Forget questions asked more than `days` days ago; returns how many went."""
-    cutoff = (now - timedelta(days=days)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return connection.execute("DELETE FROM question_log WHERE asked_at < ?", (cutoff,)).rowcount
+@dataclass
+class LogReader:
+    """A database opened to read the log outside the bot (`faqbot gaps`): a read-only SQLite
+    file, or a PostgreSQL connection in a read-only transaction. Close it when done."""
+
+    engine: Engine
+    connection: Connection
+    target: DatabaseTarget
+
+    def questions(self, since: datetime | None = None) -> Iterator[LoggedQuestion]:
+        return logged_questions(self.connection, since)
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        finally:
+            self.engine.dispose()
+
+
+def _read_only_engine(target: DatabaseTarget) -> Engine:
+    path = target.path
+    if path is None:
+        try:
+            return sync_engine(target)
+        except ModuleNotFoundError:
+            raise StorageError(
+                f"{target} needs the PostgreSQL driver: pip install 'faqbot[postgresql]'"
+            ) from None
+    if not path.is_file():
+        raise StorageError(
+            f"no database at {path}: set FAQBOT_DATABASE or --database to the file the bot "
+            "writes (the bot creates it on its first start)"
+        )
+    uri = f"file:{quote(str(path))}?mode=ro"
+    return create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+    )
+
+
+def open_read_only(where: Path | str | DatabaseTarget) -> LogReader:
+    """The database for reading the log outside the bot (`faqbot gaps`); never upgrades or
+    creates it. Raises StorageError saying what to do."""
+    try:
+        target = where if isinstance(where, DatabaseTarget) else parse_target(where)
+    except TargetError as error:
+        raise StorageError(str(error)) from None
+    engine = _read_only_engine(target)
+    try:
+        connection = engine.connect()
+        if target.path is None:
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        found = migrate.state(connection)
+    except DATABASE_ERRORS as error:
+        engine.dispose()
+        raise StorageError(describe_database_error(error, target)) from None
+    if not _has_feedback_log(found):
+        connection.close()
+        engine.dispose()
+        if found.legacy_version is not None:
+            at = f"schema version {found.legacy_version} from before Alembic"
+        else:
+            at = f"schema revision {found.current}" if found.current else "empty"
+        raise StorageError(
+            f"database {target} is at {at}, older than this faqbot's {found.head}: start the "
+            "bot (`faqbot run`) once, or run `faqbot db upgrade`, to upgrade it"
+        )
+    return LogReader(engine, connection, target)
+
+
+def _has_feedback_log(found: migrate.SchemaState) -> bool:
+    """Whether the database's revision is FEEDBACK_REVISION or later (a revision this faqbot
+    does not know is a newer faqbot's, which keeps the log's columns)."""
+    if found.current is None:
+        return False
+    return found.current not in migrate.revisions_before(FEEDBACK_REVISION)
 
 
 class QuestionLog:
-    """The question log for the event loop, run on the database thread."""
+    """The question log for the event loop; each call is one transaction."""
 
     def __init__(self, database: Storage, key: str | None = None) -> None:
         self._database = database
         try:
             # The first start writes the key: another program's write lock is possible here.
             self._key = database.run_sync(partial(log_key, configured=key))
-        except sqlite3.Error as error:
+        except (SQLAlchemyError, sqlite3.Error) as error:
             raise StorageError(describe_database_error(error, database.path)) from None
 
     @property
-    def path(self) -> Path:
-        """The database file, for operators' messages."""
+    def path(self) -> Path | DatabaseTarget:
+        """The database, for operators' messages."""
         return self._database.path
 
     def asker(self, chat_id: int, user_id: int) -> Asker:
@@ -399,7 +540,7 @@ class QuestionLog:
         await self._database.run(partial(attach_message, row_id=row_id, message_id=message_id))
 
     async def card(self, row_id: int) -> LoggedCard | None:
-        return await self._database.run(partial(card, row_id=row_id))
+        return await self._database.read(partial(card, row_id=row_id))
 
     async def record_tap(
         self, asker: Asker, message_id: int, entry_id: str, version: str
@@ -417,29 +558,30 @@ class QuestionLog:
         return await self._database.run(partial(keep_feedback, row_id=row_id, text=text))
 
     async def forget(self, user_id: int) -> Forgotten:
+        """/forget: one transaction across the stores' tables (see forget)."""
         return await self._database.run(partial(forget, key=self._key, user_id=user_id))
 
     def user_hash(self, user_id: int) -> str:
         return keyed_hash(self._key, "user", user_id)
 
     async def figures(self, days: int, now: datetime, top: int) -> LogFigures:
-        return await self._database.run(partial(figures, days=days, now=now, top=top))
+        return await self._database.read(partial(figures, days=days, now=now, top=top))
 
     async def popular(self, limit: int) -> list[str]:
-        return await self._database.run(partial(popular, limit=limit))
+        return await self._database.read(partial(popular, limit=limit))
 
     async def unanswered(self, limit: int) -> list[tuple[str, int]]:
-        return await self._database.run(partial(unanswered, limit=limit))
+        return await self._database.read(partial(unanswered, limit=limit))
 
     async def counts_today(self) -> dict[str, int]:
-        return await self._database.run(counts_today)
+        return await self._database.read(counts_today)
 
     async def prune(self, days: int, now: datetime) -> int:
         return await self._database.run(partial(prune, days=days, now=now))
 
     async def gaps(self, language: str) -> list[LoggedQuestion]:
         """The possible gaps asked in one language, for `/gaps` (the CLI streams them)."""
-        return await self._database.run(
+        return await self._database.read(
             lambda connection: [
                 logged for logged in logged_questions(connection) if logged.language == language
             ]

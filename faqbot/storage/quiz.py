@@ -1,20 +1,50 @@
-"""Quiz state in SQLite: open polls, who answered them, dated results, players, settings, review.
+"""Quiz state: open polls, who answered them, dated results, players, settings, review.
 
-The functions take the sqlite3 connection and run on the database thread; QuizStore is what
-the event loop awaits (`await stores.quiz.leaderboard(chat_id)`).
+The functions take a SQLAlchemy connection, inside one transaction; QuizStore is what the event
+loop awaits (`await stores.quiz.leaderboard(chat_id)`).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import partial
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Integer,
+    ScalarSelect,
+    Subquery,
+    Table,
+    Text,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from faqbot.knowledge.periods import week_of
 from faqbot.knowledge.review import ReviewState, next_review
-from faqbot.storage.database import Storage, transaction
+from faqbot.storage.database import Storage
+from faqbot.storage.schema import (
+    Id,
+    daily_subscription,
+    quiz_answer,
+    quiz_player,
+    quiz_poll,
+    quiz_result,
+    quiz_settings,
+    quiz_week,
+    review_box,
+)
+from faqbot.storage.upserts import insert, inserted
 
 LEADERBOARD_SIZE = 10
 # Results in a period start here for "all time": scores carried over from before dated
@@ -101,62 +131,80 @@ class OwedWeek:
     timezone: str
 
 
-_POLL_COLUMNS = "poll_id, chat_id, message_id, item_key, correct_option, opened_at, closes_at"
+_POLLS = (
+    quiz_poll.c.poll_id,
+    quiz_poll.c.chat_id,
+    quiz_poll.c.message_id,
+    quiz_poll.c.item_key,
+    quiz_poll.c.correct_option,
+    quiz_poll.c.opened_at,
+    quiz_poll.c.closes_at,
+)
 
 
-def chat_timezone(connection: sqlite3.Connection, chat_id: int, default: str) -> str:
+def _poll(row: Any) -> OpenPoll:
+    return OpenPoll(*row)
+
+
+def _chat_zone(chat_id: Any) -> ScalarSelect[Any]:
+    """The timezone a chat chose (one daily row per kind, all alike: take one), as a subquery."""
+    return (
+        select(daily_subscription.c.timezone)
+        .where(daily_subscription.c.chat_id == chat_id)
+        .order_by(daily_subscription.c.kind)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def chat_timezone(connection: Connection, chat_id: int, default: str) -> str:
     """The timezone a chat chose with /timezone (kept with its daily settings), or the default."""
-    row = connection.execute(
-        "SELECT timezone FROM daily_subscription WHERE chat_id = ? ORDER BY kind LIMIT 1",
-        (chat_id,),
-    ).fetchone()
-    return str(row[0]) if row else default
+    found = connection.execute(select(_chat_zone(chat_id))).scalar()
+    return str(found) if found is not None else default
 
 
-def _note_week(connection: sqlite3.Connection, chat_id: int, at: float, zone_name: str) -> None:
+def _note_week(connection: Connection, chat_id: int, at: float, zone_name: str) -> None:
     """Remember that a group quizzed in the week holding `at`, so its standings are posted."""
     if chat_id >= 0:
         return  # private chats get no weekly standings
     week = week_of(datetime.fromtimestamp(at, UTC), chat_timezone(connection, chat_id, zone_name))
     connection.execute(
-        "INSERT OR IGNORE INTO quiz_week (chat_id, week_start) VALUES (?, ?)",
-        (chat_id, week.isoformat()),
+        insert(connection, quiz_week)
+        .values(chat_id=chat_id, week_start=week.isoformat())
+        .on_conflict_do_nothing(index_elements=[quiz_week.c.chat_id, quiz_week.c.week_start])
     )
 
 
-def add_poll(connection: sqlite3.Connection, poll: OpenPoll, default_timezone: str) -> None:
+def add_poll(connection: Connection, poll: OpenPoll, default_timezone: str) -> None:
     """Remember a poll just sent, so answers to it count, even after a restart."""
-    with transaction(connection):
-        connection.execute(
-            f"INSERT INTO quiz_poll ({_POLL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                poll.poll_id,
-                poll.chat_id,
-                poll.message_id,
-                poll.item_key,
-                poll.correct_option,
-                poll.opened_at,
-                poll.closes_at,
-            ),
+    connection.execute(
+        quiz_poll.insert().values(
+            poll_id=poll.poll_id,
+            chat_id=poll.chat_id,
+            message_id=poll.message_id,
+            item_key=poll.item_key,
+            correct_option=poll.correct_option,
+            opened_at=poll.opened_at,
+            closes_at=poll.closes_at,
         )
-        _note_week(connection, poll.chat_id, poll.opened_at, default_timezone)
+    )
+    _note_week(connection, poll.chat_id, poll.opened_at, default_timezone)
 
 
-def open_polls(connection: sqlite3.Connection) -> list[OpenPoll]:
+def open_polls(connection: Connection) -> list[OpenPoll]:
     """Every poll not closed yet, oldest first."""
-    rows = connection.execute(
-        f"SELECT {_POLL_COLUMNS} FROM quiz_poll ORDER BY opened_at"
-    ).fetchall()
-    return [OpenPoll(*row) for row in rows]
+    return [
+        _poll(row) for row in connection.execute(select(*_POLLS).order_by(quiz_poll.c.opened_at))
+    ]
 
 
-def close_poll(connection: sqlite3.Connection, poll_id: str) -> None:
+def close_poll(connection: Connection, poll_id: str) -> None:
     """Forget a closed poll and its answers; later answers to it are ignored as stale."""
-    connection.execute("DELETE FROM quiz_poll WHERE poll_id = ?", (poll_id,))
+    connection.execute(delete(quiz_poll).where(quiz_poll.c.poll_id == poll_id))
 
 
 def record_answer(
-    connection: sqlite3.Connection,
+    connection: Connection,
     poll_id: str,
     user_id: int,
     name: str,
@@ -169,203 +217,250 @@ def record_answer(
     The result is dated when the answer reached the bot, so an answer given on Sunday night
     counts for that week even if its round goes on into Monday.
     """
-    with transaction(connection):
-        row = connection.execute(
-            f"SELECT {_POLL_COLUMNS} FROM quiz_poll WHERE poll_id = ?", (poll_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        poll = OpenPoll(*row)
-        first = connection.execute(
-            "INSERT OR IGNORE INTO quiz_answer (poll_id, user_id) VALUES (?, ?)",
-            (poll_id, user_id),
-        ).rowcount
-        if not first:
-            return None
-        correct = option == poll.correct_option
-        # Answers read from a backlog after a restart arrive late; the poll was open no longer.
-        seconds = min(max(answered_at - poll.opened_at, 0.0), poll.closes_at - poll.opened_at)
-        connection.execute(
-            "INSERT INTO quiz_result (chat_id, user_id, at, answered, correct, correct_seconds) "
-            "VALUES (?, ?, ?, 1, ?, ?)",
-            (poll.chat_id, user_id, answered_at, int(correct), seconds if correct else 0.0),
+    row = connection.execute(select(*_POLLS).where(quiz_poll.c.poll_id == poll_id)).first()
+    if row is None:
+        return None
+    poll = _poll(row)
+    first = inserted(
+        connection,
+        insert(connection, quiz_answer)
+        .values(poll_id=poll_id, user_id=user_id)
+        .on_conflict_do_nothing(index_elements=[quiz_answer.c.poll_id, quiz_answer.c.user_id]),
+    )
+    if not first:
+        return None
+    correct = option == poll.correct_option
+    # Answers read from a backlog after a restart arrive late; the poll was open no longer.
+    seconds = min(max(answered_at - poll.opened_at, 0.0), poll.closes_at - poll.opened_at)
+    connection.execute(
+        quiz_result.insert().values(
+            chat_id=poll.chat_id,
+            user_id=user_id,
+            at=answered_at,
+            answered=1,
+            correct=int(correct),
+            correct_seconds=seconds if correct else 0.0,
         )
-        # An answer from someone who left still counts, and does not make them a member again.
-        connection.execute(
-            "INSERT INTO quiz_player (chat_id, user_id, name) VALUES (?, ?, ?) "
-            "ON CONFLICT (chat_id, user_id) DO UPDATE SET name = excluded.name",
-            (poll.chat_id, user_id, name),
+    )
+    # An answer from someone who left still counts, and does not make them a member again.
+    player = insert(connection, quiz_player).values(
+        chat_id=poll.chat_id, user_id=user_id, name=name
+    )
+    connection.execute(
+        player.on_conflict_do_update(
+            index_elements=[quiz_player.c.chat_id, quiz_player.c.user_id],
+            set_={"name": player.excluded.name},
         )
-        _note_week(connection, poll.chat_id, answered_at, default_timezone)
-        current = connection.execute(
-            "SELECT box, due_at FROM review_box WHERE user_id = ? AND item_key = ?",
-            (user_id, poll.item_key),
-        ).fetchone()
-        state = next_review(ReviewState(*current) if current else None, correct, answered_at)
-        connection.execute(
-            "INSERT INTO review_box (user_id, item_key, box, due_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id, item_key) DO UPDATE SET box = excluded.box, "
-            "due_at = excluded.due_at",
-            (user_id, poll.item_key, state.box, state.due_at),
+    )
+    _note_week(connection, poll.chat_id, answered_at, default_timezone)
+    current = connection.execute(
+        select(review_box.c.box, review_box.c.due_at).where(
+            review_box.c.user_id == user_id, review_box.c.item_key == poll.item_key
         )
+    ).first()
+    state = next_review(ReviewState(*current) if current else None, correct, answered_at)
+    box = insert(connection, review_box).values(
+        user_id=user_id, item_key=poll.item_key, box=state.box, due_at=state.due_at
+    )
+    connection.execute(
+        box.on_conflict_do_update(
+            index_elements=[review_box.c.user_id, review_box.c.item_key],
+            set_={"box": box.excluded.box, "due_at": box.excluded.due_at},
+        )
+    )
     return AnswerOutcome(poll, correct, seconds)
 
 
-# Ties are what the board shows as equal: the same number right at the same average time,
-# to a tenth of a second. A player who left before the period began is not on its board.
-_RANKED = """
-    SELECT RANK() OVER (ORDER BY correct DESC, tenths ASC) AS rank,
-           user_id, name, correct, answered, average, has_left
-    FROM (
-        SELECT r.user_id AS user_id, COALESCE(p.name, CAST(r.user_id AS TEXT)) AS name,
-               SUM(r.correct) AS correct, SUM(r.answered) AS answered,
-               CASE WHEN SUM(r.correct) > 0
-                    THEN SUM(r.correct_seconds) / SUM(r.correct) ELSE 0 END AS average,
-               CASE WHEN SUM(r.correct) > 0
-                    THEN CAST(ROUND(SUM(r.correct_seconds) * 10.0 / SUM(r.correct)) AS INTEGER)
-                    ELSE 0 END AS tenths,
-               p.left_at IS NOT NULL AS has_left
-        FROM quiz_result AS r
-        LEFT JOIN quiz_player AS p ON p.chat_id = r.chat_id AND p.user_id = r.user_id
-        WHERE r.chat_id = :chat AND r.at >= :since AND r.at < :until
-              AND (p.left_at IS NULL OR p.left_at >= :since)
-        GROUP BY r.user_id
+def _ranked(chat_id: int, since: float, until: float) -> Subquery:
+    """The chat's board for [since, until): one row per player, ranked.
+
+    Ties are what the board shows as equal: the same number right at the same average time,
+    to a tenth of a second. A player who left before the period began is not on its board.
+    """
+    r, p = quiz_result.alias("r"), quiz_player.alias("p")
+    right = func.sum(r.c.correct)
+    right_seconds = func.sum(r.c.correct_seconds)
+    totals = (
+        select(
+            r.c.user_id.label("user_id"),
+            func.coalesce(p.c.name, cast(r.c.user_id, Text)).label("name"),
+            right.label("correct"),
+            func.sum(r.c.answered).label("answered"),
+            case((right > 0, right_seconds / right), else_=0.0).label("average"),
+            case(
+                (right > 0, cast(func.round(right_seconds * 10.0 / right), Integer)), else_=0
+            ).label("tenths"),
+            p.c.left_at.is_not(None).label("has_left"),
+        )
+        .select_from(r.outerjoin(p, and_(p.c.chat_id == r.c.chat_id, p.c.user_id == r.c.user_id)))
+        .where(
+            r.c.chat_id == chat_id,
+            r.c.at >= since,
+            r.c.at < until,
+            or_(p.c.left_at.is_(None), p.c.left_at >= since),
+        )
+        # p's columns are one row per (chat, user): grouping by them changes nothing, and
+        # PostgreSQL asks for it.
+        .group_by(r.c.user_id, p.c.name, p.c.left_at)
+        .subquery("totals")
     )
-"""
+    rank = func.rank().over(order_by=(totals.c.correct.desc(), totals.c.tenths.asc()))
+    return select(
+        rank.label("rank"),
+        totals.c.user_id,
+        totals.c.name,
+        totals.c.correct,
+        totals.c.answered,
+        totals.c.average,
+        totals.c.has_left,
+    ).subquery("ranked")
 
 
-def _standing(row: tuple[int, int, str, int, int, float, int]) -> Standing:
+def _standing(row: Any) -> Standing:
     rank, user_id, name, correct, answered, average, has_left = row
-    return Standing(rank, user_id, name, correct, answered, average, bool(has_left))
+    return Standing(
+        int(rank), user_id, name, int(correct), int(answered), float(average), bool(has_left)
+    )
 
 
 def leaderboard(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     limit: int = LEADERBOARD_SIZE,
     since: float = EVER,
     until: float = FOREVER,
 ) -> list[Standing]:
     """The chat's best players over [since, until); tied players share a rank."""
+    ranked = _ranked(chat_id, since, until)
     rows = connection.execute(
-        f"{_RANKED} ORDER BY rank, name COLLATE NOCASE, user_id LIMIT :limit",
-        {"chat": chat_id, "since": since, "until": until, "limit": limit},
-    ).fetchall()
+        select(ranked)
+        .order_by(ranked.c.rank, func.lower(ranked.c.name), ranked.c.user_id)
+        .limit(limit)
+    )
     return [_standing(row) for row in rows]
 
 
 def standing(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     user_id: int,
     since: float = EVER,
     until: float = FOREVER,
 ) -> Standing | None:
     """One user's place on the chat's board for the period, or None if not on it."""
-    row = connection.execute(
-        f"SELECT * FROM ({_RANKED}) WHERE user_id = :user",
-        {"chat": chat_id, "since": since, "until": until, "user": user_id},
-    ).fetchone()
+    ranked = _ranked(chat_id, since, until)
+    row = connection.execute(select(ranked).where(ranked.c.user_id == user_id)).first()
     return _standing(row) if row else None
 
 
 def players(
-    connection: sqlite3.Connection, chat_id: int, since: float = EVER, until: float = FOREVER
+    connection: Connection, chat_id: int, since: float = EVER, until: float = FOREVER
 ) -> int:
     """How many users are on the chat's board for the period."""
-    (count,) = connection.execute(
-        f"SELECT COUNT(*) FROM ({_RANKED})", {"chat": chat_id, "since": since, "until": until}
-    ).fetchone()
-    return int(count)
+    ranked = _ranked(chat_id, since, until)
+    return int(connection.execute(select(func.count()).select_from(ranked)).scalar_one())
 
 
-def user_record(connection: sqlite3.Connection, user_id: int) -> Record | None:
+def user_record(connection: Connection, user_id: int) -> Record | None:
     """A user's totals across all chats, or None if they never answered."""
     answered, correct, seconds, chats = connection.execute(
-        "SELECT SUM(answered), SUM(correct), SUM(correct_seconds), COUNT(DISTINCT chat_id) "
-        "FROM quiz_result WHERE user_id = ?",
-        (user_id,),
-    ).fetchone()
+        select(
+            func.sum(quiz_result.c.answered),
+            func.sum(quiz_result.c.correct),
+            func.sum(quiz_result.c.correct_seconds),
+            func.count(quiz_result.c.chat_id.distinct()),
+        ).where(quiz_result.c.user_id == user_id)
+    ).one()
     if not chats:
         return None
-    return Record(answered, correct, seconds / correct if correct else 0.0, chats)
+    return Record(int(answered), int(correct), seconds / correct if correct else 0.0, int(chats))
 
 
-def review_schedule(connection: sqlite3.Connection, user_id: int) -> dict[str, ReviewState]:
+def review_schedule(connection: Connection, user_id: int) -> dict[str, ReviewState]:
     """Every item the user has answered, with its Leitner box and when it is due."""
     rows = connection.execute(
-        "SELECT item_key, box, due_at FROM review_box WHERE user_id = ?", (user_id,)
-    ).fetchall()
+        select(review_box.c.item_key, review_box.c.box, review_box.c.due_at).where(
+            review_box.c.user_id == user_id
+        )
+    )
     return {key: ReviewState(box, due_at) for key, box, due_at in rows}
 
 
-def mark_left(connection: sqlite3.Connection, chat_id: int, user_id: int, at: float) -> bool:
+def mark_left(connection: Connection, chat_id: int, user_id: int, at: float) -> bool:
     """A player left the chat; True if they had played there."""
     return (
         connection.execute(
-            "UPDATE quiz_player SET left_at = ? WHERE chat_id = ? AND user_id = ? "
-            "AND left_at IS NULL",
-            (at, chat_id, user_id),
+            update(quiz_player)
+            .where(
+                quiz_player.c.chat_id == chat_id,
+                quiz_player.c.user_id == user_id,
+                quiz_player.c.left_at.is_(None),
+            )
+            .values(left_at=at)
         ).rowcount
         > 0
     )
 
 
-def mark_back(connection: sqlite3.Connection, chat_id: int, user_id: int) -> bool:
+def mark_back(connection: Connection, chat_id: int, user_id: int) -> bool:
     """A player who had left joined the chat again; True if they were marked as left."""
     return (
         connection.execute(
-            "UPDATE quiz_player SET left_at = NULL WHERE chat_id = ? AND user_id = ? "
-            "AND left_at IS NOT NULL",
-            (chat_id, user_id),
+            update(quiz_player)
+            .where(
+                quiz_player.c.chat_id == chat_id,
+                quiz_player.c.user_id == user_id,
+                quiz_player.c.left_at.is_not(None),
+            )
+            .values(left_at=None)
         ).rowcount
         > 0
     )
 
 
-def move_chat(connection: sqlite3.Connection, old_chat_id: int, new_chat_id: int) -> int:
+def _copy_rows(connection: Connection, table: Table, old_chat_id: int, new_chat_id: int) -> int:
+    """Copy a chat's rows of `table` to the new chat id, keeping rows the new chat already
+    has (they are newer); returns how many were copied. The old rows are then deleted."""
+    columns = [column for column in table.c if column.name != "chat_id"]
+    copied = inserted(
+        connection,
+        insert(connection, table)
+        .from_select(
+            ["chat_id", *(column.name for column in columns)],
+            select(literal(new_chat_id, Id), *columns).where(table.c.chat_id == old_chat_id),
+        )
+        .on_conflict_do_nothing(index_elements=[column for column in table.primary_key]),
+    )
+    connection.execute(delete(table).where(table.c.chat_id == old_chat_id))
+    return copied
+
+
+def move_chat(connection: Connection, old_chat_id: int, new_chat_id: int) -> int:
     """Carry a group's results, players, settings, owed weeks and open polls over to the
     supergroup it became; returns the players moved. Moving twice moves nothing the second time.
     """
-    with transaction(connection):
-        moved = connection.execute(
-            "INSERT INTO quiz_player (chat_id, user_id, name, left_at) "
-            "SELECT ?, user_id, name, left_at FROM quiz_player WHERE chat_id = ? "
-            "ON CONFLICT (chat_id, user_id) DO NOTHING",
-            (new_chat_id, old_chat_id),
-        ).rowcount
-        connection.execute("DELETE FROM quiz_player WHERE chat_id = ?", (old_chat_id,))
-        for table in ("quiz_result", "quiz_poll"):
-            connection.execute(
-                f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
-            )
-        # The supergroup's own settings, if it already has some, are newer and win.
+    moved = _copy_rows(connection, quiz_player, old_chat_id, new_chat_id)
+    for table in (quiz_result, quiz_poll):
         connection.execute(
-            "INSERT OR IGNORE INTO quiz_settings "
-            "(chat_id, open_period, round_size, show_explanation, language, version) "
-            "SELECT ?, open_period, round_size, show_explanation, language, version "
-            "FROM quiz_settings WHERE chat_id = ?",
-            (new_chat_id, old_chat_id),
+            update(table).where(table.c.chat_id == old_chat_id).values(chat_id=new_chat_id)
         )
-        connection.execute("DELETE FROM quiz_settings WHERE chat_id = ?", (old_chat_id,))
-        connection.execute(
-            "INSERT OR IGNORE INTO quiz_week (chat_id, week_start, posted) "
-            "SELECT ?, week_start, posted FROM quiz_week WHERE chat_id = ?",
-            (new_chat_id, old_chat_id),
-        )
-        connection.execute("DELETE FROM quiz_week WHERE chat_id = ?", (old_chat_id,))
+    # The supergroup's own settings and weeks, if it already has some, are newer and win.
+    _copy_rows(connection, quiz_settings, old_chat_id, new_chat_id)
+    _copy_rows(connection, quiz_week, old_chat_id, new_chat_id)
     return moved
 
 
-def get_settings(
-    connection: sqlite3.Connection, chat_id: int, defaults: QuizSettings
-) -> QuizSettings:
+def get_settings(connection: Connection, chat_id: int, defaults: QuizSettings) -> QuizSettings:
     """A chat's quiz settings: what it chose, and the bot's defaults for the rest."""
     row = connection.execute(
-        "SELECT open_period, round_size, show_explanation, language, version "
-        "FROM quiz_settings WHERE chat_id = ?",
-        (chat_id,),
-    ).fetchone()
+        select(
+            quiz_settings.c.open_period,
+            quiz_settings.c.round_size,
+            quiz_settings.c.show_explanation,
+            quiz_settings.c.language,
+            quiz_settings.c.version,
+        ).where(quiz_settings.c.chat_id == chat_id)
+    ).first()
     if row is None:
         return defaults
     open_period, round_size, show_explanation, language, version = row
@@ -381,7 +476,7 @@ def get_settings(
 
 
 def change_setting(
-    connection: sqlite3.Connection,
+    connection: Connection,
     chat_id: int,
     setting: Setting,
     value: int,
@@ -389,45 +484,58 @@ def change_setting(
     defaults: QuizSettings,
 ) -> QuizSettings | None:
     """Change one setting; None if seen_version is given and the settings changed since."""
-    with transaction(connection):
-        current = get_settings(connection, chat_id, defaults)
-        if seen_version is not None and seen_version != current.version:
-            return None
-        connection.execute(
-            f"INSERT INTO quiz_settings (chat_id, {setting.value}, version) VALUES (?, ?, 1) "
-            f"ON CONFLICT (chat_id) DO UPDATE SET {setting.value} = excluded.{setting.value}, "
-            "version = version + 1",
-            (chat_id, value),
+    current = get_settings(connection, chat_id, defaults)
+    if seen_version is not None and seen_version != current.version:
+        return None
+    column = quiz_settings.c[setting.value]
+    statement = insert(connection, quiz_settings).values(
+        {quiz_settings.c.chat_id: chat_id, column: value, quiz_settings.c.version: 1}
+    )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[quiz_settings.c.chat_id],
+            set_={
+                setting.value: statement.excluded[setting.value],
+                "version": quiz_settings.c.version + 1,
+            },
         )
-        return get_settings(connection, chat_id, defaults)
+    )
+    return get_settings(connection, chat_id, defaults)
 
 
-def owed_weeks(connection: sqlite3.Connection, default_timezone: str) -> list[OwedWeek]:
+def owed_weeks(connection: Connection, default_timezone: str) -> list[OwedWeek]:
     """Weeks in which a group quizzed and whose standings are not posted yet, oldest first."""
     rows = connection.execute(
-        # A chat has one daily row per kind, all with the same timezone: take one.
-        "SELECT w.chat_id, w.week_start, COALESCE((SELECT d.timezone FROM daily_subscription "
-        "AS d WHERE d.chat_id = w.chat_id ORDER BY d.kind LIMIT 1), ?) FROM quiz_week AS w "
-        "WHERE w.posted = 0 ORDER BY w.week_start, w.chat_id",
-        (default_timezone,),
-    ).fetchall()
+        select(
+            quiz_week.c.chat_id,
+            quiz_week.c.week_start,
+            func.coalesce(_chat_zone(quiz_week.c.chat_id), default_timezone),
+        )
+        .where(quiz_week.c.posted == 0)
+        .order_by(quiz_week.c.week_start, quiz_week.c.chat_id)
+    )
     return [OwedWeek(chat_id, date.fromisoformat(day), zone) for chat_id, day, zone in rows]
 
 
-def mark_week(connection: sqlite3.Connection, chat_id: int, week_start: date, posted: bool) -> bool:
+def mark_week(connection: Connection, chat_id: int, week_start: date, posted: bool) -> bool:
     """Claim a week's standings for posting (posted=True), or give the claim back; True if the
     row changed, so two claims never both succeed."""
     return (
         connection.execute(
-            "UPDATE quiz_week SET posted = ? WHERE chat_id = ? AND week_start = ? AND posted = ?",
-            (int(posted), chat_id, week_start.isoformat(), int(not posted)),
+            update(quiz_week)
+            .where(
+                quiz_week.c.chat_id == chat_id,
+                quiz_week.c.week_start == week_start.isoformat(),
+                quiz_week.c.posted == int(not posted),
+            )
+            .values(posted=int(posted))
         ).rowcount
         > 0
     )
 
 
 class QuizStore:
-    """Quiz polls, results, settings and review boxes for the event loop, on the database thread."""
+    """Quiz polls, results, settings and review boxes for the event loop; one transaction a call."""
 
     def __init__(self, database: Storage) -> None:
         self._database = database
@@ -436,7 +544,7 @@ class QuizStore:
         await self._database.run(partial(add_poll, poll=poll, default_timezone=default_timezone))
 
     async def open_polls(self) -> list[OpenPoll]:
-        return await self._database.run(open_polls)
+        return await self._database.read(open_polls)
 
     async def close_poll(self, poll_id: str) -> None:
         await self._database.run(partial(close_poll, poll_id=poll_id))
@@ -469,25 +577,27 @@ class QuizStore:
         since: float = EVER,
         until: float = FOREVER,
     ) -> list[Standing]:
-        return await self._database.run(
+        return await self._database.read(
             partial(leaderboard, chat_id=chat_id, limit=limit, since=since, until=until)
         )
 
     async def standing(
         self, chat_id: int, user_id: int, since: float = EVER, until: float = FOREVER
     ) -> Standing | None:
-        return await self._database.run(
+        return await self._database.read(
             partial(standing, chat_id=chat_id, user_id=user_id, since=since, until=until)
         )
 
     async def players(self, chat_id: int, since: float = EVER, until: float = FOREVER) -> int:
-        return await self._database.run(partial(players, chat_id=chat_id, since=since, until=until))
+        return await self._database.read(
+            partial(players, chat_id=chat_id, since=since, until=until)
+        )
 
     async def user_record(self, user_id: int) -> Record | None:
-        return await self._database.run(partial(user_record, user_id=user_id))
+        return await self._database.read(partial(user_record, user_id=user_id))
 
     async def review_schedule(self, user_id: int) -> dict[str, ReviewState]:
-        return await self._database.run(partial(review_schedule, user_id=user_id))
+        return await self._database.read(partial(review_schedule, user_id=user_id))
 
     async def mark_left(self, chat_id: int, user_id: int, at: float) -> bool:
         return await self._database.run(partial(mark_left, chat_id=chat_id, user_id=user_id, at=at))
@@ -501,10 +611,10 @@ class QuizStore:
         )
 
     async def chat_timezone(self, chat_id: int, default: str) -> str:
-        return await self._database.run(partial(chat_timezone, chat_id=chat_id, default=default))
+        return await self._database.read(partial(chat_timezone, chat_id=chat_id, default=default))
 
     async def settings(self, chat_id: int, defaults: QuizSettings) -> QuizSettings:
-        return await self._database.run(partial(get_settings, chat_id=chat_id, defaults=defaults))
+        return await self._database.read(partial(get_settings, chat_id=chat_id, defaults=defaults))
 
     async def change_setting(
         self,
@@ -526,7 +636,7 @@ class QuizStore:
         )
 
     async def owed_weeks(self, default_timezone: str) -> list[OwedWeek]:
-        return await self._database.run(partial(owed_weeks, default_timezone=default_timezone))
+        return await self._database.read(partial(owed_weeks, default_timezone=default_timezone))
 
     async def mark_week(self, chat_id: int, week_start: date, posted: bool) -> bool:
         return await self._database.run(

@@ -10,6 +10,7 @@ from faqbot.storage.database import Storage, StorageError
 from faqbot.storage.languages import LanguageStore
 from faqbot.storage.questions import Forgotten, QuestionLog
 from faqbot.storage.quiz import QuizStore
+from faqbot.storage.target import DatabaseTarget
 from faqbot.storage.webhook_updates import WebhookUpdates
 
 
@@ -25,12 +26,12 @@ class Stores:
     webhook_updates: WebhookUpdates
 
     @classmethod
-    def open(cls, path: Path, *, log_key: str | None = None) -> Stores:
-        """Open (and migrate) the database, raising StorageError with what to do if it cannot.
+    def open(cls, where: Path | str | DatabaseTarget, *, log_key: str | None = None) -> Stores:
+        """Open (and upgrade) the database, raising StorageError with what to do if it cannot.
 
         `log_key` is FAQBOT_LOG_KEY: the key the question log hashes user ids with (unset: a
         key made once and kept in the database)."""
-        database = Storage(path)
+        database = Storage(where)
         database.open()
         try:
             questions = QuestionLog(database, log_key)
@@ -51,5 +52,9 @@ class Stores:
         return await self.questions.forget(user_id)
 
     def close(self) -> None:
-        """Close the database and stop its thread."""
+        """Close the database (from outside the event loop)."""
         self.database.close()
+
+    async def aclose(self) -> None:
+        """Close the database from the event loop."""
+        await self.database.aclose()

@@ -1,16 +1,20 @@
 """Update ids the webhook has taken, so an update Telegram delivers again is handled once.
 
-The functions take the sqlite3 connection and run on the database thread; WebhookUpdates is
-what the event loop awaits.
+The functions take a SQLAlchemy connection, inside one transaction; WebhookUpdates is what the
+event loop awaits. A claim is safe between replicas sharing PostgreSQL: the first INSERT wins,
+and taking over a dead handler's claim is one conditional UPDATE.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from functools import partial
 from typing import Literal
 
-from faqbot.storage.database import Storage, transaction
+from sqlalchemy import Connection, delete, select, update
+
+from faqbot.storage.database import Storage
+from faqbot.storage.schema import webhook_update as table
+from faqbot.storage.upserts import insert, inserted
 
 # What a delivery of an update is: the first (or a take-over of one whose handler died), one
 # already handled, or one another handler is working on right now.
@@ -20,56 +24,56 @@ Claim = Literal["new", "handled", "busy"]
 KEEP_SECONDS = 25 * 3600
 
 
-def claim(connection: sqlite3.Connection, update_id: int, now: float, lease: float) -> Claim:
+def claim(connection: Connection, update_id: int, now: float, lease: float) -> Claim:
     """Take an update for handling, unless it was handled or is being handled.
 
     A claim older than `lease` seconds with no outcome belongs to a handler that died (the
     process was killed mid-update): it is taken over, so the update is not lost.
     """
-    with transaction(connection):
-        row = connection.execute(
-            "SELECT claimed_at, handled_at FROM webhook_update WHERE update_id = ?", (update_id,)
-        ).fetchone()
-        if row is None:
-            connection.execute(
-                "INSERT INTO webhook_update (update_id, received_at, claimed_at) VALUES (?, ?, ?)",
-                (update_id, now, now),
-            )
-            return "new"
-        claimed_at, handled_at = row
-        if handled_at is not None:
-            return "handled"
-        if claimed_at > now - lease:
-            return "busy"
-        connection.execute(
-            "UPDATE webhook_update SET claimed_at = ? WHERE update_id = ?", (now, update_id)
-        )
-        return "new"
-
-
-def finish(connection: sqlite3.Connection, update_id: int, now: float) -> None:
-    """Record that an update was handled: later deliveries of it are only acknowledged."""
-    connection.execute(
-        "UPDATE webhook_update SET handled_at = ? WHERE update_id = ?", (now, update_id)
+    first = inserted(
+        connection,
+        insert(connection, table)
+        .values(update_id=update_id, received_at=now, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=[table.c.update_id]),
     )
+    if first:
+        return "new"
+    taken = connection.execute(
+        update(table)
+        .where(
+            table.c.update_id == update_id,
+            table.c.handled_at.is_(None),
+            table.c.claimed_at <= now - lease,
+        )
+        .values(claimed_at=now)
+    ).rowcount
+    if taken:
+        return "new"
+    handled = connection.execute(
+        select(table.c.handled_at).where(table.c.update_id == update_id)
+    ).scalar()
+    return "handled" if handled is not None else "busy"
 
 
-def release(connection: sqlite3.Connection, update_id: int) -> None:
+def finish(connection: Connection, update_id: int, now: float) -> None:
+    """Record that an update was handled: later deliveries of it are only acknowledged."""
+    connection.execute(update(table).where(table.c.update_id == update_id).values(handled_at=now))
+
+
+def release(connection: Connection, update_id: int) -> None:
     """Give up a claim whose handling failed, so Telegram's next delivery is handled."""
     connection.execute(
-        "DELETE FROM webhook_update WHERE update_id = ? AND handled_at IS NULL", (update_id,)
+        delete(table).where(table.c.update_id == update_id, table.c.handled_at.is_(None))
     )
 
 
-def purge(connection: sqlite3.Connection, before: float) -> int:
+def purge(connection: Connection, before: float) -> int:
     """Forget updates first received before `before`; returns how many went."""
-    return connection.execute(
-        "DELETE FROM webhook_update WHERE received_at < ?", (before,)
-    ).rowcount
+    return connection.execute(delete(table).where(table.c.received_at < before)).rowcount
 
 
 class WebhookUpdates:
-    """The webhook's deduplication table for the event loop, run on the database thread."""
+    """The webhook's deduplication table for the event loop; each call is one transaction."""
 
     def __init__(self, database: Storage) -> None:
         self._database = database

@@ -101,7 +101,7 @@ async def test_the_question_log_is_pruned_at_start_and_every_day(
     storage = Storage(settings.database)
     storage.open()
     storage.run_sync(
-        lambda db: db.executemany(
+        lambda db: db.exec_driver_sql(
             "INSERT INTO question_log (asked_at, chat_type, question, status, score) "
             "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), 'private', ?, 'none', 0)",
             [("-31 days", "old"), ("-29 days", "recent")],
@@ -115,7 +115,7 @@ async def test_the_question_log_is_pruned_at_start_and_every_day(
         assert job.job.trigger.interval == timedelta(days=1)
 
         await app.bot_data.stores.database.run(
-            lambda db: db.execute(
+            lambda db: db.exec_driver_sql(
                 "UPDATE question_log SET asked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
                 "'-31 days')"
             )
@@ -126,7 +126,7 @@ async def test_the_question_log_is_pruned_at_start_and_every_day(
 
 async def logged_questions(app: BotApplication) -> list[str]:
     rows = await app.bot_data.stores.database.run(
-        lambda db: db.execute("SELECT question FROM question_log ORDER BY id").fetchall()
+        lambda db: db.exec_driver_sql("SELECT question FROM question_log ORDER BY id").fetchall()
     )
     return [question for (question,) in rows]
 

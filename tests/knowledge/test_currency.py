@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.knowledge import check_pack, load_pack
+from faqbot.knowledge import Pack, check_pack
 from faqbot.knowledge.currency import (
     RULE_AFTER_AS_OF,
     RULE_NOT_COVERED,
@@ -18,13 +18,17 @@ from faqbot.knowledge.currency import (
 )
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.replies import outcome_reply
-
-PACK = load_pack()
-ANSWERERS = LanguageAnswerers(PACK)
+from tests.support.application import knowledge_of
 
 
-def respond(question: str):
-    found = ANSWERERS.respond(question)
+@pytest.fixture(scope="module")
+def answerers(pack: Pack) -> LanguageAnswerers:
+    """The shipped pack's answerers, built once per run (not at import, in every worker)."""
+    return knowledge_of(pack).answerers
+
+
+def respond(answerers: LanguageAnswerers, question: str):
+    found = answerers.respond(question)
     return found.outcome, found.language
 
 
@@ -68,9 +72,9 @@ CASES = [
 
 @pytest.mark.parametrize(("question", "status", "kind", "topic"), CASES)
 def test_time_and_scope_are_read_before_answering(
-    question: str, status: str, kind: str | None, topic: str | None
+    answerers: LanguageAnswerers, question: str, status: str, kind: str | None, topic: str | None
 ) -> None:
-    outcome, _ = respond(question)
+    outcome, _ = respond(answerers, question)
     statuses = ("answer", "suggest") if status == "found" else (status,)
     assert outcome.status in statuses, outcome.match
     assert (outcome.notice.kind if outcome.notice else None) == kind
@@ -81,32 +85,38 @@ def test_time_and_scope_are_read_before_answering(
         assert outcome.match.why == rule
 
 
-def test_the_latest_is_answered_with_its_date_first_in_each_language() -> None:
+def test_the_latest_is_answered_with_its_date_first_in_each_language(
+    answerers: LanguageAnswerers, pack: Pack
+) -> None:
     for question, opening in (
         ("what happened at the latest india japan 2+2", "As of September 2022, the latest"),
         ("हाल की भारत जापान 2+2 में क्या हुआ", "सितंबर 2022 तक की जानकारी के अनुसार"),
     ):
-        outcome, language = respond(question)
-        reply = outcome_reply(outcome, PACK.in_language(language))
+        outcome, language = respond(answerers, question)
+        reply = outcome_reply(outcome, pack.in_language(language))
         assert reply.kind == "answer" and reply.body.startswith(opening)
         assert outcome.entry is not None and outcome.entry.answer in reply.body
 
 
-def test_a_later_meeting_gets_the_honest_reply_and_what_the_notes_cover() -> None:
-    outcome, language = respond("2+2 in 2024")
-    reply = outcome_reply(outcome, PACK.in_language(language))
+def test_a_later_meeting_gets_the_honest_reply_and_what_the_notes_cover(
+    answerers: LanguageAnswerers, pack: Pack
+) -> None:
+    outcome, language = respond(answerers, "2+2 in 2024")
+    reply = outcome_reply(outcome, pack.in_language(language))
     assert reply.kind == "none"
     assert reply.body.startswith("My notes cover up to September 2022; I have nothing on that.")
     assert [choice.entry_id for choice in reply.choices] == ["second-dialogue", "key-highlights"]
-    hindi, language = respond("भारत जापान 2+2 वार्ता 2024 में हुई क्या")
-    body = outcome_reply(hindi, PACK.in_language(language)).body
+    hindi, language = respond(answerers, "भारत जापान 2+2 वार्ता 2024 में हुई क्या")
+    body = outcome_reply(hindi, pack.in_language(language)).body
     assert body.startswith("मेरे नोट्स सितंबर 2022 तक के हैं")
 
 
-def test_a_declined_topic_replies_in_the_question_language() -> None:
-    outcome, language = respond("तीसरी भारत जापान 2+2 वार्ता कब हुई")
+def test_a_declined_topic_replies_in_the_question_language(
+    answerers: LanguageAnswerers, pack: Pack
+) -> None:
+    outcome, language = respond(answerers, "तीसरी भारत जापान 2+2 वार्ता कब हुई")
     assert language == "hi"
-    assert outcome_reply(outcome, PACK.in_language(language)).body.startswith("मेरे नोट्स में दो")
+    assert outcome_reply(outcome, pack.in_language(language)).body.startswith("मेरे नोट्स में दो")
 
 
 @pytest.mark.parametrize(
@@ -127,17 +137,18 @@ def test_patterns_follow_in_order_within_a_gap(
     assert follows_in_order(tokens, pattern, gap) is found
 
 
-def test_stop_words_do_not_count_as_a_gap() -> None:
+def test_stop_words_do_not_count_as_a_gap(answerers: LanguageAnswerers) -> None:
     for question in ("india and the us 2+2 meeting", "India-US 2+2", "the russia india 2+2 talks"):
-        assert ANSWERERS.answerers["en"].currency.not_covered(question) is not None, question
+        assert answerers.answerers["en"].currency.not_covered(question) is not None, question
     partners = "Russia is not among India's 2+2 dialogue partners"
-    assert ANSWERERS.answerers["en"].currency.not_covered(partners) is None
+    assert answerers.answerers["en"].currency.not_covered(partners) is None
 
 
-def test_exam_options_never_decline_the_question() -> None:
+def test_exam_options_never_decline_the_question(answerers: LanguageAnswerers) -> None:
     outcome, _ = respond(
+        answerers,
         "The second India–Japan 2+2 ministerial dialogue was held in which year? "
-        "(a) 2020 (b) 2021 (c) 2022 (d) 2023"
+        "(a) 2020 (b) 2021 (c) 2022 (d) 2023",
     )
     assert outcome.notice is None and outcome.status == "answer"
 
@@ -148,8 +159,8 @@ def test_month_year_in_each_language() -> None:
     assert month_year(date, "hi") == "सितंबर 2022"
 
 
-def test_a_pack_without_as_of_never_dates_or_declines() -> None:
-    currency = Currency(None, (), "en", ANSWERERS.matcher("en").normaliser)
+def test_a_pack_without_as_of_never_dates_or_declines(answerers: LanguageAnswerers) -> None:
+    currency = Currency(None, (), "en", answerers.matcher("en").normaliser)
     assert currency.hold("2+2 in 2030") is None
     assert currency.date_note("what is the latest") is None
 

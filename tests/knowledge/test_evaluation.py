@@ -16,6 +16,7 @@ from faqbot.knowledge.evaluation import (
     load_questions,
 )
 from faqbot.knowledge.languages import LanguageAnswerers
+from tests.support.application import knowledge_of
 from tests.support.paths import (
     HINDI_DEV,
     HINDI_TEST,
@@ -37,7 +38,8 @@ HINDI_TEST_MCQ = 68.0
 
 @pytest.fixture(scope="module")
 def answerer(pack: Pack) -> Answerer:
-    return Answerer.from_pack(pack)
+    """The shipped pack's, from the bundle the whole run shares (its main language)."""
+    return knowledge_of(pack).answerer
 
 
 @pytest.fixture(scope="module")

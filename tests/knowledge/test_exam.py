@@ -19,11 +19,13 @@ from faqbot.knowledge.exam import (
     statement_truth,
 )
 from faqbot.knowledge.languages import LanguageAnswerers
+from tests.support.application import knowledge_of
 
 
 @pytest.fixture(scope="module")
 def answerer(pack: Pack) -> Answerer:
-    return Answerer.from_pack(pack)
+    """The shipped pack's, from the bundle the whole run shares (its main language)."""
+    return knowledge_of(pack).answerer
 
 
 @pytest.mark.parametrize(
@@ -226,7 +228,7 @@ def test_an_unsettled_statement_leaves_the_choice_open(answerer: Answerer) -> No
 # are read as (a) (b), the Hindi answer is checked, and the label comes back as written.
 @pytest.fixture(scope="module")
 def answerers(pack: Pack) -> LanguageAnswerers:
-    return LanguageAnswerers(pack)
+    return knowledge_of(pack).answerers
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,13 @@ import pytest
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.followups import is_followup
+from tests.support.application import knowledge_of
 
 
 @pytest.fixture(scope="module")
 def answerer(pack: Pack) -> Answerer:
-    return Answerer.from_pack(pack)
+    """The shipped pack's, from the bundle the whole run shares (its main language)."""
+    return knowledge_of(pack).answerer
 
 
 def transcript(answerer: Answerer, turns: list[str]) -> list[str | None]:

@@ -24,6 +24,7 @@ from faqbot.knowledge.gaps import (
     similarity,
 )
 from faqbot.knowledge.gaps_report import CSV_COLUMNS, render_csv, render_json, render_text
+from tests.support.application import knowledge_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -31,7 +32,8 @@ START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def matcher(pack: Pack) -> Matcher:
-    return Matcher.from_pack(pack)
+    """The shipped pack's, from the bundle the whole run shares (its main language)."""
+    return knowledge_of(pack).answerer.matcher
 
 
 def logged(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faqbot.knowledge import load_pack
+from faqbot.knowledge import Pack
 from faqbot.knowledge.languages import (
     LanguageAnswerers,
     hindi_labels,
@@ -13,11 +13,13 @@ from faqbot.knowledge.languages import (
     telegram_guess,
 )
 from faqbot.knowledge.quiz_items import language_banks
+from tests.support.application import knowledge_of
 
 
 @pytest.fixture(scope="module")
-def answerers() -> LanguageAnswerers:
-    return LanguageAnswerers(load_pack())
+def answerers(pack: Pack) -> LanguageAnswerers:
+    """The shipped pack's, from the bundle the whole run shares."""
+    return knowledge_of(pack).answerers
 
 
 @pytest.mark.parametrize(
@@ -32,13 +34,13 @@ def answerers() -> LanguageAnswerers:
     ],
 )
 def test_hindi_questions_get_the_hindi_entry(
-    answerers: LanguageAnswerers, question: str, entry_id: str
+    answerers: LanguageAnswerers, pack: Pack, question: str, entry_id: str
 ) -> None:
     found = answerers.respond(question)
     assert found.language == "hi"
     assert found.outcome.status == "answer" and found.match is not None
     assert found.match.entry is not None and found.match.entry.id == entry_id
-    assert found.match.entry.answer == load_pack().in_language("hi").entry(entry_id).answer  # type: ignore[union-attr]
+    assert found.match.entry.answer == pack.in_language("hi").entry(entry_id).answer  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -178,10 +180,10 @@ def test_parse_choice(text: str, expected: str | None) -> None:
 
 
 def test_a_hindi_answer_to_a_latin_question_for_a_user_who_chose_hindi(
-    answerers: LanguageAnswerers,
+    answerers: LanguageAnswerers, pack: Pack
 ) -> None:
     found = answerers.respond("what is jimex", reply_in="hi")
-    hindi = load_pack().in_language("hi").entry("what-is-jimex")
+    hindi = pack.in_language("hi").entry("what-is-jimex")
     assert found.language == "hi" and found.match is not None
     assert found.match.entry == hindi
 
@@ -193,8 +195,7 @@ def test_small_talk_replies_in_the_reply_language(answerers: LanguageAnswerers) 
     assert english.outcome.smalltalk.reply != hindi.outcome.smalltalk.reply
 
 
-def test_quiz_items_share_their_keys_across_languages() -> None:
-    pack = load_pack()
+def test_quiz_items_share_their_keys_across_languages(pack: Pack) -> None:
     banks = language_banks(pack)
     english, hindi = banks["en"], banks["hi"]
     shared = {item.key for item in hindi.items} & {item.key for item in english.items}

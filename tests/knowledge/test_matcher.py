@@ -16,11 +16,13 @@ from faqbot.knowledge.matcher import (
     intents,
     offered_kinds,
 )
+from tests.support.application import knowledge_of
 
 
 @pytest.fixture(scope="module")
 def matcher(pack: Pack) -> Matcher:
-    return Matcher.from_pack(pack)
+    """The shipped pack's, from the bundle the whole run shares (its main language)."""
+    return knowledge_of(pack).answerer.matcher
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Connection, inspect
+from sqlalchemy.exc import OperationalError
 
 from faqbot.storage import daily
-from faqbot.storage.database import MIGRATIONS, Storage
+from faqbot.storage.database import Storage
+from faqbot.storage.legacy import MIGRATIONS
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 # The migration that keys the daily tables on (chat, kind).
@@ -21,9 +24,9 @@ CHAT = 501
 
 
 @pytest.fixture
-def storage(tmp_path: Path) -> Iterator[Storage]:
-    """A freshly migrated database."""
-    opened = Storage(tmp_path / "faqbot.sqlite3")
+def storage(database_target: Path | str) -> Iterator[Storage]:
+    """A freshly migrated database, on each engine."""
+    opened = Storage(database_target)
     opened.open()
     try:
         yield opened
@@ -32,7 +35,7 @@ def storage(tmp_path: Path) -> Iterator[Storage]:
 
 
 class OnDatabaseThread:
-    """The store's functions, each run on the database thread: `db.get(chat_id=1)`."""
+    """The store's functions, each run in a transaction of its own: `db.get(chat_id=1)`."""
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
@@ -62,13 +65,9 @@ def deliver_days(
     return sent
 
 
-def test_migration_creates_version_2_tables(storage: Storage) -> None:
-    version = storage.run_sync(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
-    tables = storage.run_sync(
-        lambda c: {n for (n,) in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    )
-    assert version >= 2
-    assert {"daily_subscription", "daily_sent", "daily_delivery"} <= tables
+def test_the_schema_has_the_daily_tables(storage: Storage) -> None:
+    tables = storage.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert {"daily_subscription", "daily_sent", "daily_delivery", "daily_pending"} <= tables
 
 
 def test_subscribe_keeps_a_chosen_timezone_and_off_keeps_the_rotation(db: OnDatabaseThread) -> None:
@@ -235,7 +234,7 @@ def begin(
 
 def pending_rows(storage: Storage) -> list[tuple[Any, ...]]:
     return storage.run_sync(
-        lambda c: c.execute(
+        lambda c: c.exec_driver_sql(
             "SELECT chat_id, local_day, parts_sent, parts_unsure, sending FROM daily_pending"
         ).fetchall()
     )
@@ -301,7 +300,7 @@ def test_startup_settles_a_send_that_may_have_gone_out_by_the_policy(
     assert db.resolve_pending(now=later, unanswered_is_sent=unanswered_is_sent) == owed
     assert db.get(chat_id=CHAT).last_sent_on == last_sent_on
     logged = storage.run_sync(
-        lambda c: [row[0] for row in c.execute("SELECT outcome FROM daily_delivery")]
+        lambda c: [row[0] for row in c.exec_driver_sql("SELECT outcome FROM daily_delivery")]
     )
     assert logged == ([outcome] if outcome else [])
     assert pending_rows(storage) == ([] if outcome else [(CHAT, "2026-06-01", 0, 0, 0)])
@@ -327,23 +326,27 @@ def test_a_fact_left_from_an_earlier_day_is_closed_as_undelivered(
     assert pending_rows(storage) == []
 
 
-def test_a_failed_commit_leaves_no_transaction_open(storage: Storage) -> None:
+def test_a_failed_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
     """SQLITE_FULL at any point rolls the whole write back, and the next write works."""
+    storage = Storage(tmp_path / "faqbot.sqlite3")
+    storage.open()
     db = OnDatabaseThread(storage)
     for chat_id in range(40):
         db.subscribe(chat_id=chat_id, send_at=time(7), default_timezone="UTC", now=NOW)
 
-    def fill(connection: sqlite3.Connection) -> None:
-        (pages,) = connection.execute("PRAGMA page_count").fetchone()
-        connection.execute(f"PRAGMA max_page_count = {pages}")
+    def fill(connection: Connection) -> None:
+        (pages,) = connection.exec_driver_sql("PRAGMA page_count").fetchone()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
 
     storage.run_sync(fill)
-    with pytest.raises(sqlite3.OperationalError, match="full"):
+    with pytest.raises(OperationalError, match="full"):
         for chat_id in range(40, 4000):
             db.subscribe(chat_id=chat_id, send_at=time(7), default_timezone="UTC", now=NOW)
-    assert not storage.run_sync(lambda c: c.in_transaction)
-    storage.run_sync(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
+    raw = storage.run_sync(lambda c: c.connection.dbapi_connection)
+    assert not raw.in_transaction
+    storage.run_sync(lambda c: c.exec_driver_sql("PRAGMA max_page_count = 1073741823"))
     db.subscribe(chat_id=5000, send_at=time(7), default_timezone="UTC", now=NOW)
+    storage.close()
 
 
 def test_a_version_7_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) -> None:
@@ -375,7 +378,7 @@ def test_a_version_7_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) 
     storage.open()
     try:
         db = OnDatabaseThread(storage)
-        assert storage.schema_version >= DAILY_KINDS_VERSION
+        assert storage.schema().up_to_date
         kept = db.get(chat_id=501)
         assert (kept.kind, kept.timezone, kept.send_at, kept.cycle) == (
             "fact",
@@ -388,12 +391,16 @@ def test_a_version_7_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) 
         assert (stopped.active, stopped.stopped_reason) == (False, "Forbidden: blocked")
         assert db.get(chat_id=501, kind="quiz") is None
         rows = storage.run_sync(
-            lambda c: c.execute("SELECT chat_id, kind, cycle, entry_id FROM daily_sent").fetchall()
+            lambda c: c.exec_driver_sql(
+                "SELECT chat_id, kind, cycle, entry_id FROM daily_sent"
+            ).fetchall()
         )
         assert sorted(rows) == [(501, "fact", 2, "a"), (501, "fact", 2, "b")]
         assert pending_rows(storage) == [(501, "2026-06-01", 1, 0, 1)]
         logged = storage.run_sync(
-            lambda c: c.execute("SELECT chat_id, outcome, kind FROM daily_delivery").fetchall()
+            lambda c: c.exec_driver_sql(
+                "SELECT chat_id, outcome, kind FROM daily_delivery"
+            ).fetchall()
         )
         assert logged == [(501, "sent", "fact")]
         # The rotation goes on where it was, and the pending fact is carried on.
@@ -409,11 +416,13 @@ def test_a_version_7_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) 
         assert db.get(chat_id=-100501).cycle == 2
         assert db.get(chat_id=-100501, kind="quiz").send_at == time(20)
         moved = storage.run_sync(
-            lambda c: c.execute("SELECT DISTINCT chat_id FROM daily_sent").fetchall()
+            lambda c: c.exec_driver_sql("SELECT DISTINCT chat_id FROM daily_sent").fetchall()
         )
         assert moved == [(-100501,)]
         assert [row[0] for row in pending_rows(storage)] == [-100501]
-        problems = storage.run_sync(lambda c: c.execute("PRAGMA foreign_key_check").fetchall())
+        problems = storage.run_sync(
+            lambda c: c.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        )
         assert problems == []
     finally:
         storage.close()

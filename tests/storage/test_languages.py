@@ -1,11 +1,12 @@
-"""The language store, straight against SQLite: choices survive a reopen, and move with groups."""
+"""The language store, on each engine: choices survive a reopen, and move with groups."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from faqbot.storage.languages import LanguageSetting
 from faqbot.storage.stores import Stores
@@ -13,8 +14,8 @@ from faqbot.storage.stores import Stores
 USER, GROUP, SUPERGROUP = 7001, -7001, -1001000007001
 
 
-async def test_a_choice_and_the_app_language_survive_a_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "languages.sqlite3"
+async def test_a_choice_and_the_app_language_survive_a_reopen(database_target: Path | str) -> None:
+    path = database_target
     stores = Stores.open(path)
     try:
         assert await stores.languages.get(USER) is None
@@ -22,7 +23,7 @@ async def test_a_choice_and_the_app_language_survive_a_reopen(tmp_path: Path) ->
         await stores.languages.choose(USER, "en")
         await stores.languages.choose(GROUP, "hi")
     finally:
-        stores.close()
+        await stores.aclose()
     stores = Stores.open(path)
     try:
         assert await stores.languages.get(USER) == LanguageSetting("en", "hi")
@@ -32,13 +33,13 @@ async def test_a_choice_and_the_app_language_survive_a_reopen(tmp_path: Path) ->
         await stores.languages.choose(USER, "auto")
         assert await stores.languages.get(USER) == LanguageSetting("auto", "en")
     finally:
-        stores.close()
+        await stores.aclose()
 
 
 async def test_a_groups_language_moves_to_its_supergroup_unless_it_has_one(
-    tmp_path: Path,
+    database_target: Path | str,
 ) -> None:
-    stores = Stores.open(tmp_path / "languages.sqlite3")
+    stores = Stores.open(database_target)
     try:
         await stores.languages.choose(GROUP, "hi")
         assert await stores.languages.move(GROUP, SUPERGROUP)
@@ -51,18 +52,20 @@ async def test_a_groups_language_moves_to_its_supergroup_unless_it_has_one(
         assert await stores.languages.forget(SUPERGROUP)
         assert await stores.languages.get(SUPERGROUP) is None
     finally:
-        stores.close()
+        await stores.aclose()
 
 
-async def test_the_table_refuses_what_is_not_a_language(tmp_path: Path) -> None:
-    stores = Stores.open(tmp_path / "languages.sqlite3")
+async def test_the_table_refuses_what_is_not_a_language(database_target: Path | str) -> None:
+    stores = Stores.open(database_target)
     try:
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(IntegrityError):
             await stores.languages.choose(USER, "hindi")  # type: ignore[arg-type]
         # A stored code the bot no longer knows reads as no choice.
         await stores.database.run(
-            lambda db: db.execute("INSERT INTO language_setting VALUES (?, 'ta', NULL)", (USER,))
+            lambda db: db.execute(
+                text("INSERT INTO language_setting VALUES (:id, 'ta', NULL)"), {"id": USER}
+            )
         )
         assert await stores.languages.get(USER) == LanguageSetting(None, None)
     finally:
-        stores.close()
+        await stores.aclose()

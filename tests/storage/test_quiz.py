@@ -1,4 +1,4 @@
-"""The quiz store: scores and leaderboard ranks, straight against SQLite."""
+"""The quiz store, on each engine: scores and leaderboard ranks."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.storage.database import MIGRATIONS
+from faqbot.storage.legacy import MIGRATIONS
 from faqbot.storage.quiz import OpenPoll, QuizSettings, Record, Setting
 from faqbot.storage.stores import Stores
 
 GROUP = -4002
 
 
-async def test_leaderboard_ties_share_a_rank_and_the_next_rank_skips(tmp_path: Path) -> None:
-    stores = Stores.open(tmp_path / "scores.sqlite3")
+async def test_leaderboard_ties_share_a_rank_and_the_next_rank_skips(
+    database_target: Path | str,
+) -> None:
+    stores = Stores.open(database_target)
     quiz = stores.quiz
     try:
         for number, key in enumerate(["a", "b"]):
@@ -47,7 +49,7 @@ async def test_leaderboard_ties_share_a_rank_and_the_next_rank_skips(tmp_path: P
         top_two = await quiz.leaderboard(GROUP, limit=2)
         assert [row.name for row in top_two] == ["Asha", "Ravi"]
     finally:
-        stores.close()
+        await stores.aclose()
 
 
 async def test_scores_of_schema_3_become_all_time_results_and_none_is_lost(
@@ -80,11 +82,13 @@ async def test_scores_of_schema_3_become_all_time_results_and_none_is_lost(
         # Carried-over scores belong to no week: this week's board starts empty.
         assert await stores.quiz.leaderboard(GROUP, since=1.0) == []
     finally:
-        stores.close()
+        await stores.aclose()
 
 
-async def test_a_setting_changes_only_from_the_version_it_was_shown_at(tmp_path: Path) -> None:
-    stores = Stores.open(tmp_path / "settings.sqlite3")
+async def test_a_setting_changes_only_from_the_version_it_was_shown_at(
+    database_target: Path | str,
+) -> None:
+    stores = Stores.open(database_target)
     defaults = QuizSettings(open_period=30, round_size=1, show_explanation=True)
     quiz = stores.quiz
     try:
@@ -96,4 +100,4 @@ async def test_a_setting_changes_only_from_the_version_it_was_shown_at(tmp_path:
         assert second == QuizSettings(60, 1, False, None, 2)
         assert await quiz.settings(-4999, defaults) == defaults
     finally:
-        stores.close()
+        await stores.aclose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,11 @@ LEASE = 120.0
 
 
 @pytest.fixture
-def updates(tmp_path: Path) -> Iterator[WebhookUpdates]:
-    storage = Storage(tmp_path / "faqbot.sqlite3")
+async def updates(database_target: Path | str) -> AsyncIterator[WebhookUpdates]:
+    storage = Storage(database_target)
     storage.open()
     yield WebhookUpdates(storage)
-    storage.close()
+    await storage.aclose()
 
 
 async def test_an_update_is_handled_once_then_only_acknowledged(updates: WebhookUpdates) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import replace
 
 from telegram import (
@@ -22,6 +21,7 @@ from faqbot.handlers.answers.questions import reply_for
 from faqbot.knowledge import Entry, Pack
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.replies import Reply, answer_reply, example_entries
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ async def popular_entries(state: BotState, pack: Pack) -> list[Entry]:
     questions = state.stores.questions
     try:
         ids = await questions.popular(MAX_RESULTS)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("could not read popular questions from %s: %s", questions.path, error)
         ids = []
     entries = [entry for entry_id in ids if (entry := pack.entry(entry_id))]

@@ -7,7 +7,6 @@ it is read as a follow-up; in a group one user's follow-up never reads another's
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import replace
 
 from telegram import Message, MessageEntity, Update
@@ -32,6 +31,7 @@ from faqbot.knowledge.answering import Outcome
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.question_log import answer_version
 from faqbot.knowledge.replies import Reply, answer_reply, outcome_reply
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
             language=found.language,
             answer_version=answer_version(shown) if shown else None,
         )
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("could not log a question to %s: %s", questions.path, error)
     rate = rating_buttons(row_id) if row_id and shown else []
     rendered = render(
@@ -95,7 +95,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if row_id and sent is not None and outcome.status != "smalltalk":
         try:
             await questions.attach_message(row_id, sent.message_id)
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             log.warning("could not log a reply's message in %s: %s", questions.path, error)
 
 
@@ -185,7 +185,7 @@ async def tapped_suggestion(
         return await questions.record_tap(
             questions.asker(chat_id, user_id), message_id, entry.id, answer_version(entry)
         )
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("could not log a pressed suggestion in %s: %s", questions.path, error)
         return None
 

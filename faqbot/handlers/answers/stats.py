@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update
@@ -20,6 +19,7 @@ from faqbot.bot.state import BotApplication, Context
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.question_log import LogFigures
 from faqbot.knowledge.stats_chart import stats_png
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ async def prune_question_log(application: BotApplication) -> None:
     days = state.settings.log_retention_days
     try:
         pruned = await state.stores.questions.prune(days, datetime.now(UTC))
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning(
             "could not prune the question log in %s (%s); the next try is in a day",
             state.stores.questions.path,

@@ -9,7 +9,6 @@ import contextlib
 import dataclasses
 import logging
 import random
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -36,6 +35,7 @@ from faqbot.knowledge.bundle import Knowledge
 from faqbot.knowledge.replies import answer_reply
 from faqbot.knowledge.timetable import local_date, missed_today, zone
 from faqbot.storage.daily import DAILY_KINDS, DailyKind, DailySubscription, Outcome, PendingFact
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ async def _deliver(
             for_day=retry.local_day,
             kind=kind,
         )
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         if retry.attempt == 0:  # later attempts log one line each in _retry_or_give_up
             log.warning(
                 "%s for chat %s not sent: its sending cannot be recorded in database "
@@ -340,7 +340,7 @@ async def _send_parts(
                 await move_subscription(application, fact.chat_id, error.new_chat_id)
                 fact = dataclasses.replace(fact, chat_id=error.new_chat_id)
                 await state.stores.daily.save_pending(fact, _now())
-            except sqlite3.Error as db_error:
+            except DATABASE_ERRORS as db_error:
                 return await _retry_or_give_up(
                     application, fact.chat_id, fact, Retry(attempt, None, kind), str(db_error)
                 )
@@ -400,7 +400,7 @@ async def _record(application: BotApplication, fact: PendingFact, attempt: int) 
             await store.finish(fact, fact.outcome, fact.entry_id, _now())
         else:
             await store.save_pending(fact, _now())
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         state.daily.unrecorded[(fact.chat_id, fact.kind)] = fact
         delay = retry_delay(attempt)
         _retry_later(
@@ -422,7 +422,7 @@ async def _record(application: BotApplication, fact: PendingFact, attempt: int) 
 async def _not_sending(application: BotApplication, fact: PendingFact) -> None:
     """Note that nothing is in flight, so a restart sends the part again; if the database
     refuses, a restart counts that part as it counts an unanswered one."""
-    with contextlib.suppress(sqlite3.Error):
+    with contextlib.suppress(*DATABASE_ERRORS):
         await application.bot_data.stores.daily.mark_not_sending(fact.chat_id, fact.kind)
 
 
@@ -459,7 +459,7 @@ async def _retry_or_give_up(
     delay = retry_delay(retry.attempt)
     try:
         window = await _retry_window(application, chat_id, day, kind)
-    except sqlite3.Error:
+    except DATABASE_ERRORS:
         # The database cannot say when the chat's day ends; the retry will find out.
         _retry_later(application, chat_id, Retry(retry.attempt + 1, day, kind), delay)
         return Outcome.PENDING
@@ -493,7 +493,7 @@ async def _give_up(
             await store.finish(fact, Outcome.FAILED, detail, _now())
         else:
             await store.record_failure(chat_id, detail, _now(), kind)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         # Nothing was sent, so nothing can be repeated: the failure is only not counted.
         log.warning("%s failure for chat %s not recorded: database %s", _what(kind), chat_id, error)
     log.error(
@@ -510,7 +510,7 @@ async def _stop(application: BotApplication, chat_id: int, error: Forbidden) -> 
     """Telegram refuses the chat: nothing of any kind goes there until it lets the bot back."""
     try:
         await application.bot_data.stores.daily.stop(chat_id, error.message, _now())
-    except sqlite3.Error as db_error:
+    except DATABASE_ERRORS as db_error:
         log.warning("daily posts to chat %s not marked stopped: database %s", chat_id, db_error)
     _unschedule_all(application, chat_id)
     log.warning("daily posts to chat %s stopped: Telegram says %s", chat_id, error.message)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
@@ -13,6 +12,7 @@ from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.rendering import text_message
 from faqbot.bot.state import Context
 from faqbot.knowledge.catalogue import say
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ async def forget(update: Update, context: Context) -> None:
     state = context.bot_data
     try:
         gone = await state.stores.forget_user(user.id)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("/forget failed in %s: %s", state.stores.database.path, error)
         await reply(message, text_message(say(language, "feedback_failed")))
         return

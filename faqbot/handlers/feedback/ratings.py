@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import sqlite3
 
 from telegram import CallbackQuery, ForceReply, Message, Update
 from telegram.constants import ChatType
@@ -17,6 +16,7 @@ from faqbot.bot.rendering import RATE, RATE_DOWN, RATE_UP, text_message
 from faqbot.bot.state import BotState, Context
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.question_log import DOWN, FEEDBACK_CHARS, UP, answer_version
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ async def on_rate(update: Update, context: Context) -> None:
     questions = state.stores.questions
     try:
         card = await questions.card(int(raw_id))
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("could not read a rated question from %s: %s", questions.path, error)
         await query.answer(say(language, "feedback_failed"))
         return
@@ -68,7 +68,7 @@ async def on_rate(update: Update, context: Context) -> None:
         return
     try:
         await questions.rate(card.id, rating)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("could not keep a rating in %s: %s", questions.path, error)
         await query.answer(say(language, "feedback_failed"))
         return
@@ -128,7 +128,7 @@ async def on_feedback_reply(update: Update, context: Context) -> None:
     questions = state.stores.questions
     try:
         kept = await questions.keep_feedback(row_id, text)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning("could not keep a 👎's reply in %s: %s", questions.path, error)
         await reply(message, text_message(say(language, "feedback_failed")))
         return

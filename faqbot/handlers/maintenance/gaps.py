@@ -9,7 +9,6 @@ import html
 import itertools
 import logging
 import secrets
-import sqlite3
 from dataclasses import replace
 
 from telegram import InlineKeyboardMarkup, Update
@@ -26,6 +25,7 @@ from faqbot.knowledge.bundle import Knowledge
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.gaps import GapCluster, find_gaps
 from faqbot.knowledge.overlay import Overlay
+from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ async def gaps_command(update: Update, context: Context) -> None:
     message = message_of(update)
     try:
         records = await state.stores.questions.gaps(knowledge.pack.info.language)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         log.warning(
             "/gaps could not read the question log in %s: %s", state.stores.database.path, error
         )

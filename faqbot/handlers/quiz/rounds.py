@@ -7,7 +7,6 @@ import contextlib
 import dataclasses
 import logging
 import random
-import sqlite3
 import time
 from typing import Any, cast
 
@@ -34,6 +33,7 @@ from faqbot.handlers.quiz.views import read_answer_keyboard, revealed_answer, ro
 from faqbot.knowledge.quiz_items import shuffled_options
 from faqbot.knowledge.schema import QUIZ_QUESTION_LIMIT, QuizItem
 from faqbot.storage import quiz as quiz_store
+from faqbot.storage.database import DATABASE_ERRORS
 from faqbot.storage.quiz import AnswerOutcome, OpenPoll, QuizSettings
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,7 @@ async def _send_poll(
     )
     try:
         await state.stores.quiz.add_poll(poll, state.settings.timezone)
-    except sqlite3.Error as error:
+    except DATABASE_ERRORS as error:
         # The poll is out: sending it again would show it twice. It still counts while the
         # bot runs; a restart before it closes forgets it.
         log.warning(

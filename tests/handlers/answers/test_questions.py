@@ -135,7 +135,7 @@ async def test_the_question_log_keeps_each_question_without_who_asked(
     await feed(app, u.message(USER, USER, "who won the cricket world cup"))
 
     rows = await app.bot_data.stores.database.run(
-        lambda db: db.execute(
+        lambda db: db.exec_driver_sql(
             "SELECT chat_type, question, status, entry_id FROM question_log ORDER BY id"
         ).fetchall()
     )
@@ -736,7 +736,7 @@ async def test_small_talk_gets_a_friendly_reply_and_is_not_a_gap(
     [call] = sent(api, USER)
     assert "reply_markup" not in call.params
     rows = await app.bot_data.stores.database.run(
-        lambda db: db.execute("SELECT question, status FROM question_log").fetchall()
+        lambda db: db.exec_driver_sql("SELECT question, status FROM question_log").fetchall()
     )
     assert rows == [(text, "smalltalk")]
     stats = await say(app, api, 1000, 1000, "/stats")

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection
 
 from faqbot.bot.state import BotApplication
 from faqbot.bot.texts import SORRY
@@ -273,16 +274,16 @@ def small_pages(database: Path) -> None:
 async def fill_disk(app: BotApplication) -> None:
     """No page may be added to the file: every write that needs one fails with SQLITE_FULL."""
 
-    def full(connection: sqlite3.Connection) -> None:
-        (pages,) = connection.execute("PRAGMA page_count").fetchone()
-        connection.execute(f"PRAGMA max_page_count = {pages}")
+    def full(connection: Connection) -> None:
+        (pages,) = connection.exec_driver_sql("PRAGMA page_count").fetchone()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
 
     await app.bot_data.stores.database.run(full)
 
 
 async def free_disk(app: BotApplication) -> None:
     await app.bot_data.stores.database.run(
-        lambda connection: connection.execute("PRAGMA max_page_count = 1073741823")
+        lambda connection: connection.exec_driver_sql("PRAGMA max_page_count = 1073741823")
     )
 
 
@@ -346,8 +347,8 @@ async def test_a_full_disk_then_a_restart_sends_nothing_twice(
             await asyncio.sleep(0.5)
             assert [facts_to(api, chat_id) for chat_id in chats] == [1] * 20
 
-            def rotation(connection: sqlite3.Connection) -> list[tuple[int, int]]:
-                return connection.execute(
+            def rotation(connection: Connection) -> list[tuple[int, int]]:
+                return connection.exec_driver_sql(
                     "SELECT chat_id, COUNT(*) FROM daily_sent GROUP BY chat_id ORDER BY chat_id"
                 ).fetchall()
 

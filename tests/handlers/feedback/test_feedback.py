@@ -34,7 +34,10 @@ def notices(api: FakeBotAPI) -> list[str | None]:
 
 async def rows(app: BotApplication, columns: str) -> list[tuple[Any, ...]]:
     return await app.bot_data.stores.database.run(
-        lambda db: db.execute(f"SELECT {columns} FROM question_log ORDER BY id").fetchall()
+        lambda db: [
+            tuple(row)
+            for row in db.exec_driver_sql(f"SELECT {columns} FROM question_log ORDER BY id")
+        ]
     )
 
 
@@ -133,7 +136,7 @@ async def test_feedback_on_a_changed_answer_or_a_forgotten_question_gets_a_clear
     card = await ask(app, api, "what is jimex")
     # The pack was edited since: the answer the card showed is not what the bot says now.
     await app.bot_data.stores.database.run(
-        lambda db: db.execute("UPDATE question_log SET answer_version = 'older'")
+        lambda db: db.exec_driver_sql("UPDATE question_log SET answer_version = 'older'")
     )
     await press(app, card, rating(card, "👎"))
     assert notices(api)[-1] == say("en", "feedback_stale")
@@ -240,7 +243,7 @@ async def test_forget_deletes_the_users_data_and_the_second_time_says_nothing_is
 
     def left(db: Any) -> tuple[int, ...]:
         return tuple(
-            db.execute(sql, (USER,)).fetchone()[0]
+            db.exec_driver_sql(sql, (USER,)).scalar_one()
             for sql in (
                 "SELECT COUNT(*) FROM language_setting WHERE id = ?",
                 "SELECT COUNT(*) FROM daily_subscription WHERE chat_id = ?",

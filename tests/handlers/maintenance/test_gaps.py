@@ -36,9 +36,9 @@ def buttons(call: Call) -> list[tuple[str, str]]:
 def log_questions(app: BotApplication, rows: list[tuple[str, str, str | None]]) -> None:
     """Questions in the log as the answering handler leaves them: text, status, entry."""
     app.bot_data.stores.database.run_sync(
-        lambda db: db.executemany(
-            "INSERT INTO question_log (chat_type, question, status, entry_id, score) "
-            "VALUES ('private', ?, ?, ?, 50)",
+        lambda db: db.exec_driver_sql(
+            "INSERT INTO question_log (asked_at, chat_type, question, status, entry_id, score) "
+            "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'private', ?, ?, ?, 50)",
             rows,
         )
     )

@@ -4,10 +4,10 @@ periods, weekly standings, members who left, and migrations mid-round, through t
 from __future__ import annotations
 
 import html
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import Connection
 
 from faqbot.bot.state import BotApplication, Round, Tally
 from faqbot.config import Settings
@@ -78,11 +78,11 @@ def alerts(api: FakeBotAPI) -> list[str]:
 async def shift_results(app: BotApplication, seconds: float, chat_id: int = GROUP) -> None:
     """Move a chat's results (and leave dates) back in time, as if played earlier."""
 
-    def move(connection: sqlite3.Connection) -> None:
-        connection.execute(
+    def move(connection: Connection) -> None:
+        connection.exec_driver_sql(
             "UPDATE quiz_result SET at = at - ? WHERE chat_id = ?", (seconds, chat_id)
         )
-        connection.execute(
+        connection.exec_driver_sql(
             "UPDATE quiz_player SET left_at = left_at - ? WHERE chat_id = ?", (seconds, chat_id)
         )
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 
 import pytest
+from sqlalchemy import Connection
 from telegram import Poll
 
 from faqbot.bot.state import BotApplication
@@ -379,8 +379,8 @@ async def test_a_restart_keeps_scores_and_counts_answers_to_polls_left_open(
 
 
 async def test_the_schema_has_the_quiz_tables(app: BotApplication) -> None:
-    def tables(connection: sqlite3.Connection) -> set[str]:
-        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    def tables(connection: Connection) -> set[str]:
+        rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {name for (name,) in rows}
 
     assert {"quiz_poll", "quiz_answer", "quiz_result", "quiz_player", "review_box"} <= (
