@@ -38,7 +38,14 @@ _CHATTER = re.compile(
     r"|(?:need|needed) (?:it|this) for (?:an? |my )?\w+"
     r"|asking for (?:an? |my )?[\w ]{0,20}?(?:quiz|exam|test)"
     # greetings and fillers around the question
-    r"|hi bot|hey bot|hello bot|lol|haha|guys|bro|dude|ok so|so basically"
+    r"|hi bot|hey bot|hello bot|lol|haha|guys|bro|dude|ok so|okay so|so basically"
+    r"|^\W*(?:hey|hello|hii*|yo)(?: there)?"
+    r"|like(?= (?:what|which|who|whom|when|where|how)\b)"
+    r"|long story short|honestly|to be honest|tbh|this is a long one"
+    # the student's situation
+    r"|(?:i|we) (?:have|got|have got) (?:a|an|my) (?:test|exam|quiz|viva|interview)"
+    r"(?: tomorrow| today| soon| next week)?"
+    r"|(?:and )?(?:i )?(?:totally|completely|kind of|kinda) forgot"
     r")\b",
     re.IGNORECASE,
 )

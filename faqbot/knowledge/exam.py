@@ -469,6 +469,9 @@ _CONTRARY_PAIRS = (
     ("acknowledg", "oppos"),
     ("welcom", "oppos"),
     ("support", "oppos"),
+    ("acknowledg", "reject"),
+    ("welcom", "reject"),
+    ("support", "reject"),
     *(
         (_hindi_token(one), _hindi_token(other))
         for one, other in (
@@ -483,6 +486,8 @@ _CONTRARY_PAIRS = (
         )
     ),
 )
+# An item of at most this many words is a name ("Cope India"), not a claim.
+_NAME_ITEM_WORDS = 3
 _CONTRARIES: dict[str, frozenset[str]] = {}
 for _one, _other in _CONTRARY_PAIRS:
     _CONTRARIES[_one] = _CONTRARIES.get(_one, frozenset()) | {_other}
@@ -680,6 +685,15 @@ def _choose_by_statements(
             if (n := _statement_counts(o, count)) is not None
             and len(true) <= n <= count - len(false)
         ]
+    if len(fits) > 1 and true and not counting:
+        # A listed name the pack's sentences do not hold ("France" among India's 2+2
+        # partners, "Cope India" among the exercises to continue) is a distractor beside the
+        # names the answer lists, when the items are names, not claims.
+        unknown = set(verdicts) - true - false
+        if all(len(words(exam.statements[p - 1].text)) <= _NAME_ITEM_WORDS for p in unknown):
+            exact = [o for o in fits if _statement_sets(o, count) == true]
+            if len(exact) == 1:
+                return OptionChoice("one", exact[0], tuple(fits))
     if len(fits) == 1:
         return OptionChoice("one", fits[0], tuple(fits))
     return OptionChoice("several" if fits else "none", None, tuple(fits))

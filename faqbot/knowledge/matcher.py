@@ -37,8 +37,12 @@ RULE_TIE = "rule: two entries tie"
 RULE_OTHER_NAME = "rule: names something the answer does not mention"
 # Followed by what is asked: "another country's", "a place", "outcomes"… (knowledge/scope.py).
 RULE_BEYOND = "rule: asks for more than the answer holds"
-# A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers.
-_CAPITALISED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-][A-Z][\w'’]*)*")
+# A capitalised word, or a run of them ("Dharma Guardian"), in a pack's answers, with the
+# small words that join a title ("Provision of Supplies and Services": none of its words is a
+# name on its own).
+_TITLE_RUN = re.compile(
+    r"(?<![\w-])[A-Z][\w'’]*(?:(?:[ –-]|\s+(?:of|and|for|on|the|in|to)\s+)[A-Z][\w'’]*)*"
+)
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]?\s*")
 
@@ -83,6 +87,10 @@ _HAS_REASON = re.compile(
     r"\b(?:because|so that|in order to|which is why|due to|enables?|allows?|aims? (?:at|to)|"
     r"purpose|meant to)\b",
     re.IGNORECASE,
+)
+_AUXILIARIES = frozenset("do does did is are was were can could will would has have had".split())
+_ASKS_ABOUT_TIME = frozenset(
+    "know tell me us say said mention mentioned remember idea sure wonder ask explain".split()
 )
 _WH_WORDS = frozenset({"what", "which", "who", "whom", "whose", "where", "why", "how"})
 _COMPARED_YEAR = re.compile(
@@ -147,13 +155,22 @@ def _asks_date(tokens: list[str], counting: bool) -> bool:
     for at, token in enumerate(tokens):
         if token not in _DATE_WORDS:
             continue
-        if token == "when" and _WH_WORDS.intersection(tokens[:at]):
+        if token == "when" and (
+            _WH_WORDS.intersection(tokens[:at]) or _when_clause_of_yes_no(tokens, at)
+        ):
             continue
         # "Within five years": a duration.
         if token == "year" and (counting or (at and _NUMBER_WORD.match(tokens[at - 1]))):
             continue
         return True
     return False
+
+
+def _when_clause_of_yes_no(tokens: list[str], at: int) -> bool:
+    """ "Did they say anything about not using threats when there are disputes": in a yes-no
+    question, a "when" after what is asked about is a clause. Not after a word that asks for
+    the time itself ("do you know when", "did they say when")."""
+    return at >= 2 and tokens[0] in _AUXILIARIES and tokens[at - 1] not in _ASKS_ABOUT_TIME
 
 
 def _compared_years(question: str) -> frozenset[str]:
@@ -462,9 +479,7 @@ class Matcher:
         lower_words: set[str] = set()
         for entry in self.entries:
             capitalised_words.update(
-                run
-                for run in _CAPITALISED_RUN.findall(entry.answer)
-                if not re.search(r"[ –-]", run)
+                run for run in _TITLE_RUN.findall(entry.answer) if not re.search(r"[ –-]", run)
             )
             lower_words.update(re.findall(r"(?<![\w-])[a-z][\w-]*", entry.answer))
         capitalised = {t for w in capitalised_words for t in self.normaliser.content_tokens(w)}

@@ -48,7 +48,7 @@ HINGLISH_STOPWORDS = frozenset(
     iska uska inka unka kiya kia kiye kari karo karna kar karte karta batao btao bataye bataiye
     bataiye samjhao samjhaiye mujhe hume humein hamein apna apne ho raha rahi rahe rha rhi hoga
     hogi honge hona tak wahan yahan kin saath sath bola bole boli liya liye diya chahiye gaya
-    gaye gayi gya karenge karega karegi wala wali wale baat apni
+    gaye gayi gya karenge karega karegi wala wali wale baat apni rahenge rahega rahegi
     """.split()
 )
 
@@ -72,6 +72,8 @@ HINGLISH_WORDS = {
     **dict.fromkeys(("bimari", "rog"), "disease"),
     **dict.fromkeys(("tarikh", "tareekh", "tithi"), "date"),
     **dict.fromkeys(("jagah", "sthan", "shahar"), "place"),
+    # "jaari rahenge", "chalte rahenge": will go on.
+    **dict.fromkeys(("jaari", "jari", "chalte", "chalti"), "continue"),
     "videsh": "foreign",
     "mantri": "minister",
     "sena": "army",
@@ -144,13 +146,17 @@ def _invisible_table() -> dict[int, str | None]:
 _INVISIBLE = _invisible_table()
 
 
+_CO_PREFIX = re.compile(r"\bco-(?=[a-z])")
+
+
 def clean(text: str) -> str:
     """Unicode-normalise, casefold, and drop invisible and control characters."""
     text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
     # Capitalised "US" is the country; once casefolded it would be the pronoun "us".
     text = _US.sub("usa", text).casefold()
     text = _ASCII_CONTROL.sub(" ", text) if text.isascii() else text.translate(_INVISIBLE)
-    return _REPEATS.sub(r"\1\1", text)
+    # "co-operation" is "cooperation", not "co" and "operation" (a word of its own).
+    return _CO_PREFIX.sub("co", _REPEATS.sub(r"\1\1", text))
 
 
 @lru_cache(maxsize=65536)

@@ -51,6 +51,11 @@ _SINCE = "since"
 # "Where is JIMEX held?" wants a place: "in Tokyo", "at New Delhi"; not "in November 2019".
 # ("kaha" is also "said": "kya kaha".)
 _WHERE = frozenset({"where", "kahan", "kahaan", "venue", "located"})
+# …but "kaha" before "hua", "hui", "tha" is "where": "meeting kaha hui thi" (not "ne kaha tha").
+_KAHA_WHERE = re.compile(
+    r"(?<!\bne )(?<!\bkya )\bkaha\s+(?:hua|hui|hue|huyi|hoga|hogi|honge|hota|hoti|hote|tha|thi)\b",
+    re.IGNORECASE,
+)
 _PLACE = re.compile(
     r"\b(?:in|at)\s+(?!(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December|The|That|This|Its|Their)\b)[A-Z][a-z]+"
@@ -76,6 +81,26 @@ _NAMING = frozenset(
     """name named names naming naam mention mentioned mentions call called criticise criticised
     criticize criticized refer referred single singled target targeted omit omitted exclude
     excluded""".split()
+)
+
+# A country that speaks or reacts ("What did Russia say about…", "How did China react",
+# "China ne kya kaha"): the pack quotes only its own countries, so another's words are not in
+# it, however often the entry names that country.
+_SPEAKER = re.compile(
+    r"\b(?:did|does|do|has|have|will|would)\s+(?:the\s+)?([\w'’-]+)\s+"
+    r"(?:(?:side|government|govt)\s+)?(?:say|said|think|react|respond|feel|view|comment|object)\b"
+    r"|\b([\w'’-]+)\s+ne\s+(?:\S+\s+){0,6}?(?:kaha|bola|socha)\b",
+    re.IGNORECASE,
+)
+# "What is X?", "X kya hai", "meaning of X": a definition, which no entry gives of a word the
+# pack never uses ("india japan semiconductor partnership kya hai").
+_DEFINITION = re.compile(
+    r"^\W*(?:what\s+is|what's|whats|what\s+are|define|meaning\s+of)\b"
+    r"|\b(?:kya\s+(?:hai|hain|hota\s+hai|hoti\s+hai|hote\s+hain)|matlab|meaning)\W*$",
+    re.IGNORECASE,
+)
+_RELATION_WORDS = frozenset(
+    "in of for with from between at on about by to into under this that thing".split()
 )
 
 Weight = Callable[[str], float]
@@ -276,6 +301,7 @@ class Scope:
                 entry_index,
                 typed if typed is not None else set(self._tokens(question)),
             )
+            or self._undefined(question, unknown)
         )
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:
@@ -313,6 +339,10 @@ class Scope:
         self, question: str, entry_index: int, known: Sequence[str], unknown: Sequence[str]
     ) -> str | None:
         others = self._countries(known) - self._home
+        for found in _SPEAKER.finditer(question):
+            speaker = self._countries(self._tokens(found.group(1) or found.group(2)))
+            if speaker and not speaker <= self._home:
+                return "another country's words"
         # A country the pack never names, named alone ("Pakistan in Malabar?"), is what is
         # asked about; named in a list with the pack's own ("US, Australia, Japan, France?")
         # it is one of the options.
@@ -329,6 +359,20 @@ class Scope:
         # (A country the pack never names, "France" among the options, is no such word.)
         if not others <= self._affirmed[entry_index] or set(unknown) - self._country.keys():
             return "another country's dialogue"
+        return None
+
+    def _undefined(self, question: str, unknown: Sequence[str]) -> str | None:
+        """A definition of something with a word the pack never uses (not a country, which
+        `_other_country` reads): no entry defines it."""
+        if not unknown or not (found := _DEFINITION.search(question.strip())):
+            return None
+        # Only a plain name: "what is the Indian counterpart in the JSST" asks a detail of
+        # something defined, and a chatty "what's this X thing? is it like Y" is no name.
+        subject = words(question[: found.start()] + " " + question[found.end() :])
+        if len(subject) > 5 or _RELATION_WORDS.intersection(subject) or "?" in question[:-1]:
+            return None
+        if any(self.normaliser.is_content(t) and t not in self._country for t in unknown):
+            return "a thing the pack does not define"
         return None
 
     def _other_ordinal(self, entry_index: int, known: Sequence[str]) -> str | None:
@@ -358,7 +402,7 @@ class Scope:
             entry_index
         ]:
             return "outcomes"
-        if said & _WHERE_STEMS and not self._places[entry_index]:
+        if (said & _WHERE_STEMS or _KAHA_WHERE.search(question)) and not self._places[entry_index]:
             return "a place"
         if said & _HOW_STEMS and said & _WORK_STEMS and not self._explains[entry_index]:
             return "how it works"

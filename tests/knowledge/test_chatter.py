@@ -16,6 +16,11 @@ from faqbot.knowledge.chatter import strip_chatter
         ("my teacher said india has 2+2 with russia", "india has 2+2 with russia"),
         ("can you tell me what jimex is, for prelims", "what jimex is,"),
         ("I read somewhere that JSST was launched", "JSST was launched"),
+        (
+            "hey, which navy hosts MILAN? like when did it start",
+            ", which navy hosts MILAN? when did it start",
+        ),
+        ("i have an exam today and kinda forgot: what is RPSS", ": what is RPSS"),
         ("what is jimex", "what is jimex"),
         ("sorry", "sorry"),  # all chatter: the message is left as it is
     ],

@@ -17,15 +17,20 @@ from faqbot.knowledge.evaluation import (
 )
 from faqbot.knowledge.languages import LanguageAnswerers
 from tests.support.application import knowledge_of
-from tests.support.paths import HINDI_DEV, HINDI_TEST, QUESTIONS, UNSEEN_DEV, UNSEEN_TEST
+from tests.support.paths import (
+    HINDI_DEV,
+    HINDI_TEST,
+    QUESTIONS,
+    UNSEEN_DEV,
+    UNSEEN_DEV_FRESH,
+    UNSEEN_TEST,
+)
 
-# Floors on the test split, set from its fourth measured run, after the precision work
-# (docs/matching.md says how often the test split was looked at): 83.2% answered right, no
-# confident wrong answer (one is allowed, as before), 89.1% right option (41 of 46, after the
-# Hindi MCQ work, which also reads English counts), and no near-topic question answered (the
-# "who", "which <thing>" and named-thing signs hold back the two untrue answers of the third
-# run).
-TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ = 83.0, 0.6, 0, 88.5
+# Floors on the test split, set from its fifth measured run, after the fresh-dev-batch work
+# (docs/matching.md says how often the test split was looked at): 83.7% answered right, one
+# confident wrong answer (0.5%; one is allowed, as before), 89.1% right option (41 of 46) and
+# no near-topic question answered.
+TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ = 83.5, 0.6, 0, 88.5
 # Set from the one run of hindi-test after the Hindi MCQ work (docs/matching.md, "Hindi
 # MCQs"): 13 of 19 options named right, none wrong.
 HINDI_TEST_MCQ = 68.0
@@ -92,16 +97,20 @@ def test_report_counts(pack: Pack) -> None:
     [
         # (answered right %, confident wrong %, near-topic answered, exam option right %);
         # measured figures are in docs/matching.md, these sit just under them.
-        # dev: 92.1% right, none wrong, no near-topic question answered, 44 of 46 options.
-        (UNSEEN_DEV, (92.0, 0.6, 0, 95.5)),
+        # dev: 93.1% right, none wrong, no near-topic question answered, 44 of 46 options.
+        (UNSEEN_DEV, (93.0, 0.6, 0, 95.5)),
+        # the fresh dev batch: 91.6% right (86.3% at its first run), none wrong, no near-topic
+        # question answered, 15 of 16 options.
+        (UNSEEN_DEV_FRESH, (91.5, 0.6, 0, 93.5)),
         (UNSEEN_TEST, (TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ)),
     ],
-    ids=["dev", "test"],
+    ids=["dev", "dev-fresh", "test"],
 )
 def test_unseen_floors(answerer: Answerer, path: Path, floors: tuple) -> None:
     answered, wrong, near, mcq = floors
     report = evaluate(answerer, load_questions(path))
-    assert report.answerable >= 150 and report.offtopic >= 70
+    assert report.answerable >= 90 and report.offtopic >= 40
+    assert report.near * 2 >= report.offtopic, "half the off-topic set or more is near-topic"
     assert report.answered_accuracy >= answered, report.format()
     assert report.wrong_rate <= wrong, report.format()
     assert report.unrelated_answered == 0, report.format()

@@ -89,6 +89,22 @@ def test_statements_and_options() -> None:
             "(d) Neither 1 nor 2",
             "Answer: (c) Both 1 and 2",
         ),
+        # Items that are names: one the pack does not hold ("Veer Guardian") is a distractor
+        # beside those the answer lists.
+        (
+            "Which exercises did India and Japan commit to continuing?\n1. JIMEX\n"
+            "2. Veer Guardian\n3. Malabar\nChoose the correct code:\n(a) 1 and 2 only\n"
+            "(b) 1 and 3 only\n(c) 2 and 3 only\n(d) 1, 2 and 3",
+            "Answer: (b) 1 and 3 only",
+        ),
+        # "Rejected" says the opposite of "acknowledged".
+        (
+            "Consider the following statements:\n1. The ministers rejected the "
+            "operationalisation of the RPSS agreement in MILAN.\n2. Japan took part in MILAN "
+            "for the first time.\nWhich of the statements given above is/are correct?"
+            "\n(a) 1 only (b) 2 only (c) Both 1 and 2 (d) Neither 1 nor 2",
+            "Answer: (b) 2 only",
+        ),
     ],
 )
 def test_names_the_supported_option(answerer: Answerer, text: str, lead: str) -> None:

@@ -114,6 +114,10 @@ def test_json_shape(matcher: Matcher) -> None:
         # "When" after the question's own question word is a clause, not what is asked.
         ("Which countries were not named when they met?", set()),
         ("When was it held? Which city?", {"date"}),
+        # In a yes-no question, "when" after what is asked about is a clause; not after a
+        # word that asks for the time itself.
+        ("does japan send ships when a cyclone hits", set()),
+        ("do you know when the jsst begins", {"date"}),
         # "Year" in a count is a unit.
         ("Japan kitne saal me budget badhayega", {"number"}),
         ("how many years", {"number"}),
@@ -254,6 +258,13 @@ def test_a_term_the_synonyms_define_is_a_name(matcher: Matcher) -> None:
     # "take place" matches the second dialogue's venue; the question is about the JSST.
     match = matcher.match("where are the joint service staff talks going to take place")
     assert not (match.status == "answer" and match.entry and match.entry.id == "second-dialogue")
+
+
+def test_the_words_of_a_title_are_no_names(matcher: Matcher) -> None:
+    # "Reciprocal Provision of Supplies and Services": "supplies" is a word of a title, not a
+    # name another entry could lack; "MILAN" and "Tokyo" are names.
+    assert {"supply", "servic"}.isdisjoint(matcher.names)
+    assert {"milan", "tokyo"} <= matcher.names
 
 
 def test_a_sentence_that_dates_nothing_gives_no_other_year(matcher: Matcher) -> None:

@@ -63,6 +63,8 @@ def test_words_keep_stop_words_whole_and_map_hinglish() -> None:
         ("when was the first india us 2+2", "first india usa 2+2"),
         ("pehla india japan 2+2 kab hua", "first india japan 2+2"),
         ("Exercises", "exercise"),
+        ("defence co-operation", "defence cooperation"),
+        ("kaunse abhyas jaari hai", "which exercises continue"),
     ],
 )
 def test_variants_meet(one: str, other: str) -> None:

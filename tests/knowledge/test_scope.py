@@ -42,6 +42,13 @@ def matcher(pack: Pack) -> Matcher:
         ("What is the India–Japan Digital Partnership?", "another named thing"),
         # A country the pack never names, named alone.
         ("is pakistan part of the malabar exercise", "another country's"),
+        # "kaha" before "hua"/"hui"/"tha" is "where", not "said".
+        ("tokyo wali 2+2 ki highlights kaha hui thi", "a place"),
+        # What another country said: the pack quotes only India and Japan.
+        ("How did the US react to the Malabar exercise?", "another country's words"),
+        ("australia ne malabar ke baare mein kya kaha", "another country's words"),
+        # A plain name with a word the pack never uses: no entry defines it.
+        ("india japan hydrogen partnership kya hai", "a thing the pack does not define"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:

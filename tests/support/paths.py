@@ -7,5 +7,6 @@ MARKUP_PACK = DATA / "markup_pack.yaml"  # a pack with markup, long answers and 
 QUESTIONS = DATA / "questions.yaml"  # the labelled question set
 UNSEEN_DEV = DATA / "unseen-dev.yaml"  # questions written from the source note: tune on these
 UNSEEN_TEST = DATA / "unseen-test.yaml"  # ... and report these, never tuned on
+UNSEEN_DEV_FRESH = DATA / "unseen-dev-fresh.yaml"  # a later dev batch, from the note alone
 HINDI_DEV = DATA / "hindi-dev.yaml"  # Devanagari questions: tune on these
 HINDI_TEST = DATA / "hindi-test.yaml"  # ... and report these, never tuned on
