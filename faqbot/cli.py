@@ -75,16 +75,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a YAML pack or a folder of them (default: $FAQBOT_KNOWLEDGE, else the shipped pack)",
     )
-    overlays = pack_option.add_mutually_exclusive_group()
-    overlays.add_argument(
-        "--overlay",
-        type=Path,
-        metavar="FILE",
-        help=f"phrasings accepted from /gaps to add to the pack (default, without --knowledge: "
-        f"{OVERLAY_FILE} next to $FAQBOT_DATABASE, if it exists, as the bot reads it)",
-    )
-    overlays.add_argument(
-        "--no-overlay", action="store_true", help=f"leave out {OVERLAY_FILE}: the pack alone"
+    _add_overlay_options(
+        pack_option, "phrasings accepted from /gaps to add to the pack", "--knowledge"
     )
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
@@ -118,16 +110,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="lint a knowledge pack")
     validate.add_argument("path", nargs="?", type=Path, help="pack file or folder")
-    checked = validate.add_mutually_exclusive_group()
-    checked.add_argument(
-        "--overlay",
-        type=Path,
-        metavar="FILE",
-        help=f"also check an overlay of accepted phrasings with the pack (default, without "
-        f"PATH: {OVERLAY_FILE} next to $FAQBOT_DATABASE, if it exists, as the bot reads it)",
-    )
-    checked.add_argument(
-        "--no-overlay", action="store_true", help=f"leave out {OVERLAY_FILE}: the pack alone"
+    _add_overlay_options(
+        validate, "also check an overlay of accepted phrasings with the pack", "PATH"
     )
     validate.set_defaults(handler=_validate)
 
@@ -196,6 +180,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     db_copy.set_defaults(handler=_db_copy)
     return parser
+
+
+def _add_overlay_options(parser: argparse.ArgumentParser, what: str, pack_named: str) -> None:
+    """--overlay FILE / --no-overlay: which overlay.yaml a command reads with the pack."""
+    overlays = parser.add_mutually_exclusive_group()
+    overlays.add_argument(
+        "--overlay",
+        type=Path,
+        metavar="FILE",
+        help=f"{what} (default, without {pack_named}: {OVERLAY_FILE} next to "
+        "$FAQBOT_DATABASE, if it exists, as the bot reads it)",
+    )
+    overlays.add_argument(
+        "--no-overlay", action="store_true", help=f"leave out {OVERLAY_FILE}: the pack alone"
+    )
 
 
 def _database(value: str | Path | None = None) -> DatabaseTarget:
