@@ -12,6 +12,17 @@ from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import FakeBotAPI
 
 
+def stopped_with_errors(bot: BotProcess) -> tuple[list[str], str]:
+    """Start a bot that must stop at once with exit 1: its ERROR lines and its whole log."""
+    try:
+        bot.start(wait=False)
+        assert bot.wait(timeout=60) == 1
+        log = bot.log
+    finally:
+        bot.close()
+    return [line for line in log.splitlines() if " ERROR " in line], log
+
+
 @pytest.mark.slow
 def test_5xx_on_get_me_and_delete_webhook_are_retried(api: FakeBotAPI, tmp_path: Path) -> None:
     api.fail("getMe", times=2, error_code=502, description="Bad Gateway")
@@ -55,13 +66,7 @@ def test_a_write_lock_held_elsewhere_at_start_is_one_line(api: FakeBotAPI, tmp_p
 def test_postgresql_down_at_start_is_one_line_and_exit_1(api: FakeBotAPI, tmp_path: Path) -> None:
     url = "postgresql://faqbot:hunter2@127.0.0.1:1/faqbot"  # nothing listens on port 1
     bot = BotProcess(api, tmp_path / "unused.sqlite3", env={"FAQBOT_DATABASE": url})
-    try:
-        bot.start(wait=False)
-        assert bot.wait(timeout=60) == 1
-        log = bot.log
-    finally:
-        bot.close()
-    errors = [line for line in log.splitlines() if " ERROR " in line]
+    errors, log = stopped_with_errors(bot)
     assert len(errors) == 1, log
     assert "cannot reach PostgreSQL at postgresql://faqbot:***@127.0.0.1:1/faqbot" in errors[0]
     assert "hunter2" not in log and "Traceback" not in log and api.token not in log
@@ -76,13 +81,7 @@ def test_a_database_from_a_newer_faqbot_stops_the_bot_with_one_line(
     made.run_sync(lambda c: c.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'"))
     made.close()
     bot = BotProcess(api, database)
-    try:
-        bot.start(wait=False)
-        assert bot.wait(timeout=60) == 1
-        log = bot.log
-    finally:
-        bot.close()
-    errors = [line for line in log.splitlines() if " ERROR " in line]
+    errors, log = stopped_with_errors(bot)
     assert len(errors) == 1, log
     assert "written by a newer faqbot (schema revision 0099" in errors[0]
     assert "upgrade faqbot" in errors[0] and "Traceback" not in log
