@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -394,6 +396,52 @@ def test_a_contrary_deed_names_no_wrong_option(
     outcome = answerers.respond(text).outcome
     assert outcome.choice is not None and outcome.choice.option is not None, outcome.choice
     assert outcome.choice.option.label == label
+
+
+# Deeds and their contraries: every pack sentence with the one, told with the other, is a
+# false statement built from the pack's own words.
+_CONTRARY_DEEDS = {
+    "en": {
+        "acknowledged": "rejected",
+        "welcomed": "opposed",
+        "supported": "opposed",
+        "accepted": "rejected",
+        "continued": "ended",
+    },
+    "hi": {"स्वीकार": "अस्वीकार", "स्वागत": "विरोध", "समर्थन": "विरोध"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_no_pack_sentence_with_a_contrary_deed_is_true(
+    answerers: LanguageAnswerers, language: str
+) -> None:
+    answerer = answerers.answerers[language]
+    tokens = answerer.matcher.normaliser.content_tokens
+    pieces = evidence(answerer.matcher.entries, tokens)
+    sentences = {
+        piece.strip()
+        for entry in answerer.matcher.entries
+        for passage in entry.answer.split("\n\n")
+        for piece in re.split(r"(?<=[.;!?\u0964])\s+|\n\s*[-•*]\s*", passage)
+    }
+    told = [
+        re.sub(rf"{_EDGE_BEFORE}{deed}{_EDGE_AFTER}", contrary, sentence)
+        for sentence in sorted(sentences)
+        for deed, contrary in _CONTRARY_DEEDS[language].items()
+        if re.search(rf"{_EDGE_BEFORE}{deed}{_EDGE_AFTER}", sentence)
+    ]
+    assert told  # the pack has such sentences: the check checks something
+    judged_true = [
+        statement
+        for statement in told
+        if statement_truth(statement, tokens, answerer.paraphrase_weight, pieces) is True
+    ]
+    assert judged_true == []
+
+
+_EDGE_BEFORE = r"(?<![\w\u0900-\u097f])"
+_EDGE_AFTER = r"(?![\w\u0900-\u097f])"
 
 
 @pytest.mark.parametrize(
