@@ -7,7 +7,7 @@ stem, and `choose_option` says which option the matched answer supports, if exac
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -472,6 +472,15 @@ _CONTRARY_PAIRS = (
     ("acknowledg", "reject"),
     ("welcom", "reject"),
     ("support", "reject"),
+    ("accept", "reject"),
+    ("noted", "reject"),
+    ("noted", "oppos"),
+    ("welcom", "condemn"),
+    ("support", "condemn"),
+    ("continu", "ended"),
+    ("continu", "halt"),
+    ("continu", "suspend"),
+    ("continu", "discontinu"),
     *(
         (_hindi_token(one), _hindi_token(other))
         for one, other in (
@@ -483,6 +492,11 @@ _CONTRARY_PAIRS = (
             ("स्वीकार", "विरोध"),
             ("समर्थन", "विरोध"),
             ("स्वागत", "विरोध"),
+            ("स्वीकार", "अस्वीकार"),
+            ("समर्थन", "अस्वीकार"),
+            ("स्वागत", "अस्वीकार"),
+            ("स्वागत", "निंदा"),
+            ("जारी", "समाप्त"),
         )
     ),
 )
@@ -505,6 +519,9 @@ class _Evidence:
     words: frozenset[str]  # every word, stop words included, for numbers and qualifiers
     negated: frozenset[str]  # tokens a negation cue denies ("without resorting to threat")
     named: frozenset[str]  # tokens of its capitalised names ("Japanese side": japan)
+    actor: frozenset[str]  # who does what: the names it opens with (`_actor`)
+    does: str | None  # and what they do
+    prefixes: frozenset[str]  # its tokens' first five letters, for names and deeds
 
 
 Evidence = _Evidence
@@ -525,6 +542,46 @@ def _names(text: str, tokens: Tokens) -> frozenset[str]:
         # milan). Some are no names ("रक्षा" -> defence), which asks more of a piece, never less.
         return frozenset(t for t in tokens(text) if t.isascii() and not t[:1].isdigit())
     return frozenset(t for name in _NAME.findall(text) for t in tokens(name))
+
+
+# Words that go with an actor's name and say nothing of who it is ("the Indian side").
+_ACTOR_WORDS = frozenset(
+    {"side", "sides", "government", _hindi_token("पक्ष"), _hindi_token("सरकार")}
+)
+# Hindi marks who did what with "ने": "भारतीय पक्ष ने … स्वीकार किया".
+_HI_AGENT = re.compile(rf"{_HI_START}ने{_HI_END}")
+
+
+def _dated(token: str) -> bool:
+    """A number, year or month ("As of September 2022, India had…"): no actor, no deed."""
+    return token[:1].isdigit() or token.startswith("month-")
+
+
+def _actor(text: str, tokens: Tokens) -> tuple[frozenset[str], str | None]:
+    """Who does what in a claim: the names it opens with ("The Indian side acknowledged…":
+    india), or in Hindi the names before "ने"; and what they do, the word after them (in
+    Hindi, the last word: "… को स्वीकार किया"). No actor when it opens otherwise ("The first
+    2+2 was held…", "Both sides emphasised…"). Names are kept to their first five letters, so
+    "Indian" and "India" are one actor."""
+    names = _names(text, tokens)
+    said = list(tokens(text))
+    if has_devanagari(text):
+        agent = _HI_AGENT.search(text)
+        opening = [t for t in tokens(text[: agent.start()]) if t in names] if agent else []
+        does = said[-1] if opening and said else None
+    else:
+        opening = []
+        does = None
+        for token in said:
+            if token in names and not _dated(token):
+                opening.append(token)
+            elif token not in _ACTOR_WORDS and not _dated(token):
+                does = token
+                break
+    # A name alone ("Russia", an item of a list to check) does nothing: it has no actor.
+    if does is None:
+        return frozenset(), None
+    return _prefixes(opening), does if opening else None
 
 
 def _negated(text: str, tokens: Tokens) -> frozenset[str]:
@@ -560,18 +617,73 @@ def statement_truth(
     # Who does what is told by names: "India expressed its resolve…" is not held up by
     # "The Japanese side expressed its resolve…", however rare its other words are; "The
     # ministers emphasised…" names no one else, and may hold up "India and Japan emphasised…".
-    named = claimed & _names(text, tokens)
+    # Names meet on their first five letters: "India" and "the Indian side" are one.
+    named = _prefixes(claimed & _names(text, tokens))
+    claimed_prefixes = _prefixes(claimed)
     total = sum(weight(t) for t in claimed)
     denied = _negated(text, tokens)
+    actor, does = _actor(text, tokens)
     verdicts = {
-        _agrees(said, claimed, denied, piece)
+        _same_actor(
+            actor,
+            does,
+            claimed,
+            piece,
+            _agrees(said, claimed, denied, piece, contraries=_one_actor(actor, piece.actor)),
+        )
         for piece in evidence
-        if (named <= piece.tokens or piece.named <= claimed)
+        if (named <= piece.prefixes or _prefixes(piece.named) <= claimed_prefixes)
         and _support(claimed, piece.tokens, weight, contrary=True) >= SUPPORTED * total
     }
+    # A sentence that says otherwise unsettles one that holds the claim up: an exam option
+    # is never named on a statement the pack both supports and contradicts. A name item
+    # ("Russia") claims only that it is among those listed, and one listing holds it up
+    # ("without naming Russia or China" elsewhere says nothing against it).
     if True in verdicts:
-        return True
+        name_item = does is None and len(words(text)) <= _NAME_ITEM_WORDS
+        return True if name_item or False not in verdicts else None
     return False if False in verdicts else None
+
+
+def _holds_word(token: str, tokens: Set[str], prefixes: Set[str]) -> bool:
+    """Whether a piece holds a word, or one sharing its first five letters."""
+    return token in tokens or (len(token) >= _PREFIX and token[:_PREFIX] in prefixes)
+
+
+def _prefixes(tokens: Iterable[str]) -> frozenset[str]:
+    return frozenset(t[:_PREFIX] for t in tokens)
+
+
+def _one_actor(actor: frozenset[str], by: frozenset[str]) -> bool:
+    """Whether a claim's actor is (among) a piece's, or either names none."""
+    return not actor or not by or actor <= by
+
+
+def _same_actor(
+    actor: frozenset[str],
+    does: str | None,
+    claimed: set[str],
+    piece: _Evidence,
+    verdict: bool | None,
+) -> bool | None:
+    """A piece's verdict on a claim, given who does what in each. "The Indian side rejected
+    Japan's determination…" is not held up by "The Japanese side expressed its
+    determination…" (another actor), nor "India expressed its determination…" by "The Indian
+    side acknowledged Japan's determination…" (the same actor doing another thing), whatever
+    words they share. A piece about another actor may still say otherwise ("Russia is not one
+    of India's partners" against India's list of partners)."""
+    if verdict is not True or not actor or not piece.actor:
+        return verdict
+    if not _one_actor(actor, piece.actor):
+        return None
+    if (
+        does is not None
+        and piece.does is not None
+        and not _holds_word(does, piece.tokens, piece.prefixes)
+        and not _holds_word(piece.does, claimed, _prefixes(claimed))
+    ):
+        return None
+    return verdict
 
 
 def _support(
@@ -609,7 +721,11 @@ def _roots(tokens: Iterable[str]) -> set[str]:
 
 
 def _agrees(
-    said: set[str], claimed: set[str], denied: frozenset[str], piece: _Evidence
+    said: set[str],
+    claimed: set[str],
+    denied: frozenset[str],
+    piece: _Evidence,
+    contraries: bool = True,
 ) -> bool | None:
     """Whether a piece that holds a statement's words says the same: what each denies, and
     numbers. "Russia is not among…" denies what "…partners: the US, Australia, Japan and
@@ -618,7 +734,10 @@ def _agrees(
         _roots(denied)
     ):
         return False
-    if any(_CONTRARIES.get(t, frozenset()) & piece.tokens for t in claimed - piece.tokens):
+    # Contrary deeds of two actors may both be true ("Japan resolved…", "India opposed…").
+    if contraries and any(
+        _CONTRARIES.get(t, frozenset()) & piece.tokens for t in claimed - piece.tokens
+    ):
         return False
     wanted, given = _numbers(said), _numbers(piece.words)
     if wanted - given:
@@ -645,7 +764,14 @@ def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
         if piece.strip()
     ]
     return [
-        _Evidence(frozenset(tokens(p)), frozenset(words(p)), _negated(p, tokens), _names(p, tokens))
+        _Evidence(
+            frozenset(tokens(p)),
+            frozenset(words(p)),
+            _negated(p, tokens),
+            _names(p, tokens),
+            *_actor(p, tokens),
+            _prefixes(tokens(p)),
+        )
         for p in dict.fromkeys(pieces)
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -187,6 +189,39 @@ def test_any_option_list_gives_a_valid_result(
         # "India expressed…" is not held up by "The Japanese side expressed…".
         ("It was held before the Modi–Abe summit of October 2018.", None),
         ("India expressed its resolve to examine counterstrike capabilities.", None),
+        # Who does what: India acknowledged Japan's determination. A contrary deed of the same
+        # actor is false, however many words "The Japanese side expressed its determination…"
+        # shares with it; India doing what Japan did, or another deed, is not held up.
+        (
+            "The Indian side acknowledged Japan's determination to reinforce its defence "
+            "capabilities.",
+            True,
+        ),
+        (
+            "The Indian side rejected Japan's determination to reinforce its defence capabilities.",
+            False,
+        ),
+        ("India rejected Japan's determination to reinforce its defence capabilities.", False),
+        (
+            "The Indian side opposed Japan's determination to reinforce its defence capabilities.",
+            False,
+        ),
+        ("India expressed its determination to reinforce its defence capabilities.", None),
+        (
+            "The Indian side expressed its determination to fundamentally reinforce its defence "
+            "capabilities within the next five years.",
+            None,
+        ),
+        # Japan did not reject its own resolve, but "India acknowledged" is another actor's
+        # deed: unsettled, never true.
+        (
+            "The Japanese side rejected Japan's determination to reinforce its defence "
+            "capabilities.",
+            None,
+        ),
+        # A name item is among those listed: "without naming Russia or China" elsewhere says
+        # nothing against it.
+        ("Russia", True),
     ],
 )
 def test_statement_truth(answerer: Answerer, statement: str, truth: bool | None) -> None:
@@ -318,6 +353,97 @@ def test_hindi_statements_are_read(
     assert outcome.choice.option.label == label
 
 
+_RESOLVE = (
+    "1. The Japanese side expressed its determination to fundamentally reinforce Japan's "
+    "defence capabilities within the next five years.\n2. The Indian side {} Japan's "
+    "determination to reinforce its defence capabilities."
+)
+_HINDI_RESOLVE = (
+    "1. जापानी पक्ष ने अगले पाँच वर्षों के भीतर जापान की रक्षा क्षमताओं को मौलिक रूप से सुदृढ़ करने "
+    "का दृढ़ संकल्प व्यक्त किया।\n2. भारतीय पक्ष ने अपनी रक्षा क्षमताओं को सुदृढ़ करने के जापान के "
+    "दृढ़ संकल्प को {} किया।"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Statement 2 shares its words with statement 1's sentence; its deed is the contrary
+        # of the pack's: "Both 1 and 2" would be the worst answer a student could get.
+        (
+            "Consider the following statements:\n" + _RESOLVE.format("rejected") + "\nWhich of "
+            "the statements given above is/are correct?\n(a) 1 only\n(b) 2 only\n"
+            "(c) Both 1 and 2\n(d) Neither 1 nor 2",
+            "a",
+        ),
+        (
+            "Consider the following statements:\n" + _RESOLVE.format("acknowledged") + "\n"
+            "Which of the statements given above is/are correct?\n(a) 1 only\n(b) 2 only\n"
+            "(c) Both 1 and 2\n(d) Neither 1 nor 2",
+            "c",
+        ),
+        (
+            "निम्नलिखित कथनों पर विचार कीजिए:\n" + _HINDI_RESOLVE.format("अस्वीकार") + "\n"
+            "उपर्युक्त में से कौन-सा/से कथन सही है/हैं?\n(क) केवल 1\n(ख) केवल 2\n"
+            "(ग) 1 और 2 दोनों\n(घ) न तो 1 और न ही 2",
+            "क",
+        ),
+    ],
+)
+def test_a_contrary_deed_names_no_wrong_option(
+    answerers: LanguageAnswerers, text: str, label: str
+) -> None:
+    outcome = answerers.respond(text).outcome
+    assert outcome.choice is not None and outcome.choice.option is not None, outcome.choice
+    assert outcome.choice.option.label == label
+
+
+# Deeds and their contraries: every pack sentence with the one, told with the other, is a
+# false statement built from the pack's own words.
+_CONTRARY_DEEDS = {
+    "en": {
+        "acknowledged": "rejected",
+        "welcomed": "opposed",
+        "supported": "opposed",
+        "accepted": "rejected",
+        "continued": "ended",
+    },
+    "hi": {"स्वीकार": "अस्वीकार", "स्वागत": "विरोध", "समर्थन": "विरोध"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_no_pack_sentence_with_a_contrary_deed_is_true(
+    answerers: LanguageAnswerers, language: str
+) -> None:
+    answerer = answerers.answerers[language]
+    tokens = answerer.matcher.normaliser.content_tokens
+    pieces = evidence(answerer.matcher.entries, tokens)
+    sentences = {
+        piece.strip()
+        for entry in answerer.matcher.entries
+        for passage in entry.answer.split("\n\n")
+        for piece in re.split(r"(?<=[.;!?\u0964])\s+|\n\s*[-•*]\s*", passage)
+    }
+    told = [
+        re.sub(rf"{_EDGE_BEFORE}{deed}{_EDGE_AFTER}", contrary, sentence)
+        for sentence in sorted(sentences)
+        for deed, contrary in _CONTRARY_DEEDS[language].items()
+        if re.search(rf"{_EDGE_BEFORE}{deed}{_EDGE_AFTER}", sentence)
+    ]
+    assert told  # the pack has such sentences: the check checks something
+    judged_true = [
+        statement
+        for statement in told
+        if statement_truth(statement, tokens, answerer.paraphrase_weight, pieces) is True
+    ]
+    assert judged_true == []
+
+
+_EDGE_BEFORE = r"(?<![\w\u0900-\u097f])"
+_EDGE_AFTER = r"(?![\w\u0900-\u097f])"
+
+
 @pytest.mark.parametrize(
     ("text", "claimed"),
     [
@@ -372,6 +498,16 @@ def test_hindi_negated_stems(stem: str, negated: bool) -> None:
         # Contrary words, as in English: the pack says multilateral, and acknowledged.
         ("मिलन एक द्विपक्षीय अभ्यास है।", False),
         ("भारत ने जापान के इस संकल्प का विरोध किया।", False),
+        # Who does what, as in English: the Indian side acknowledged (स्वीकार) Japan's resolve;
+        # it did not reject it (अस्वीकार), nor resolve so itself (the Japanese side did).
+        ("भारतीय पक्ष ने अपनी रक्षा क्षमताओं को सुदृढ़ करने के जापान के दृढ़ संकल्प को स्वीकार किया।", True),
+        ("भारतीय पक्ष ने अपनी रक्षा क्षमताओं को सुदृढ़ करने के जापान के दृढ़ संकल्प को अस्वीकार किया।", False),
+        ("भारत ने जापान के इस संकल्प को अस्वीकार किया।", False),
+        (
+            "भारतीय पक्ष ने अगले पाँच वर्षों के भीतर जापान की रक्षा क्षमताओं को मौलिक रूप से सुदृढ़ "
+            "करने का दृढ़ संकल्प व्यक्त किया।",
+            None,
+        ),
         # "इसमें" (in it) points back to the subject and claims nothing.
         ("इसमें दोनों पक्षों के राजनीतिक कारकों को ध्यान में रखा जाता है।", True),
         # The danda ends a sentence: Japan's resolve and India's acknowledgement are two
