@@ -25,12 +25,7 @@ def current(target: DatabaseTarget) -> tuple[bool, str]:
             f"database {target}: none yet (head {migrate.head()}); `faqbot db upgrade` or "
             "`faqbot run` creates it"
         )
-    try:
-        engine = sync_engine(target)
-    except ModuleNotFoundError:
-        raise StorageError(
-            f"{target} needs the PostgreSQL driver: pip install 'faqbot[postgresql]'"
-        ) from None
+    engine = sync_engine(target)
     try:
         with engine.connect() as connection:
             found = migrate.check_not_newer(connection)

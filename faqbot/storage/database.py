@@ -163,17 +163,24 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 
 def sync_engine(target: DatabaseTarget) -> Engine:
-    """SQLAlchemy's blocking engine for the target: the stdlib sqlite3, or psycopg."""
+    """SQLAlchemy's blocking engine for the target: the stdlib sqlite3, or psycopg.
+
+    StorageError, one line, when PostgreSQL is named and its driver is not installed."""
     if target.path is not None:
         engine = create_engine(target.sync_url())
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(
-        target.sync_url(),
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
-    )
+    try:
+        return create_engine(
+            target.sync_url(),
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        )
+    except ModuleNotFoundError:
+        raise StorageError(
+            f"{target} needs the PostgreSQL driver: pip install 'faqbot[postgresql]'"
+        ) from None
 
 
 class Storage:
@@ -239,13 +246,7 @@ class Storage:
         self._engine, self._connection = engine, connection
 
     def _open_postgresql(self) -> None:
-        try:
-            engine = sync_engine(self.target)
-        except ModuleNotFoundError:
-            raise StorageError(
-                f"FAQBOT_DATABASE={self.target} needs the PostgreSQL driver: "
-                "pip install 'faqbot[postgresql]'"
-            ) from None
+        engine = sync_engine(self.target)
         try:
             with engine.connect() as connection:
                 migrate.upgrade(connection)

@@ -49,13 +49,7 @@ class AdvisoryLock:
         self.target = target
 
     def __enter__(self) -> AdvisoryLock:
-        try:
-            self._engine = sync_engine(self.target)
-        except ModuleNotFoundError:
-            raise StorageError(
-                f"FAQBOT_DATABASE={self.target} needs the PostgreSQL driver: "
-                "pip install 'faqbot[postgresql]'"
-            ) from None
+        self._engine = sync_engine(self.target)
         try:
             self._connection = self._engine.connect()
             held = self._connection.execute(

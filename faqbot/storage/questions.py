@@ -440,12 +440,7 @@ class LogReader:
 def _read_only_engine(target: DatabaseTarget) -> Engine:
     path = target.path
     if path is None:
-        try:
-            return sync_engine(target)
-        except ModuleNotFoundError:
-            raise StorageError(
-                f"{target} needs the PostgreSQL driver: pip install 'faqbot[postgresql]'"
-            ) from None
+        return sync_engine(target)
     if not path.is_file():
         raise StorageError(
             f"no database at {path}: set FAQBOT_DATABASE or --database to the file the bot "

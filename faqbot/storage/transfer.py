@@ -102,11 +102,9 @@ def copy_database(
     reading = _source_engine(source)
     try:
         writing = sync_engine(destination)
-    except ModuleNotFoundError:
+    except StorageError:
         reading.dispose()
-        raise StorageError(
-            f"{destination} needs the PostgreSQL driver: pip install 'faqbot[postgresql]'"
-        ) from None
+        raise
     where = source
     try:
         with reading.connect() as origin:
