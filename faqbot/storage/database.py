@@ -141,7 +141,7 @@ def _describe_postgresql_error(error: BaseException, target: DatabaseTarget) -> 
     if (isinstance(error, DBAPIError) and error.connection_invalidated) or "connect" in reason:
         return (
             f"cannot reach PostgreSQL at {target} ({reason}); check that the server runs and "
-            "that FAQBOT_DATABASE names it, its user and its database"
+            "that the URL (FAQBOT_DATABASE, or the one given) names it, its user and its database"
         )
     return f"PostgreSQL at {target} refused the work ({reason}); {KEPT}"
 
