@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import signal
 import sys
+from urllib.parse import unquote, urlsplit
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
@@ -27,7 +29,8 @@ class RedactToken(logging.Filter):
 
     The secret half alone is what grants control of the bot, so that is what is matched, in
     any letter case; that also catches the whole token URL-encoded (":" as %3A) or lower-cased.
-    Other secrets (the webhook's) are hidden the same way, as "[secret]".
+    Other secrets (the webhook's, the log key, the database's and Redis's passwords) are hidden
+    the same way, as "[secret]".
     """
 
     def __init__(self, token: str, secrets: tuple[str, ...] = ()) -> None:
@@ -62,6 +65,26 @@ class RedactToken(logging.Filter):
         return True
 
 
+# A password shorter than this is not hidden in logs: it would blot out pieces of ordinary
+# words, and is no secret from a guesser anyway.
+SHORTEST_HIDDEN_PASSWORD = 6
+
+
+def service_passwords(settings: Settings) -> tuple[str, ...]:
+    """The PostgreSQL and Redis passwords in FAQBOT_DATABASE and FAQBOT_REDIS_URL, as written
+    and decoded, for the log filter: no message, traceback or driver error may show them."""
+    found: list[str] = []
+    with contextlib.suppress(TargetError):
+        url = parse_target(settings.database).url
+        if url is not None and url.password:
+            found.append(str(url.password))
+    if settings.redis_url:
+        with contextlib.suppress(ValueError):
+            found.append(urlsplit(settings.redis_url).password or "")
+    found += [unquote(password) for password in found]
+    return tuple(sorted({p for p in found if len(p) >= SHORTEST_HIDDEN_PASSWORD}))
+
+
 def configure_logging(token: str | None, secrets: tuple[str, ...] = ()) -> None:
     """One line per event on stderr; httpx's request lines (which carry the URL) are muted."""
     handler = logging.StreamHandler(sys.stderr)
@@ -82,9 +105,10 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """
     token = settings.require_token()
     endpoint = settings.require_webhook() if webhook else None
-    secrets = (endpoint.secret,) if endpoint else ()
+    secrets: tuple[str, ...] = (endpoint.secret,) if endpoint else ()
     # The question log's key is never logged either; hidden like the webhook's secret.
-    configure_logging(token, secrets + ((settings.log_key,) if settings.log_key else ()))
+    secrets += ((settings.log_key,) if settings.log_key else ()) + service_passwords(settings)
+    configure_logging(token, secrets)
     try:
         target = parse_target(settings.database)
         with instance_lock(target):

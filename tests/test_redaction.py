@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from faqbot.runner import RedactToken
+from faqbot.config import Settings
+from faqbot.runner import RedactToken, service_passwords
 
 TOKEN = "123456789:TEST-redaction-token-NOT-real"
 SECRET = TOKEN.partition(":")[2]
@@ -110,3 +111,20 @@ def test_the_webhook_secret_is_redacted_beside_the_token() -> None:
         TOKEN, "[token]"
     )
     assert RedactToken(TOKEN, ("",)).redact("nothing else") == "nothing else"
+
+
+def test_database_and_redis_passwords_are_hidden_like_secrets() -> None:
+    settings = Settings(
+        database="postgresql://faqbot:pg%2Fpass-TEST-1@db:5432/faqbot",
+        redis_url="redis://:redis-pass-TEST-2@redis:6379/0",
+    )
+    passwords = service_passwords(settings)
+    assert set(passwords) >= {"pg/pass-TEST-1", "redis-pass-TEST-2"}
+    redactor = RedactToken(TOKEN, passwords)
+    assert redactor.redact("auth pg/pass-TEST-1 then REDIS-PASS-test-2") == (
+        "auth [secret] then [secret]"
+    )
+    # A SQLite file, no Redis, or a password too short to hide: nothing to add.
+    assert service_passwords(Settings()) == ()
+    short = Settings(database="postgresql://u:pw@db/faqbot", redis_url="redis://:x@redis/0")
+    assert service_passwords(short) == ()
