@@ -81,7 +81,6 @@ Key = Literal[
     "gaps_heading",
     "gaps_cluster",
     "gaps_also",
-    "gaps_likely",
     "gaps_add",
     "gaps_ignore",
     "gaps_added",
@@ -350,7 +349,6 @@ ENGLISH: dict[Key, str] = {
     "gaps_heading": "Questions the pack did not answer outright, most asked first",
     "gaps_cluster": "asked {count} times",
     "gaps_also": "also asked as",
-    "gaps_likely": "likely entries",
     "gaps_add": "Add as phrasing of {entry}",
     "gaps_ignore": "Ignore",
     "gaps_added": (
@@ -690,7 +688,6 @@ HINDI: dict[Key, str] = {
     "gaps_heading": "जिन प्रश्नों का पैक ने सीधा उत्तर नहीं दिया, सबसे ज़्यादा पूछे गए पहले",
     "gaps_cluster": "{count} बार पूछा गया",
     "gaps_also": "ऐसे भी पूछा गया",
-    "gaps_likely": "संभावित प्रविष्टियाँ",
     "gaps_add": "{entry} के वाक्यांश के रूप में जोड़ें",
     "gaps_ignore": "अनदेखा करें",
     "gaps_added": (
