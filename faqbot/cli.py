@@ -171,10 +171,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     db_upgrade.set_defaults(handler=_db_upgrade)
     db_copy = db_commands.add_parser(
-        "copy", help="copy every table of one database into another (SQLite to PostgreSQL)"
+        "copy",
+        help="copy every table of one database into another (SQLite to PostgreSQL, or back)",
     )
-    db_copy.add_argument("source", metavar="SQLITE_PATH", help="the database to read")
-    db_copy.add_argument("destination", metavar="POSTGRESQL_URL", help="the database to fill")
+    db_copy.add_argument(
+        "source", metavar="SOURCE", help="the database to read: a SQLite file or PostgreSQL URL"
+    )
+    db_copy.add_argument(
+        "destination",
+        metavar="DESTINATION",
+        help="the database to fill: a PostgreSQL URL or SQLite file",
+    )
     db_copy.add_argument(
         "--replace", action="store_true", help="delete what the destination holds first"
     )
