@@ -13,9 +13,11 @@ RUN pip install --no-cache-dir --no-deps .
 
 # Runtime stage: the virtualenv only, run as an unprivileged user.
 FROM python:3.11-slim
+# /data holds the SQLite database; /home/faqbot/data the phrasings accepted from /gaps
+# (overlay.yaml) when the database is PostgreSQL.
 RUN useradd --create-home --uid 10001 faqbot \
-    && mkdir /data \
-    && chown faqbot:faqbot /data
+    && mkdir /data /home/faqbot/data \
+    && chown faqbot:faqbot /data /home/faqbot/data
 COPY --from=build /opt/venv /opt/venv
 ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
