@@ -252,9 +252,14 @@ def _db_copy(args: argparse.Namespace) -> int:
 
 def _pack(args: argparse.Namespace) -> Pack:
     """The pack the command works on, with the phrasings the bot adds to it (_overlay)."""
+    return _pack_and_overlay(args)[0]
+
+
+def _pack_and_overlay(args: argparse.Namespace) -> tuple[Pack, Path | None]:
+    """The pack the command works on, and the overlay file read into it, if any."""
     settings = Settings.from_env()
     overlay = _overlay(args, settings, args.knowledge is not None)
-    return load_pack(args.knowledge or settings.knowledge, overlay)
+    return load_pack(args.knowledge or settings.knowledge, overlay), overlay
 
 
 def _overlay(args: argparse.Namespace, settings: Settings, named_pack: bool) -> Path | None:
@@ -427,8 +432,8 @@ def _gaps(args: argparse.Namespace) -> int:
     if args.limit < 0:
         print("faqbot: --limit must be 0 (all) or more", file=sys.stderr)
         return EXIT_USAGE
-    matcher = Matcher.from_pack(_pack(args))
-    overlay_file = _overlay(args, Settings.from_env(), args.knowledge is not None)
+    pack, overlay_file = _pack_and_overlay(args)
+    matcher = Matcher.from_pack(pack)
     overlay = read_overlay(overlay_file, []).overlay if overlay_file else Overlay()
     try:
         reader = open_read_only(database)

@@ -373,8 +373,9 @@ def prune(connection: Connection, days: int, now: datetime) -> int:
     return connection.execute(delete(log).where(log.c.asked_at < cutoff)).rowcount
 
 
-def _possible_gaps(since: datetime | None = None) -> Select[Any]:
-    """The log's possible gaps (not small talk, not answers kept without a 👎), oldest first."""
+def _possible_gaps(since: datetime | None = None, language: str | None = None) -> Select[Any]:
+    """The log's possible gaps (not small talk, not answers kept without a 👎), oldest first;
+    only those asked in `language`, when one is given."""
     query = (
         select(
             log.c.question,
@@ -392,15 +393,18 @@ def _possible_gaps(since: datetime | None = None) -> Select[Any]:
     )
     if since is not None:
         query = query.where(log.c.asked_at >= _stamp(since))
+    if language is not None:
+        query = query.where(log.c.language == language)
     return query
 
 
 def logged_questions(
-    connection: Connection, since: datetime | None = None
+    connection: Connection, since: datetime | None = None, language: str | None = None
 ) -> Iterator[LoggedQuestion]:
     """The log's possible gaps, oldest first, streamed FETCH_ROWS at a time (a server-side
     cursor on PostgreSQL) so a large log never sits in memory whole."""
-    result = connection.execution_options(yield_per=FETCH_ROWS).execute(_possible_gaps(since))
+    query = _possible_gaps(since, language)
+    result = connection.execution_options(yield_per=FETCH_ROWS).execute(query)
     try:
         for question, status, entry_id, score, language, feedback, asked, tapped, rating in result:
             yield LoggedQuestion(
@@ -577,7 +581,5 @@ class QuestionLog:
     async def gaps(self, language: str) -> list[LoggedQuestion]:
         """The possible gaps asked in one language, for `/gaps` (the CLI streams them)."""
         return await self._database.read(
-            lambda connection: [
-                logged for logged in logged_questions(connection) if logged.language == language
-            ]
+            lambda connection: list(logged_questions(connection, language=language))
         )

@@ -25,11 +25,18 @@ def answerer(pack: Pack) -> Answerer:
     return Answerer.from_pack(pack)
 
 
-def ask(stores: Stores, answerer: Answerer, text: str, user: int = USER, chat: int = USER) -> int:
+def ask(
+    stores: Stores,
+    answerer: Answerer,
+    text: str,
+    user: int = USER,
+    chat: int = USER,
+    language: str = "en",
+) -> int:
     outcome = answerer.respond(text)
     asker = stores.questions.asker(chat, user)
     row = stores.database.run_sync(
-        lambda db: questions.record(db, "private", outcome, asker=asker, language="en")
+        lambda db: questions.record(db, "private", outcome, asker=asker, language=language)
     )
     stores.database.run_sync(lambda db: questions.attach_message(db, row, 500 + row))
     return row
@@ -117,6 +124,8 @@ async def test_figures_cover_every_day_of_the_window(
         now = datetime.now(UTC)
         figures = await stores.questions.figures(7, now, 5)
         gaps = await stores.questions.gaps("en")
+        ask(stores, answerer, "who won the cricket world cup", language="hi")
+        hindi_gaps = await stores.questions.gaps("hi")
     finally:
         await stores.aclose()
     assert [d.day for d in figures.days][-1] == now.date() and len(figures.days) == 7
@@ -129,6 +138,10 @@ async def test_figures_cover_every_day_of_the_window(
     assert [(g.question, g.outcome) for g in gaps] == [
         ("who won the cricket world cup", "none"),
         ("what is jimex", "downvoted"),
+    ]
+    # Each language's gaps on their own: /gaps offers phrasings for the pack's main language.
+    assert [(g.question, g.language) for g in hindi_gaps] == [
+        ("who won the cricket world cup", "hi")
     ]
 
 
