@@ -388,31 +388,26 @@ def review_schedule(connection: Connection, user_id: int) -> dict[str, ReviewSta
 
 def mark_left(connection: Connection, chat_id: int, user_id: int, at: float) -> bool:
     """A player left the chat; True if they had played there."""
-    return (
-        connection.execute(
-            update(quiz_player)
-            .where(
-                quiz_player.c.chat_id == chat_id,
-                quiz_player.c.user_id == user_id,
-                quiz_player.c.left_at.is_(None),
-            )
-            .values(left_at=at)
-        ).rowcount
-        > 0
-    )
+    return _set_left_at(connection, chat_id, user_id, at)
 
 
 def mark_back(connection: Connection, chat_id: int, user_id: int) -> bool:
     """A player who had left joined the chat again; True if they were marked as left."""
+    return _set_left_at(connection, chat_id, user_id, None)
+
+
+def _set_left_at(connection: Connection, chat_id: int, user_id: int, at: float | None) -> bool:
+    """Mark a player as left at `at`, or back (None); True if that changed their row."""
+    left = quiz_player.c.left_at
     return (
         connection.execute(
             update(quiz_player)
             .where(
                 quiz_player.c.chat_id == chat_id,
                 quiz_player.c.user_id == user_id,
-                quiz_player.c.left_at.is_not(None),
+                left.is_(None) if at is not None else left.is_not(None),
             )
-            .values(left_at=None)
+            .values(left_at=at)
         ).rowcount
         > 0
     )
