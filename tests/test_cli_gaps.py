@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,15 +33,18 @@ def fill_log(where: Path | str, pack: Pack) -> None:
     """A log: gaps asked several ways, a 👎 answer with its reply, a tap, answers, small talk."""
     stores = Stores.open(where)
     answerer = Answerer.from_pack(pack)
+    message_ids = itertools.count(101)
     db = stores.database
 
     def ask(text: str, user: int = USER, age_days: int = 0) -> int:
         outcome = answerer.respond(text)
         asker = stores.questions.asker(user, user)
         asked = datetime.now(UTC) - timedelta(days=age_days)
-        row = db.run_sync(lambda c: questions.record(c, "private", outcome, asked, asker=asker))
-        db.run_sync(lambda c: questions.attach_message(c, row, 100 + row))
-        return row
+        return db.run_sync(
+            lambda c: questions.record(
+                c, "private", outcome, asked, asker=asker, message_id=next(message_ids)
+            )
+        )
 
     for _ in range(3):
         ask("who won the cricket world cup")

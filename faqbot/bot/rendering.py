@@ -31,8 +31,11 @@ ANSWER_HINDI = "h"  # the same, in Hindi
 BROWSE_ROOT = "T"  # /topics: the list of topics
 BROWSE_TOPIC = "t"  # /topics: the questions of one topic
 BROWSE_ENTRY = "v"  # /topics: an answer, shown in place with Back
-RATE = "f"  # 👍/👎 under an answer: "f:u:<log row id>" or "f:d:<log row id>"
+# 👍/👎 under an answer: "f:u:<log row id>" or "f:d:<log row id>"; in place of the row id,
+# RATED_MESSAGE names the question logged with the message the buttons are on.
+RATE = "f"
 RATE_UP, RATE_DOWN = "u", "d"
+RATED_MESSAGE = "m"
 # Answer buttons say which language to answer in (one letter each, so an id of 60 characters
 # still fits Telegram's 64 bytes of button data).
 ANSWER_PREFIXES = {"en": ANSWER, "hi": ANSWER_HINDI}
@@ -91,11 +94,13 @@ def button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-def rating_buttons(row_id: int) -> list[InlineKeyboardButton]:
-    """👍 and 👎 for the answer to logged question `row_id`, beside the card's last buttons."""
+def rating_buttons(row_id: int | None = None) -> list[InlineKeyboardButton]:
+    """👍 and 👎 for the answer to logged question `row_id` (None: the question logged with
+    the message they are on), beside the card's last buttons."""
+    rated = RATED_MESSAGE if row_id is None else str(row_id)
     return [
-        InlineKeyboardButton("👍", callback_data=callback(RATE, f"{RATE_UP}:{row_id}")),
-        InlineKeyboardButton("👎", callback_data=callback(RATE, f"{RATE_DOWN}:{row_id}")),
+        InlineKeyboardButton("👍", callback_data=callback(RATE, f"{RATE_UP}:{rated}")),
+        InlineKeyboardButton("👎", callback_data=callback(RATE, f"{RATE_DOWN}:{rated}")),
     ]
 
 

@@ -168,8 +168,10 @@ def record(
     asker: Asker | None = None,
     language: str = "en",
     answer_version: str | None = None,
+    message_id: int | None = None,
 ) -> int:
-    """Keep one asked question; who asked only as keyed hashes. Returns the row's id."""
+    """Keep one asked question; who asked only as keyed hashes, and `message_id`, the bot's
+    message that carries the answer's card (and its buttons). Returns the row's id."""
     result = connection.execute(
         _RECORD,
         {
@@ -183,15 +185,11 @@ def record(
             "chat_hash": asker.chat_hash if asker else None,
             "language": language,
             "answer_version": answer_version,
+            "message_id": message_id,
         },
     )
     key = result.inserted_primary_key
     return int(key[0]) if key else 0
-
-
-def attach_message(connection: Connection, row_id: int, message_id: int) -> None:
-    """Note which message of the bot carries the question's card (and its buttons)."""
-    connection.execute(update(log).where(log.c.id == row_id).values(message_id=message_id))
 
 
 def card(connection: Connection, row_id: int) -> LoggedCard | None:
@@ -200,19 +198,25 @@ def card(connection: Connection, row_id: int) -> LoggedCard | None:
     return LoggedCard(*found) if found else None
 
 
-def record_tap(
-    connection: Connection, asker: Asker, message_id: int, entry_id: str, version: str
-) -> int | None:
-    """Note the suggestion the asker pressed on their "Did you mean…?" card (the first one
-    they pressed counts). Returns the row id while the pressed entry is the recorded one."""
+def card_on(connection: Connection, asker: Asker, message_id: int) -> LoggedCard | None:
+    """The logged question whose answer is the bot's message `message_id` in the asker's
+    chat, if it is still kept."""
     found = connection.execute(
         _CARD.where(log.c.chat_hash == asker.chat_hash, log.c.message_id == message_id)
         .order_by(log.c.id.desc())
         .limit(1)
     ).first()
-    if found is None:
+    return LoggedCard(*found) if found else None
+
+
+def record_tap(
+    connection: Connection, asker: Asker, message_id: int, entry_id: str, version: str
+) -> int | None:
+    """Note the suggestion the asker pressed on their "Did you mean…?" card (the first one
+    they pressed counts). Returns the row id while the pressed entry is the recorded one."""
+    row = card_on(connection, asker, message_id)
+    if row is None:
         return None
-    row = LoggedCard(*found)
     if row.user_hash != asker.user_hash or row.status not in ("suggest", "none"):
         return None
     if row.tapped_id is None:
@@ -523,6 +527,7 @@ class QuestionLog:
         asker: Asker | None = None,
         language: str = "en",
         answer_version: str | None = None,
+        message_id: int | None = None,
     ) -> int:
         return await self._database.run(
             partial(
@@ -532,14 +537,15 @@ class QuestionLog:
                 asker=asker,
                 language=language,
                 answer_version=answer_version,
+                message_id=message_id,
             )
         )
 
-    async def attach_message(self, row_id: int, message_id: int) -> None:
-        await self._database.run(partial(attach_message, row_id=row_id, message_id=message_id))
-
     async def card(self, row_id: int) -> LoggedCard | None:
         return await self._database.read(partial(card, row_id=row_id))
+
+    async def card_on(self, asker: Asker, message_id: int) -> LoggedCard | None:
+        return await self._database.read(partial(card_on, asker=asker, message_id=message_id))
 
     async def record_tap(
         self, asker: Asker, message_id: int, entry_id: str, version: str

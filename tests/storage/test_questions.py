@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, func, select, text
 
 from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.question_log import DOWN, UP
 from faqbot.storage import questions
 from faqbot.storage.legacy import MIGRATIONS
+from faqbot.storage.schema import question_log
 from faqbot.storage.stores import Stores
 
 USER, OTHER, GROUP = 9001, 9002, -9003
@@ -35,11 +36,14 @@ def ask(
 ) -> int:
     outcome = answerer.respond(text)
     asker = stores.questions.asker(chat, user)
-    row = stores.database.run_sync(
-        lambda db: questions.record(db, "private", outcome, asker=asker, language=language)
+    # The reply's message is 500 + the row's id (ids count up from 1 in a new database).
+    last = stores.database.run_sync(lambda db: db.scalar(select(func.max(question_log.c.id))))
+    message_id = 500 + (last or 0) + 1
+    return stores.database.run_sync(
+        lambda db: questions.record(
+            db, "private", outcome, asker=asker, language=language, message_id=message_id
+        )
     )
-    stores.database.run_sync(lambda db: questions.attach_message(db, row, 500 + row))
-    return row
 
 
 def test_a_made_key_is_kept_in_the_database_and_a_configured_one_never_is(

@@ -74,29 +74,30 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await state.recent_answers.remember(chat_id, user_id, outcome.answered_id)
     view = knowledge.pack.in_language(found.language)
     shown = view.entry(outcome.answered_id) if outcome.answered_id else None
-    questions = state.stores.questions
-    row_id = None
-    try:
-        # Logged before the reply is sent: an answer's 👍/👎 buttons name the row.
-        row_id = await questions.record(
-            message.chat.type,
-            outcome,
-            asker=questions.asker(chat_id, user_id),
-            language=found.language,
-            answer_version=answer_version(shown) if shown else None,
-        )
-    except DATABASE_ERRORS as error:
-        log.warning("could not log a question to %s: %s", questions.path, error)
-    rate = rating_buttons(row_id) if row_id and shown else []
+    # 👍/👎 name the question by the message they are on: it is logged once the reply is sent,
+    # so that logging never delays the answer.
+    rate = rating_buttons() if shown else []
     rendered = render(
         reply_for(outcome, view), choice_prefix=answer_prefix(view), extra_buttons=rate
     )
-    sent = await reply(message, rendered, quote=in_group)
-    if row_id and sent is not None and outcome.status != "smalltalk":
+    sent = None
+    try:
+        sent = await reply(message, rendered, quote=in_group)
+    finally:
+        questions = state.stores.questions
         try:
-            await questions.attach_message(row_id, sent.message_id)
+            await questions.record(
+                message.chat.type,
+                outcome,
+                asker=questions.asker(chat_id, user_id),
+                language=found.language,
+                answer_version=answer_version(shown) if shown else None,
+                message_id=sent.message_id
+                if sent is not None and outcome.status != "smalltalk"
+                else None,
+            )
         except DATABASE_ERRORS as error:
-            log.warning("could not log a reply's message in %s: %s", questions.path, error)
+            log.warning("could not log a question to %s: %s", questions.path, error)
 
 
 async def on_private_text(update: Update, context: Context) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from faqbot.bot.feedback_prompts import FeedbackPrompts
 from faqbot.bot.language import language_for
 from faqbot.bot.messaging import message_of, reply, thread_of
-from faqbot.bot.rendering import RATE, RATE_DOWN, RATE_UP, text_message
+from faqbot.bot.rendering import RATE, RATE_DOWN, RATE_UP, RATED_MESSAGE, text_message
 from faqbot.bot.state import BotState, Context
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.question_log import DOWN, FEEDBACK_CHARS, UP, answer_version
@@ -42,11 +42,17 @@ async def on_rate(update: Update, context: Context) -> None:
     if query is None or query.data is None:
         return  # the handler's pattern lets only queries with data through
     language = await language_for(update, context)
-    _, direction, raw_id = query.data.split(":")
+    _, direction, rated = query.data.split(":")
     state = context.bot_data
     questions = state.stores.questions
     try:
-        card = await questions.card(int(raw_id))
+        if rated != RATED_MESSAGE:
+            card = await questions.card(int(rated))
+        elif query.message is not None:
+            asker = questions.asker(query.message.chat.id, query.from_user.id)
+            card = await questions.card_on(asker, query.message.message_id)
+        else:  # a button on a message sent through inline mode: never logged
+            card = None
     except DATABASE_ERRORS as error:
         log.warning("could not read a rated question from %s: %s", questions.path, error)
         await query.answer(say(language, "feedback_failed"))
@@ -151,4 +157,8 @@ def reply_handlers(state: BotState) -> list[BaseHandler[Update, Context, None]]:
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     """The 👍/👎 buttons."""
-    return [CallbackQueryHandler(on_rate, pattern=rf"^{RATE}:({RATE_UP}|{RATE_DOWN}):\d{{1,18}}$")]
+    return [
+        CallbackQueryHandler(
+            on_rate, pattern=rf"^{RATE}:({RATE_UP}|{RATE_DOWN}):(\d{{1,18}}|{RATED_MESSAGE})$"
+        )
+    ]

@@ -26,7 +26,7 @@ GROUP = -4001
 SUPERGROUP = -1001000004001
 BOT = u.BOT_USERNAME
 ASK_USAGE = say("en", "ask_usage")
-RATING = [("👍", "f:u:1"), ("👎", "f:d:1")]  # under the first logged question's answer
+RATING = [("👍", "f:u:m"), ("👎", "f:d:m")]  # the question logged with their message
 
 
 def sent(api: FakeBotAPI, chat_id: int | None = None) -> list[Call]:
@@ -69,8 +69,8 @@ async def test_private_question_gets_the_answer_in_html_with_related_buttons_and
     assert "<i>Source: India–Japan 2+2 joint statement, MEA, 8 Sep 2022; background: " in text
     assert "Key highlights" not in text  # the maintainer's pointer stays in the pack
     related = [(label(pack.entry(i).question), f"a:{i}") for i in entry.related[:3]]
-    # 👍 and 👎 sit on the last row, beside the related questions, naming the logged question.
-    assert buttons(call) == [*related, ("👍", "f:u:1"), ("👎", "f:d:1")]
+    # 👍 and 👎 sit on the last row, beside the related questions.
+    assert buttons(call) == [*related, *RATING]
     assert "reply_parameters" not in call.params  # no quoting in a private chat
 
 

@@ -285,3 +285,27 @@ async def test_a_question_telegram_refused_to_send_waits_for_nothing(
     await feed(app, u.message(USER, USER, "what is jimex"))  # a question, answered
     assert sent(api, USER)[-1].params["text"].startswith("<b>What is JIMEX?</b>")
     assert await rows(app, "feedback") == [(None,), (None,)]
+
+
+async def test_a_question_is_logged_after_its_answer_with_the_answers_message(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    card = await ask(app, api, "what is jimex")
+    assert await rows(app, "status, message_id") == [("answer", card.result["message_id"])]
+
+
+async def test_an_answer_goes_out_when_the_log_cannot_be_written_and_its_thumbs_say_so(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await app.bot_data.stores.database.run(
+        lambda db: db.exec_driver_sql(
+            "CREATE TRIGGER full BEFORE INSERT ON question_log "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    )
+    card = await ask(app, api, "what is jimex")
+    assert card.params["text"].startswith("<b>What is JIMEX?</b>")
+
+    await press(app, card, rating(card, "👍"))
+    assert notices(api) == [say("en", "feedback_gone")]
+    assert await rows(app, "id") == []
