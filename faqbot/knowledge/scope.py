@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from faqbot.knowledge.devanagari import has_devanagari
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry
 
@@ -51,6 +52,8 @@ _SINCE = "since"
 # "Where is JIMEX held?" wants a place: "in Tokyo", "at New Delhi"; not "in November 2019".
 # ("kaha" is also "said": "kya kaha".)
 _WHERE = frozenset({"where", "kahan", "kahaan", "venue", "located"})
+# The same in Hindi: कहाँ, and the place nouns a "किस शहर में" question turns on.
+_WHERE_HI = "कहाँ कहां स्थान स्थल जगह शहर वेन्यू"
 # …but "kaha" before "hua", "hui", "tha" is "where": "meeting kaha hui thi" (not "ne kaha tha").
 _KAHA_WHERE = re.compile(
     r"(?<!\bne )(?<!\bkya )\bkaha\s+(?:hua|hui|hue|huyi|hoga|hogi|honge|hota|hoti|hote|tha|thi)\b",
@@ -59,6 +62,14 @@ _KAHA_WHERE = re.compile(
 _PLACE = re.compile(
     r"\b(?:in|at)\s+(?!(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December|The|That|This|Its|Their)\b)[A-Z][a-z]+"
+)
+# Devanagari has no capitals: a Hindi answer gives a place where something happened in it
+# ("टोक्यो में हुई", "नई दिल्ली में आयोजित"), a month aside ("नवंबर 2019 में" has a year
+# between; "सितंबर में हुई" has not).
+_PLACE_HI = re.compile(
+    r"(?<![\u0900-\u097f])(?!(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर"
+    r"|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|दिसंबर|दिसम्बर)(?![\u0900-\u097f]))"
+    r"[\u0900-\u097f]+,?\s+में\s+(?:हुई|हुआ|हुए|हुईं|आयोजित|स्थित)(?![\u0900-\u097f])"
 )
 # "How does X work?" wants a mechanism; an answer saying that X exists does not give one.
 _HOW = frozenset({"how", "kaise", "kese", "kaisa", "kaisi"})
@@ -110,7 +121,7 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(words(text))
 
 
-_WHERE_STEMS = _stems(" ".join(_WHERE))
+_WHERE_STEMS = _stems(" ".join(_WHERE)) | _stems(_WHERE_HI)
 _HOW_STEMS = _stems(" ".join(_HOW))
 _WORK_STEMS = _stems(" ".join(_WORK))
 _INSTANCE_STEMS = _stems(" ".join(_INSTANCES))
@@ -166,6 +177,31 @@ _STOP_AFTER_WHICH = frozenset(
         "तरह प्रकार काम रूप kaam tarah prakar"
     )
 )
+# "Against whom": "जवाबी हमला किस पर करेगा", "kiske khilaf", "against which country". An
+# answer that names no one struck at ("against", "खिलाफ", "विरुद्ध", "पर हमला") does not say.
+# Hindi "किस पर" is also "on what" ("किस पर सहमति बनी"), so it counts only beside a word for
+# striking.
+_AGAINST = re.compile(
+    r"\bagainst\s+(?:whom|who|which)\b|\b(?:kis|kin|kiske|kinke)\s+(?:desh\s+)?khilaf\b"
+    r"|(?<![\u0900-\u097f])(?:किसके|किनके|किस\s+देश\s+के|किन\s+देशों\s+के)\s+"
+    r"(?:खिलाफ|ख़िलाफ़|विरुद्ध)(?![\u0900-\u097f])",
+    re.IGNORECASE,
+)
+_ON_WHOM = re.compile(
+    r"\b(?:kis|kin)\s+(?:desh\s+)?(?:par|pe)\b"
+    r"|(?<![\u0900-\u097f])(?:किस|किन)\s+(?:देश\s+|देशों\s+)?पर(?![\u0900-\u097f])",
+    re.IGNORECASE,
+)
+_STRIKE = re.compile(
+    r"\b(?:attack|strike|counterstrike|hamla|hamle)|(?<![\u0900-\u097f])(?:हमला|हमले|प्रहार|"
+    r"स्ट्राइक|काउंटरस्ट्राइक|पलटवार|निशाना)",
+    re.IGNORECASE,
+)
+_TARGET = re.compile(
+    r"\bagainst\b|(?<![\u0900-\u097f])(?:खिलाफ|ख़िलाफ़|विरुद्ध)(?![\u0900-\u097f])"
+    r"|पर\s+(?:हमला|हमले|प्रहार)",
+    re.IGNORECASE,
+)
 # A capitalised word, or a run of them, in a question ("Digital Partnership").
 _NAMED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-]+[A-Z][\w'’]*)*")
 # "Which two leaders": the count is not the thing.
@@ -207,6 +243,7 @@ class Scope:
         self._words: list[frozenset[str]] = []
         self._explains: list[bool] = []
         self._places: list[bool] = []
+        self._targets: list[bool] = []
         # Per answer clause: its tokens, whether it names an office or body, its countries.
         self._clauses: list[list[tuple[frozenset[str], bool, frozenset[str]]]] = []
         self._asked: list[frozenset[str]] = []
@@ -234,7 +271,12 @@ class Scope:
             every = subject | {t for s in sentences for t in s.tokens}
             self._words.append(frozenset(every))
             self._explains.append(bool(_EXPLAINS.search(entry.answer)))
-            self._places.append(bool(_PLACE.search(entry.answer)))
+            self._targets.append(bool(_TARGET.search(entry.answer)))
+            # A Hindi answer's place is found by its verb, or by a phrasing that asks where.
+            self._places.append(
+                bool(_PLACE.search(entry.answer) or _PLACE_HI.search(entry.answer))
+                or (has_devanagari(entry.answer) and "where" in intents[len(self._places)])
+            )
             self._clauses.append(
                 [
                     (frozenset(tokens), bool(_AGENT.search(piece)), self._countries(tokens))
@@ -409,6 +451,11 @@ class Scope:
         wanted = tokens & _INSTANCE_STEMS
         if wanted - self._words[entry_index]:
             return "examples"
+        asks_target = _AGAINST.search(question) or (
+            _ON_WHOM.search(question) and _STRIKE.search(question)
+        )
+        if asks_target and not self._targets[entry_index]:
+            return "a target"
         return (
             self._other_which(question, entry_index)
             or self._no_one(question, entry_index, tokens)
