@@ -113,6 +113,13 @@ _DEFINITION = re.compile(
 _RELATION_WORDS = frozenset(
     "in of for with from between at on about by to into under this that thing".split()
 )
+# The same in Hindi: "शिन्यू मैत्री क्या है", "X का मतलब". Its postpositions are its relation
+# words ("JSST में भारत की ओर से कौन": a detail of something defined).
+_DEFINITION_HI = re.compile(
+    r"(?<![\u0900-\u097f])(?:क्या\s+(?:है|हैं|होता\s+है|होती\s+है|होते\s+हैं)"
+    r"|का\s+(?:मतलब|अर्थ)(?:\s+क्या\s+है)?)\W*$"
+)
+_RELATION_WORDS_HI = frozenset(words("में पर का की के से को बीच लिए साथ द्वारा ने ओर तरफ"))
 
 Weight = Callable[[str], float]
 
@@ -406,12 +413,19 @@ class Scope:
     def _undefined(self, question: str, unknown: Sequence[str]) -> str | None:
         """A definition of something with a word the pack never uses (not a country, which
         `_other_country` reads): no entry defines it."""
-        if not unknown or not (found := _DEFINITION.search(question.strip())):
+        if not unknown:
+            return None
+        hindi = has_devanagari(question)
+        found = (_DEFINITION_HI if hindi else _DEFINITION).search(question.strip())
+        if not found:
             return None
         # Only a plain name: "what is the Indian counterpart in the JSST" asks a detail of
         # something defined, and a chatty "what's this X thing? is it like Y" is no name.
         subject = words(question[: found.start()] + " " + question[found.end() :])
-        if len(subject) > 5 or _RELATION_WORDS.intersection(subject) or "?" in question[:-1]:
+        relations = _RELATION_WORDS_HI if hindi else _RELATION_WORDS
+        if hindi:  # "भारत जापान संयुक्त वायु अभ्यास शिन्यू मैत्री": the countries name no thing
+            subject = [w for w in subject if not self._countries(self._tokens(w))]
+        if len(subject) > 5 or relations.intersection(subject) or "?" in question[:-1]:
             return None
         if any(self.normaliser.is_content(t) and t not in self._country for t in unknown):
             return "a thing the pack does not define"

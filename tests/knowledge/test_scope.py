@@ -98,6 +98,8 @@ def test_the_same_shapes_are_answered_when_the_entry_holds_them(
         ("मिलन अभ्यास किस जगह होता है", "a place"),
         # Whom a strike is aimed at ("किस पर" only beside a word for striking).
         ("जापान पलटवार किसके खिलाफ करेगा", "a target"),
+        # A plain name with a word the pack never uses; the countries in it name no thing.
+        ("भारत जापान सेमीकंडक्टर साझेदारी क्या है", "a thing the pack does not define"),
     ],
 )
 def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, reason: str) -> None:
@@ -118,6 +120,8 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
         ("मोदी आबे शिखर सम्मेलन कहाँ हुआ जिसमें 2+2 का विचार आया", "idea-origin"),
         # "किस पर" is also "on what".
         ("मानवीय सहायता और आपदा राहत पर सहमति किस पर बनी", "hadr-and-pandemics"),
+        # A definition of what the pack defines, in a spelling of its own.
+        ("जीमेक्स अभ्यास क्या होता है", "what-is-jimex"),
     ],
 )
 def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(
