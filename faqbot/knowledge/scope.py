@@ -165,6 +165,12 @@ _WHICH = re.compile(
     r"|(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\u0900-\u097f]+)",
     re.IGNORECASE,
 )
+# The word right after a Hindi "which", in either script ("कौन सा UGV").
+_WHICH_ANY = re.compile(
+    r"(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\w\u0900-\u097f]+)"
+    r"|\b(?:which|kaun\s*-?\s*(?:sa|se|si))\s+(\w+)",
+    re.IGNORECASE,
+)
 _KIND_NOUNS = {
     **dict.fromkeys(words("country countries nation nations desh देश देशों राष्ट्र"), "country"),
     **dict.fromkeys(words("city place venue shahar jagah शहर स्थान जगह"), "place"),
@@ -254,6 +260,8 @@ class Scope:
         # Per answer clause: its tokens, whether it names an office or body, its countries.
         self._clauses: list[list[tuple[frozenset[str], bool, frozenset[str]]]] = []
         self._asked: list[frozenset[str]] = []
+        # What each entry's own phrasings ask "which" of ("which jwg meeting…").
+        self._which_heads: list[frozenset[str]] = []
         # Every word an entry writes, stemmed but not folded into terms ("joint", "स्तर").
         self._written: list[frozenset[str]] = []
         mentions: dict[str, int] = {}
@@ -292,6 +300,14 @@ class Scope:
                 ]
             )
             self._asked.append(frozenset(normaliser.content_tokens(entry.question)))
+            self._which_heads.append(
+                frozenset(
+                    t
+                    for text in entry.phrasings
+                    for found in _WHICH_ANY.finditer(text)
+                    for t in self._tokens(found.group(1) or found.group(2))
+                )
+            )
             texts = (*entry.phrasings, *entry.keywords, entry.answer)
             self._written.append(
                 frozenset(w for text in texts for w in words(text))
@@ -299,6 +315,15 @@ class Scope:
             )
             for country in self._countries(list(every)):
                 mentions[country] = mentions.get(country, 0) + 1
+        # A term the synonyms fold (several words, or their acronym) in the question of at
+        # most two entries names what they are about ("UGV": unmanned ground vehicle).
+        asked_in: dict[str, int] = {}
+        for asked in self._asked:
+            for token in asked:
+                asked_in[token] = asked_in.get(token, 0) + 1
+        self._named_subject = [
+            frozenset(t for t in asked if asked_in[t] <= 2 and "_" in t) for asked in self._asked
+        ]
         # The pack's own parties ("India", "Japan") are in most entries; others are not.
         self._home = frozenset(c for c, n in mentions.items() if n > len(entries) // 3)
 
@@ -472,6 +497,7 @@ class Scope:
             return "a target"
         return (
             self._other_which(question, entry_index)
+            or self._which_subject(question, entry_index)
             or self._no_one(question, entry_index, tokens)
             or self._other_named(question, entry_index)
         )
@@ -511,6 +537,18 @@ class Scope:
         best = max((score for score, _ in scored), default=0.0)
         if best > 0 and not any(agent for score, agent in scored if score == best):
             return "a person"
+        return None
+
+    def _which_subject(self, question: str, entry_index: int) -> str | None:
+        """ "कौन सा UGV देगा": which one of the very thing the entry is about, a detail an
+        entry holds only when one of its phrasings asks it. Hindi only: "which MILAN
+        exercise" is English for "the MILAN exercise"."""
+        if not has_devanagari(question):
+            return None
+        for found in _WHICH_ANY.finditer(question):
+            named = set(self._tokens(found.group(1) or "")) & self._named_subject[entry_index]
+            if named - self._which_heads[entry_index]:
+                return f"which {found.group(1)}"
         return None
 
     def _other_which(self, question: str, entry_index: int) -> str | None:

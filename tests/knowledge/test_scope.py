@@ -100,6 +100,8 @@ def test_the_same_shapes_are_answered_when_the_entry_holds_them(
         ("जापान पलटवार किसके खिलाफ करेगा", "a target"),
         # A plain name with a word the pack never uses; the countries in it name no thing.
         ("भारत जापान सेमीकंडक्टर साझेदारी क्या है", "a thing the pack does not define"),
+        # Which one of the very thing the card is about: the card names none.
+        ("भारत को कौन सा यूजीवी मिलेगा", "which यूजीवी"),
     ],
 )
 def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, reason: str) -> None:
@@ -122,6 +124,8 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
         ("मानवीय सहायता और आपदा राहत पर सहमति किस पर बनी", "hadr-and-pandemics"),
         # A definition of what the pack defines, in a spelling of its own.
         ("जीमेक्स अभ्यास क्या होता है", "what-is-jimex"),
+        # Which kind of the card's thing, where the card names it (the RPSS agreement).
+        ("जापानी आत्मरक्षा बलों और भारतीय सेना में कौन सा समझौता है", "rpss-agreement"),
     ],
 )
 def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(
