@@ -38,17 +38,25 @@ DEV = (
 )
 OUTPUT = ROOT / "faqbot/knowledge/decision.yaml"
 # Another language's decision is fitted on its own dev set, through its own matcher.
-# Hindi adds the second fresh batch of colloquial and statement questions, so that the model
-# sees how students chat; hindi-dev-fresh.yaml stays out of the fit as a check on it (its
-# near-topic "जापान जवाबी हमला किस पर करेगा" is answered, which would force the threshold up).
+# Hindi adds the three fresh batches of colloquial, mixed-script and statement questions, so
+# that the model sees how students chat (each was run once, unfitted, before it joined: its
+# first figures are in docs/matching.md). hindi-dev-fresh.yaml was long kept out because its
+# near-topic "जापान जवाबी हमला किस पर करेगा" was answered; the `a target` sign holds it now.
 LANGUAGE_DEV = {
-    "hi": (ROOT / "tests/data/hindi-dev.yaml", ROOT / "tests/data/hindi-dev-fresh2.yaml")
+    "hi": (
+        ROOT / "tests/data/hindi-dev.yaml",
+        ROOT / "tests/data/hindi-dev-fresh.yaml",
+        ROOT / "tests/data/hindi-dev-fresh2.yaml",
+        ROOT / "tests/data/hindi-dev-fresh3.yaml",
+    )
 }
 # Per language: at most this share of answerable dev questions answered wrongly, and of
 # near-topic dev questions answered (each checked by hand). English is held tighter: its dev
 # set is large enough that 1% out-of-fold left no room for the test split, and the scope
 # rules (knowledge/scope.py) now hold near-topic questions back before the model sees them.
-LIMITS = {"en": (0.005, 0.01), "hi": (0.01, 0.02)}
+# Hindi allows none out-of-fold: at 1% and 2%, its fit gave 3 confident wrong answers (2.3%)
+# on the test split where dev had shown none out-of-fold, so dev's own count understates it.
+LIMITS = {"en": (0.005, 0.01), "hi": (0.0, 0.0)}
 # The shipped model (fitted on all of dev) must also answer at most this many near-topic dev
 # questions in-sample: out-of-fold limits allow one, and an untrue answer given with
 # confidence is the worst outcome. None: no in-sample limit.

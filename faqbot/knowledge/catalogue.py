@@ -12,6 +12,7 @@ escaped by the caller, and the sentences hold no HTML of their own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Literal, cast
 
 Key = Literal[
@@ -908,11 +909,35 @@ HINDI: dict[Key, str] = {
 
 CATALOGUES: dict[str, dict[Key, str]] = {"en": ENGLISH, "hi": HINDI}
 DEFAULT = "en"
+# Month names for dates the bot writes in a sentence ("08 Sep", "08 सितंबर"): strftime's %b
+# follows the process locale, which is English whatever the reader's language.
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "hi": (
+        "जनवरी",
+        "फ़रवरी",
+        "मार्च",
+        "अप्रैल",
+        "मई",
+        "जून",
+        "जुलाई",
+        "अगस्त",
+        "सितंबर",
+        "अक्टूबर",
+        "नवंबर",
+        "दिसंबर",
+    ),
+}
 
 
 def say(language: str, key: Key, /, **values: object) -> str:
     """The sentence `key` in `language` (English for a language without a catalogue)."""
     return CATALOGUES.get(language, ENGLISH)[key].format(**values)
+
+
+def day_month(language: str, day: date) -> str:
+    """A day and its month in `language` ("08 Sep", "08 सितंबर")."""
+    return f"{day:%d} {MONTHS.get(language, MONTHS[DEFAULT])[day.month - 1]}"
 
 
 def menu_description(language: str, command: str) -> str | None:

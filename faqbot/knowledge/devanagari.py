@@ -53,10 +53,10 @@ MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
 # Function and question words, in folded spelling (applied through `fold`); "said", "will
 # do", "gave", "can", "should" and the passive's जाता as the English list has say, will, give,
 # can and should. Then what students add when they chat: "यार", "बता", "थोड़ा", "सुना है",
-# "सच है?", "जल्दी", and nouns that name no thing ("किस चीज़", "किस टाइप"); left in, such a
-# word is one the pack never uses, which lowers the chosen entry's coverage of the question
-# and holds a right answer back. Words a pack wants ignored on top of these go in its
-# `stopwords`.
+# "सच है?", "जल्दी", "कबसे", पे for पर, "सारे", and nouns that name no thing ("किस चीज़",
+# "किस टाइप"); left in, such a word is one the pack never uses, which lowers the chosen
+# entry's coverage of the question and holds a right answer back. Words a pack wants ignored
+# on top of these go in its `stopwords`.
 _STOPWORDS = """
 का की के को से में मे पर ने है हैं हे था थी थे थीं हो होता होती होते होना हुआ हुई हुए हुईं
 और एवं व तथा या भी ही तो यह ये वह वे वो इस उस इन उन इसका इसकी इसके उसका उसकी उसके उनका उनकी
@@ -74,6 +74,7 @@ _STOPWORDS = """
 यार भाई ना ज़रा जरा थोड़ा थोड़ी थोड़े जल्दी असल असलमें वैसे प्लीज़ प्लीज सर मैडम मैंने हमने
 सुना सुनी सुने सच सचमुच बता बताना बताइएगा समझा समझाना समझाइएगा दीजिए दीजिये देना दें
 मिलकर
+कबसे पे इसपे उसपे किसपे सारे सारी सारा कुल
 शॉर्ट टॉपिक टाइप चीज़ चीज़ें चीज़ों हिसाब मुताबिक चुनिए चुनें
 """.split()
 

@@ -50,8 +50,9 @@ _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*[-•*]?\s*")
 # expansion: an answer without one cannot be the answer, however well its words match ("how
 # many UGVs…" must not get the UGV entry outright, nor "malabar full form" the Malabar card).
 # Hindi too: कब (when), तारीख / तिथि / दिनांक (date), कितने (how many), as the normaliser gives
-# them; and Hindi number words in an answer (दो, चार, पाँच: Hindi says दोनों for "both sides").
-_DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat", *words("कब तारीख तिथि दिनांक")})
+# them; and Hindi number words in an answer (दो, चार, पाँच, and चारों for "all four": Hindi
+# says दोनों for "both sides").
+_DATE_WORDS = frozenset({"when", "kab", "date", "year", "dat", *words("कब कबसे तारीख तिथि दिनांक")})
 _COUNT_WORDS = frozenset({"kitne", "kitna", "kitni", *words("कितने कितना कितनी")})
 _AMOUNT_WORDS = frozenset(
     {"yen", "dollar", "rupee", "rupees", "usd", "inr", "amount", "percent", "percentag", "gdp"}
@@ -69,8 +70,8 @@ _HAS_DATE = re.compile(
 _HAS_NUMBER = re.compile(
     r"(?<![+\d])\b(?!1[89]\d\d\b|20\d\d\b)\d+\b(?!\s?\+)|\b(three|four|five|six|seven|eight|"
     r"nine|ten|dozen|hundred|thousand|million|billion|crore|lakh)\b"
-    r"|(?<![\u0900-\u097f])(?:दो|तीन|चार|पाँच|पांच|छह|सात|आठ|नौ|दस|दर्जन|सौ|हज़ार|हजार|लाख|करोड़)"
-    r"(?![\u0900-\u097f])",
+    r"|(?<![\u0900-\u097f])(?:दो|तीन|चार|पाँच|पांच|छह|सात|आठ|नौ|दस|दर्जन|सौ|हज़ार|हजार|लाख|करोड़"
+    r"|तीनों|चारों|पाँचों|पांचों)(?![\u0900-\u097f])",
     re.IGNORECASE,
 )
 _HAS_AMOUNT = re.compile(

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from faqbot.knowledge.devanagari import has_devanagari
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry
 
@@ -51,6 +52,8 @@ _SINCE = "since"
 # "Where is JIMEX held?" wants a place: "in Tokyo", "at New Delhi"; not "in November 2019".
 # ("kaha" is also "said": "kya kaha".)
 _WHERE = frozenset({"where", "kahan", "kahaan", "venue", "located"})
+# The same in Hindi: कहाँ, and the place nouns a "किस शहर में" question turns on.
+_WHERE_HI = "कहाँ कहां स्थान स्थल जगह शहर वेन्यू"
 # …but "kaha" before "hua", "hui", "tha" is "where": "meeting kaha hui thi" (not "ne kaha tha").
 _KAHA_WHERE = re.compile(
     r"(?<!\bne )(?<!\bkya )\bkaha\s+(?:hua|hui|hue|huyi|hoga|hogi|honge|hota|hoti|hote|tha|thi)\b",
@@ -59,6 +62,14 @@ _KAHA_WHERE = re.compile(
 _PLACE = re.compile(
     r"\b(?:in|at)\s+(?!(?:January|February|March|April|May|June|July|August|September|October"
     r"|November|December|The|That|This|Its|Their)\b)[A-Z][a-z]+"
+)
+# Devanagari has no capitals: a Hindi answer gives a place where something happened in it
+# ("टोक्यो में हुई", "नई दिल्ली में आयोजित"), a month aside ("नवंबर 2019 में" has a year
+# between; "सितंबर में हुई" has not).
+_PLACE_HI = re.compile(
+    r"(?<![\u0900-\u097f])(?!(?:जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर"
+    r"|सितम्बर|अक्टूबर|अक्तूबर|नवंबर|नवम्बर|दिसंबर|दिसम्बर)(?![\u0900-\u097f]))"
+    r"[\u0900-\u097f]+,?\s+में\s+(?:हुई|हुआ|हुए|हुईं|आयोजित|स्थित)(?![\u0900-\u097f])"
 )
 # "How does X work?" wants a mechanism; an answer saying that X exists does not give one.
 _HOW = frozenset({"how", "kaise", "kese", "kaisa", "kaisi"})
@@ -102,6 +113,13 @@ _DEFINITION = re.compile(
 _RELATION_WORDS = frozenset(
     "in of for with from between at on about by to into under this that thing".split()
 )
+# The same in Hindi: "शिन्यू मैत्री क्या है", "X का मतलब". Its postpositions are its relation
+# words ("JSST में भारत की ओर से कौन": a detail of something defined).
+_DEFINITION_HI = re.compile(
+    r"(?<![\u0900-\u097f])(?:क्या\s+(?:है|हैं|होता\s+है|होती\s+है|होते\s+हैं)"
+    r"|का\s+(?:मतलब|अर्थ)(?:\s+क्या\s+है)?)\W*$"
+)
+_RELATION_WORDS_HI = frozenset(words("में पर का की के से को बीच लिए साथ द्वारा ने ओर तरफ"))
 
 Weight = Callable[[str], float]
 
@@ -110,7 +128,7 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(words(text))
 
 
-_WHERE_STEMS = _stems(" ".join(_WHERE))
+_WHERE_STEMS = _stems(" ".join(_WHERE)) | _stems(_WHERE_HI)
 _HOW_STEMS = _stems(" ".join(_HOW))
 _WORK_STEMS = _stems(" ".join(_WORK))
 _INSTANCE_STEMS = _stems(" ".join(_INSTANCES))
@@ -147,6 +165,12 @@ _WHICH = re.compile(
     r"|(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\u0900-\u097f]+)",
     re.IGNORECASE,
 )
+# The word right after a Hindi "which", in either script ("कौन सा UGV").
+_WHICH_ANY = re.compile(
+    r"(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\w\u0900-\u097f]+)"
+    r"|\b(?:which|kaun\s*-?\s*(?:sa|se|si))\s+(\w+)",
+    re.IGNORECASE,
+)
 _KIND_NOUNS = {
     **dict.fromkeys(words("country countries nation nations desh देश देशों राष्ट्र"), "country"),
     **dict.fromkeys(words("city place venue shahar jagah शहर स्थान जगह"), "place"),
@@ -165,6 +189,31 @@ _STOP_AFTER_WHICH = frozenset(
         "one ones following statement statements option options kind type sort way manner "
         "तरह प्रकार काम रूप kaam tarah prakar"
     )
+)
+# "Against whom": "जवाबी हमला किस पर करेगा", "kiske khilaf", "against which country". An
+# answer that names no one struck at ("against", "खिलाफ", "विरुद्ध", "पर हमला") does not say.
+# Hindi "किस पर" is also "on what" ("किस पर सहमति बनी"), so it counts only beside a word for
+# striking.
+_AGAINST = re.compile(
+    r"\bagainst\s+(?:whom|who|which)\b|\b(?:kis|kin|kiske|kinke)\s+(?:desh\s+)?khilaf\b"
+    r"|(?<![\u0900-\u097f])(?:किसके|किनके|किस\s+देश\s+के|किन\s+देशों\s+के)\s+"
+    r"(?:खिलाफ|ख़िलाफ़|विरुद्ध)(?![\u0900-\u097f])",
+    re.IGNORECASE,
+)
+_ON_WHOM = re.compile(
+    r"\b(?:kis|kin)\s+(?:desh\s+)?(?:par|pe)\b"
+    r"|(?<![\u0900-\u097f])(?:किस|किन)\s+(?:देश\s+|देशों\s+)?पर(?![\u0900-\u097f])",
+    re.IGNORECASE,
+)
+_STRIKE = re.compile(
+    r"\b(?:attack|strike|counterstrike|hamla|hamle)|(?<![\u0900-\u097f])(?:हमला|हमले|प्रहार|"
+    r"स्ट्राइक|काउंटरस्ट्राइक|पलटवार|निशाना)",
+    re.IGNORECASE,
+)
+_TARGET = re.compile(
+    r"\bagainst\b|(?<![\u0900-\u097f])(?:खिलाफ|ख़िलाफ़|विरुद्ध)(?![\u0900-\u097f])"
+    r"|पर\s+(?:हमला|हमले|प्रहार)",
+    re.IGNORECASE,
 )
 # A capitalised word, or a run of them, in a question ("Digital Partnership").
 _NAMED_RUN = re.compile(r"(?<![\w-])[A-Z][\w'’]*(?:[ –-]+[A-Z][\w'’]*)*")
@@ -207,9 +256,12 @@ class Scope:
         self._words: list[frozenset[str]] = []
         self._explains: list[bool] = []
         self._places: list[bool] = []
+        self._targets: list[bool] = []
         # Per answer clause: its tokens, whether it names an office or body, its countries.
         self._clauses: list[list[tuple[frozenset[str], bool, frozenset[str]]]] = []
         self._asked: list[frozenset[str]] = []
+        # What each entry's own phrasings ask "which" of ("which jwg meeting…").
+        self._which_heads: list[frozenset[str]] = []
         # Every word an entry writes, stemmed but not folded into terms ("joint", "स्तर").
         self._written: list[frozenset[str]] = []
         mentions: dict[str, int] = {}
@@ -234,7 +286,12 @@ class Scope:
             every = subject | {t for s in sentences for t in s.tokens}
             self._words.append(frozenset(every))
             self._explains.append(bool(_EXPLAINS.search(entry.answer)))
-            self._places.append(bool(_PLACE.search(entry.answer)))
+            self._targets.append(bool(_TARGET.search(entry.answer)))
+            # A Hindi answer's place is found by its verb, or by a phrasing that asks where.
+            self._places.append(
+                bool(_PLACE.search(entry.answer) or _PLACE_HI.search(entry.answer))
+                or (has_devanagari(entry.answer) and "where" in intents[len(self._places)])
+            )
             self._clauses.append(
                 [
                     (frozenset(tokens), bool(_AGENT.search(piece)), self._countries(tokens))
@@ -243,6 +300,14 @@ class Scope:
                 ]
             )
             self._asked.append(frozenset(normaliser.content_tokens(entry.question)))
+            self._which_heads.append(
+                frozenset(
+                    t
+                    for text in entry.phrasings
+                    for found in _WHICH_ANY.finditer(text)
+                    for t in self._tokens(found.group(1) or found.group(2))
+                )
+            )
             texts = (*entry.phrasings, *entry.keywords, entry.answer)
             self._written.append(
                 frozenset(w for text in texts for w in words(text))
@@ -250,6 +315,15 @@ class Scope:
             )
             for country in self._countries(list(every)):
                 mentions[country] = mentions.get(country, 0) + 1
+        # A term the synonyms fold (several words, or their acronym) in the question of at
+        # most two entries names what they are about ("UGV": unmanned ground vehicle).
+        asked_in: dict[str, int] = {}
+        for asked in self._asked:
+            for token in asked:
+                asked_in[token] = asked_in.get(token, 0) + 1
+        self._named_subject = [
+            frozenset(t for t in asked if asked_in[t] <= 2 and "_" in t) for asked in self._asked
+        ]
         # The pack's own parties ("India", "Japan") are in most entries; others are not.
         self._home = frozenset(c for c, n in mentions.items() if n > len(entries) // 3)
 
@@ -364,12 +438,19 @@ class Scope:
     def _undefined(self, question: str, unknown: Sequence[str]) -> str | None:
         """A definition of something with a word the pack never uses (not a country, which
         `_other_country` reads): no entry defines it."""
-        if not unknown or not (found := _DEFINITION.search(question.strip())):
+        if not unknown:
+            return None
+        hindi = has_devanagari(question)
+        found = (_DEFINITION_HI if hindi else _DEFINITION).search(question.strip())
+        if not found:
             return None
         # Only a plain name: "what is the Indian counterpart in the JSST" asks a detail of
         # something defined, and a chatty "what's this X thing? is it like Y" is no name.
         subject = words(question[: found.start()] + " " + question[found.end() :])
-        if len(subject) > 5 or _RELATION_WORDS.intersection(subject) or "?" in question[:-1]:
+        relations = _RELATION_WORDS_HI if hindi else _RELATION_WORDS
+        if hindi:  # "भारत जापान संयुक्त वायु अभ्यास शिन्यू मैत्री": the countries name no thing
+            subject = [w for w in subject if not self._countries(self._tokens(w))]
+        if len(subject) > 5 or relations.intersection(subject) or "?" in question[:-1]:
             return None
         if any(self.normaliser.is_content(t) and t not in self._country for t in unknown):
             return "a thing the pack does not define"
@@ -409,8 +490,14 @@ class Scope:
         wanted = tokens & _INSTANCE_STEMS
         if wanted - self._words[entry_index]:
             return "examples"
+        asks_target = _AGAINST.search(question) or (
+            _ON_WHOM.search(question) and _STRIKE.search(question)
+        )
+        if asks_target and not self._targets[entry_index]:
+            return "a target"
         return (
             self._other_which(question, entry_index)
+            or self._which_subject(question, entry_index)
             or self._no_one(question, entry_index, tokens)
             or self._other_named(question, entry_index)
         )
@@ -450,6 +537,18 @@ class Scope:
         best = max((score for score, _ in scored), default=0.0)
         if best > 0 and not any(agent for score, agent in scored if score == best):
             return "a person"
+        return None
+
+    def _which_subject(self, question: str, entry_index: int) -> str | None:
+        """ "कौन सा UGV देगा": which one of the very thing the entry is about, a detail an
+        entry holds only when one of its phrasings asks it. Hindi only: "which MILAN
+        exercise" is English for "the MILAN exercise"."""
+        if not has_devanagari(question):
+            return None
+        for found in _WHICH_ANY.finditer(question):
+            named = set(self._tokens(found.group(1) or "")) & self._named_subject[entry_index]
+            if named - self._which_heads[entry_index]:
+                return f"which {found.group(1)}"
         return None
 
     def _other_which(self, question: str, entry_index: int) -> str | None:

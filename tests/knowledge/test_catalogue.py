@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import string
+from datetime import date
 from typing import get_args
 
 import pytest
 
-from faqbot.knowledge.catalogue import ENGLISH, HINDI, Key, menu_description, say
+from faqbot.knowledge.catalogue import (
+    CATALOGUES,
+    ENGLISH,
+    HINDI,
+    MONTHS,
+    Key,
+    day_month,
+    menu_description,
+    say,
+)
+from faqbot.knowledge.devanagari import has_devanagari
 from tests.support.languages import DEVANAGARI
 
 
@@ -47,3 +58,11 @@ def test_say_fills_fields_and_falls_back_to_english() -> None:
 def test_menu_descriptions_by_command_name() -> None:
     assert menu_description("hi", "help") == HINDI["menu_help"]
     assert menu_description("en", "no_such_command") is None
+
+
+def test_every_language_has_twelve_month_names() -> None:
+    assert set(MONTHS) == set(CATALOGUES)
+    assert all(len(names) == 12 for names in MONTHS.values())
+    assert all(has_devanagari(name) for name in MONTHS["hi"])
+    assert day_month("hi", date(2026, 11, 30)) == "30 नवंबर"
+    assert day_month("xx", date(2026, 1, 2)) == "02 Jan"  # no such language: English

@@ -127,10 +127,11 @@ def test_unseen_floors(answerer: Answerer, path: Path, floors: tuple) -> None:
         # MCQs, Colloquial Hindi), these sit just under them. The test split's confident wrong
         # answers (3 of 132, 2.3%) are over the 1% target, and one near-topic question is
         # answered there: the floors record where it stands so that it cannot grow unseen, not
-        # that it is met. Test: 85.6% right after the colloquial work (83.3% before).
+        # that it is met. Test: 85.6% right after the colloquial work (83.3% before), 87.1%
+        # after the third fresh batch's work (its one look). Dev: 91.2% after the refit.
         # dev MCQ: 37 of 44 options named right, none wrong.
-        (HINDI_DEV, (88.5, 0.4, 98.5, 0, 83.5)),
-        (HINDI_TEST, (85.5, 2.3, 93.5, 1, HINDI_TEST_MCQ)),
+        (HINDI_DEV, (91.0, 0.4, 98.5, 0, 83.5)),
+        (HINDI_TEST, (87.0, 2.3, 93.5, 1, HINDI_TEST_MCQ)),
     ],
     ids=["dev", "test"],
 )

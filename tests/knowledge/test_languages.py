@@ -31,6 +31,9 @@ def answerers(pack: Pack) -> LanguageAnswerers:
         ("भारत जापान पहली २+२ वार्ता किस वर्ष हुई", "inaugural-dialogue"),  # Devanagari digits
         ("मानवीय सहायता एवं आपदा राहत में सहयोग", "hadr-and-pandemics"),
         ("डिफेंस इक्विपमेंट एंड टेक्नोलॉजी कोऑपरेशन पर भारत जापान", "defence-equipment-technology"),
+        # "चारों देशों" (all four countries) is a count.
+        ("मालाबार अभ्यास में अब कितने देशों की नौसेनाएँ हैं", "what-is-malabar"),
+        ("जापान इंडिया मैरीटाइम एक्सरसाइज कब से होती है", "what-is-jimex"),
     ],
 )
 def test_hindi_questions_get_the_hindi_entry(

@@ -49,6 +49,9 @@ def matcher(pack: Pack) -> Matcher:
         ("australia ne malabar ke baare mein kya kaha", "another country's words"),
         # A plain name with a word the pack never uses: no entry defines it.
         ("india japan hydrogen partnership kya hai", "a thing the pack does not define"),
+        # Whom a strike is aimed at: the counterstrike card names no one.
+        ("against whom will japan use its counterstrike capabilities", "a target"),
+        ("japan counterstrike kiske khilaf karega", "a target"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
@@ -90,6 +93,15 @@ def test_the_same_shapes_are_answered_when_the_entry_holds_them(
         ("आरपीएसएस समझौते पर हस्ताक्षर किसने किए", "a person"),
         ("मिलन में जापान का कौन सा जहाज शामिल हुआ", "which जहाज"),
         ("मालाबार अभ्यास में पाकिस्तान शामिल है क्या", "another country's"),
+        # Where: a Hindi answer gives a place by its verb ("टोक्यो में हुई"); this one has none.
+        ("जेडब्ल्यूजी की बैठक कहाँ हुई थी", "a place"),
+        ("मिलन अभ्यास किस जगह होता है", "a place"),
+        # Whom a strike is aimed at ("किस पर" only beside a word for striking).
+        ("जापान पलटवार किसके खिलाफ करेगा", "a target"),
+        # A plain name with a word the pack never uses; the countries in it name no thing.
+        ("भारत जापान सेमीकंडक्टर साझेदारी क्या है", "a thing the pack does not define"),
+        # Which one of the very thing the card is about: the card names none.
+        ("भारत को कौन सा यूजीवी मिलेगा", "which यूजीवी"),
     ],
 )
 def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, reason: str) -> None:
@@ -105,6 +117,15 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
         ("दोनों देश कौन कौन से द्विपक्षीय और बहुपक्षीय अभ्यास करते रहेंगे", "continuing-exercises"),
         # बातचीत is the pack's synonym of the वार्ता the card says.
         ("सचिव स्तर पर भारत जापान की कौन सी बातचीत 2010 से होती है", "secretary-level-dialogue"),
+        # Where, from answers that say where it was held, or whose card asks where.
+        ("दूसरी भारत जापान 2+2 वार्ता किस शहर में हुई", "second-dialogue"),
+        ("मोदी आबे शिखर सम्मेलन कहाँ हुआ जिसमें 2+2 का विचार आया", "idea-origin"),
+        # "किस पर" is also "on what".
+        ("मानवीय सहायता और आपदा राहत पर सहमति किस पर बनी", "hadr-and-pandemics"),
+        # A definition of what the pack defines, in a spelling of its own.
+        ("जीमेक्स अभ्यास क्या होता है", "what-is-jimex"),
+        # Which kind of the card's thing, where the card names it (the RPSS agreement).
+        ("जापानी आत्मरक्षा बलों और भारतीय सेना में कौन सा समझौता है", "rpss-agreement"),
     ],
 )
 def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(

@@ -16,7 +16,7 @@ from faqbot.bot.messaging import message_of, reply, thread_of
 from faqbot.bot.permissions import admin_only
 from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
-from faqbot.knowledge.catalogue import say
+from faqbot.knowledge.catalogue import day_month, say
 from faqbot.knowledge.question_log import LogFigures
 from faqbot.knowledge.stats_chart import stats_png
 from faqbot.storage.database import DATABASE_ERRORS
@@ -103,7 +103,7 @@ def figures_caption(figures: LogFigures, language: str) -> str:
     for day in figures.days:
         rate = day.answered_rate
         shown = "–" if rate is None else f"{rate:.0%}"
-        lines.append(f"{day.day:%d %b}: {day.questions} · {shown}")
+        lines.append(f"{day_month(language, day.day)}: {day.questions} · {shown}")
     lines += ["", f"<b>{html.escape(say(language, 'stats_downvoted'))}</b>"]
     lines += [
         f"{html.escape(excerpt(entry_id, ENTRY_ID_LIMIT))}: {count}"

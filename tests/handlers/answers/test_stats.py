@@ -76,3 +76,10 @@ def test_the_caption_fits_telegrams_limit_at_its_longest() -> None:
 def test_the_chart_draws_what_its_font_lacks_as_dots() -> None:
     assert drawable("जिमेक्स क्या है") == "······· ···· ··"
     assert drawable("a" * 100) == "a" * 33 + "…"
+
+
+def test_the_caption_writes_its_dates_in_the_readers_language() -> None:
+    figures = LogFigures(days=(DayCount(date(2026, 9, 8), 3, 2),), unanswered=(), downvoted=())
+    assert "08 Sep: 3 · 67%" in figures_caption(figures, "en")
+    hindi = figures_caption(figures, "hi")
+    assert "08 सितंबर: 3 · 67%" in hindi and "Sep" not in hindi
