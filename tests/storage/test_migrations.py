@@ -286,10 +286,11 @@ def test_the_newest_revision_file_is_alembics_head() -> None:
     assert newest_file() == head()
 
 
-def test_a_database_at_the_head_opens_without_importing_alembic(
+def test_a_database_at_the_head_opens_without_importing_alembic_or_the_orm(
     database_target: Path | str,
 ) -> None:
-    """The quick check of a start on an up-to-date database: Alembic is not even imported."""
+    """The quick check of a start on an up-to-date database: Alembic is not even imported
+    (nor SQLAlchemy's ORM, which only the asyncio engine of PostgreSQL's store calls needs)."""
     Storage(database_target).open()  # the schema, made through Alembic
     opens = (
         "import sys\n"
@@ -297,7 +298,8 @@ def test_a_database_at_the_head_opens_without_importing_alembic(
         f"storage = Storage({str(database_target)!r})\n"
         "storage.open()\n"
         "storage.close()\n"
-        "print(sorted(name for name in ('alembic', 'mako') if name in sys.modules))\n"
+        "heavy = ('alembic', 'mako', 'sqlalchemy.orm')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
     )
     opened = subprocess.run(
         [sys.executable, "-c", opens], capture_output=True, text=True, check=True, timeout=60
