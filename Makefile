@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_bot.py
 	$(BIN)/python benchmarks/bench_broadcast.py
 	$(BIN)/python benchmarks/bench_gaps.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
+import httpx
 from telegram import (
     BotCommandScope,
     BotCommandScopeAllChatAdministrators,
@@ -175,7 +176,12 @@ def build_application(
         )
     stores = Stores.open(settings.database, log_key=settings.log_key)
     link = redis_link(settings)
-    make_request = make_request or HTTPXRequest
+    # Both HTTP clients verify the Bot API with one TLS context, the one httpx would make for
+    # each (certifi's CA bundle, or SSL_CERT_FILE/SSL_CERT_DIR): loading the bundle is 40-60 ms
+    # of CPU, paid once a start instead of twice.
+    make_request = make_request or functools.partial(
+        HTTPXRequest, httpx_kwargs={"verify": httpx.create_ssl_context()}
+    )
     recent_answers: RecentAnswers
     flood: FloodGuard
     if link is None:

@@ -18,15 +18,19 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from faqbot.storage import migrate
 from faqbot.storage.migrate import NewerSchemaError, SchemaState
 from faqbot.storage.target import DatabaseTarget, TargetError, parse_target
+
+if TYPE_CHECKING:
+    # Only PostgreSQL runs on the asyncio engine; its module brings in SQLAlchemy's ORM, a
+    # tenth of what `faqbot run` imports, which a bot on SQLite never uses.
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
 
@@ -282,6 +286,8 @@ class Storage:
     def _start_async_engine(self) -> AsyncEngine:
         if self._engine is None:
             raise StorageError(f"database {self.target} is not open")
+        from sqlalchemy.ext.asyncio import create_async_engine
+
         self._async_engine = create_async_engine(
             self.target.async_url(),
             pool_size=POOL_SIZE,

@@ -14,15 +14,17 @@ work on both engines; tests/storage/test_migrations.py checks the result matches
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy import Connection, func, inspect, select, text
 
 from faqbot.storage.legacy import LEGACY_HEAD, MIGRATIONS
+
+if TYPE_CHECKING:
+    # Alembic (with Mako and Pygments) is a fifth of `faqbot run`'s imports; a start on a
+    # database already at this faqbot's head needs none of it (upgrade's quick check).
+    from alembic.config import Config
 
 # The oldest revision: the schema of legacy version 8.
 BASELINE = "0001"
@@ -56,8 +58,14 @@ class SchemaState:
         return self.current == self.head
 
 
+# The revision files, named after their revision ("0002_question_log_feedback.py").
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration, without a file: the package's migrations and a connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "faqbot.storage:migrations")
     config.attributes["connection"] = connection
@@ -66,6 +74,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest revision this faqbot ships."""
+    from alembic.script import ScriptDirectory
+
     found = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if found is None:
         raise RuntimeError("faqbot ships no schema revision")
@@ -84,6 +94,8 @@ def _legacy_version(connection: Connection) -> int | None:
 
 def state(connection: Connection) -> SchemaState:
     """Where the database stands, without changing it."""
+    from alembic.runtime.migration import MigrationContext
+
     newest = head()
     legacy = _legacy_version(connection)
     if legacy is not None:
@@ -94,6 +106,9 @@ def state(connection: Connection) -> SchemaState:
 
 def check_not_newer(connection: Connection) -> SchemaState:
     """Raise NewerSchemaError for a database a newer faqbot wrote; else where it stands."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     found = state(connection)
     if found.legacy_version is not None and found.legacy_version > LEGACY_HEAD:
         raise NewerSchemaError(f"user_version {found.legacy_version}", found.head)
@@ -126,6 +141,11 @@ def upgrade(connection: Connection) -> SchemaState:
     """Bring the database to this faqbot's head, in one transaction (after any legacy steps,
     which commit one by one as they always did). The connection must not be in a transaction.
     """
+    if (newest := _at_newest_file(connection)) is not None:
+        connection.commit()
+        return SchemaState(newest, newest)
+    from alembic import command
+
     before = check_not_newer(connection)
     if connection.in_transaction():
         connection.commit()
@@ -145,8 +165,31 @@ def upgrade(connection: Connection) -> SchemaState:
     return after
 
 
+def newest_file() -> str:
+    """The revision of the newest revision file, by the number that starts its name: Alembic's
+    head, found without Alembic (tests/storage/test_migrations.py checks they agree)."""
+    return max((file.name.partition("_")[0] for file in VERSIONS.glob("[0-9]*_*.py")), default="")
+
+
+def _at_newest_file(connection: Connection) -> str | None:
+    """The database's revision, read without Alembic, if it is newest_file(); None when the
+    database may need anything at all (no schema, a legacy file, another revision), which
+    then goes the whole way through Alembic."""
+    newest = newest_file()
+    if not newest or not inspect(connection).has_table("alembic_version"):
+        return None
+    if connection.dialect.name == "sqlite":
+        user_version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+        if user_version != ALEMBIC_USER_VERSION:
+            return None
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return newest if found == [newest] else None
+
+
 def revisions_before(revision: str) -> set[str]:
     """The revisions this faqbot ships that come before `revision`."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     older = {found.revision for found in script.iterate_revisions(revision, "base")}
     return older - {revision}

@@ -5,6 +5,8 @@ newer faqbot wrote is refused with one line."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from faqbot.storage.migrate import (
     BASELINE,
     LEGACY_REVISIONS,
     head,
+    newest_file,
     state,
 )
 from faqbot.storage.questions import keyed_hash
@@ -273,6 +276,60 @@ def test_a_fresh_database_matches_the_tables_module(database_target: Path | str)
     storage = Storage(database_target)
     storage.open()
     try:
+        assert storage.schema().current == head()
+        assert storage.run_sync(schema_differences) == []
+    finally:
+        storage.close()
+
+
+def test_the_newest_revision_file_is_alembics_head() -> None:
+    assert newest_file() == head()
+
+
+def test_a_database_at_the_head_opens_without_importing_alembic_or_the_orm(
+    database_target: Path | str,
+) -> None:
+    """The quick check of a start on an up-to-date database: Alembic is not even imported
+    (nor SQLAlchemy's ORM, which only the asyncio engine of PostgreSQL's store calls needs)."""
+    Storage(database_target).open()  # the schema, made through Alembic
+    opens = (
+        "import sys\n"
+        "from faqbot.storage.database import Storage\n"
+        f"storage = Storage({str(database_target)!r})\n"
+        "storage.open()\n"
+        "storage.close()\n"
+        "heavy = ('alembic', 'mako', 'sqlalchemy.orm')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    opened = subprocess.run(
+        [sys.executable, "-c", opens], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert opened.stdout.strip() == "[]", opened.stderr
+
+
+def test_a_database_at_an_older_revision_is_upgraded_to_the_head(
+    database_target: Path | str,
+) -> None:
+    """The quick check lets through only a database at the head: one at the baseline
+    revision still goes through Alembic's upgrade."""
+    from alembic import command
+
+    from faqbot.storage.database import sync_engine
+    from faqbot.storage.migrate import alembic_config
+    from faqbot.storage.target import parse_target
+
+    engine = sync_engine(parse_target(database_target))
+    try:
+        with engine.begin() as connection:  # as a faqbot whose head was the baseline left it
+            command.upgrade(alembic_config(connection), BASELINE)
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql(f"PRAGMA user_version = {ALEMBIC_USER_VERSION}")
+    finally:
+        engine.dispose()
+    storage = Storage(database_target)
+    storage.open()
+    try:
+        assert head() != BASELINE
         assert storage.schema().current == head()
         assert storage.run_sync(schema_differences) == []
     finally:
