@@ -140,10 +140,11 @@ _AGENT = re.compile(
 )
 # A clause of an answer: sentences, split again at commas and the danda.
 _CLAUSE = re.compile(r"[.;:!?,।\n]+\s*")
-# "Which <thing>…?": the thing asked for must be in the entry. A few things are general
-# kinds, found by what the answer says rather than by the word itself.
+# "Which <thing>…?" (or "the name of the <thing>"): the thing asked for must be in the entry.
+# A few things are general kinds, found by what the answer says rather than by the word
+# itself.
 _WHICH = re.compile(
-    r"\b(?:which|kaun\s*-?\s*(?:sa|se|si)|kis)\s+([\w'’-]+(?:\s+[\w'’-]+)?)"
+    r"\b(?:which|kaun\s*-?\s*(?:sa|se|si)|kis|name\s+of(?:\s+the)?)\s+([\w'’-]+(?:\s+[\w'’-]+)?)"
     r"|(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\u0900-\u097f]+)",
     re.IGNORECASE,
 )
@@ -158,12 +159,15 @@ _KIND_NOUNS = {
         ),
         "who",
     ),
+    # "Which edition", "which round": an ordinal ("the second", "the Sixth … Group").
+    **dict.fromkeys(words("edition editions round rounds iteration session sessions"), "ordinal"),
 }
 # "Which of the following", "which one": no thing is named.
 _STOP_AFTER_WHICH = frozenset(
     words(
         "one ones following statement statements option options kind type sort way manner "
-        "तरह प्रकार काम रूप kaam tarah prakar"
+        "thing things development developments step steps aspect aspects measure measures "
+        "issue issues तरह प्रकार काम रूप kaam tarah prakar"
     )
 )
 # A capitalised word, or a run of them, in a question ("Digital Partnership").
@@ -477,6 +481,8 @@ class Scope:
                 held = any(_HAS_YEAR.search(" ".join(c)) for c, _, _ in self._clauses[entry_index])
             elif kind == "who":
                 held = any(office for _, office, _ in self._clauses[entry_index])
+            elif kind == "ordinal":
+                held = bool(self._ordinals(list(self._words[entry_index])))
             else:
                 # "Where"-like kinds are left to the place check; other things must be named,
                 # as written or by a synonym the pack gives ("कौन सी बातचीत" for a card that

@@ -49,6 +49,8 @@ def matcher(pack: Pack) -> Matcher:
         ("australia ne malabar ke baare mein kya kaha", "another country's words"),
         # A plain name with a word the pack never uses: no entry defines it.
         ("india japan hydrogen partnership kya hai", "a thing the pack does not define"),
+        # "The name of the <thing>" asks which thing, as "which <thing>" does.
+        ("what is the name of the india japan air force drill", "which air"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
@@ -71,6 +73,9 @@ def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, rea
         ("which forces take part in dharma guardian", "what-is-dharma-guardian"),
         ("which joint working group meeting did the ministers mention", "jwg-detc"),
         ("India holds 2+2 dialogues with US, Australia, Japan and which other country?", None),
+        # Things that name nothing, and an edition the answer gives as an ordinal.
+        ("which steps did the ministers welcome on military-to-military cooperation", None),
+        ("which edition of the JWG on defence equipment and technology was it", None),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_entry_holds_them(
