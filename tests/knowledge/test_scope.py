@@ -51,6 +51,10 @@ def matcher(pack: Pack) -> Matcher:
         ("india japan hydrogen partnership kya hai", "a thing the pack does not define"),
         # "The name of the <thing>" asks which thing, as "which <thing>" does.
         ("what is the name of the india japan air force drill", "which air"),
+        # A "who" of a role the pack never names, of an entry with a "who" phrasing.
+        ("who chairs the Japan Joint Staff", "a person"),
+        # Only countries and a year known: the unknown words are the topic.
+        ("india japan tourism revenue 2019", "a thing the pack does not define"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
