@@ -77,7 +77,7 @@ def test_chit_chat_gets_no_answer(matcher: Matcher, question: str) -> None:
 
 
 def test_suggestions_are_distinct_ranked_entries(matcher: Matcher) -> None:
-    match = matcher.match("milan japan")
+    match = matcher.match("milan japan india")
     assert match.status == "suggest"
     ids = [s.entry.id for s in match.suggestions]
     assert len(ids) == len(set(ids)) and 1 < len(ids) <= 3
