@@ -814,18 +814,9 @@ def _choose_by_statements(
     if len(fits) > 1 and true and not counting:
         # A listed name the pack's sentences do not hold ("France" among India's 2+2
         # partners, "Cope India" among the exercises to continue) is a distractor beside the
-        # names the answer lists, when the items are names, not claims. In English so is a
-        # claim the pack does not settle, beside one it holds up ("China is one of India's
-        # 2+2 partners" beside "India holds 2+2 dialogues with four partners"): the check of
-        # English statements finds the true ones. The Hindi check is stricter about who did
-        # what and leaves true statements unsettled, so there it stays for names (on Hindi
-        # dev, reading every unsettled claim as false named four wrong options).
+        # names the answer lists, when the items are names, not claims.
         unknown = set(verdicts) - true - false
-        if all(
-            len(words(exam.statements[p - 1].text)) <= _NAME_ITEM_WORDS
-            or not has_devanagari(exam.statements[p - 1].text)
-            for p in unknown
-        ):
+        if all(len(words(exam.statements[p - 1].text)) <= _NAME_ITEM_WORDS for p in unknown):
             exact = [o for o in fits if _statement_sets(o, count) == true]
             if len(exact) == 1:
                 return OptionChoice("one", exact[0], tuple(fits))

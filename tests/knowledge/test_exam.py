@@ -247,24 +247,12 @@ def test_the_options_say_what_a_thin_stem_is_about(answerer: Answerer) -> None:
     }
 
 
-def test_an_unsettled_claim_beside_a_settled_one_is_a_distractor(answerer: Answerer) -> None:
-    # Statement 2 is false, but the pack's sentences do not say "before": beside statement 1,
-    # which they hold up, it is a distractor, so "(a)" is named, never a wrong "(c)".
+def test_an_unsettled_statement_leaves_the_choice_open(answerer: Answerer) -> None:
+    # Statement 2 is false, but the pack's sentences do not say "before": no option is named,
+    # rather than "(a)" or a wrong "(c)".
     outcome = answerer.respond(
         "Consider the following statements:\n1. The first India–Japan 2+2 at minister level was "
         "held in November 2019.\n2. It was held before the Modi–Abe summit of October 2018.\n"
-        "Which of the statements given above is/are correct?\n(a) 1 only\n(b) 2 only\n"
-        "(c) Both 1 and 2\n(d) Neither 1 nor 2"
-    )
-    assert outcome.choice is not None and outcome.choice.option is not None
-    assert outcome.choice.option.label == "a"
-
-
-def test_unsettled_claims_alone_leave_the_choice_open(answerer: Answerer) -> None:
-    # Neither statement is settled by the pack: no option is named.
-    outcome = answerer.respond(
-        "Consider the following statements:\n1. The first India–Japan 2+2 at minister level was "
-        "held before the Modi–Abe summit.\n2. Japan has promised to halve its army.\n"
         "Which of the statements given above is/are correct?\n(a) 1 only\n(b) 2 only\n"
         "(c) Both 1 and 2\n(d) Neither 1 nor 2"
     )
