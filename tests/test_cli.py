@@ -110,7 +110,7 @@ def test_ask_one_question_as_json() -> None:
 
 
 def test_ask_batch_from_stdin_keeps_order() -> None:
-    questions = ["what is jimex", "weather in delhi", "", "milan japan"]
+    questions = ["what is jimex", "weather in delhi", "", "milan japan india"]
     result = faqbot("ask", "--json", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]

@@ -33,6 +33,8 @@ LONG_MESSAGE = 20
 # An exam stem's option reading may name only an entry among the stem's best few, when the
 # stem's own best entry already supports one option (Answerer._with_options).
 RANKED_FOR_OPTIONS = 3
+# A long message's last clause read alone may pick only among the whole message's best.
+RANKED_FOR_CLAUSE = 2
 _CLAUSE_BREAK = re.compile(r"\s+[—–-]+\s+|[;:]\s+|(?<=[.!?])\s+|,?\s+but\s+", re.IGNORECASE)
 
 
@@ -174,6 +176,12 @@ class Answerer:
         if not pieces or pieces[-1].strip() == asked.strip():
             return match
         reading = self.matcher.match(pieces[-1])
+        # The question read alone must be about what the whole message is about: "what
+        # exactly did Japan commit to?" after a story about Japan's budget is not asking for
+        # the exercises India and Japan committed to continuing.
+        ranked = {s.entry.id for s in match.ranked[:RANKED_FOR_CLAUSE]}
+        if reading.entry is not None and ranked and reading.entry.id not in ranked:
+            return match
         if _confidence(reading) > _confidence(match):
             return replace(reading, question=match.question)
         return match

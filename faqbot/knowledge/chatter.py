@@ -40,10 +40,13 @@ _CHATTER = re.compile(
     # greetings and fillers around the question
     r"|hi bot|hey bot|hello bot|lol|haha|guys|bro|dude|ok so|okay so|so basically"
     r"|^\W*(?:hey|hello|hii*|yo)(?: there)?"
+    # an order instead of a question word: "name the exercises…", "list all the partners…"
+    r"|^\W*(?:name|list|mention|state|enumerate)(?= (?:the|all|any|some|those|these)\b)"
     r"|like(?= (?:what|which|who|whom|when|where|how)\b)"
     r"|long story short|honestly|to be honest|tbh|this is a long one"
     # the student's situation
-    r"|(?:i|we) (?:have|got|have got) (?:a|an|my) (?:test|exam|quiz|viva|interview)"
+    r"|(?:i|we) (?:have|got|have got) (?:a|an|my|our) (?:class |unit |surprise |mock )?"
+    r"(?:test|exam|quiz|viva|interview)"
     r"(?: tomorrow| today| soon| next week)?"
     r"|(?:and )?(?:i )?(?:totally|completely|kind of|kinda) forgot"
     r")\b",

@@ -101,8 +101,8 @@ _COMPARED_YEAR = re.compile(
 )
 _AS_OF = re.compile(r"\bas (?:of|at|on)\s+(?:\w+\s+){0,2}(?:1[89]|20)\d\d\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(
-    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|ek|do|teen|"
-    r"char|paanch|panch|das)$"
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|some|coupl|ek|"
+    r"do|teen|char|paanch|panch|das|kuch)$"
 )
 _CLAUSE = re.compile(r"[.?!;\n]+")
 # What a "where", "who", "why" or "what came of it" question asks, in English, Hinglish and
@@ -141,7 +141,10 @@ def expected_kinds(question: str) -> frozenset[str]:
         kinds.add("reason")
     if _AMOUNT_WORDS.intersection(tokens):
         kinds.add("amount")
-    if _EXPANSION_WORDS.intersection(tokens) or _EXPANSION_PAIRS & pairs:
+    # "Which ministers do the 2s stand for" asks which, not for a full form.
+    if _EXPANSION_WORDS.intersection(tokens) or (
+        _EXPANSION_PAIRS & pairs and not {"which", "who"}.intersection(tokens)
+    ):
         kinds.add("expansion")
     return frozenset(kinds)
 
@@ -640,7 +643,9 @@ class Matcher:
             known=len(known),
             unknown=unknown,
             wrong_kind=not self._offers_kinds(top_index, kinds, known),
-            other_name=any(t in self.names and t not in words_of_top for t in exact),
+            # Exam statements name things to be judged false ("China is one of India's 2+2
+            # partners"), as they give years: a claim is not what is asked about.
+            other_name=not claims and any(t in self.names and t not in words_of_top for t in exact),
             other_year=not claims and (new_year or self._other_year(top_index, known, compared)),
             off_subject=len(known) == 1 and known[0] not in self._subjects[top_index],
             beyond=None
@@ -725,7 +730,9 @@ class Matcher:
             if kinds and not self._offers_kinds(e, kinds, known):
                 value *= self.WRONG_KIND
             if asks and not asks <= self._intents[e]:
-                value *= self.INTENT
+                # Highlights asked of an entry that gives none are no answer at all ("india
+                # japan 2+2 2022 highlights" is not the second dialogue's date and venue).
+                value *= self.WRONG_KIND if "outcome" in asks - self._intents[e] else self.INTENT
             blended.append((e, value))
         blended.sort(key=lambda pair: -pair[1])
         return blended, fuzzy

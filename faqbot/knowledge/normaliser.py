@@ -33,6 +33,7 @@ ENGLISH_STOPWORDS = frozenset(
     she her one can could would should will shall may might must tell explain please pls plz
     kindly know want wanted need give show let lets some any much many more most such same other
     another each every thing things something anything stuff info information regarding related
+    type like up
     ok okay hi hello hey dear sir madam bro bhai yaar ji upsc ias exam exams mains prelims
     answer answers question questions say says said saying told mention mentioned mentions
     actually exactly basically really remember describe ever
@@ -48,7 +49,7 @@ HINGLISH_STOPWORDS = frozenset(
     iska uska inka unka kiya kia kiye kari karo karna kar karte karta batao btao bataye bataiye
     bataiye samjhao samjhaiye mujhe hume humein hamein apna apne ho raha rahi rahe rha rhi hoga
     hogi honge hona tak wahan yahan kin saath sath bola bole boli liya liye diya chahiye gaya
-    gaye gayi gya karenge karega karegi wala wali wale baat apni rahenge rahega rahegi
+    gaye gayi gya karenge karega karegi wala wali wale baat apni rahenge rahega rahegi dono
     """.split()
 )
 
@@ -74,6 +75,8 @@ HINGLISH_WORDS = {
     **dict.fromkeys(("jagah", "sthan", "shahar"), "place"),
     # "jaari rahenge", "chalte rahenge": will go on.
     **dict.fromkeys(("jaari", "jari", "chalte", "chalti"), "continue"),
+    **dict.fromkeys(("maksad", "maqsad", "uddeshya", "udeshya", "prayojan"), "purpose"),
+    **dict.fromkeys(("milte", "milna", "milenge", "milkar", "milke"), "meet"),
     "videsh": "foreign",
     "mantri": "minister",
     "sena": "army",
@@ -102,6 +105,7 @@ _KEEP_S = ("ss", "us", "is", "os")
 _BEFORE_PRONOUN_US = frozenset(
     """
     tell give help show let lets send teach explain ask make get for to with of about from
+    told gave given gives showed shown sent taught explained asked made got helps helped tells
     among like than by at on upon toward towards between against without within before after
     """.split()
 )

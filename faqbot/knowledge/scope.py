@@ -144,6 +144,10 @@ _WHO = re.compile(
     r"(?!\s*-?\s*(?:सा|से|सी|कौन)(?![\u0900-\u097f]))",
     re.IGNORECASE,
 )
+# The role a "who" question names: "who *heads*…", "who is the *commander* of…".
+_WHO_ROLE = re.compile(
+    r"\bwho\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+)?([\w'’-]+)", re.IGNORECASE
+)
 _WHO_WORDS = frozenset(words("who whom kisne kaun kon koun किसने किन्होंने कौन"))
 # Someone who acts: persons, offices and bodies, in English and Hindi (countries are found
 # by Scope's country names).
@@ -158,10 +162,11 @@ _AGENT = re.compile(
 )
 # A clause of an answer: sentences, split again at commas and the danda.
 _CLAUSE = re.compile(r"[.;:!?,।\n]+\s*")
-# "Which <thing>…?": the thing asked for must be in the entry. A few things are general
-# kinds, found by what the answer says rather than by the word itself.
+# "Which <thing>…?" (or "the name of the <thing>"): the thing asked for must be in the entry.
+# A few things are general kinds, found by what the answer says rather than by the word
+# itself.
 _WHICH = re.compile(
-    r"\b(?:which|kaun\s*-?\s*(?:sa|se|si)|kis)\s+([\w'’-]+(?:\s+[\w'’-]+)?)"
+    r"\b(?:which|kaun\s*-?\s*(?:sa|se|si)|kis|name\s+of(?:\s+the)?)\s+([\w'’-]+(?:\s+[\w'’-]+)?)"
     r"|(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\u0900-\u097f]+)",
     re.IGNORECASE,
 )
@@ -182,12 +187,15 @@ _KIND_NOUNS = {
         ),
         "who",
     ),
+    # "Which edition", "which round": an ordinal ("the second", "the Sixth … Group").
+    **dict.fromkeys(words("edition editions round rounds iteration session sessions"), "ordinal"),
 }
 # "Which of the following", "which one": no thing is named.
 _STOP_AFTER_WHICH = frozenset(
     words(
         "one ones following statement statements option options kind type sort way manner "
-        "तरह प्रकार काम रूप kaam tarah prakar"
+        "thing things development developments step steps aspect aspects measure measures "
+        "issue issues तरह प्रकार काम रूप kaam tarah prakar"
     )
 )
 # "Against whom": "जवाबी हमला किस पर करेगा", "kiske khilaf", "against which country". An
@@ -376,7 +384,31 @@ class Scope:
                 typed if typed is not None else set(self._tokens(question)),
             )
             or self._undefined(question, unknown)
+            or self._unknown_role(question, entry_index, known, unknown)
+            or self._unknown_topic(known, unknown)
         )
+
+    def _unknown_topic(self, known: Sequence[str], unknown: Sequence[str]) -> str | None:
+        """Only countries and years known, and words the pack never uses: those words are
+        the topic ("india japan trade volume 2022"), and no entry holds it."""
+        if not unknown or any(t not in self._country and not _HAS_YEAR.fullmatch(t) for t in known):
+            return None
+        if any(self.normaliser.is_content(t) and t not in self._country for t in unknown):
+            return "a thing the pack does not define"
+        return None
+
+    def _unknown_role(
+        self, question: str, entry_index: int, known: Sequence[str], unknown: Sequence[str]
+    ) -> str | None:
+        """A "who" question whose words are the entry's subject but for its role, a word the
+        pack never uses ("Who heads the Japan Joint Staff?" of the JSST card, which has a "who"
+        phrasing of its own): it asks for someone the pack does not name."""
+        found = _WHO_ROLE.search(question)
+        if found is None or not known or not set(known) <= self._subject[entry_index]:
+            return None
+        if set(self._tokens(found.group(1))) & set(unknown):
+            return "a person"
+        return None
 
     def _other_possessor(self, question: str, entry_index: int) -> str | None:
         if not _POSSESSIVE_MARK.search(question):  # most questions: skip the costlier pattern
@@ -576,6 +608,8 @@ class Scope:
                 held = any(_HAS_YEAR.search(" ".join(c)) for c, _, _ in self._clauses[entry_index])
             elif kind == "who":
                 held = any(office for _, office, _ in self._clauses[entry_index])
+            elif kind == "ordinal":
+                held = bool(self._ordinals(list(self._words[entry_index])))
             else:
                 # "Where"-like kinds are left to the place check; other things must be named,
                 # as written or by a synonym the pack gives ("कौन सी बातचीत" for a card that

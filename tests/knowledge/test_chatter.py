@@ -22,6 +22,10 @@ from faqbot.knowledge.chatter import strip_chatter
         ),
         ("i have an exam today and kinda forgot: what is RPSS", ": what is RPSS"),
         ("what is jimex", "what is jimex"),
+        # An order in place of a question word; "did they name China" is a question.
+        ("List all the countries India has a 2+2 with", "all the countries India has a 2+2 with"),
+        ("did they name china", "did they name china"),
+        ("we have a class test on Monday. what is RPSS", "on Monday. what is RPSS"),
         ("sorry", "sorry"),  # all chatter: the message is left as it is
     ],
 )
@@ -58,3 +62,13 @@ def test_a_rule_that_held_the_whole_message_back_still_holds(pack: Pack) -> None
         "that everyone is talking about; what did they say about the defence budget?"
     )
     assert outcome.status != "answer"
+
+
+def test_a_long_messages_last_clause_answers_only_what_the_message_is_about(pack: Pack) -> None:
+    # Read alone, "what did Japan commit to" is the exercises India and Japan committed to
+    # continuing; the whole message is about Japan's defence spending.
+    outcome = Answerer.from_pack(pack).respond(
+        "My uncle keeps telling me Japan is going to spend far more on its armed forces and "
+        "make its military much stronger within a few years. What did Japan commit to?"
+    )
+    assert outcome.entry is None or outcome.entry.id != "continuing-exercises"

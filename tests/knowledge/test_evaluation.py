@@ -23,14 +23,15 @@ from tests.support.paths import (
     QUESTIONS,
     UNSEEN_DEV,
     UNSEEN_DEV_FRESH,
+    UNSEEN_DEV_FRESH2,
     UNSEEN_TEST,
 )
 
-# Floors on the test split, set from its fifth measured run, after the fresh-dev-batch work
-# (docs/matching.md says how often the test split was looked at): 83.7% answered right, one
+# Floors on the test split, set from its measured run after the second fresh-dev-batch work
+# (docs/matching.md says how often the test split was looked at): 87.4% answered right, one
 # confident wrong answer (0.5%; one is allowed, as before), 89.1% right option (41 of 46) and
 # no near-topic question answered.
-TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ = 83.5, 0.6, 0, 88.5
+TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ = 87.0, 0.6, 0, 88.5
 # Set from the one run of hindi-test after the Hindi MCQ work (docs/matching.md, "Hindi
 # MCQs"): 13 of 19 options named right, none wrong.
 HINDI_TEST_MCQ = 68.0
@@ -55,7 +56,7 @@ def test_question_set_is_big_enough(report: Report) -> None:
 def test_accuracy_floors(report: Report) -> None:
     assert report.top1_accuracy >= 95.0, report.format()
     assert report.top3_accuracy >= 99.0, report.format()
-    assert report.answered_accuracy >= 94.0, report.format()
+    assert report.answered_accuracy >= 94.5, report.format()
 
 
 def test_no_confident_wrong_answer(report: Report) -> None:
@@ -97,14 +98,17 @@ def test_report_counts(pack: Pack) -> None:
     [
         # (answered right %, confident wrong %, near-topic answered, exam option right %);
         # measured figures are in docs/matching.md, these sit just under them.
-        # dev: 93.1% right, none wrong, no near-topic question answered, 44 of 46 options.
-        (UNSEEN_DEV, (93.0, 0.6, 0, 95.5)),
-        # the fresh dev batch: 91.6% right (86.3% at its first run), none wrong, no near-topic
+        # dev: 94.6% right, none wrong, no near-topic question answered, 44 of 46 options.
+        (UNSEEN_DEV, (94.5, 0.6, 0, 95.5)),
+        # the fresh dev batch: 93.7% right (86.3% at its first run), none wrong, no near-topic
         # question answered, 15 of 16 options.
-        (UNSEEN_DEV_FRESH, (91.5, 0.6, 0, 93.5)),
+        (UNSEEN_DEV_FRESH, (93.5, 0.6, 0, 93.5)),
+        # the second fresh batch: 93.2% right (85.0% at its first run), none wrong, no
+        # near-topic question answered, 20 of 24 options.
+        (UNSEEN_DEV_FRESH2, (93.0, 0.6, 0, 83.0)),
         (UNSEEN_TEST, (TEST_ANSWERED, TEST_WRONG, TEST_NEAR, TEST_MCQ)),
     ],
-    ids=["dev", "dev-fresh", "test"],
+    ids=["dev", "dev-fresh", "dev-fresh2", "test"],
 )
 def test_unseen_floors(answerer: Answerer, path: Path, floors: tuple) -> None:
     answered, wrong, near, mcq = floors

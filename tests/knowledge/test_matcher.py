@@ -77,7 +77,7 @@ def test_chit_chat_gets_no_answer(matcher: Matcher, question: str) -> None:
 
 
 def test_suggestions_are_distinct_ranked_entries(matcher: Matcher) -> None:
-    match = matcher.match("milan japan")
+    match = matcher.match("milan japan india")
     assert match.status == "suggest"
     ids = [s.entry.id for s in match.suggestions]
     assert len(ids) == len(set(ids)) and 1 < len(ids) <= 3
@@ -124,6 +124,11 @@ def test_json_shape(matcher: Matcher) -> None:
         ("japan budget within 5 years", set()),  # a duration, not a date
         ("which year was JIMEX first held", {"date"}),
         ("why does india hold 2+2 talks", {"reason"}),
+        # "Some years", "kuch saal": a duration too.
+        ("japan wants a stronger army within some years", set()),
+        ("kuch saal me japan defence badhayega", set()),
+        # "Which … stand for" asks which, not for a full form.
+        ("which two ministries do the two 2s stand for", set()),
     ],
 )
 def test_expected_kinds(question: str, kinds: set[str]) -> None:
@@ -300,3 +305,9 @@ def test_a_typo_that_breaks_the_ending_is_corrected_to_the_stem(
 ) -> None:
     # "meanig" is one letter from "meaning" as the pack writes it, two from its stem "mean".
     assert matcher.correct(typo) == word
+
+
+def test_highlights_are_asked_of_the_entry_that_gives_them(matcher: Matcher) -> None:
+    # The second dialogue's card matches the year word for word, but gives no highlights.
+    match = matcher.match("2022 india japan 2+2 main highlights")
+    assert match.ranked[0].entry.id == "key-highlights"

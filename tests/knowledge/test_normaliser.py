@@ -48,6 +48,18 @@ def test_stem(word: str, expected: str) -> None:
 
 def test_words_keep_stop_words_whole_and_map_hinglish() -> None:
     assert words("does pehla") == ["does", "first"]
+    assert words("maksad milte") == ["purpos", "meet"]
+
+
+def test_us_after_a_past_tense_verb_is_the_pronoun() -> None:
+    normaliser = Normaliser()
+    assert normaliser.content_tokens("our teacher gave us the jimex chapter") == [
+        "teacher",
+        "gave",
+        "jimex",
+        "chapter",
+    ]
+    assert "usa" in normaliser.content_tokens("india us 2+2")
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,12 @@ def matcher(pack: Pack) -> Matcher:
         # Whom a strike is aimed at: the counterstrike card names no one.
         ("against whom will japan use its counterstrike capabilities", "a target"),
         ("japan counterstrike kiske khilaf karega", "a target"),
+        # "The name of the <thing>" asks which thing, as "which <thing>" does.
+        ("what is the name of the india japan air force drill", "which air"),
+        # A "who" of a role the pack never names, of an entry with a "who" phrasing.
+        ("who chairs the Japan Joint Staff", "a person"),
+        # Only countries and a year known: the unknown words are the topic.
+        ("india japan tourism revenue 2019", "a thing the pack does not define"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
@@ -74,6 +80,9 @@ def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, rea
         ("which forces take part in dharma guardian", "what-is-dharma-guardian"),
         ("which joint working group meeting did the ministers mention", "jwg-detc"),
         ("India holds 2+2 dialogues with US, Australia, Japan and which other country?", None),
+        # Things that name nothing, and an edition the answer gives as an ordinal.
+        ("which steps did the ministers welcome on military-to-military cooperation", None),
+        ("which edition of the JWG on defence equipment and technology was it", None),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_entry_holds_them(
