@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.feedback_prompts import FeedbackPrompts
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.leadership import Leadership
 from faqbot.bot.reading import SkippedUpdates
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
@@ -130,6 +131,8 @@ class BotState:
     flood: FloodGuard
     daily: DailyState
     quiz: QuizState
+    # Whether this replica runs the jobs that must run once per bot (bot/leadership.py).
+    leadership: Leadership
     # Updates python-telegram-bot could not read, skipped past (shown by /stats).
     skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
     # Who was asked "What were you looking for?" after a 👎 (bot/feedback_prompts.py).
