@@ -124,7 +124,12 @@ def redis_link(settings: Settings) -> RedisLink | None:
             "FAQBOT_REDIS_REQUIRED is set: start Redis, or unset FAQBOT_REDIS_REQUIRED to fall "
             "back to in-process limits"
         )
-    link = RedisLink(settings.redis_url, required=settings.redis_required)
+    # Keys per bot (its id is the token's public half): Telegram's limits are per bot, so two
+    # bots sharing one Redis never share a budget.
+    bot_id = settings.require_token().partition(":")[0]
+    link = RedisLink(
+        settings.redis_url, required=settings.redis_required, namespace=f"faqbot:{bot_id}"
+    )
     if problem is not None:
         link.note_failure(problem, "start-up check")  # the one warning of this outage
     return link
