@@ -20,8 +20,11 @@ from tests.support.round_robin import post_updates
 
 pytestmark = pytest.mark.services
 
-QUESTIONS = 300
-RATE_LIMIT = 100  # a second, for all replicas together
+QUESTIONS = 200
+RATE_LIMIT = 30  # a second, for all replicas together: Telegram's
+# A follower tries the lock every 5 s (bot/leadership.py); the server notices the dead
+# leader's connection at once on loopback.
+TAKEOVER_SECONDS = 30
 ASKED = ("what is jimex", "what is malabar", "who attended the 2+2 dialogue", "what is HADR")
 
 
@@ -50,37 +53,29 @@ def test_three_replicas_answer_each_question_once_under_one_rate_limit(
         again = updates[::10]
         statuses = post_updates(replicas.forwarder.port, PATH, SECRET, updates + again)
         assert set(statuses) == {200}
-        assert len(replicas.leaders()) == 1, [bot.log for bot in replicas.bots]
         # Every replica took its share of the updates.
         assert all(replicas.forwarder.forwarded[port] > 0 for port in replicas.ports)
-        for bot in replicas.bots:
-            assert bot.stop() == 0
-    sent = [call for call in api.calls_to("sendMessage")]
-    answered = Counter(call.params["chat_id"] for call in sent)
-    assert {user: answered[user] for user in users} == dict.fromkeys(users, 1)
-    assert busiest_second(sent) <= RATE_LIMIT
+        sent = api.calls_to("sendMessage")
+        answered = Counter(call.params["chat_id"] for call in sent)
+        assert {user: answered[user] for user in users} == dict.fromkeys(users, 1)
+        assert busiest_second(sent) <= RATE_LIMIT
 
-
-def test_a_replica_takes_the_lead_when_the_leader_dies(
-    tmp_path: Path, database_url: str, redis_url: str
-) -> None:
-    with (
-        postgresql_schema(database_url) as url,
-        own_bot() as api,
-        Replicas(api, tmp_path, url, redis_url, count=2) as replicas,
-    ):
+        # One replica leads; killed, another takes the lead over within seconds, and the
+        # others served (and serve) updates all along.
         [leader] = replicas.leaders()
-        follower = 1 - leader
-        assert "another replica leads" in replicas.bots[follower].log
+        assert all(
+            "another replica leads" in bot.log for n, bot in enumerate(replicas.bots) if n != leader
+        )
         replicas.bots[leader].stop(signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while LEADS not in replicas.bots[follower].log and time.monotonic() < deadline:
+        deadline = time.monotonic() + TAKEOVER_SECONDS
+        while len(replicas.leaders()) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert LEADS in replicas.bots[follower].log
-        # The follower served updates all along, and still does.
+        assert len(replicas.leaders()) == 2
         user = random.randrange(10**9, 2 * 10**9)
-        update = {"update_id": 1, **u.message(user, user, "what is jimex")}
-        assert post_updates(replicas.forwarder.port, PATH, SECRET, [update]) == [200]
+        late = {"update_id": len(updates) + 1, **u.message(user, user, "what is jimex")}
+        assert post_updates(replicas.forwarder.port, PATH, SECRET, [late]) == [200]
         [answer] = [c for c in api.calls_to("sendMessage") if c.params["chat_id"] == user]
         assert answer.params["text"].startswith("<b>What is JIMEX?</b>")
-        assert replicas.bots[follower].stop() == 0
+        for n, bot in enumerate(replicas.bots):
+            if n != leader:
+                assert bot.stop() == 0
