@@ -15,7 +15,7 @@ import pytest
 from tests.support import updates as u
 from tests.support.databases import postgresql_schema
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.replicas import LEADS, PATH, SECRET, Replicas, busiest_second
+from tests.support.replicas import PATH, SECRET, Replicas, busiest_second
 from tests.support.round_robin import post_updates
 
 pytestmark = pytest.mark.services
