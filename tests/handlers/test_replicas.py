@@ -1,6 +1,6 @@
 """Two replicas (two real applications) on one PostgreSQL database: a poll answer that reaches
 the replica which did not send the poll still counts, even one that arrives before the
-sender stored the poll; one replica leads."""
+sender stored the poll; one replica leads, and only it keeps the daily jobs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
+from faqbot.handlers.daily import delivery
+from faqbot.handlers.daily import replicas as daily_replicas
 from faqbot.knowledge import Pack
 from tests.support import updates as u
 from tests.support.application import feed, running
@@ -80,3 +82,23 @@ async def test_an_answer_before_the_sender_stored_its_poll_counts(
     await asyncio.wait_for(asyncio.gather(asking, answering), 15)
     await say(sender, "/top", ASHA)
     assert "Ravi: 1 of 1 right" in standings(api)
+
+
+async def test_only_the_leader_keeps_daily_jobs_and_it_follows_the_others_changes(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    leader, follower = replicas
+    for app in replicas:
+        await app.start()  # the job queues run, as in `faqbot run`
+    try:
+        await feed(follower, u.message(ASHA, ASHA, "/daily 07:30"))
+        assert "07:30" in api.calls_to("sendMessage")[-1].params["text"]
+        assert follower.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is None
+        assert leader.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is None
+        [sync_job] = leader.job_queue.get_jobs_by_name(daily_replicas.SYNC_JOB)
+        assert await daily_replicas.sync(leader, sync_job.data) == 1
+        assert leader.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is not None
+        assert not follower.job_queue.get_jobs_by_name(daily_replicas.SYNC_JOB)
+    finally:
+        for app in replicas:
+            await app.stop()
