@@ -7,6 +7,7 @@ everything kept across restarts lives in faqbot.storage.
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -63,6 +64,9 @@ class Round:
     # reload took the item out of the pack while the poll was open.
     posted: dict[str, QuizItem] = field(default_factory=dict)
     tally: dict[int, Tally] = field(default_factory=dict)  # by user id
+    # Unix time it began: on PostgreSQL its summary counts the chat's answers since then,
+    # wherever they were counted (a poll answer may reach any replica).
+    started_at: float = field(default_factory=time.time)
 
 
 class ChatBusy(Exception):

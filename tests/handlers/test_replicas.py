@@ -102,3 +102,22 @@ async def test_only_the_leader_keeps_daily_jobs_and_it_follows_the_others_change
     finally:
         for app in replicas:
             await app.stop()
+
+
+async def test_a_rounds_summary_counts_the_answers_the_other_replica_took(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    sender, other = replicas
+    await say(sender, "/quiz 2", ASHA)
+    for asked in (1, 2):
+        poll = api.calls_to("sendPoll")[-1]
+        assert len(api.calls_to("sendPoll")) == asked
+        [right] = poll.params["correct_option_ids"]
+        poll_id = poll.result["poll"]["id"]
+        await feed(other, u.poll_answer(poll_id, RAVI, [right], first_name="Ravi"))
+        await feed(sender, u.poll_answer(poll_id, ASHA, [(right + 1) % 2], first_name="Asha"))
+        # Telegram tells the sender the poll closed: its round moves on, then ends.
+        await feed(sender, {"poll": {**api.get_poll(poll_id), "is_closed": True}})
+    summary = standings(api)
+    assert "Round over" in summary, summary
+    assert "Ravi: 2 of 2 right" in summary and "Asha: 0 of 2 right" in summary, summary

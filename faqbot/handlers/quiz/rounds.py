@@ -365,6 +365,7 @@ async def finish_round(application: BotApplication, current: Round, stopped: boo
         del rounds[current.chat_id]
     if current.total == 1 and current.kind == "quiz" and not stopped:
         return
+    await _tally_from_database(application, current)
     await send(
         application.bot,
         current.chat_id,
@@ -372,6 +373,26 @@ async def finish_round(application: BotApplication, current: Round, stopped: boo
         thread_id=current.thread_id,
         pace=Pace() if stopped else FOLLOW_UP,  # /quiz stop is answered as any command
     )
+
+
+async def _tally_from_database(application: BotApplication, current: Round) -> None:
+    """With several replicas (PostgreSQL), the answers of the round's polls that reached the
+    others count too: the tally is read back from the database. Unreadable, the answers this
+    replica saw stand."""
+    stores = application.bot_data.stores
+    if stores.database.is_sqlite:
+        return  # one process saw every answer
+    try:
+        scores = await stores.quiz.round_scores(current.chat_id, current.started_at)
+    except DATABASE_ERRORS as error:
+        log.warning(
+            "quiz round in chat %s summed up from this replica only (%s)", current.chat_id, error
+        )
+        return
+    current.tally = {
+        score.user_id: Tally(score.name, score.answered, score.correct, score.fastest)
+        for score in scores
+    }
 
 
 async def stop_round(application: BotApplication, current: Round) -> None:
