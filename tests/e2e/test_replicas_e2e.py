@@ -18,7 +18,7 @@ from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.replicas import PATH, SECRET, Replicas, busiest_second
 from tests.support.round_robin import post_updates
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 QUESTIONS = 200
 RATE_LIMIT = 30  # a second, for all replicas together: Telegram's

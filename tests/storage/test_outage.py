@@ -28,7 +28,7 @@ from tests.support.databases import postgresql_schema
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.tcp_proxy import TcpProxy
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 PASSWORD = "hunter2-never-logged"  # trust auth ignores it; the logs must not show it
 USER = 8301
