@@ -53,7 +53,10 @@ class RoundRobin:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # the default 5 resets Telegram's 40 connections at once
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -84,7 +87,7 @@ class RoundRobin:
                 connection.request("POST", path, body=body, headers=headers)
                 response = connection.getresponse()
                 status, answer = response.status, response.read()
-            except ConnectionRefusedError:
+            except OSError:  # refused, reset: a replica starting, stopping or gone
                 status = int(HTTPStatus.BAD_GATEWAY)
             finally:
                 connection.close()
@@ -122,6 +125,8 @@ def post_updates(
                 response = connection.getresponse()
                 response.read()
                 status = response.status
+            except OSError:  # as Telegram, a connection that failed is tried again
+                status = 0
             finally:
                 connection.close()
             if status == HTTPStatus.OK:
