@@ -3,6 +3,7 @@ keeps across a restart, and a second bot on the same database runs beside it as 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import psycopg
@@ -33,7 +34,11 @@ def test_the_bot_runs_on_postgresql(api: FakeBotAPI, tmp_path: Path, database_ur
             # jobs that run once to the first, which leads.
             second = BotProcess(api, tmp_path / "other.sqlite3", env=env)
             try:
-                second.start()
+                # (Its getUpdates could not be told from the first bot's: its log says it is up.)
+                second.start(wait=False)
+                deadline = time.monotonic() + 60
+                while "Application started" not in second.log and time.monotonic() < deadline:
+                    time.sleep(0.1)
                 assert "another replica leads" in second.log
                 assert " ERROR " not in second.log
                 assert second.stop() == 0
