@@ -114,10 +114,10 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
-    results = [
-        run(args.database, args.redis, count, args.questions, args.batches)
-        for count in args.replicas
-    ]
+    results = []
+    for count in args.replicas:
+        results.append(run(args.database, args.redis, count, args.questions, args.batches))
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)  # as each one ends
     baseline = results[0]["median_per_second"]
     for result in results:
         result["ratio_to_first"] = round(result["median_per_second"] / baseline, 2)
