@@ -26,6 +26,7 @@ from telegram.ext import ApplicationBuilder, CallbackContext, ContextTypes, Defa
 from telegram.request import BaseRequest, HTTPXRequest
 
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.leadership import Leadership
 from faqbot.bot.menu import ADMINS, GROUPS, PRIVATE, MenuScope, command_menu
 from faqbot.bot.pacing import ChatRateLimiter, UpdateSlots
 from faqbot.bot.reading import TolerantBot
@@ -33,8 +34,13 @@ from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, QuizState
 from faqbot.config import Settings, SettingsError
 from faqbot.handlers import answers, core, daily, feedback, language, maintenance, quiz
+from faqbot.handlers.answers.stats import RETENTION_JOB
+from faqbot.handlers.daily.replicas import follow_subscriptions
+from faqbot.handlers.quiz.rounds import ORPHANS_JOB
+from faqbot.handlers.quiz.standings import WEEKLY_JOB
 from faqbot.knowledge import Pack
 from faqbot.knowledge.bundle import Knowledge, load_knowledge
+from faqbot.storage.instance_lock import LeaderLock
 from faqbot.storage.stores import Stores
 
 if TYPE_CHECKING:
@@ -119,7 +125,12 @@ def redis_link(settings: Settings) -> RedisLink | None:
             "FAQBOT_REDIS_REQUIRED is set: start Redis, or unset FAQBOT_REDIS_REQUIRED to fall "
             "back to in-process limits"
         )
-    link = RedisLink(settings.redis_url, required=settings.redis_required)
+    # Keys per bot (its id is the token's public half): Telegram's limits are per bot, so two
+    # bots sharing one Redis never share a budget.
+    bot_id = settings.require_token().partition(":")[0]
+    link = RedisLink(
+        settings.redis_url, required=settings.redis_required, namespace=f"faqbot:{bot_id}"
+    )
     if problem is not None:
         link.note_failure(problem, "start-up check")  # the one warning of this outage
     return link
@@ -145,12 +156,17 @@ HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (2, quiz.register_observers),  # every migration, beside daily's observer
     (3, language.register_observers),  # every migration, beside the other observers
 )
-# Run after start-up, in this order, once the command menu is registered.
-STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
-    answers.on_startup,
-    daily.on_startup,
-    quiz.on_startup,
+# The gate of the jobs that must run once per bot, however many replicas serve it: these run
+# on the leading replica (bot/leadership.py; on SQLite, the one process), in this order, once
+# the command menu is registered, and again on a replica that takes the lead over.
+LEADER_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
+    answers.on_startup,  # the question log's retention
+    daily.on_startup,  # every daily job (until deliveries are claimed in the database)
+    follow_subscriptions,  # ... and the subscriptions other replicas changed
+    quiz.on_startup,  # polls a gone replica left open, and the weekly standings
 )
+# The ids (by their start) of the leader's jobs: a replica that does not lead drops them.
+LEADER_JOBS: tuple[str, ...] = ("daily", RETENTION_JOB, WEEKLY_JOB, ORPHANS_JOB)
 
 
 def build_application(
@@ -192,6 +208,7 @@ def build_application(
 
         recent_answers = SharedRecentAnswers(settings.followup_seconds, link)
         flood = SharedFloodGuard(settings.flood_limit, link)
+    leader_lock = None if stores.database.is_sqlite else LeaderLock(stores.database.target)
     state = BotState(
         settings=settings,
         knowledge=knowledge,
@@ -200,6 +217,7 @@ def build_application(
         flood=flood,
         daily=DailyState(delivery_slots=asyncio.Semaphore(daily.DELIVERY_CONCURRENCY)),
         quiz=QuizState(),
+        leadership=Leadership(leader_lock, LEADER_HOOKS, LEADER_JOBS),
     )
     # PTB makes bot_data by calling this type once, with no arguments: hand it the state.
     context_types = ContextTypes(
@@ -244,10 +262,9 @@ def build_application(
 
 
 async def _post_init(application: BotApplication) -> None:
-    """Register the command menu, then let each feature restore its state."""
+    """Register the command menu, then lead (restore the features' jobs) if no replica does."""
     await register_menus(application)
-    for startup in STARTUP_HOOKS:
-        await startup(application)
+    await application.bot_data.leadership.start(application)
 
 
 def _menu_scopes() -> dict[MenuScope, BotCommandScope]:
@@ -299,7 +316,8 @@ async def register_menus(application: BotApplication) -> None:
 
 
 async def _post_shutdown(application: BotApplication, link: RedisLink | None = None) -> None:
-    """Close the database, and the connection to Redis if there is one."""
+    """Give the lead up, close the database, and the connection to Redis if there is one."""
+    await asyncio.to_thread(application.bot_data.leadership.close)
     await application.bot_data.stores.aclose()
     if link is not None:
         await link.close()

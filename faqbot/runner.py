@@ -101,7 +101,8 @@ def configure_logging(token: str | None, secrets: tuple[str, ...] = ()) -> None:
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token.
 
-    Only one `faqbot run` at a time may use a database (storage/instance_lock.py).
+    On SQLite only one `faqbot run` at a time may use a database; on PostgreSQL any number,
+    of which one leads (storage/instance_lock.py, bot/leadership.py).
     """
     token = settings.require_token()
     endpoint = settings.require_webhook() if webhook else None

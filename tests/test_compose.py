@@ -53,14 +53,16 @@ def bot(compose: dict[str, Any]) -> dict[str, Any]:
     return service
 
 
-def test_it_runs_postgresql_redis_a_proxy_and_one_bot_replica(
+def test_it_runs_postgresql_redis_a_proxy_and_three_bot_replicas(
     compose: dict[str, Any], bot: dict[str, Any]
 ) -> None:
     assert set(compose["services"]) == {"bot", "postgres", "redis", "proxy"}
-    # One replica, stopped before its successor starts: a second bot on the same database
-    # stops at start (the run lock) until daily deliveries are claimed in the database.
-    assert bot["deploy"]["replicas"] == 1
-    assert bot["deploy"]["update_config"]["order"] == "stop-first"
+    # Replicas share the database (one leads, bot/leadership.py), so a rolling restart starts
+    # each new one before stopping an old one: no moment without a bot.
+    assert bot["deploy"]["replicas"] == 3
+    assert bot["deploy"]["update_config"]["order"] == "start-first"
+    assert bot["deploy"]["update_config"]["parallelism"] == 1
+    assert urlsplit(bot["environment"]["FAQBOT_DATABASE"]).scheme == "postgresql"
     assert bot["depends_on"] == {
         "postgres": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},

@@ -7,6 +7,7 @@ everything kept across restarts lives in faqbot.storage.
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from faqbot.bot.feedback_prompts import FeedbackPrompts
 from faqbot.bot.flood import FloodGuard
+from faqbot.bot.leadership import Leadership
 from faqbot.bot.reading import SkippedUpdates
 from faqbot.bot.recent_answers import RecentAnswers
 from faqbot.config import Settings
@@ -62,6 +64,9 @@ class Round:
     # reload took the item out of the pack while the poll was open.
     posted: dict[str, QuizItem] = field(default_factory=dict)
     tally: dict[int, Tally] = field(default_factory=dict)  # by user id
+    # Unix time it began: on PostgreSQL its summary counts the chat's answers since then,
+    # wherever they were counted (a poll answer may reach any replica).
+    started_at: float = field(default_factory=time.time)
 
 
 class ChatBusy(Exception):
@@ -130,6 +135,8 @@ class BotState:
     flood: FloodGuard
     daily: DailyState
     quiz: QuizState
+    # Whether this replica runs the jobs that must run once per bot (bot/leadership.py).
+    leadership: Leadership
     # Updates python-telegram-bot could not read, skipped past (shown by /stats).
     skipped_updates: SkippedUpdates = field(default_factory=SkippedUpdates)
     # Who was asked "What were you looking for?" after a 👎 (bot/feedback_prompts.py).

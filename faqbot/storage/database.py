@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from faqbot.storage import migrate
 from faqbot.storage.migrate import NewerSchemaError, SchemaState
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class StorageError(RuntimeError):
@@ -49,6 +52,10 @@ POOL_OVERFLOW = 10
 READ_ONLY = "faqbot_read_only"
 # How long a connection to PostgreSQL may take before start-up gives up, in seconds.
 CONNECT_TIMEOUT_SECONDS = 10
+# While PostgreSQL is out of reach (restarting, failing over, a connection ended), a store
+# call is tried again after each of these waits (about 10 s in all), then given up with
+# StorageError. A transaction that failed was rolled back, so trying it again is safe.
+RETRY_WAITS_SECONDS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.0)
 
 
 # How long a statement waits for another connection's write lock before it gives up.
@@ -199,6 +206,7 @@ class Storage:
         self._engine: Engine | None = None
         self._connection: Connection | None = None  # SQLite's one connection, on its thread
         self._async_engine: AsyncEngine | None = None
+        self._outage_since: float | None = None  # monotonic start of an outage being retried
 
     @property
     def path(self) -> Path | DatabaseTarget:
@@ -268,9 +276,7 @@ class Storage:
         if self._executor is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._executor, self._in_transaction, work)
-        engine = self._async_engine or self._start_async_engine()
-        async with engine.begin() as connection:
-            return await connection.run_sync(work)
+        return await self._retrying(work, write=True)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """Run `work(connection)`, which only reads, in one transaction: on SQLite without
@@ -279,9 +285,49 @@ class Storage:
         if self._executor is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._executor, self._reading, work)
-        engine = self._async_engine or self._start_async_engine()
-        async with engine.connect() as connection:
-            return await connection.run_sync(work)
+        return await self._retrying(work, write=False)
+
+    async def _retrying(self, work: Callable[[Connection], T], *, write: bool) -> T:
+        """PostgreSQL: run `work` in one transaction, tried again while the server is out of
+        reach; one warning when an outage begins, one line when it ends."""
+        waits = iter(RETRY_WAITS_SECONDS)
+        while True:
+            engine = self._async_engine or self._start_async_engine()
+            try:
+                if write:
+                    async with engine.begin() as connection:
+                        result = await connection.run_sync(work)
+                else:
+                    async with engine.connect() as connection:
+                        result = await connection.run_sync(work)
+            except (OperationalError, InterfaceError) as error:
+                wait = next(waits, None)
+                self._note_outage(error)
+                if wait is None:
+                    raise StorageError(
+                        f"{describe_database_error(error, self.target)}; still failing after "
+                        f"{sum(RETRY_WAITS_SECONDS):.0f} s of retries, so this "
+                        f"{'write' if write else 'read'} was given up"
+                    ) from None
+                await asyncio.sleep(wait)
+                continue
+            if self._outage_since is not None:
+                log.warning(
+                    "PostgreSQL at %s answers again after %.1f s",
+                    self.target,
+                    time.monotonic() - self._outage_since,
+                )
+                self._outage_since = None
+            return result
+
+    def _note_outage(self, error: BaseException) -> None:
+        if self._outage_since is None:
+            self._outage_since = time.monotonic()
+            log.warning(
+                "%s; retrying for up to %.0f s per call",
+                describe_database_error(error, self.target),
+                sum(RETRY_WAITS_SECONDS),
+            )
 
     def _start_async_engine(self) -> AsyncEngine:
         if self._engine is None:

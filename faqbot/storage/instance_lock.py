@@ -1,9 +1,9 @@
-"""One `faqbot run` per database: on SQLite an exclusive lock on a file beside it, holding the
-PID; on PostgreSQL a session advisory lock, held by one connection for the whole run.
+"""Who may run what on one database: on SQLite, one `faqbot run` (an exclusive lock on a file
+beside it, holding the PID); on PostgreSQL, any number of replicas, of which the one holding a
+session advisory lock leads (runs the jobs that must run once; bot/leadership.py).
 
-Two bots on one database would both send every daily fact, until deliveries are claimed in
-the database (issue 14, item 2). The kernel (or the server) drops the lock when the process
-ends, however it ends, so a lock left behind by a crash never blocks a start.
+The kernel (or the server) drops either lock when its holder ends, however it ends, so a lock
+left behind by a crash never blocks a start, and a leader that dies is replaced.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from faqbot.storage.database import (
@@ -26,62 +26,87 @@ from faqbot.storage.database import (
 )
 from faqbot.storage.target import DatabaseTarget
 
-# pg_try_advisory_lock(class, id) of a running bot: the class says "faqbot run", the id is the
-# schema's, so bots on separate schemas of one database do not block each other.
+# pg_try_advisory_lock(class, id) of the leading replica: the class says "faqbot run", the id
+# is the schema's, so bots on separate schemas of one database lead each their own.
 RUN_LOCK_CLASS = 0x66617162  # "faqb"
 
 
 @contextlib.contextmanager
 def instance_lock(target: DatabaseTarget) -> Iterator[None]:
-    """Hold the database's run lock for the block, or raise StorageError naming why not."""
-    if target.path is not None:
-        with InstanceLock(target.path):
-            yield
+    """On SQLite, hold the database's run lock for the block, or raise StorageError naming its
+    holder; on PostgreSQL, where replicas share the database, nothing to hold."""
+    if target.path is None:
+        yield
         return
-    with AdvisoryLock(target):
+    with InstanceLock(target.path):
         yield
 
 
-class AdvisoryLock:
-    """`with AdvisoryLock(target):` holds PostgreSQL's session lock for a running bot."""
+class LeaderLock:
+    """PostgreSQL's session advisory lock of the leading replica, on a connection of its own.
+
+    Blocking (psycopg's own connection, outside the pool): callers run it on a thread. Every
+    method reports a failure to reach the server as SQLAlchemyError, after dropping the
+    connection, so the next call starts afresh."""
 
     def __init__(self, target: DatabaseTarget) -> None:
         self.target = target
+        self._engine: Engine | None = None
+        self._connection: Connection | None = None
+        self.held = False
 
-    def __enter__(self) -> AdvisoryLock:
-        self._engine = sync_engine(self.target)
+    def try_acquire(self) -> bool:
+        """Take the lock if no other session holds it; True if this one holds it now."""
+        if self.held:
+            return True
         try:
-            self._connection = self._engine.connect()
-            held = self._connection.execute(
+            if self._engine is None:
+                self._engine = sync_engine(self.target)
+            if self._connection is None:
+                self._connection = self._engine.connect()
+            got = self._connection.execute(
                 select(
                     func.pg_try_advisory_lock(RUN_LOCK_CLASS, func.hashtext(func.current_schema()))
                 )
-            )
-            got = bool(held.scalar_one())
+            ).scalar_one()
             self._connection.commit()
-        except SQLAlchemyError as error:
-            self._engine.dispose()
-            raise StorageError(describe_database_error(error, self.target)) from None
-        if not got:
-            self._connection.close()
-            self._engine.dispose()
-            raise StorageError(
-                f"database {self.target} is in use by another faqbot run (it holds the "
-                "PostgreSQL advisory lock); two bots on one database send every daily fact "
-                "twice: stop the other one first, then start this one"
-            )
-        return self
+        except SQLAlchemyError:
+            self._drop()
+            raise
+        self.held = bool(got)
+        return self.held
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        # Closing the session releases its advisory lock.
-        with contextlib.suppress(SQLAlchemyError):
-            self._connection.close()
-        self._engine.dispose()
+    def still_held(self) -> bool:
+        """Whether the lock is still this session's: False once its connection is gone (the
+        server restarted, or ended the session), when another replica may have taken it."""
+        if not self.held or self._connection is None:
+            return False
+        try:
+            self._connection.execute(select(1)).scalar_one()
+            self._connection.commit()
+        except SQLAlchemyError:
+            self._drop()
+            return False
+        return True
+
+    def release(self) -> None:
+        """Give the lock up (closing the session releases it); harmless when not held."""
+        self._drop()
+
+    def describe(self, error: BaseException) -> str:
+        """One line for the operator on a failure to reach the server (no password)."""
+        return describe_database_error(error, self.target)
+
+    def _drop(self) -> None:
+        self.held = False
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            with contextlib.suppress(SQLAlchemyError):
+                connection.invalidate()
+                connection.close()
+        if self._engine is not None:
+            engine, self._engine = self._engine, None
+            engine.dispose()
 
 
 class InstanceLock:

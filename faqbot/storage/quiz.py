@@ -89,6 +89,17 @@ class Standing:
 
 
 @dataclass(frozen=True)
+class RoundScore:
+    """One player's answers in a chat since a moment: a round's tally, from the database."""
+
+    user_id: int
+    name: str
+    answered: int
+    correct: int
+    fastest: float | None  # seconds of the quickest right answer
+
+
+@dataclass(frozen=True)
 class Record:
     """One user's totals over every chat they played in."""
 
@@ -361,6 +372,25 @@ def players(
     return int(connection.execute(select(func.count()).select_from(ranked)).scalar_one())
 
 
+def round_scores(connection: Connection, chat_id: int, since: float) -> list[RoundScore]:
+    """Each player's answers in the chat since `since`, wherever they were counted: with
+    several replicas, a round's answers may reach any of them."""
+    r, p = quiz_result.alias("r"), quiz_player.alias("p")
+    rows = connection.execute(
+        select(
+            r.c.user_id,
+            func.coalesce(func.max(p.c.name), cast(r.c.user_id, Text)),
+            func.sum(r.c.answered),
+            func.sum(r.c.correct),
+            func.min(case((r.c.correct > 0, r.c.correct_seconds))),
+        )
+        .select_from(r.outerjoin(p, and_(p.c.chat_id == r.c.chat_id, p.c.user_id == r.c.user_id)))
+        .where(r.c.chat_id == chat_id, r.c.at >= since)
+        .group_by(r.c.user_id)
+    )
+    return [RoundScore(int(u), str(n), int(a), int(c), f) for u, n, a, c, f in rows]
+
+
 def user_record(connection: Connection, user_id: int) -> Record | None:
     """A user's totals across all chats, or None if they never answered."""
     answered, correct, seconds, chats = connection.execute(
@@ -587,6 +617,9 @@ class QuizStore:
         return await self._database.read(
             partial(players, chat_id=chat_id, since=since, until=until)
         )
+
+    async def round_scores(self, chat_id: int, since: float) -> list[RoundScore]:
+        return await self._database.read(partial(round_scores, chat_id=chat_id, since=since))
 
     async def user_record(self, user_id: int) -> Record | None:
         return await self._database.read(partial(user_record, user_id=user_id))

@@ -18,16 +18,11 @@ from faqbot.app import ALLOWED_UPDATES
 from tests.support import updates as u
 from tests.support.bot_process import BotProcess
 from tests.support.fake_bot_api import Call, FakeBotAPI
+from tests.support.replicas import free_port
 
 SECRET = "TEST-webhook-secret-0123456789abcdef"
 URL = "https://bot.example.org/telegram/hook"
 PATH = "/telegram/hook"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Webhook:

@@ -12,6 +12,7 @@ from faqbot.bot.messaging import thread_of
 from faqbot.bot.send_errors import may_have_arrived
 from faqbot.bot.state import Context
 from faqbot.knowledge.catalogue import DEFAULT, say
+from faqbot.storage.database import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,11 @@ async def on_error(update: object, context: Context) -> None:
             error,
         )
         return
-    log.error("%s failed while handling %s", type(error).__name__, where, exc_info=error)
+    if isinstance(error, StorageError):
+        # The database failed after its retries: the message says what and where already.
+        log.error("%s, while handling %s", error, where)
+    else:
+        log.error("%s failed while handling %s", type(error).__name__, where, exc_info=error)
     if not isinstance(update, Update):
         return
     message = update.effective_message

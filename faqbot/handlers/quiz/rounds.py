@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from telegram import InputPollOption, Poll, Update
@@ -43,6 +44,13 @@ log = logging.getLogger(__name__)
 # their way to the bot, are counted first.
 ANSWER_GRACE_SECONDS = 10.0
 OPENING_WAIT_SECONDS = 10.0
+# A poll still stored this long after its close was left by a replica that is gone (its own
+# replica forgets it ANSWER_GRACE_SECONDS after the close): the leader takes it over.
+ORPHAN_AFTER_SECONDS = 3 * ANSWER_GRACE_SECONDS
+ORPHANS_CHECK_SECONDS = 30.0
+ORPHANS_JOB = "quiz-orphan-polls"
+# The first wait before an answer to a poll not stored yet is tried again (then doubled).
+STORED_POLL_FIRST_WAIT = 0.05
 
 rng = random.Random()
 
@@ -357,6 +365,7 @@ async def finish_round(application: BotApplication, current: Round, stopped: boo
         del rounds[current.chat_id]
     if current.total == 1 and current.kind == "quiz" and not stopped:
         return
+    await _tally_from_database(application, current)
     await send(
         application.bot,
         current.chat_id,
@@ -364,6 +373,26 @@ async def finish_round(application: BotApplication, current: Round, stopped: boo
         thread_id=current.thread_id,
         pace=Pace() if stopped else FOLLOW_UP,  # /quiz stop is answered as any command
     )
+
+
+async def _tally_from_database(application: BotApplication, current: Round) -> None:
+    """With several replicas (PostgreSQL), the answers of the round's polls that reached the
+    others count too: the tally is read back from the database. Unreadable, the answers this
+    replica saw stand."""
+    stores = application.bot_data.stores
+    if stores.database.is_sqlite:
+        return  # one process saw every answer
+    try:
+        scores = await stores.quiz.round_scores(current.chat_id, current.started_at)
+    except DATABASE_ERRORS as error:
+        log.warning(
+            "quiz round in chat %s summed up from this replica only (%s)", current.chat_id, error
+        )
+        return
+    current.tally = {
+        score.user_id: Tally(score.name, score.answered, score.correct, score.fastest)
+        for score in scores
+    }
 
 
 async def stop_round(application: BotApplication, current: Round) -> None:
@@ -406,6 +435,9 @@ async def on_poll_answer(update: Update, context: Context) -> None:
                 asyncio.gather(*(event.wait() for event in pending)), OPENING_WAIT_SECONDS
             )
         outcome = await record()
+    if outcome is None and not context.bot_data.stores.database.is_sqlite:
+        # ... or, behind a load balancer, the poll another replica sent and is storing.
+        outcome = await _recorded_once_stored(record)
     if outcome is None:
         return
     current = quiz.rounds.get(outcome.poll.chat_id)
@@ -419,6 +451,20 @@ async def on_poll_answer(update: Update, context: Context) -> None:
                 tally.fastest = outcome.seconds
 
 
+async def _recorded_once_stored(
+    record: Callable[[], Awaitable[AnswerOutcome | None]],
+) -> AnswerOutcome | None:
+    """Record an answer to a poll not stored yet, as soon as it is, within OPENING_WAIT_SECONDS."""
+    deadline = time.monotonic() + OPENING_WAIT_SECONDS
+    delay = STORED_POLL_FIRST_WAIT
+    while time.monotonic() < deadline:
+        await asyncio.sleep(delay)
+        if (outcome := await record()) is not None:
+            return outcome
+        delay = min(delay * 2, 1.0)
+    return None
+
+
 async def on_poll(update: Update, context: Context) -> None:
     """A poll closed (by its timer, or by us): move its round on if that has not happened yet."""
     if update.poll.is_closed:
@@ -426,13 +472,44 @@ async def on_poll(update: Update, context: Context) -> None:
 
 
 async def on_startup(application: BotApplication) -> None:
-    """Take back the polls left open by the last run, so their answers still count."""
-    polls = await application.bot_data.stores.quiz.open_polls()
+    """(The leader's) take back the polls left open by a run that is gone, so their answers
+    still count and their rounds' answers are revealed; on PostgreSQL, keep looking."""
+    await resume_polls(application, starting=True)
+    if not application.bot_data.stores.database.is_sqlite:
+        application.job_queue.run_repeating(
+            _orphans_job,
+            interval=ORPHANS_CHECK_SECONDS,
+            first=ORPHANS_CHECK_SECONDS,
+            name=ORPHANS_JOB,
+            job_kwargs={"id": ORPHANS_JOB, "replace_existing": True},
+        )
+
+
+async def resume_polls(application: BotApplication, *, starting: bool = False) -> int:
+    """Track the open polls no run here tracks: on SQLite at start-up every one (the last run
+    is gone); on PostgreSQL those whose replica is surely gone, as their close and grace have
+    passed with the row still there (the others belong to a replica still running them)."""
+    state = application.bot_data
     now = time.time()
+    single = state.stores.database.is_sqlite and starting
+    polls = [
+        poll
+        for poll in await state.stores.quiz.open_polls()
+        if poll.poll_id not in state.quiz.polls
+        and (single or poll.closes_at + ORPHAN_AFTER_SECONDS < now)
+    ]
     for poll in polls:
         _track(application, poll, max(poll.closes_at - now, ANSWER_GRACE_SECONDS))
     if polls:
-        log.info("resumed %d open quiz poll(s) from the last run", len(polls))
+        log.info("resumed %d open quiz poll(s) left by a run that is gone", len(polls))
+    return len(polls)
+
+
+async def _orphans_job(context: Context) -> None:
+    try:
+        await resume_polls(context.application)
+    except DATABASE_ERRORS as error:
+        log.warning("quiz: could not look for polls left open (%s); tries again", error)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -1,0 +1,123 @@
+"""Two replicas (two real applications) on one PostgreSQL database: a poll answer that reaches
+the replica which did not send the poll still counts, even one that arrives before the
+sender stored the poll; one replica leads, and only it keeps the daily jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+
+import pytest
+
+from faqbot.bot.state import BotApplication
+from faqbot.config import Settings
+from faqbot.handlers.daily import delivery
+from faqbot.handlers.daily import replicas as daily_replicas
+from faqbot.knowledge import Pack
+from tests.support import updates as u
+from tests.support.application import feed, running
+from tests.support.databases import postgresql_schema
+from tests.support.fake_bot_api import FakeBotAPI
+
+pytestmark = pytest.mark.services
+
+ASHA, RAVI = 5101, 5102
+GROUP = -4101
+
+
+@pytest.fixture
+async def replicas(
+    settings: Settings, pack: Pack, database_url: str
+) -> AsyncIterator[tuple[BotApplication, BotApplication]]:
+    """Two applications of one bot on one database schema: the first started leads."""
+    with postgresql_schema(database_url) as url:
+        shared = dataclasses.replace(settings, database=url)
+        async with running(shared, pack) as first, running(shared, pack) as second:
+            yield first, second
+
+
+async def say(app: BotApplication, text: str, user: int) -> None:
+    await feed(app, u.message(GROUP, user, text, chat_type="group", first_name=f"P{user}"))
+
+
+def standings(api: FakeBotAPI) -> str:
+    return [c.params["text"] for c in api.calls_to("sendMessage")][-1]
+
+
+async def test_one_replica_leads(replicas: tuple[BotApplication, BotApplication]) -> None:
+    first, second = replicas
+    assert first.bot_data.leadership.is_leader
+    assert not second.bot_data.leadership.is_leader
+
+
+async def test_an_answer_reaching_the_other_replica_counts(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    sender, other = replicas
+    await say(sender, "/quiz", ASHA)
+    [poll] = api.calls_to("sendPoll")
+    [right] = poll.params["correct_option_ids"]
+    await feed(other, u.poll_answer(poll.result["poll"]["id"], RAVI, [right], first_name="Ravi"))
+    await say(sender, "/top", ASHA)
+    assert "Ravi: 1 of 1 right" in standings(api)
+
+
+async def test_an_answer_before_the_sender_stored_its_poll_counts(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    sender, other = replicas
+    release = api.hold_answers("sendPoll")  # the sender waits for Telegram's answer
+    asking = asyncio.create_task(say(sender, "/quiz", ASHA))
+    while not api.calls_to("sendPoll"):
+        await asyncio.sleep(0.01)
+    [poll] = api.calls_to("sendPoll")
+    [right] = poll.params["correct_option_ids"]
+    answering = asyncio.create_task(
+        feed(other, u.poll_answer(poll.result["poll"]["id"], RAVI, [right], first_name="Ravi"))
+    )
+    await asyncio.sleep(0.5)
+    assert not answering.done(), "the answer was given up before its poll was stored"
+    release.set()
+    await asyncio.wait_for(asyncio.gather(asking, answering), 15)
+    await say(sender, "/top", ASHA)
+    assert "Ravi: 1 of 1 right" in standings(api)
+
+
+async def test_only_the_leader_keeps_daily_jobs_and_it_follows_the_others_changes(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    leader, follower = replicas
+    for app in replicas:
+        await app.start()  # the job queues run, as in `faqbot run`
+    try:
+        await feed(follower, u.message(ASHA, ASHA, "/daily 07:30"))
+        assert "07:30" in api.calls_to("sendMessage")[-1].params["text"]
+        assert follower.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is None
+        assert leader.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is None
+        [sync_job] = leader.job_queue.get_jobs_by_name(daily_replicas.SYNC_JOB)
+        assert await daily_replicas.sync(leader, sync_job.data) == 1
+        assert leader.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is not None
+        assert not follower.job_queue.get_jobs_by_name(daily_replicas.SYNC_JOB)
+    finally:
+        for app in replicas:
+            await app.stop()
+
+
+async def test_a_rounds_summary_counts_the_answers_the_other_replica_took(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    sender, other = replicas
+    await say(sender, "/quiz 2", ASHA)
+    for asked in (1, 2):
+        poll = api.calls_to("sendPoll")[-1]
+        assert len(api.calls_to("sendPoll")) == asked
+        [right] = poll.params["correct_option_ids"]
+        poll_id = poll.result["poll"]["id"]
+        await feed(other, u.poll_answer(poll_id, RAVI, [right], first_name="Ravi"))
+        await feed(sender, u.poll_answer(poll_id, ASHA, [(right + 1) % 2], first_name="Asha"))
+        # Telegram tells the sender the poll closed: its round moves on, then ends.
+        await feed(sender, {"poll": {**api.get_poll(poll_id), "is_closed": True}})
+    summary = standings(api)
+    assert "Round over" in summary, summary
+    assert "Ravi: 2 of 2 right" in summary and "Asha: 0 of 2 right" in summary, summary
