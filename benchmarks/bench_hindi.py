@@ -6,8 +6,8 @@ question in one process so machine noise hits all alike. Two English baselines: 
 questions (tests/data/questions.yaml, mostly short and plain) and tests/data/unseen-dev.yaml,
 written in the same styles as the Hindi sets (exam stems and statements, chatty, typos), whose
 slow tail is made of the same kind of questions. The memos of typo corrections, respelled
-Devanagari words and normalised questions are cleared before every round, so repeats are not
-free.
+Devanagari words, normalised and folded texts and parsed exam questions are cleared before
+every round, so repeats are not free.
 
     .venv/bin/python benchmarks/bench_hindi.py [--rounds 5]
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 from faqbot.knowledge import load_pack, normaliser
 from faqbot.knowledge.devanagari import Respeller
 from faqbot.knowledge.evaluation import load_questions
+from faqbot.knowledge.exam import parse_exam
 from faqbot.knowledge.languages import LanguageAnswerers
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -51,10 +52,14 @@ def main() -> None:
     for _ in range(args.rounds):
         for answerer in answerers.answerers.values():
             answerer.matcher._corrections.clear()
+            answerer.matcher.normaliser.cache_clear()
+            if answerer.currency is not None:
+                answerer.currency.normaliser.cache_clear()
             respell = answerer.matcher.normaliser._respell
             if isinstance(respell, Respeller):
                 respell.cache_clear()
         normaliser._words.cache_clear()
+        parse_exam.cache_clear()
         for row in itertools.zip_longest(*sets.values()):
             for name, question in zip(sets, row, strict=True):
                 if question is None:

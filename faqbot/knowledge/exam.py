@@ -179,6 +179,8 @@ def _items(text: str, chain: list[_Marker], stop: int) -> tuple[list[Option], in
     return items, end
 
 
+# A message is parsed twice as it is answered (its language, then its answer): once is enough.
+@lru_cache(maxsize=64)
 def parse_exam(text: str) -> ExamQuestion | None:
     """Split an exam question into stem, statements and options; None for other messages."""
     markers = _markers(text)

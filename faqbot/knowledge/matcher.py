@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from faqbot.knowledge.decision import Decision, Signals
-from faqbot.knowledge.normaliser import WORD, Normaliser, words
+from faqbot.knowledge.normaliser import MAX_QUESTION_CHARS, WORD, Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack
 from faqbot.knowledge.scope import Scope
 
@@ -134,7 +134,12 @@ def expected_kinds(question: str) -> frozenset[str]:
     pairs = set(itertools.pairwise(tokens))
     if _COUNT_WORDS.intersection(tokens) or {("how", "many"), ("how", "much")} & pairs:
         kinds.add("number")
-    if any(_asks_date(words(part), "number" in kinds) for part in _CLAUSE.split(question)):
+    # Each sentence's words are the question's words, split up (a question no longer than
+    # the normaliser reads whole): one without a date word has none in any sentence.
+    might_date = len(question) > MAX_QUESTION_CHARS or not _DATE_WORDS.isdisjoint(tokens)
+    if might_date and any(
+        _asks_date(words(part), "number" in kinds) for part in _CLAUSE.split(question)
+    ):
         kinds.add("date")
     if _REASON_WORDS.intersection(tokens):
         kinds.add("reason")

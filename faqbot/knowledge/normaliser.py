@@ -214,6 +214,7 @@ class Normaliser:
                     self._phrases[key] = target
         self._longest = max((len(key) for key in self._phrases), default=0)
         self._starts = {key[0] for key in self._phrases}
+        self._tokens: dict[str, tuple[str, ...]] = {}
 
     @property
     def canonical_words(self) -> frozenset[str]:
@@ -244,7 +245,18 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""
-        return self.fold(words(text))
+        # An exam question's options and statements are read several times a question (the
+        # stem's entry, each option's reading, each language's answer): folded once.
+        found = self._tokens.get(text)
+        if found is None:
+            if len(self._tokens) > 65536:
+                self._tokens.clear()
+            found = self._tokens[text] = tuple(self.fold(words(text)))
+        return list(found)
+
+    def cache_clear(self) -> None:
+        """Forget the texts folded so far (for benchmarks)."""
+        self._tokens.clear()
 
     def fold(self, raw: list[str]) -> list[str]:
         """Fold each synonym phrase in a list of `words` into its canonical token (respelling
