@@ -154,7 +154,10 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
     # Capitalised "US" is the country; once casefolded it would be the pronoun "us".
     text = _US.sub("usa", text).casefold()
-    text = _ASCII_CONTROL.sub(" ", text) if text.isascii() else text.translate(_INVISIBLE)
+    if text.isascii():
+        text = _ASCII_CONTROL.sub(" ", text)
+    elif not text.isprintable():  # printable text holds none of the table's characters
+        text = text.translate(_INVISIBLE)
     # "co-operation" is "cooperation", not "co" and "operation" (a word of its own).
     return _CO_PREFIX.sub("co", _REPEATS.sub(r"\1\1", text))
 
