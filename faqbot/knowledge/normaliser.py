@@ -158,7 +158,10 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[:MAX_QUESTION_CHARS])
     # Capitalised "US" is the country; once casefolded it would be the pronoun "us".
     text = _US.sub("usa", text).casefold()
-    text = _ASCII_CONTROL.sub(" ", text) if text.isascii() else text.translate(_INVISIBLE)
+    if text.isascii():
+        text = _ASCII_CONTROL.sub(" ", text)
+    elif not text.isprintable():  # printable text holds none of the table's characters
+        text = text.translate(_INVISIBLE)
     # "co-operation" is "cooperation", not "co" and "operation" (a word of its own).
     return _CO_PREFIX.sub("co", _REPEATS.sub(r"\1\1", text))
 
@@ -218,6 +221,7 @@ class Normaliser:
                     self._phrases[key] = target
         self._longest = max((len(key) for key in self._phrases), default=0)
         self._starts = {key[0] for key in self._phrases}
+        self._tokens: dict[str, tuple[str, ...]] = {}
 
     @property
     def canonical_words(self) -> frozenset[str]:
@@ -248,7 +252,18 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""
-        return self.fold(words(text))
+        # An exam question's options and statements are read several times a question (the
+        # stem's entry, each option's reading, each language's answer): folded once.
+        found = self._tokens.get(text)
+        if found is None:
+            if len(self._tokens) > 65536:
+                self._tokens.clear()
+            found = self._tokens[text] = tuple(self.fold(words(text)))
+        return list(found)
+
+    def cache_clear(self) -> None:
+        """Forget the texts folded so far (for benchmarks)."""
+        self._tokens.clear()
 
     def fold(self, raw: list[str]) -> list[str]:
         """Fold each synonym phrase in a list of `words` into its canonical token (respelling

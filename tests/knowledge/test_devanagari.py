@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from faqbot.knowledge import devanagari
 from faqbot.knowledge.devanagari import (
     Respeller,
     consonant_key,
@@ -125,3 +128,17 @@ def respeller() -> Respeller:
 )
 def test_respeller(respeller: Respeller, typed: str, meant: str) -> None:
     assert respeller(words(typed)[0]) == meant
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x0900, max_codepoint=0x097F)
+        | st.sampled_from("\u200c\u200d a1.")
+    )
+)
+def test_fold_is_one_simultaneous_mapping_of_its_table(text: str) -> None:
+    expected = devanagari._HALF_NASAL.sub(
+        devanagari.ANUSVARA, text.translate(devanagari._FOLD)
+    ).translate(devanagari._DIGITS)
+    assert devanagari.fold(text) == expected

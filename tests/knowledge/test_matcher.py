@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from faqbot.knowledge import Match, Matcher, Pack
+from faqbot.knowledge import Entry, Match, Matcher, Pack
 from faqbot.knowledge.matcher import (
     RULE_OTHER_YEAR,
     RULE_WRONG_KIND,
@@ -311,3 +314,44 @@ def test_highlights_are_asked_of_the_entry_that_gives_them(matcher: Matcher) -> 
     # The second dialogue's card matches the year word for word, but gives no highlights.
     match = matcher.match("2022 india japan 2+2 main highlights")
     assert match.ranked[0].entry.id == "key-highlights"
+
+
+def _many_words_matcher() -> Matcher:
+    """A pack whose words share few first letters, so typos are looked up by their edits."""
+    syllables = ["ka", "ri", "to", "ma", "su", "ne", "lo"]
+    vocabulary = ["".join(p) for size in (3, 4) for p in itertools.product(syllables, repeat=size)]
+    entries = [
+        Entry(
+            id=f"e{at}",
+            topic="t",
+            question=" ".join(vocabulary[at : at + 8]),
+            alternates=(),
+            answer="synthetic",
+            source="synthetic",
+        )
+        for at in range(0, len(vocabulary), 8)
+    ]
+    return Matcher(entries)
+
+
+_MANY_WORDS = _many_words_matcher()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="karitomsuneloxy", min_size=5, max_size=9))
+def test_a_typo_is_corrected_as_a_scan_of_every_known_word_would(word: str) -> None:
+    matcher = _MANY_WORDS
+    choices = matcher._vocabulary.get(word[0], [])
+    # Enough words under each first letter that short typos are looked up by their edits.
+    assert not choices or len(choices) > (2 * matcher.SHORT_WORD + 1) * 12
+    if word in matcher._words:
+        expected: str | None = word
+    elif len(word) > matcher.SHORT_WORD:
+        found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=80)
+        expected = found[0] if found else None
+    else:
+        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=1)
+        expected = found[0] if found else None
+    if expected is not None:
+        expected = matcher._surface.get(expected, expected)
+    assert matcher.correct(word) == expected

@@ -122,3 +122,18 @@ def test_abbreviated_terms_are_those_whose_initials_are_listed() -> None:
         "joint_servic_staff_talk",
         "humanitarian_assistanc_and_disaster_relief",
     }
+
+
+def test_a_text_folded_again_gives_the_same_tokens_whatever_a_caller_did_with_them() -> None:
+    normaliser = Normaliser({"joint service staff talks": ["jsst"]})
+    first = normaliser.tokens("When do the JSST meet?")
+    first.append("changed")
+    assert normaliser.tokens("When do the JSST meet?") == [
+        "when",
+        "do",
+        "the",
+        "joint_servic_staff_talk",
+        "meet",
+    ]
+    normaliser.cache_clear()
+    assert normaliser.tokens("When do the JSST meet?")[3] == "joint_servic_staff_talk"
