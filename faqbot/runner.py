@@ -101,7 +101,8 @@ def configure_logging(token: str | None, secrets: tuple[str, ...] = ()) -> None:
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """Run until SIGINT or SIGTERM; exit codes: 0 clean stop, 1 failure, 2 bad token.
 
-    Only one `faqbot run` at a time may use a database (storage/instance_lock.py).
+    Only one `faqbot run` at a time may use a SQLite database; PostgreSQL takes replicas
+    (storage/instance_lock.py).
     """
     token = settings.require_token()
     endpoint = settings.require_webhook() if webhook else None

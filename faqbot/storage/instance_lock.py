@@ -1,9 +1,10 @@
-"""One `faqbot run` per database: on SQLite an exclusive lock on a file beside it, holding the
-PID; on PostgreSQL a session advisory lock, held by one connection for the whole run.
+"""One `faqbot run` per SQLite database: an exclusive lock on a file beside it, holding the
+PID. SQLite is the single-process mode (one writer; the daily delivery loop claims in one
+process). On PostgreSQL any number of `faqbot run` replicas share a database: daily
+deliveries are claimed row by row (faqbot/handlers/daily/delivery.py), so none is refused.
 
-Two bots on one database would both send every daily fact, until deliveries are claimed in
-the database (issue 14, item 2). The kernel (or the server) drops the lock when the process
-ends, however it ends, so a lock left behind by a crash never blocks a start.
+The kernel drops the lock when the process ends, however it ends, so a lock left behind by a
+crash never blocks a start.
 """
 
 from __future__ import annotations
@@ -15,14 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
-
 from faqbot.storage.database import (
     StorageError,
-    describe_database_error,
     describe_os_error,
-    sync_engine,
 )
 from faqbot.storage.target import DatabaseTarget
 
@@ -33,55 +29,13 @@ RUN_LOCK_CLASS = 0x66617162  # "faqb"
 
 @contextlib.contextmanager
 def instance_lock(target: DatabaseTarget) -> Iterator[None]:
-    """Hold the database's run lock for the block, or raise StorageError naming why not."""
+    """Hold a SQLite database's run lock for the block, or raise StorageError naming why
+    not; a PostgreSQL database takes replicas, so nothing is held."""
     if target.path is not None:
         with InstanceLock(target.path):
             yield
         return
-    with AdvisoryLock(target):
-        yield
-
-
-class AdvisoryLock:
-    """`with AdvisoryLock(target):` holds PostgreSQL's session lock for a running bot."""
-
-    def __init__(self, target: DatabaseTarget) -> None:
-        self.target = target
-
-    def __enter__(self) -> AdvisoryLock:
-        self._engine = sync_engine(self.target)
-        try:
-            self._connection = self._engine.connect()
-            held = self._connection.execute(
-                select(
-                    func.pg_try_advisory_lock(RUN_LOCK_CLASS, func.hashtext(func.current_schema()))
-                )
-            )
-            got = bool(held.scalar_one())
-            self._connection.commit()
-        except SQLAlchemyError as error:
-            self._engine.dispose()
-            raise StorageError(describe_database_error(error, self.target)) from None
-        if not got:
-            self._connection.close()
-            self._engine.dispose()
-            raise StorageError(
-                f"database {self.target} is in use by another faqbot run (it holds the "
-                "PostgreSQL advisory lock); two bots on one database send every daily fact "
-                "twice: stop the other one first, then start this one"
-            )
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        # Closing the session releases its advisory lock.
-        with contextlib.suppress(SQLAlchemyError):
-            self._connection.close()
-        self._engine.dispose()
+    yield
 
 
 class InstanceLock:
