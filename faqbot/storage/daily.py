@@ -415,16 +415,32 @@ def claim(
     return _claims(rows)[0] if rows else None
 
 
-def _hold(connection: Connection, held: Claim, chat_id: int, lease_until: datetime) -> None:
+_HOLD = (
+    update(subs)
+    .where(_CHAT, _KIND, subs.c.claim_token == bindparam("b_token"))
+    .values(claim_until=bindparam("claim_until"))
+    .returning(*_SUBSCRIPTIONS)
+)
+
+
+def _hold(
+    connection: Connection, held: Claim, chat_id: int, lease_until: datetime
+) -> DailySubscription:
     """Check the claim still holds the row (the first statement of every write of a
-    delivery) and extend its lease; LostClaim, rolling the transaction back, if not."""
-    renewed = connection.execute(
-        update(subs)
-        .where(_one(chat_id, held.kind), subs.c.claim_token == held.token)
-        .values(claim_until=_stamp(lease_until))
-    ).rowcount
-    if not renewed:
+    delivery) and extend its lease; returns the row. LostClaim, rolling the transaction
+    back, if another claim took it."""
+    row = connection.execute(
+        _HOLD,
+        {
+            "b_chat_id": chat_id,
+            "b_kind": held.kind,
+            "b_token": held.token,
+            "claim_until": _stamp(lease_until),
+        },
+    ).first()
+    if row is None:
         raise LostClaim(f"the claim on chat {chat_id} ({held.kind}) was taken over")
+    return _subscription(row)
 
 
 def hold(connection: Connection, held: Claim, chat_id: int, lease_until: datetime) -> None:
@@ -432,20 +448,33 @@ def hold(connection: Connection, held: Claim, chat_id: int, lease_until: datetim
     _hold(connection, held, chat_id, lease_until)
 
 
+_RELEASE = (
+    update(subs)
+    .where(_CHAT, _KIND)
+    .values(next_due=bindparam("next_due"), claim_until=None, attempts=0)
+)
+
+
 def _release(
-    connection: Connection, chat_id: int, kind: DailyKind, now: datetime, after: datetime | None
+    connection: Connection,
+    chat_id: int,
+    kind: DailyKind,
+    now: datetime,
+    after: datetime | None,
+    found: DailySubscription | None = None,
 ) -> None:
-    """End the claim: the row is due next at its next due instant, with no retries yet."""
-    found = get(connection, chat_id, kind)
+    """End the claim: the row is due next at its next due instant, with no retries yet.
+    `found` is the row as it stands, if the caller has it."""
+    if found is None:
+        found = get(connection, chat_id, kind)
     due = found.due(now, after) if found is not None else None
     connection.execute(
-        update(subs)
-        .where(_one(chat_id, kind))
-        .values(
-            next_due=_stamp(due[0]) if due is not None else None,
-            claim_until=None,
-            attempts=0,
-        )
+        _RELEASE,
+        {
+            "b_chat_id": chat_id,
+            "b_kind": kind,
+            "next_due": _stamp(due[0]) if due is not None else None,
+        },
     )
 
 
@@ -453,8 +482,8 @@ def release(
     connection: Connection, held: Claim, chat_id: int, now: datetime, lease_until: datetime
 ) -> None:
     """Give a claim back with nothing written (the chat is not due yet)."""
-    _hold(connection, held, chat_id, lease_until)
-    _release(connection, chat_id, held.kind, now, None)
+    found = _hold(connection, held, chat_id, lease_until)
+    _release(connection, chat_id, held.kind, now, None, found)
 
 
 def retry_later(
@@ -792,10 +821,9 @@ def begin_delivery(
     sends an entry takes.
     """
     chat_id, kind = held.chat_id, held.kind
-    _hold(connection, held, chat_id, lease_until)
-    found = get(connection, chat_id, kind)
-    if found is None or not found.deliverable:
-        _release(connection, chat_id, kind, now, None)
+    found = _hold(connection, held, chat_id, lease_until)
+    if not found.deliverable:
+        _release(connection, chat_id, kind, now, None, found)
         return None
     today = local_date(now, found.timezone)
     for pending, in_flight in _pending_rows(connection, chat_id, kind):
@@ -814,7 +842,7 @@ def begin_delivery(
     if on_time:
         due = found.due(now)
         if due is None or due[0] > now:
-            _release(connection, chat_id, kind, now, None)
+            _release(connection, chat_id, kind, now, None, found)
             return None
     planned = plan_fact(connection, chat_id, entry_ids, now, kind)
     if planned is None:
@@ -851,9 +879,11 @@ def finish(
     """Close a claimed delivery: its outcome and the unique record of its local day, the
     rotation moved on if any part was delivered, and the row due next at its next time, in
     one transaction checked against the claim's token. False if it was recorded already."""
-    _hold(connection, held, fact.chat_id, now)
+    found = _hold(connection, held, fact.chat_id, now)
     closed = _finish(connection, fact, outcome, detail, now)
-    _release(connection, fact.chat_id, fact.kind, now, None)
+    if closed:
+        found = replace(found, closed_on=fact.local_day)
+    _release(connection, fact.chat_id, fact.kind, now, None, found)
     return closed
 
 
@@ -891,14 +921,11 @@ def give_up(
 ) -> None:
     """Close a claimed chat's day undelivered (its retries ran out before anything was
     begun): counted as a failure, and the row due next at its next day's time."""
-    _hold(connection, held, chat_id, now)
-    found = get(connection, chat_id, held.kind)
-    if found is not None and local_day is None:
-        local_day = local_date(now, found.timezone)
-    if local_day is not None:
-        _close_day(connection, chat_id, held.kind, local_day)
-    _log(connection, chat_id, Outcome.FAILED, detail, now, held.kind, local_day)
-    _release(connection, chat_id, held.kind, now, None)
+    found = _hold(connection, held, chat_id, now)
+    day = local_day or local_date(now, found.timezone)
+    _close_day(connection, chat_id, held.kind, day)
+    _log(connection, chat_id, Outcome.FAILED, detail, now, held.kind, day)
+    _release(connection, chat_id, held.kind, now, None, replace(found, closed_on=day))
 
 
 def _log(

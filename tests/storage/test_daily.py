@@ -232,11 +232,13 @@ def claim(db: OnDatabaseThread, now: datetime = NOW, chat_id: int = CHAT) -> dai
     return held
 
 
+def rows(storage: Storage, sql: str) -> list[tuple[Any, ...]]:
+    return storage.run_sync(lambda c: c.exec_driver_sql(sql).fetchall())
+
+
 def due_rows(storage: Storage) -> list[tuple[Any, ...]]:
-    return storage.run_sync(
-        lambda c: c.exec_driver_sql(
-            "SELECT chat_id, next_due, claim_until FROM daily_subscription ORDER BY chat_id"
-        ).fetchall()
+    return rows(
+        storage, "SELECT chat_id, next_due, claim_until FROM daily_subscription ORDER BY chat_id"
     )
 
 
@@ -353,10 +355,8 @@ def begin(
 
 
 def pending_rows(storage: Storage) -> list[tuple[Any, ...]]:
-    return storage.run_sync(
-        lambda c: c.exec_driver_sql(
-            "SELECT chat_id, local_day, parts_sent, parts_unsure, sending FROM daily_pending"
-        ).fetchall()
+    return rows(
+        storage, "SELECT chat_id, local_day, parts_sent, parts_unsure, sending FROM daily_pending"
     )
 
 
