@@ -27,7 +27,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.sql.base import Executable
@@ -384,16 +383,19 @@ def claim_due(
     expired), earliest due first. PostgreSQL skips rows another transaction is claiming
     (FOR UPDATE SKIP LOCKED), so concurrent claimers get disjoint rows without waiting; on
     SQLite one process writes at a time."""
+    # A CTE, not an IN (subquery): PostgreSQL evaluates a locking CTE once, so the batch is
+    # exactly the rows it locked, never more than `limit`.
     due = (
         select(subs.c.chat_id, subs.c.kind)
         .where(subs.c.next_due <= bindparam("b_now"), _UNCLAIMED)
         .order_by(subs.c.next_due)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("due")
     )
     rows = connection.execute(
         update(subs)
-        .where(tuple_(subs.c.chat_id, subs.c.kind).in_(due))
+        .where(subs.c.chat_id == due.c.chat_id, subs.c.kind == due.c.kind)
         .values(claim_until=_stamp(lease_until), claim_token=subs.c.claim_token + 1)
         .returning(*_CLAIMED),
         {"b_now": _stamp(now)},
