@@ -59,6 +59,8 @@ def write_subscriptions(database: Path, count: int, due: datetime, kind: str) ->
                     "timezone": "UTC",
                     "send_at": send_at,
                     "scheduled_since": since,
+                    # as /daily writes it: the loop claims the rows from this instant
+                    "next_due": due.timestamp(),
                 }
                 for chat_id in chat_ids
             ],
@@ -96,7 +98,7 @@ def run(
     method = "sendMessage" if kind == "fact" else "sendPoll"
     with tempfile.TemporaryDirectory() as folder, FakeBotAPI() as api:
         database = Path(folder) / "faqbot.sqlite3"
-        # Whole seconds: the job fires at the start of the second the store names.
+        # Whole seconds: the subscriptions are due at the start of the second they name.
         due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
         chat_ids = write_subscriptions(database, subscribers, due, kind)
         wanted = set(chat_ids)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -87,17 +86,22 @@ class DailyState:
     # (chat, kind) a delivery is under way to: a second one of the same is skipped.
     in_flight: set[tuple[int, DailyKind]] = field(default_factory=set)
     # Deliveries Telegram accepted whose record could not be written yet (disk full, database
-    # locked), by chat and kind: written by a retry job before anything else is sent there.
+    # locked), by chat and kind: written when the chat is claimed again, before anything
+    # else is sent there.
     unrecorded: dict[tuple[int, DailyKind], PendingFact] = field(default_factory=dict)
     # What sends a kind other than facts: the feature that owns the kind registers its
     # deliverer here, so the daily scheduler never imports it. A deliverer sends the one
     # message the day's delivery is recorded by (a quiz's first poll), and raises the
     # TelegramError of a send Telegram refused, ChatBusy, or NothingToDeliver.
     deliverers: dict[DailyKind, DailyDeliverer] = field(default_factory=dict)
-    # One lock per chat whose subscription is being changed, kept while someone holds it.
-    locks: weakref.WeakValueDictionary[int, asyncio.Lock] = field(
-        default_factory=weakref.WeakValueDictionary
-    )
+    # The delivery loop (faqbot.handlers.daily.delivery): one claim at a time; chats claimed
+    # and not yet delivered; whether the last claim took all it asked for (more may be due);
+    # claims refused by the database in a row, and when the loop may try again.
+    claiming: asyncio.Lock = field(default_factory=asyncio.Lock)
+    claimed: int = 0
+    backlog: bool = False
+    failures: int = 0
+    paused_until: float = 0.0
 
 
 @dataclass

@@ -145,3 +145,32 @@ def missed_today(
         return False
     due = due_at(today, send_at, zone_name)
     return due <= now and (since is None or since <= due)
+
+
+def next_due(
+    now: datetime,
+    send_at: time,
+    zone_name: str,
+    since: datetime | None,
+    closed_on: date | None,
+    *,
+    after: datetime | None = None,
+) -> tuple[datetime, date]:
+    """When a chat's next delivery falls due (UTC), and the local day it is for.
+
+    That is today's due time if today is not closed and the chat was subscribed by then (a
+    time already past means it is owed now: downtime catch-up, as missed_today), else the
+    next day's; `after` also skips due times not after it (a chat resumed at noon does not
+    get that morning's fact).
+    """
+    today = local_date(now, zone_name)
+    for ahead in range(3):  # closed_on is at most one day past today (moving west)
+        day = today + timedelta(days=ahead)
+        due = due_at(day, send_at, zone_name)
+        if closed_on is not None and day <= closed_on:
+            continue
+        if (since is not None and due < since) or (after is not None and due <= after):
+            continue
+        return due, day
+    day = today + timedelta(days=3)
+    return due_at(day, send_at, zone_name), day

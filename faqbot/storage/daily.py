@@ -25,12 +25,13 @@ from sqlalchemy import (
     delete,
     func,
     null,
+    or_,
     select,
     update,
 )
 from sqlalchemy.sql.base import Executable
 
-from faqbot.knowledge.timetable import local_date
+from faqbot.knowledge.timetable import local_date, next_due
 from faqbot.storage.database import Storage
 from faqbot.storage.schema import daily_delivery as log_table
 from faqbot.storage.schema import daily_pending as pending_table
@@ -74,6 +75,7 @@ class DailySubscription:
     cycle: int
     last_sent_on: date | None
     kind: DailyKind = "fact"
+    closed_on: date | None = None  # the last local day closed, delivered or not
 
     @property
     def subscribed(self) -> bool:
@@ -82,8 +84,37 @@ class DailySubscription:
 
     @property
     def deliverable(self) -> bool:
-        """A job should be scheduled for this chat."""
+        """The chat is due every day: subscribed and not stopped."""
         return self.send_at is not None and self.active
+
+    def due(self, now: datetime, after: datetime | None = None) -> tuple[datetime, date] | None:
+        """When its next delivery falls due and the local day it is for (None: never)."""
+        if not self.deliverable or self.send_at is None:
+            return None
+        served = [day for day in (self.closed_on, self.last_sent_on) if day is not None]
+        return next_due(
+            now,
+            self.send_at,
+            self.timezone,
+            self.scheduled_since,
+            max(served, default=None),
+            after=after,
+        )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A replica's claim on one chat's delivery of one kind: every write it makes carries the
+    token, and is refused once another claim took the row over (its lease had expired)."""
+
+    chat_id: int
+    kind: DailyKind
+    token: int
+    attempts: int  # retries so far for the day being delivered
+
+
+class LostClaim(Exception):
+    """The claim's lease expired and another claim took the row: this one writes nothing."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +184,7 @@ _SUBSCRIPTIONS = (
     subs.c.cycle,
     subs.c.last_sent_on,
     subs.c.kind,
+    subs.c.closed_on,
 )
 
 
@@ -161,7 +193,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _subscription(row: Any) -> DailySubscription:
-    chat_id, zone_name, send_at, since, active, reason, cycle, last_sent_on, kind = row
+    chat_id, zone_name, send_at, since, active, reason, cycle, last_sent_on, kind, closed = row
     return DailySubscription(
         chat_id=chat_id,
         timezone=zone_name,
@@ -172,6 +204,7 @@ def _subscription(row: Any) -> DailySubscription:
         cycle=cycle,
         last_sent_on=date.fromisoformat(last_sent_on) if last_sent_on else None,
         kind=kind,
+        closed_on=date.fromisoformat(closed) if closed else None,
     )
 
 
@@ -257,13 +290,214 @@ def _written(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> 
 
 
 def deliverable(connection: Connection) -> list[DailySubscription]:
-    """Every subscription that should have a job: subscribed and not stopped."""
+    """Every subscription that is due every day: subscribed and not stopped."""
     rows = connection.execute(
         select(*_SUBSCRIPTIONS)
         .where(subs.c.send_at.is_not(None), subs.c.active == 1)
         .order_by(subs.c.chat_id, subs.c.kind)
     )
     return [_subscription(row) for row in rows]
+
+
+# Due-time delivery: every subscription keeps its next due instant (next_due); a delivery loop
+# claims due rows in batches, with a lease (claim_until) and a fencing token (claim_token).
+# Every write of a delivery first checks the token in its own transaction (_hold), so a
+# replica whose lease expired and was taken over writes nothing; the day's outcome, its
+# unique (chat, kind, local day) record and the next due instant are written together.
+
+
+def _stamp(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def refresh_due(
+    connection: Connection,
+    chat_id: int,
+    kind: DailyKind,
+    now: datetime,
+    after: datetime | None = None,
+) -> float | None:
+    """Set a subscription's next due instant from its time, timezone and closed day."""
+    found = get(connection, chat_id, kind)
+    due = found.due(now, after) if found is not None else None
+    value = _stamp(due[0]) if due is not None else None
+    connection.execute(update(subs).where(_one(chat_id, kind)).values(next_due=value))
+    return value
+
+
+def fill_due(connection: Connection, now: datetime) -> int:
+    """Give every deliverable subscription without a due instant one (rows written by an
+    older faqbot or copied in); returns how many."""
+    rows = connection.execute(
+        select(*_SUBSCRIPTIONS).where(
+            subs.c.next_due.is_(None), subs.c.send_at.is_not(None), subs.c.active == 1
+        )
+    ).all()
+    for row in rows:
+        found = _subscription(row)
+        refresh_due(connection, found.chat_id, found.kind, now)
+    return len(rows)
+
+
+_UNCLAIMED = or_(subs.c.claim_until.is_(None), subs.c.claim_until < bindparam("b_now"))
+_CLAIMED = (subs.c.chat_id, subs.c.kind, subs.c.claim_token, subs.c.attempts)
+
+
+def _claims(rows: Iterable[Any]) -> list[Claim]:
+    return [Claim(chat_id, kind, token, attempts) for chat_id, kind, token, attempts in rows]
+
+
+def due_counts(connection: Connection, now: datetime, kind: DailyKind) -> tuple[int, int]:
+    """Of a kind: the subscriptions due every day, and those due now and not claimed."""
+    deliverable_rows = and_(subs.c.kind == kind, subs.c.next_due.is_not(None))
+    every, due_now = connection.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            and_(
+                                subs.c.next_due <= _stamp(now),
+                                or_(
+                                    subs.c.claim_until.is_(None),
+                                    subs.c.claim_until < _stamp(now),
+                                ),
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        ).where(deliverable_rows)
+    ).one()
+    return int(every), int(due_now)
+
+
+def claim_due(
+    connection: Connection, now: datetime, limit: int, lease_until: datetime
+) -> list[Claim]:
+    """Claim up to `limit` subscriptions that are due and not claimed (or whose claim's lease
+    expired), earliest due first. PostgreSQL skips rows another transaction is claiming
+    (FOR UPDATE SKIP LOCKED), so concurrent claimers get disjoint rows without waiting; on
+    SQLite one process writes at a time."""
+    # A CTE, not an IN (subquery): PostgreSQL evaluates a locking CTE once, so the batch is
+    # exactly the rows it locked, never more than `limit`.
+    due = (
+        select(subs.c.chat_id, subs.c.kind)
+        .where(subs.c.next_due <= bindparam("b_now"), _UNCLAIMED)
+        .order_by(subs.c.next_due)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("due")
+    )
+    rows = connection.execute(
+        update(subs)
+        .where(subs.c.chat_id == due.c.chat_id, subs.c.kind == due.c.kind)
+        .values(claim_until=_stamp(lease_until), claim_token=subs.c.claim_token + 1)
+        .returning(*_CLAIMED),
+        {"b_now": _stamp(now)},
+    )
+    return _claims(rows)
+
+
+def claim(
+    connection: Connection, chat_id: int, kind: DailyKind, now: datetime, lease_until: datetime
+) -> Claim | None:
+    """Claim one chat's delivery of a kind now, due or not, unless another claim holds it."""
+    rows = connection.execute(
+        update(subs)
+        .where(_one(chat_id, kind), _UNCLAIMED)
+        .values(claim_until=_stamp(lease_until), claim_token=subs.c.claim_token + 1)
+        .returning(*_CLAIMED),
+        {"b_now": _stamp(now)},
+    ).all()
+    return _claims(rows)[0] if rows else None
+
+
+_HOLD = (
+    update(subs)
+    .where(_CHAT, _KIND, subs.c.claim_token == bindparam("b_token"))
+    .values(claim_until=bindparam("claim_until"))
+    .returning(*_SUBSCRIPTIONS)
+)
+
+
+def _hold(
+    connection: Connection, held: Claim, chat_id: int, lease_until: datetime
+) -> DailySubscription:
+    """Check the claim still holds the row (the first statement of every write of a
+    delivery) and extend its lease; returns the row. LostClaim, rolling the transaction
+    back, if another claim took it."""
+    row = connection.execute(
+        _HOLD,
+        {
+            "b_chat_id": chat_id,
+            "b_kind": held.kind,
+            "b_token": held.token,
+            "claim_until": _stamp(lease_until),
+        },
+    ).first()
+    if row is None:
+        raise LostClaim(f"the claim on chat {chat_id} ({held.kind}) was taken over")
+    return _subscription(row)
+
+
+def hold(connection: Connection, held: Claim, chat_id: int, lease_until: datetime) -> None:
+    """Extend a claim's lease (before a send after a long wait); LostClaim if it was lost."""
+    _hold(connection, held, chat_id, lease_until)
+
+
+_RELEASE = (
+    update(subs)
+    .where(_CHAT, _KIND)
+    .values(next_due=bindparam("next_due"), claim_until=None, attempts=0)
+)
+
+
+def _release(
+    connection: Connection,
+    chat_id: int,
+    kind: DailyKind,
+    now: datetime,
+    after: datetime | None,
+    found: DailySubscription | None = None,
+) -> None:
+    """End the claim: the row is due next at its next due instant, with no retries yet.
+    `found` is the row as it stands, if the caller has it."""
+    if found is None:
+        found = get(connection, chat_id, kind)
+    due = found.due(now, after) if found is not None else None
+    connection.execute(
+        _RELEASE,
+        {
+            "b_chat_id": chat_id,
+            "b_kind": kind,
+            "next_due": _stamp(due[0]) if due is not None else None,
+        },
+    )
+
+
+def release(
+    connection: Connection, held: Claim, chat_id: int, now: datetime, lease_until: datetime
+) -> None:
+    """Give a claim back with nothing written (the chat is not due yet)."""
+    found = _hold(connection, held, chat_id, lease_until)
+    _release(connection, chat_id, held.kind, now, None, found)
+
+
+def retry_later(
+    connection: Connection, held: Claim, chat_id: int, at: datetime, now: datetime
+) -> None:
+    """Give a claim back, due again at `at` (a retry: back-off after a failed send)."""
+    _hold(connection, held, chat_id, now)
+    connection.execute(
+        update(subs)
+        .where(_one(chat_id, held.kind))
+        .values(next_due=_stamp(at), claim_until=None, attempts=subs.c.attempts + 1)
+    )
 
 
 def subscribe(
@@ -295,6 +529,7 @@ def subscribe(
             },
         )
     )
+    refresh_due(connection, chat_id, kind, now)
     return _written(connection, chat_id, kind)
 
 
@@ -305,7 +540,7 @@ def unsubscribe(connection: Connection, chat_id: int, kind: DailyKind = "fact") 
         connection.execute(
             update(subs)
             .where(_one(chat_id, kind), subs.c.send_at.is_not(None))
-            .values(send_at=None, scheduled_since=None)
+            .values(send_at=None, scheduled_since=None, next_due=None)
         ).rowcount
         > 0
     )
@@ -335,12 +570,21 @@ def set_timezone(
         )
     )
     for found in before:
-        if found.last_sent_on == local_date(now, found.timezone):
+        today_there, today_here = local_date(now, found.timezone), local_date(now, zone_name)
+        if found.last_sent_on == today_there:
             connection.execute(
                 update(subs)
                 .where(_one(chat_id, found.kind))
-                .values(last_sent_on=local_date(now, zone_name).isoformat())
+                .values(last_sent_on=today_here.isoformat())
             )
+        if found.closed_on == today_there:
+            connection.execute(
+                update(subs)
+                .where(_one(chat_id, found.kind))
+                .values(closed_on=today_here.isoformat())
+            )
+    for kind in DAILY_KINDS:
+        refresh_due(connection, chat_id, kind, now)
     return _written(connection, chat_id)
 
 
@@ -349,6 +593,12 @@ def stop(connection: Connection, chat_id: int, reason: str, now: datetime) -> bo
     to the chat; True if one was active."""
     active = and_(subs.c.chat_id == chat_id, subs.c.active == 1)
     stopped = list(connection.execute(select(subs.c.kind).where(active)).scalars())
+    # A claim on the chat is fenced off: its holder writes nothing more.
+    connection.execute(
+        update(subs)
+        .where(subs.c.chat_id == chat_id)
+        .values(next_due=None, claim_until=None, claim_token=subs.c.claim_token + 1)
+    )
     connection.execute(update(subs).where(active).values(active=0, stopped_reason=reason[:200]))
     for kind in stopped:
         _log(connection, chat_id, Outcome.STOPPED, reason, now, kind)
@@ -357,13 +607,21 @@ def stop(connection: Connection, chat_id: int, reason: str, now: datetime) -> bo
     return bool(stopped)
 
 
-def resume(connection: Connection, chat_id: int) -> list[DailySubscription]:
-    """Reactivate a chat's stopped subscriptions (the bot was unblocked or added back)."""
+def resume(connection: Connection, chat_id: int, now: datetime) -> list[DailySubscription]:
+    """Reactivate a chat's stopped subscriptions (the bot was unblocked or added back); each
+    is next due at its first time after now."""
+    stopped = list(
+        connection.execute(
+            select(subs.c.kind).where(subs.c.chat_id == chat_id, subs.c.active == 0)
+        ).scalars()
+    )
     connection.execute(
         update(subs)
         .where(subs.c.chat_id == chat_id, subs.c.active == 0)
         .values(active=1, stopped_reason=None)
     )
+    for kind in stopped:
+        refresh_due(connection, chat_id, kind, now, after=now)
     return [found for kind in DAILY_KINDS if (found := get(connection, chat_id, kind))]
 
 
@@ -415,7 +673,7 @@ def plan_fact(
     if found is None or not found.deliverable or (kind == "fact" and not entry_ids):
         return None
     today = local_date(now, found.timezone)
-    if found.last_sent_on == today:
+    if today in (found.last_sent_on, found.closed_on):
         return None
     if kind != "fact":
         return PlannedFact(chat_id, "", found.cycle, today, kind)
@@ -499,10 +757,18 @@ def _pending_rows(
 
 
 def save_pending(
+    connection: Connection, held: Claim, fact: PendingFact, now: datetime, lease_until: datetime
+) -> None:
+    """Write where a fact's delivery stands, which is the intent to send its next part,
+    written before that send so that a crash can never hide it; the claim's lease is
+    extended with it, so a lease never runs out while its row waits for one send."""
+    _hold(connection, held, fact.chat_id, lease_until)
+    _save_pending(connection, fact, now)
+
+
+def _save_pending(
     connection: Connection, fact: PendingFact, now: datetime, *, sending: bool = True
 ) -> None:
-    """Write where a fact's delivery stands; sending=True is the intent to send its next part,
-    written before that send so that a crash can never hide it."""
     connection.execute(
         _SAVE_PENDING(connection),
         {
@@ -537,34 +803,52 @@ def _settle(
 
 def begin_delivery(
     connection: Connection,
-    chat_id: int,
+    held: Claim,
     entry_ids: tuple[str, ...],
     now: datetime,
     parts_of: Callable[[str], int],
     unanswered_is_sent: bool,
-    for_day: date | None = None,
-    kind: DailyKind = "fact",
+    lease_until: datetime,
+    *,
+    on_time: bool = True,
 ) -> PendingFact | None:
-    """Record the intent to send a chat its fact (or quiz) for today, and return it; None if
-    it gets none (off, stopped, served today, or `for_day` is over). A delivery already under
-    way for today is carried on, not planned again; one left from an earlier day is closed.
+    """Record the intent to send a claimed chat its fact (or quiz) for today, and return it;
+    None, giving the claim back, if it gets none now (off, stopped, served today, or with
+    on_time: not due yet). A delivery under way for today is carried on, not planned again;
+    one left from an earlier day is closed.
 
-    parts_of(entry_id) is the number of sends an entry takes.
+    A part the claim's previous holder may have sent (its intent written, its outcome not:
+    the holder stopped, or its lease ran out) is settled by the delivery policy: counted as
+    delivered if unanswered_is_sent, else sent again. parts_of(entry_id) is the number of
+    sends an entry takes.
     """
-    found = get(connection, chat_id, kind)
-    if found is None or not found.deliverable:
+    chat_id, kind = held.chat_id, held.kind
+    found = _hold(connection, held, chat_id, lease_until)
+    if not found.deliverable:
+        _release(connection, chat_id, kind, now, None, found)
         return None
     today = local_date(now, found.timezone)
     for pending, in_flight in _pending_rows(connection, chat_id, kind):
         if pending.local_day != today:
             _settle(connection, pending, in_flight, unanswered_is_sent, now, "day ended")
-        else:
-            save_pending(connection, pending, now)
-            return pending
-    if for_day is not None and for_day != today:
-        return None
+            found = _written(connection, chat_id, kind)
+            continue
+        if in_flight and unanswered_is_sent:
+            pending = pending.part_sent(unsure=True)
+        if pending.done:
+            _finish(connection, pending, pending.outcome, pending.entry_id, now)
+            _release(connection, chat_id, kind, now, None)
+            return None
+        _save_pending(connection, pending, now)
+        return pending
+    if on_time:
+        due = found.due(now)
+        if due is None or due[0] > now:
+            _release(connection, chat_id, kind, now, None, found)
+            return None
     planned = plan_fact(connection, chat_id, entry_ids, now, kind)
     if planned is None:
+        _release(connection, chat_id, kind, now, None)
         return None
     fact = PendingFact(
         chat_id,
@@ -574,21 +858,35 @@ def begin_delivery(
         parts_of(planned.entry_id),
         kind=kind,
     )
-    save_pending(connection, fact, now)
+    _save_pending(connection, fact, now)
     return fact
 
 
-def mark_not_sending(connection: Connection, chat_id: int, kind: DailyKind = "fact") -> None:
+def mark_not_sending(
+    connection: Connection, held: Claim, chat_id: int, lease_until: datetime
+) -> None:
     """The last send surely failed (Telegram answered with an error): nothing is in flight."""
-    connection.execute(_NOT_SENDING, {"b_chat_id": chat_id, "b_kind": kind})
+    _hold(connection, held, chat_id, lease_until)
+    connection.execute(_NOT_SENDING, {"b_chat_id": chat_id, "b_kind": held.kind})
 
 
 def finish(
-    connection: Connection, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
+    connection: Connection,
+    held: Claim,
+    fact: PendingFact,
+    outcome: Outcome,
+    detail: str,
+    now: datetime,
 ) -> bool:
-    """Record a delivery's outcome, in one transaction with removing its pending row; any part
-    delivered moves the rotation on. False if it was recorded already."""
-    return _finish(connection, fact, outcome, detail, now)
+    """Close a claimed delivery: its outcome and the unique record of its local day, the
+    rotation moved on if any part was delivered, and the row due next at its next time, in
+    one transaction checked against the claim's token. False if it was recorded already."""
+    found = _hold(connection, held, fact.chat_id, now)
+    closed = _finish(connection, fact, outcome, detail, now)
+    if closed:
+        found = replace(found, closed_on=fact.local_day)
+    _release(connection, fact.chat_id, fact.kind, now, None, found)
+    return closed
 
 
 def _finish(
@@ -606,46 +904,30 @@ def _finish(
         return False
     if fact.parts_sent:
         _advance(connection, fact)
-    _log(connection, fact.chat_id, outcome, detail, now, fact.kind)
+    _close_day(connection, fact.chat_id, fact.kind, fact.local_day)
+    _log(connection, fact.chat_id, outcome, detail, now, fact.kind, fact.local_day)
     return True
 
 
-def resolve_pending(
-    connection: Connection, now: datetime, unanswered_is_sent: bool
-) -> list[tuple[int, DailyKind]]:
-    """At start-up, settle what an earlier run left half done: a send that may have gone out
-    counts as delivered if unanswered_is_sent, else it is sent again. Returns the chats (and
-    kinds) whose delivery for today is still owed."""
-    owed: list[tuple[int, DailyKind]] = []
-    for fact, in_flight in _pending_rows(connection):
-        found = get(connection, fact.chat_id, fact.kind)
-        current = (
-            found is not None
-            and found.deliverable
-            and local_date(now, found.timezone) == fact.local_day
-        )
-        if not current:
-            _settle(connection, fact, in_flight, unanswered_is_sent, now, "day ended")
-            continue
-        if in_flight and unanswered_is_sent:
-            fact = fact.part_sent(unsure=True)
-        if fact.done:
-            _finish(connection, fact, fact.outcome, fact.entry_id, now)
-        else:
-            save_pending(connection, fact, now, sending=False)
-            owed.append((fact.chat_id, fact.kind))
-    return owed
+def _close_day(connection: Connection, chat_id: int, kind: DailyKind, day: date) -> None:
+    connection.execute(update(subs).where(_one(chat_id, kind)).values(closed_on=day.isoformat()))
 
 
-def record_failure(
+def give_up(
     connection: Connection,
+    held: Claim,
     chat_id: int,
     detail: str,
     now: datetime,
-    kind: DailyKind = "fact",
+    local_day: date | None,
 ) -> None:
-    """Remember a fact (or quiz) that could not be delivered, for /broadcast_status."""
-    _log(connection, chat_id, Outcome.FAILED, detail, now, kind)
+    """Close a claimed chat's day undelivered (its retries ran out before anything was
+    begun): counted as a failure, and the row due next at its next day's time."""
+    found = _hold(connection, held, chat_id, now)
+    day = local_day or local_date(now, found.timezone)
+    _close_day(connection, chat_id, held.kind, day)
+    _log(connection, chat_id, Outcome.FAILED, detail, now, held.kind, day)
+    _release(connection, chat_id, held.kind, now, None, replace(found, closed_on=day))
 
 
 def _log(
@@ -655,6 +937,7 @@ def _log(
     detail: str,
     now: datetime,
     kind: DailyKind = "fact",
+    local_day: date | None = None,
 ) -> None:
     connection.execute(
         _LOG,
@@ -664,6 +947,7 @@ def _log(
             "outcome": outcome.value,
             "detail": detail[:500],
             "kind": kind,
+            "local_day": local_day.isoformat() if local_day is not None else None,
         },
     )
 
@@ -756,8 +1040,8 @@ class DailyStore:
     async def stop(self, chat_id: int, reason: str, now: datetime) -> bool:
         return await self._database.run(partial(stop, chat_id=chat_id, reason=reason, now=now))
 
-    async def resume(self, chat_id: int) -> list[DailySubscription]:
-        return await self._database.run(partial(resume, chat_id=chat_id))
+    async def resume(self, chat_id: int, now: datetime) -> list[DailySubscription]:
+        return await self._database.run(partial(resume, chat_id=chat_id, now=now))
 
     async def move(self, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
         return await self._database.run(
@@ -774,52 +1058,87 @@ class DailyStore:
     async def record_sent(self, fact: PlannedFact, now: datetime) -> None:
         await self._database.run(partial(record_sent, fact=fact, now=now))
 
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[Claim]:
+        return await self._database.run(
+            partial(claim_due, now=now, limit=limit, lease_until=lease_until)
+        )
+
+    async def claim(
+        self, chat_id: int, kind: DailyKind, now: datetime, lease_until: datetime
+    ) -> Claim | None:
+        return await self._database.run(
+            partial(claim, chat_id=chat_id, kind=kind, now=now, lease_until=lease_until)
+        )
+
+    async def hold(self, held: Claim, chat_id: int, lease_until: datetime) -> None:
+        await self._database.run(partial(hold, held=held, chat_id=chat_id, lease_until=lease_until))
+
+    async def release(
+        self, held: Claim, chat_id: int, now: datetime, lease_until: datetime
+    ) -> None:
+        await self._database.run(
+            partial(release, held=held, chat_id=chat_id, now=now, lease_until=lease_until)
+        )
+
+    async def retry_later(self, held: Claim, chat_id: int, at: datetime, now: datetime) -> None:
+        await self._database.run(partial(retry_later, held=held, chat_id=chat_id, at=at, now=now))
+
+    async def due_counts(self, now: datetime, kind: DailyKind) -> tuple[int, int]:
+        return await self._database.read(partial(due_counts, now=now, kind=kind))
+
+    async def fill_due(self, now: datetime) -> int:
+        return await self._database.run(partial(fill_due, now=now))
+
     async def begin_delivery(
         self,
-        chat_id: int,
+        held: Claim,
         entry_ids: tuple[str, ...],
         now: datetime,
         parts_of: Callable[[str], int],
         unanswered_is_sent: bool,
-        for_day: date | None = None,
-        kind: DailyKind = "fact",
+        lease_until: datetime,
+        *,
+        on_time: bool = True,
     ) -> PendingFact | None:
         return await self._database.run(
             partial(
                 begin_delivery,
-                chat_id=chat_id,
+                held=held,
                 entry_ids=entry_ids,
                 now=now,
                 parts_of=parts_of,
                 unanswered_is_sent=unanswered_is_sent,
-                for_day=for_day,
-                kind=kind,
+                lease_until=lease_until,
+                on_time=on_time,
             )
         )
 
-    async def save_pending(self, fact: PendingFact, now: datetime) -> None:
-        await self._database.run(partial(save_pending, fact=fact, now=now))
-
-    async def mark_not_sending(self, chat_id: int, kind: DailyKind = "fact") -> None:
-        await self._database.run(partial(mark_not_sending, chat_id=chat_id, kind=kind))
-
-    async def finish(self, fact: PendingFact, outcome: Outcome, detail: str, now: datetime) -> bool:
-        return await self._database.run(
-            partial(finish, fact=fact, outcome=outcome, detail=detail, now=now)
-        )
-
-    async def resolve_pending(
-        self, now: datetime, unanswered_is_sent: bool
-    ) -> list[tuple[int, DailyKind]]:
-        return await self._database.run(
-            partial(resolve_pending, now=now, unanswered_is_sent=unanswered_is_sent)
-        )
-
-    async def record_failure(
-        self, chat_id: int, detail: str, now: datetime, kind: DailyKind = "fact"
+    async def save_pending(
+        self, held: Claim, fact: PendingFact, now: datetime, lease_until: datetime
     ) -> None:
         await self._database.run(
-            partial(record_failure, chat_id=chat_id, detail=detail, now=now, kind=kind)
+            partial(save_pending, held=held, fact=fact, now=now, lease_until=lease_until)
+        )
+
+    async def mark_not_sending(self, held: Claim, chat_id: int, lease_until: datetime) -> None:
+        await self._database.run(
+            partial(mark_not_sending, held=held, chat_id=chat_id, lease_until=lease_until)
+        )
+
+    async def finish(
+        self, held: Claim, fact: PendingFact, outcome: Outcome, detail: str, now: datetime
+    ) -> bool:
+        return await self._database.run(
+            partial(finish, held=held, fact=fact, outcome=outcome, detail=detail, now=now)
+        )
+
+    async def give_up(
+        self, held: Claim, chat_id: int, detail: str, now: datetime, local_day: date | None
+    ) -> None:
+        await self._database.run(
+            partial(
+                give_up, held=held, chat_id=chat_id, detail=detail, now=now, local_day=local_day
+            )
         )
 
     async def prune_deliveries(self, now: datetime) -> int:

@@ -93,6 +93,17 @@ daily_subscription = Table(
     Column("last_entry_id", Text),
     # the chat's local date of its last delivery, YYYY-MM-DD: one per local day
     Column("last_sent_on", Text),
+    # Revision 0003 (due-time delivery, faqbot.handlers.daily.delivery): the next instant the
+    # chat is due, Unix seconds UTC, from send_at in its timezone (NULL: nothing to deliver);
+    # the claim of a replica delivering it (lease expiry, Unix seconds; NULL: unclaimed) and
+    # its fencing token (a write that carries an older token is refused); retries so far;
+    # the chat's local date of its last closed day, whatever its outcome.
+    Column("next_due", Float),
+    Column("claim_until", Float),
+    Column("claim_token", Integer, nullable=False, server_default=text("0")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("closed_on", Text),
+    Index("daily_subscription_due", "next_due"),
 )
 
 
@@ -148,7 +159,11 @@ daily_delivery = Table(
     Column("outcome", Text, nullable=False),
     Column("detail", Text),
     Column("kind", Text, nullable=False, server_default="fact"),
+    # Revision 0003: the chat's local day a day's outcome (sent, unconfirmed, failed) closed;
+    # unique, so no local day is closed twice (NULL for stops and moves, which close none)
+    Column("local_day", Text),
     Index("daily_delivery_outcome", "kind", "outcome", "at"),
+    Index("daily_delivery_day", "chat_id", "kind", "local_day", unique=True),
 )
 
 # open polls only: a row is deleted when its poll closes, with its answers

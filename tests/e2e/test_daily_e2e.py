@@ -62,6 +62,10 @@ def write_subscriptions(database: Path, due: datetime, offset: str, chat_ids: li
                     now=datetime.now(UTC) - timedelta(days=1),
                 )
             )
+            # Subscribed since yesterday, due as of now (as if the bot had kept it since).
+            storage.run_sync(
+                partial(daily.refresh_due, chat_id=chat_id, kind="fact", now=datetime.now(UTC))
+            )
     finally:
         storage.close()
 

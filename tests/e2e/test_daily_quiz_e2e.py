@@ -42,6 +42,10 @@ def write_quizzes(database: Path, due: datetime, offset: str, chat_ids: list[int
                     kind="quiz",
                 )
             )
+            # Subscribed since yesterday, due as of now (as if the bot had kept it since).
+            storage.run_sync(
+                partial(daily.refresh_due, chat_id=chat_id, kind="quiz", now=datetime.now(UTC))
+            )
     finally:
         storage.close()
 

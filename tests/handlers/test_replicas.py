@@ -1,19 +1,22 @@
 """Two replicas (two real applications) on one PostgreSQL database: a poll answer that reaches
 the replica which did not send the poll still counts, even one that arrives before the
-sender stored the poll; one replica leads, and only it keeps the daily jobs."""
+sender stored the poll; both run the daily delivery loop, and only the leader keeps the jobs
+that must run once per bot."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
+from datetime import time
 
 import pytest
 
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
-from faqbot.handlers.daily import delivery
-from faqbot.handlers.daily import replicas as daily_replicas
+from faqbot.handlers.answers.stats import RETENTION_JOB
+from faqbot.handlers.daily.delivery import LOOP_JOB
+from faqbot.handlers.quiz.standings import WEEKLY_JOB
 from faqbot.knowledge import Pack
 from tests.support import updates as u
 from tests.support.application import feed, running
@@ -84,21 +87,23 @@ async def test_an_answer_before_the_sender_stored_its_poll_counts(
     assert "Ravi: 1 of 1 right" in standings(api)
 
 
-async def test_only_the_leader_keeps_daily_jobs_and_it_follows_the_others_changes(
+async def test_both_replicas_deliver_and_only_the_leader_keeps_the_once_per_bot_jobs(
     replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
 ) -> None:
     leader, follower = replicas
     for app in replicas:
         await app.start()  # the job queues run, as in `faqbot run`
     try:
+        for app in replicas:  # deliveries are claimed in the database, by either replica
+            assert app.job_queue.get_jobs_by_name(LOOP_JOB)
+        for job in (RETENTION_JOB, WEEKLY_JOB):
+            assert leader.job_queue.get_jobs_by_name(job)
+            assert not follower.job_queue.get_jobs_by_name(job)
+        # A /daily on the replica that does not lead is due at once, for whichever claims it.
         await feed(follower, u.message(ASHA, ASHA, "/daily 07:30"))
         assert "07:30" in api.calls_to("sendMessage")[-1].params["text"]
-        assert follower.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is None
-        assert leader.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is None
-        [sync_job] = leader.job_queue.get_jobs_by_name(daily_replicas.SYNC_JOB)
-        assert await daily_replicas.sync(leader, sync_job.data) == 1
-        assert leader.job_queue.scheduler.get_job(delivery.job_name(ASHA)) is not None
-        assert not follower.job_queue.get_jobs_by_name(daily_replicas.SYNC_JOB)
+        subscription = await leader.bot_data.stores.daily.get(ASHA)
+        assert subscription is not None and subscription.send_at == time(7, 30)
     finally:
         for app in replicas:
             await app.stop()

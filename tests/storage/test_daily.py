@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, inspect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from faqbot.storage import daily
 from faqbot.storage.database import Storage
@@ -147,7 +147,7 @@ def test_stop_and_resume(db: OnDatabaseThread) -> None:
     stopped = db.get(chat_id=CHAT)
     assert not stopped.active and stopped.stopped_reason.startswith("Forbidden")
     assert db.plan_fact(chat_id=CHAT, entry_ids=("a",), now=NOW) is None
-    (resumed,) = db.resume(chat_id=CHAT)
+    (resumed,) = db.resume(chat_id=CHAT, now=NOW)
     assert resumed.deliverable
 
 
@@ -171,15 +171,27 @@ def test_status_counts_subscribers_deliveries_and_failures(db: OnDatabaseThread)
     db.set_timezone(chat_id=4, zone_name="UTC", now=NOW)  # a timezone is not a subscription
     db.record_sent(fact=db.plan_fact(chat_id=1, entry_ids=("a",), now=NOW), now=NOW)
     db.stop(chat_id=2, reason="Forbidden: bot was kicked", now=NOW)
-    db.record_failure(chat_id=3, detail="NetworkError: down", now=NOW)
-    db.record_failure(chat_id=3, detail="NetworkError: down", now=NOW - timedelta(days=1))
+    yesterday = NOW - timedelta(days=1)
+    for when in (NOW, yesterday):
+        db.give_up(
+            held=claim(db, when, chat_id=3),
+            chat_id=3,
+            detail="NetworkError: down",
+            now=when,
+            local_day=when.date(),
+        )
     db.subscribe(chat_id=5, send_at=time(7), default_timezone="UTC", now=NOW)
-    begun = begin(db, 5)
+    held = claim(db, chat_id=5)
+    begun = begin(db, held)
     db.finish(
-        fact=begun.part_sent(unsure=True), outcome=daily.Outcome.AMBIGUOUS, detail="a", now=NOW
+        held=held,
+        fact=begun.part_sent(unsure=True),
+        outcome=daily.Outcome.AMBIGUOUS,
+        detail="a",
+        now=NOW,
     )
     db.subscribe(chat_id=6, send_at=time(7), default_timezone="UTC", now=NOW)
-    begin(db, 6)
+    begin(db, claim(db, chat_id=6))
     counts = db.status(now=NOW)
     assert counts == daily.BroadcastStatus(
         subscribers=5,
@@ -209,34 +221,142 @@ def test_moving_west_across_midnight_does_not_bring_a_second_fact(db: OnDatabase
     assert db.plan_fact(chat_id=CHAT, entry_ids=("a", "b"), now=now + timedelta(hours=12))
 
 
+# Claims: the delivery loop's batches, leases and fencing tokens.
+
+LEASE = timedelta(seconds=30)
+
+
+def claim(db: OnDatabaseThread, now: datetime = NOW, chat_id: int = CHAT) -> daily.Claim:
+    held = db.claim(chat_id=chat_id, kind="fact", now=now, lease_until=now + LEASE)
+    assert held is not None
+    return held
+
+
+def rows(storage: Storage, sql: str) -> list[tuple[Any, ...]]:
+    return storage.run_sync(lambda c: c.exec_driver_sql(sql).fetchall())
+
+
+def due_rows(storage: Storage) -> list[tuple[Any, ...]]:
+    return rows(
+        storage, "SELECT chat_id, next_due, claim_until FROM daily_subscription ORDER BY chat_id"
+    )
+
+
+def test_each_subscription_is_due_at_its_time_in_its_timezone(
+    db: OnDatabaseThread, storage: Storage
+) -> None:
+    # NOW is 12:00 UTC: 07:00 UTC has passed (due tomorrow), 21:00 in Tokyo has not.
+    db.subscribe(chat_id=1, send_at=time(7), default_timezone="UTC", now=NOW)
+    db.set_timezone(chat_id=2, zone_name="Asia/Tokyo", now=NOW)
+    db.subscribe(chat_id=2, send_at=time(21, 30), default_timezone="UTC", now=NOW)
+    db.subscribe(chat_id=3, send_at=time(8), default_timezone="UTC", now=NOW)
+    db.unsubscribe(chat_id=3)
+    assert due_rows(storage) == [
+        (1, datetime(2026, 6, 2, 7, tzinfo=UTC).timestamp(), None),
+        (2, datetime(2026, 6, 1, 12, 30, tzinfo=UTC).timestamp(), None),
+        (3, None, None),
+    ]
+
+
+def test_the_loop_claims_due_rows_earliest_first_and_each_once_per_lease(
+    db: OnDatabaseThread,
+) -> None:
+    earlier = NOW - timedelta(days=1)
+    for chat_id, hour in [(1, 9), (2, 8), (3, 10)]:
+        db.subscribe(chat_id=chat_id, send_at=time(hour), default_timezone="UTC", now=earlier)
+    db.subscribe(chat_id=4, send_at=time(13), default_timezone="UTC", now=NOW)
+    first = db.claim_due(now=NOW, limit=2, lease_until=NOW + LEASE)
+    assert sorted((held.chat_id, held.token) for held in first) == [(1, 1), (2, 1)]
+    # Chat 4 is not due before 13:00; chats 1 and 2 are held by their lease.
+    assert [held.chat_id for held in db.claim_due(now=NOW, limit=10, lease_until=NOW)] == [3]
+    assert db.claim_due(now=NOW, limit=10, lease_until=NOW + LEASE) == []
+    # The leases run out: another claimer takes them over, with new tokens.
+    later = NOW + LEASE + timedelta(seconds=1)
+    taken = db.claim_due(now=later, limit=10, lease_until=later + LEASE)
+    assert sorted((held.chat_id, held.token) for held in taken) == [(1, 2), (2, 2), (3, 2)]
+
+
+def test_a_stale_token_cannot_write_or_close(db: OnDatabaseThread, storage: Storage) -> None:
+    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
+    stale = claim(db)
+    fact = begin(db, stale)
+    later = NOW + LEASE + timedelta(seconds=1)
+    taker = claim(db, now=later)
+    assert taker.token == stale.token + 1
+    with pytest.raises(daily.LostClaim):
+        db.save_pending(held=stale, fact=fact.part_sent(), now=later, lease_until=later + LEASE)
+    with pytest.raises(daily.LostClaim):
+        db.finish(
+            held=stale, fact=fact.part_sent(), outcome=daily.Outcome.SENT, detail="a", now=later
+        )
+    with pytest.raises(daily.LostClaim):
+        db.retry_later(held=stale, chat_id=CHAT, at=later, now=later)
+    # Nothing of the stale claim's landed: the day is open, the taker's claim holds.
+    assert db.get(chat_id=CHAT).last_sent_on is None
+    assert db.status(now=NOW).sent_today == 0
+    assert due_rows(storage)[0][2] == (later + LEASE).timestamp()
+
+
+def test_a_day_is_closed_once_whatever_claims_it(db: OnDatabaseThread) -> None:
+    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
+    held = claim(db)
+    fact = begin(db, held).part_sent()
+    assert db.finish(held=held, fact=fact, outcome=fact.outcome, detail=fact.entry_id, now=NOW)
+    # A second outcome for the same chat, kind and local day is refused by the database.
+    again = claim(db)
+    with pytest.raises(IntegrityError):
+        db.give_up(held=again, chat_id=CHAT, detail="late", now=NOW, local_day=NOW.date())
+    assert db.status(now=NOW).sent_today == 1 and db.status(now=NOW).failed_today == 0
+
+
+@pytest.mark.parametrize(
+    "database_target", [pytest.param("postgresql", marks=pytest.mark.services)], indirect=True
+)
+def test_concurrent_claimers_on_postgresql_get_disjoint_rows_without_waiting(
+    db: OnDatabaseThread, storage: Storage
+) -> None:
+    earlier = NOW - timedelta(days=1)
+    for chat_id in range(1, 21):
+        db.subscribe(chat_id=chat_id, send_at=time(7), default_timezone="UTC", now=earlier)
+    engine = storage._engine
+    assert engine is not None
+    with engine.connect() as first, engine.connect() as second:
+        second.exec_driver_sql("SET lock_timeout = '2s'")  # waiting would be a failure
+        mine = daily.claim_due(first, now=NOW, limit=12, lease_until=NOW + LEASE)
+        theirs = daily.claim_due(second, now=NOW, limit=12, lease_until=NOW + LEASE)
+        first.commit()
+        second.commit()
+    assert len(mine) == 12 and len(theirs) == 8
+    assert {held.chat_id for held in mine}.isdisjoint(held.chat_id for held in theirs)
+
+
 # Pending deliveries: the intent written before a send, the outcome after.
 
 
 def begin(
     db: OnDatabaseThread,
-    chat_id: int = CHAT,
+    held: daily.Claim,
     now: datetime = NOW,
     parts: int = 1,
     unanswered_is_sent: bool = True,
-    for_day: date | None = None,
 ) -> daily.PendingFact:
+    """Begin a claimed chat's delivery now, due or not (as /daily's tests and deliver_daily)."""
     fact = db.begin_delivery(
-        chat_id=chat_id,
+        held=held,
         entry_ids=("a", "b", "c"),
         now=now,
         parts_of=lambda entry_id: parts,
         unanswered_is_sent=unanswered_is_sent,
-        for_day=for_day,
+        lease_until=now + LEASE,
+        on_time=False,
     )
     assert fact is not None
     return fact
 
 
 def pending_rows(storage: Storage) -> list[tuple[Any, ...]]:
-    return storage.run_sync(
-        lambda c: c.exec_driver_sql(
-            "SELECT chat_id, local_day, parts_sent, parts_unsure, sending FROM daily_pending"
-        ).fetchall()
+    return rows(
+        storage, "SELECT chat_id, local_day, parts_sent, parts_unsure, sending FROM daily_pending"
     )
 
 
@@ -244,86 +364,121 @@ def test_the_intent_is_written_before_the_send_and_removed_with_the_outcome(
     db: OnDatabaseThread, storage: Storage
 ) -> None:
     db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
-    fact = begin(db, parts=2)
+    held = claim(db)
+    fact = begin(db, held, parts=2)
     assert (fact.parts, fact.parts_sent, fact.local_day) == (2, 0, NOW.date())
     assert pending_rows(storage) == [(CHAT, "2026-06-01", 0, 0, 1)]
-    # Begun again the same day (a retry), it is the same fact carried on, not a new one.
-    assert begin(db, parts=2) == fact
+    # Telegram answered 502 and the chat is retried: claimed again, the same fact carries on.
+    db.mark_not_sending(held=held, chat_id=CHAT, lease_until=NOW)
+    db.retry_later(held=held, chat_id=CHAT, at=NOW, now=NOW)
+    held = claim(db)
+    assert held.attempts == 1
+    assert begin(db, held, parts=2) == fact
     fact = fact.part_sent()
-    db.save_pending(fact=fact, now=NOW)
+    db.save_pending(held=held, fact=fact, now=NOW, lease_until=NOW + LEASE)
     assert pending_rows(storage) == [(CHAT, "2026-06-01", 1, 0, 1)]
     fact = fact.part_sent()
-    assert db.finish(fact=fact, outcome=fact.outcome, detail=fact.entry_id, now=NOW)
-    assert not db.finish(fact=fact, outcome=fact.outcome, detail=fact.entry_id, now=NOW)
+    assert db.finish(held=held, fact=fact, outcome=fact.outcome, detail=fact.entry_id, now=NOW)
+    assert not db.finish(held=held, fact=fact, outcome=fact.outcome, detail=fact.entry_id, now=NOW)
     assert pending_rows(storage) == []
-    assert db.get(chat_id=CHAT).last_sent_on == NOW.date()
+    found = db.get(chat_id=CHAT)
+    assert (found.last_sent_on, found.closed_on) == (NOW.date(), NOW.date())
+    # Closed in the same transaction: due tomorrow, unclaimed, no retries.
+    assert due_rows(storage) == [(CHAT, datetime(2026, 6, 2, 7, tzinfo=UTC).timestamp(), None)]
+    held = claim(db)
+    assert held.attempts == 0
     assert (
         db.begin_delivery(
-            chat_id=CHAT, entry_ids=("a",), now=NOW, parts_of=len, unanswered_is_sent=True
-        )
-        is None
-    )
-
-
-def test_a_retry_for_a_day_that_is_over_begins_nothing(db: OnDatabaseThread) -> None:
-    db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
-    tomorrow = NOW + timedelta(days=1)
-    assert (
-        db.begin_delivery(
-            chat_id=CHAT,
+            held=held,
             entry_ids=("a",),
-            now=tomorrow,
+            now=NOW,
             parts_of=len,
             unanswered_is_sent=True,
-            for_day=NOW.date(),
+            lease_until=NOW + LEASE,
         )
         is None
     )
-    assert begin(db, now=tomorrow, for_day=tomorrow.date()).local_day == tomorrow.date()
+
+
+def test_a_chat_claimed_before_its_time_is_given_back_due_at_it(
+    db: OnDatabaseThread, storage: Storage
+) -> None:
+    """A downtime that spanned a whole day: the chat is claimed at once, but today's time has
+    not come, so nothing is sent before it."""
+    db.subscribe(
+        chat_id=CHAT, send_at=time(15), default_timezone="UTC", now=NOW - timedelta(days=3)
+    )
+    assert due_rows(storage)[0][1] < NOW.timestamp()
+    (held,) = db.claim_due(now=NOW, limit=5, lease_until=NOW + LEASE)
+    assert (
+        db.begin_delivery(
+            held=held,
+            entry_ids=("a",),
+            now=NOW,
+            parts_of=len,
+            unanswered_is_sent=True,
+            lease_until=NOW + LEASE,
+        )
+        is None
+    )
+    assert due_rows(storage) == [(CHAT, datetime(2026, 6, 1, 15, tzinfo=UTC).timestamp(), None)]
 
 
 @pytest.mark.parametrize(
-    ("unanswered_is_sent", "owed", "last_sent_on", "outcome"),
-    [(True, [], NOW.date(), "ambiguous"), (False, [(CHAT, "fact")], None, None)],
+    ("unanswered_is_sent", "last_sent_on", "outcome"),
+    [(True, NOW.date(), "ambiguous"), (False, None, None)],
 )
-def test_startup_settles_a_send_that_may_have_gone_out_by_the_policy(
+def test_a_takeover_settles_a_send_that_may_have_gone_out_by_the_policy(
     db: OnDatabaseThread,
     storage: Storage,
     unanswered_is_sent: bool,
-    owed: list[tuple[int, str]],
     last_sent_on: date | None,
     outcome: str | None,
 ) -> None:
     db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
-    begin(db)  # then the process died: the send may or may not have gone out
+    fact = begin(db, claim(db))  # then the replica died: the send may or may not have gone out
     later = NOW + timedelta(minutes=5)
-    assert db.resolve_pending(now=later, unanswered_is_sent=unanswered_is_sent) == owed
+    held = claim(db, now=later)
+    carried = db.begin_delivery(
+        held=held,
+        entry_ids=("a", "b", "c"),
+        now=later,
+        parts_of=lambda entry_id: 1,
+        unanswered_is_sent=unanswered_is_sent,
+        lease_until=later + LEASE,
+    )
+    assert carried == (None if outcome else fact)
     assert db.get(chat_id=CHAT).last_sent_on == last_sent_on
     logged = storage.run_sync(
         lambda c: [row[0] for row in c.exec_driver_sql("SELECT outcome FROM daily_delivery")]
     )
     assert logged == ([outcome] if outcome else [])
-    assert pending_rows(storage) == ([] if outcome else [(CHAT, "2026-06-01", 0, 0, 0)])
+    assert pending_rows(storage) == ([] if outcome else [(CHAT, "2026-06-01", 0, 0, 1)])
 
 
-def test_startup_sends_again_what_surely_failed(db: OnDatabaseThread) -> None:
+def test_a_takeover_sends_again_what_surely_failed(db: OnDatabaseThread) -> None:
     db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
-    begin(db)
-    db.mark_not_sending(chat_id=CHAT)  # Telegram answered 502: nothing went out
-    assert db.resolve_pending(now=NOW, unanswered_is_sent=True) == [(CHAT, "fact")]
+    held = claim(db)
+    fact = begin(db, held)
+    db.mark_not_sending(held=held, chat_id=CHAT, lease_until=NOW)  # 502: nothing went out
+    later = NOW + timedelta(minutes=5)
+    assert begin(db, claim(db, now=later), now=later) == fact
 
 
 def test_a_fact_left_from_an_earlier_day_is_closed_as_undelivered(
     db: OnDatabaseThread, storage: Storage
 ) -> None:
     db.subscribe(chat_id=CHAT, send_at=time(7), default_timezone="UTC", now=NOW)
-    begin(db)
-    db.mark_not_sending(chat_id=CHAT)
+    held = claim(db)
+    begin(db, held)
+    db.mark_not_sending(held=held, chat_id=CHAT, lease_until=NOW)
     tomorrow = NOW + timedelta(days=1)
-    assert db.resolve_pending(now=tomorrow, unanswered_is_sent=True) == []
+    today = begin(db, claim(db, now=tomorrow), now=tomorrow)
+    assert today.local_day == tomorrow.date()
     assert db.status(now=NOW).failed_today == 1
-    assert db.get(chat_id=CHAT).last_sent_on is None
-    assert pending_rows(storage) == []
+    found = db.get(chat_id=CHAT)
+    assert (found.last_sent_on, found.closed_on) == (None, NOW.date())
+    assert pending_rows(storage) == [(CHAT, "2026-06-02", 0, 0, 1)]
 
 
 def test_a_failed_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
@@ -404,8 +559,15 @@ def test_a_version_7_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) 
         )
         assert logged == [(501, "sent", "fact")]
         # The rotation goes on where it was, and the pending fact is carried on.
-        owed = db.resolve_pending(now=NOW, unanswered_is_sent=False)
-        assert owed == [(501, "fact")]
+        carried = db.begin_delivery(
+            held=claim(db, chat_id=501),
+            entry_ids=("a", "b", "c"),
+            now=NOW,
+            parts_of=lambda entry_id: 2,
+            unanswered_is_sent=False,
+            lease_until=NOW + LEASE,
+        )
+        assert (carried.entry_id, carried.parts_sent, carried.parts) == ("c", 1, 2)
         # A quiz joins the fact in the chat's timezone; moving the group moves both, with
         # the fact's rotation and the pending fact (the foreign keys still cascade).
         quiz = db.subscribe(

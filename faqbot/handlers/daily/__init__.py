@@ -1,4 +1,5 @@
-"""Daily facts: /daily and /timezone, one job per chat, and delivery that survives restarts."""
+"""Daily facts: /daily and /timezone, and delivery by due time that survives restarts and
+runs on any number of replicas."""
 
 from __future__ import annotations
 
@@ -16,9 +17,8 @@ __all__ = [
 
 
 def register(application: BotApplication, group: int) -> None:
-    """Add /daily, /timezone and /broadcast_status, and drop a user's jobs on /forget."""
+    """Add /daily, /timezone and /broadcast_status."""
     application.add_handlers(commands.handlers(), group=group)
-    application.bot_data.on_forget.append(delivery.on_forget)
 
 
 def register_observers(application: BotApplication, group: int) -> None:

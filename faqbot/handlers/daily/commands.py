@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -15,8 +14,7 @@ from faqbot.bot.menu import ADMINS, PRIVATE, menu
 from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import admin_only, is_chat_admin
 from faqbot.bot.rendering import excerpt, html_message
-from faqbot.bot.state import BotApplication, Context
-from faqbot.handlers.daily.delivery import changing, reschedule, unschedule
+from faqbot.bot.state import Context
 from faqbot.handlers.daily.quiz_schedule import daily_quiz, describe_quiz, quiz_status
 from faqbot.knowledge.catalogue import Key, say
 from faqbot.knowledge.timetable import parse_time, parse_timezone, zone_label
@@ -53,27 +51,18 @@ def describe(
     return _said(language, "daily_active", at=f"<b>{at}</b>", zone=where)
 
 
-def _changing(application: BotApplication, chat_id: int) -> asyncio.Lock:
-    """The chat's lock for changes to its subscriptions (delivery.changing)."""
-    return changing(application, chat_id)
-
-
 async def _change(
     update: Update,
     context: Context,
     change: Callable[[], Awaitable[DailySubscription]],
 ) -> DailySubscription | None:
-    """Store a change to the chat's subscription and reschedule its job, if the sender may;
-    otherwise say who may, and return None."""
+    """Store a change to the chat's subscription (its due times move with it, in the same
+    transaction), if the sender may; otherwise say who may, and return None."""
     if not await is_chat_admin(update, context):
         language = await language_for(update, context)
         await reply(message_of(update), html_message(_said(language, "daily_admins_only")))
         return None
-    async with _changing(context.application, update.effective_chat.id):
-        subscription = await change()
-        # Every kind of the chat: a new timezone moves its quiz as well as its fact.
-        await reschedule(context.application, subscription.chat_id)
-    return subscription
+    return await change()
 
 
 @menu(PRIVATE, ADMINS)
@@ -100,9 +89,7 @@ async def daily(update: Update, context: Context) -> None:
         if not await is_chat_admin(update, context):
             await reply(message, html_message(_said(language, "daily_admins_only")))
             return
-        async with _changing(context.application, chat.id):
-            ended = await store.unsubscribe(chat.id)
-            unschedule(context.application, chat.id)
+        ended = await store.unsubscribe(chat.id)
         text = _said(language, "daily_stopped" if ended else "daily_had_none")
         again = _said(language, "daily_start_again")
         await reply(message, html_message(f"{text} {again}"))

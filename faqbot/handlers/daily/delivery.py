@@ -1,6 +1,10 @@
-"""Daily delivery of facts and quizzes: one job per chat and kind; retries with back-off until
-the chat's day ends; the intent to send written before each send and its outcome after, so
-nothing is silently repeated. A quiz is sent by the deliverer the quiz feature registers."""
+"""Daily delivery of facts and quizzes, by due time: every subscription keeps its next due
+instant in the database, and one loop (a repeating job) claims due chats in batches, with a
+lease and a fencing token, and delivers them. Any number of replicas can run the loop: a
+chat's day is closed once, in the transaction that ends its claim. Retries are the row due
+again later, until the chat's day ends; the intent to send is written before each send and its
+outcome after, so nothing is silently repeated. A quiz is sent by the deliverer the quiz
+feature registers."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import contextlib
 import dataclasses
 import logging
 import random
+import time as clock
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -33,56 +38,51 @@ from faqbot.bot.state import BotApplication, ChatBusy, Context, NothingToDeliver
 from faqbot.knowledge import Pack
 from faqbot.knowledge.bundle import Knowledge
 from faqbot.knowledge.replies import answer_reply
-from faqbot.knowledge.timetable import local_date, missed_today, zone
-from faqbot.storage.daily import DAILY_KINDS, DailyKind, DailySubscription, Outcome, PendingFact
+from faqbot.knowledge.timetable import local_date, zone
+from faqbot.storage.daily import (
+    Claim,
+    DailyKind,
+    LostClaim,
+    Outcome,
+    PendingFact,
+)
 from faqbot.storage.database import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
-# Deliveries at once: when thousands of chats are due in the same second, unbounded deliveries
-# flood the event loop, so sends the limiter spaced out leave the process in bursts and trip
-# Telegram's limit; and after a RetryAfter pause every send queued inside the limiter fires
-# at once.
+# Deliveries at once, per process: when thousands of chats are due in the same second,
+# unbounded deliveries flood the event loop, so sends the limiter spaced out leave the process
+# in bursts and trip Telegram's limit; and after a RetryAfter pause every send queued inside
+# the limiter fires at once. The loop claims no more chats than it has free slots, so a
+# claimed chat waits for at most this many sends ahead of it in the rate limiter, not for its
+# lease to run out.
 DELIVERY_CONCURRENCY = 16
-# Without a grace time, APScheduler drops a job that starts more than a second late, which is
-# what happens when thousands of chats are due in the same minute.
-JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
-# Back-off between attempts at a fact Telegram did not take (5xx, network down) or that the
-# database could not record: doubling from the first delay up to the cap. Each wait is drawn
-# between half and all of that, so chats that failed together do not retry together. Later
-# attempts are jobs, so a chat waiting for its retry holds no delivery slot.
+# How often the loop looks for due chats when it has nothing to do; a delivery that ends
+# while more are due claims the next batch at once.
+LOOP_INTERVAL = 1.0
+LOOP_JOB = "daily-delivery"
+# A claim's lease: renewed by every write of its delivery (one before each send), so it only
+# has to outlast one send and its wait in the rate limiter. A replica that stops (killed, or
+# cut off from the database) loses its chats to another claimer once their leases expire.
+DELIVERY_LEASE_SECONDS = 30.0
+# The loop claims again as a delivery ends only once this many slots are free: fewer,
+# larger claims.
+REFILL_SLOTS = 4
+# Back-off of the loop while the database refuses its claims.
+LOOP_MAX_PAUSE = 60.0
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+# Back-off between attempts at a fact Telegram did not take (5xx, network down): doubling
+# from the first delay up to the cap. Each wait is drawn between half and all of that, so
+# chats that failed together do not retry together. A retry is the chat's row due again
+# later, so a chat waiting for its retry holds no delivery slot and no claim.
 RETRY_FIRST_DELAY = 5.0
 RETRY_MAX_DELAY = 600.0
 # RetryAfter rounds waited for inline, on top of AIORateLimiter's own retries, before the
-# fact waits for a scheduled retry instead.
+# fact waits for a retry instead.
 MAX_RETRY_AFTER_ROUNDS = 10
 # A group migrates once; more ChatMigrated answers for one fact mean something is wrong.
 MAX_MIGRATIONS = 3
 GONE_STATUSES: frozenset[str] = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
-
-
-@dataclasses.dataclass(frozen=True)
-class Retry:
-    """What a scheduled retry carries: the attempts before it, the chat's local day the
-    delivery is for (so that a retry never sends the next day's at the wrong hour), its kind."""
-
-    attempt: int
-    local_day: date | None
-    kind: DailyKind = "fact"
-
-
-def _prefix(kind: DailyKind) -> str:
-    return "daily" if kind == "fact" else f"daily-{kind}"
-
-
-def job_name(chat_id: int, kind: DailyKind = "fact") -> str:
-    """The one daily job of a chat and kind: `daily:<chat>`, `daily-quiz:<chat>`."""
-    return f"{_prefix(kind)}:{chat_id}"
-
-
-def retry_job_name(chat_id: int, kind: DailyKind = "fact") -> str:
-    """The one scheduled retry of a chat's delivery of a kind."""
-    return f"{_prefix(kind)}-retry:{chat_id}"
 
 
 def _what(kind: DailyKind) -> str:
@@ -100,108 +100,79 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def schedule(
-    application: BotApplication, subscription: DailySubscription, *, replace: bool = True
-) -> None:
-    """Replace the chat's job with one matching its subscription (or none, if it has none).
-
-    replace=False skips looking for an old job: only for a job queue known to be empty.
-    """
-    kind = subscription.kind
-    if replace:
-        unschedule(application, subscription.chat_id, kind)
-    if not subscription.active or subscription.send_at is None:
-        return
-    name = job_name(subscription.chat_id, kind)
-    application.job_queue.run_daily(
-        daily_job,
-        time=subscription.send_at.replace(tzinfo=zone(subscription.timezone)),
-        name=name,
-        chat_id=subscription.chat_id,
-        data=kind,
-        # The name doubles as APScheduler's job id, so finding a chat's job is a lookup.
-        job_kwargs={**JOB_KWARGS, "id": name, "replace_existing": True},
-    )
+def _lease() -> datetime:
+    """When a claim renewed now expires."""
+    return _now() + timedelta(seconds=DELIVERY_LEASE_SECONDS)
 
 
-def changing(application: BotApplication, chat_id: int) -> asyncio.Lock:
-    """The lock that keeps one chat's database rows and its jobs in step: updates run
-    concurrently, and '/daily 07:30' racing '/daily off' must not leave a row without a job."""
-    locks = application.bot_data.daily.locks
-    lock = locks.get(chat_id)
-    if lock is None:
-        lock = locks[chat_id] = asyncio.Lock()
-    return lock
+async def delivery_tick(context: Context) -> None:
+    """The delivery loop's beat: claim the chats that are due, as many as slots are free."""
+    await claim_and_deliver(context.application)
 
 
-def unschedule(application: BotApplication, chat_id: int, kind: DailyKind = "fact") -> None:
-    """Remove a chat's daily job of a kind, if it has one."""
-    scheduler = application.job_queue.scheduler
-    if scheduler.get_job(job_name(chat_id, kind)) is not None:
-        scheduler.remove_job(job_name(chat_id, kind))
+async def claim_and_deliver(application: BotApplication) -> int:
+    """Claim due chats (up to the free delivery slots) and start delivering each; returns
+    how many were claimed. One claim at a time per process; a call while one runs returns."""
+    state = application.bot_data
+    daily = state.daily
+    if daily.claiming.locked() or clock.monotonic() < daily.paused_until:
+        return 0
+    async with daily.claiming:
+        free = DELIVERY_CONCURRENCY - daily.claimed
+        if free <= 0:
+            return 0
+        now = _now()
+        try:
+            claims = await state.stores.daily.claim_due(now, free, _lease())
+        except DATABASE_ERRORS as error:
+            pause = min(LOOP_MAX_PAUSE, LOOP_INTERVAL * 2**daily.failures)
+            daily.failures += 1
+            daily.paused_until = clock.monotonic() + pause
+            if daily.failures == 1:
+                log.warning(
+                    "daily delivery cannot claim due chats in database %s (%s); nothing is "
+                    "lost: it tries again with back-off (up to %.0f s) until the database "
+                    "answers",
+                    state.stores.database.path,
+                    error,
+                    LOOP_MAX_PAUSE,
+                )
+            return 0
+        if daily.failures:
+            log.info("daily delivery claims due chats again")
+            daily.failures = 0
+        daily.backlog = len(claims) == free
+        daily.claimed += len(claims)
+        for held in claims:
+            application.create_task(_run_claim(application, held), name=f"daily:{held.chat_id}")
+        return len(claims)
 
 
-async def reschedule(application: BotApplication, chat_id: int) -> None:
-    """Make every kind's job of a chat match its subscription (after /timezone, all move)."""
-    for kind in DAILY_KINDS:
-        found = await application.bot_data.stores.daily.get(chat_id, kind)
-        if found is None:
-            unschedule(application, chat_id, kind)
-        else:
-            schedule(application, found)
-
-
-async def on_forget(application: BotApplication, user_id: int) -> None:
-    """/forget deleted the user's private-chat subscriptions: drop their jobs now, not at the
-    next restart (a private chat's id is its user's)."""
-    async with changing(application, user_id):
-        await reschedule(application, user_id)
-
-
-def _unschedule_all(application: BotApplication, chat_id: int) -> None:
-    for kind in DAILY_KINDS:
-        unschedule(application, chat_id, kind)
-
-
-def _job_kind(data: object) -> DailyKind:
-    return "quiz" if data == "quiz" else "fact"
-
-
-async def daily_job(context: Context) -> None:
-    """Send the job's chat its fact (or quiz) for today."""
-    chat_id = context.job.chat_id
-    if chat_id is not None:  # every daily job is made with its chat's id
-        await deliver_daily(context.application, chat_id, _job_kind(context.job.data))
-
-
-async def retry_job(context: Context) -> None:
-    """Try the job's chat's delivery again: record what Telegram took, or send what it did not."""
-    chat_id, retry = context.job.chat_id, context.job.data
-    if chat_id is not None and isinstance(retry, Retry):
-        await deliver_daily(context.application, chat_id, retry.kind, retry=retry)
-
-
-def _retry_later(application: BotApplication, chat_id: int, retry: Retry, delay: float) -> None:
-    name = retry_job_name(chat_id, retry.kind)
-    application.job_queue.run_once(
-        retry_job,
-        when=delay,
-        name=name,
-        chat_id=chat_id,
-        data=retry,
-        job_kwargs={**JOB_KWARGS, "id": name, "replace_existing": True},
-    )
+async def _run_claim(application: BotApplication, held: Claim) -> None:
+    """Deliver one claimed chat; then, if more were due than slots were free, claim more."""
+    daily = application.bot_data.daily
+    try:
+        await _deliver_claim(application, held, None, on_time=True)
+    except Exception as error:  # a task's error would otherwise go unreported
+        log.error(
+            "%s for chat %s failed unexpectedly (%s: %s); its claim's lease runs out and it "
+            "is tried again",
+            _what(held.kind),
+            held.chat_id,
+            type(error).__name__,
+            error,
+        )
+    finally:
+        daily.claimed -= 1
+    if daily.backlog and DELIVERY_CONCURRENCY - daily.claimed >= REFILL_SLOTS:
+        await claim_and_deliver(application)
 
 
 async def deliver_fact(
-    application: BotApplication,
-    chat_id: int,
-    now: datetime | None = None,
-    *,
-    retry: Retry | None = None,
+    application: BotApplication, chat_id: int, now: datetime | None = None
 ) -> Outcome:
     """Send a chat today's fact unless it already had one (see deliver_daily)."""
-    return await deliver_daily(application, chat_id, "fact", now, retry=retry)
+    return await deliver_daily(application, chat_id, "fact", now)
 
 
 async def deliver_daily(
@@ -209,20 +180,43 @@ async def deliver_daily(
     chat_id: int,
     kind: DailyKind,
     now: datetime | None = None,
-    *,
-    retry: Retry | None = None,
 ) -> Outcome:
-    """Send a chat today's fact or quiz unless it already had one. Returns SENT or AMBIGUOUS
-    (see Outcome), PENDING (a retry is scheduled), FAILED, STOPPED, or SKIPPED (not due, or a
-    delivery of this kind to this chat is already under way)."""
+    """Claim a chat's delivery of a kind and send it today's fact or quiz now, due or not,
+    unless it already had one. Returns SENT or AMBIGUOUS (see Outcome), PENDING (a retry is
+    due later), FAILED, STOPPED, or SKIPPED (nothing to send, or another claim holds it)."""
+    store = application.bot_data.stores.daily
+    at = now or _now()
+    try:
+        held = await store.claim(chat_id, kind, at, at + timedelta(seconds=DELIVERY_LEASE_SECONDS))
+    except DATABASE_ERRORS as error:
+        log.warning("%s for chat %s not claimed: database %s", _what(kind), chat_id, error)
+        return Outcome.PENDING
+    if held is None:
+        return Outcome.SKIPPED
+    return await _deliver_claim(application, held, now, on_time=False)
+
+
+async def _deliver_claim(
+    application: BotApplication, held: Claim, now: datetime | None, *, on_time: bool
+) -> Outcome:
     state = application.bot_data.daily
-    key = (chat_id, kind)
+    key = (held.chat_id, held.kind)
     if key in state.in_flight:
+        # This process still sends the chat's delivery under an older claim (whose lease ran
+        # out): that one is fenced off now, and this claim carries on once its lease ends.
         return Outcome.SKIPPED
     state.in_flight.add(key)
     try:
         async with state.delivery_slots:
-            return await _deliver(application, chat_id, now, retry or Retry(0, None, kind))
+            return await _deliver(application, held, now, on_time)
+    except LostClaim:
+        log.info(
+            "%s for chat %s: its claim was taken over by another (its lease ran out); this "
+            "one stops",
+            _what(held.kind),
+            held.chat_id,
+        )
+        return Outcome.SKIPPED
     finally:
         state.in_flight.discard(key)
 
@@ -258,54 +252,52 @@ async def _send_part(
 
 
 async def _deliver(
-    application: BotApplication, chat_id: int, now: datetime | None, retry: Retry
+    application: BotApplication, held: Claim, now: datetime | None, on_time: bool
 ) -> Outcome:
     state = application.bot_data
     knowledge = state.knowledge  # the entries planned from are the ones sent
-    kind = retry.kind
-    recorded = None
+    chat_id, kind = held.chat_id, held.kind
     unrecorded = state.daily.unrecorded.pop((chat_id, kind), None)
     if unrecorded is not None:
-        # Telegram took (part of) this fact and its record did not land: write it first.
-        if not await _record(application, unrecorded, retry.attempt):
+        # Telegram took (part of) this fact and its record did not land: write it first,
+        # under this claim, before anything else goes to the chat.
+        if not await _record(application, held, unrecorded):
             return Outcome.PENDING
         if not unrecorded.done:
-            return await _send_parts(application, unrecorded, retry.attempt, knowledge)
-        recorded = unrecorded.outcome
+            return await _send_parts(application, held, unrecorded, knowledge)
+        return unrecorded.outcome
     pack = knowledge.pack.in_language(await chat_language(state, chat_id))
     try:
         fact = await state.stores.daily.begin_delivery(
-            chat_id,
+            held,
             tuple(entry.id for entry in pack.entries),
             now or _now(),
             _parts_of(pack, kind),
             state.settings.daily_delivery == "at-most-once",
-            for_day=retry.local_day,
-            kind=kind,
+            _lease(),
+            on_time=on_time,
         )
     except DATABASE_ERRORS as error:
-        if retry.attempt == 0:  # later attempts log one line each in _retry_or_give_up
-            log.warning(
-                "%s for chat %s not sent: its sending cannot be recorded in database "
-                "%s (%s); it is never sent unrecorded, and is tried again later",
-                _what(kind),
-                chat_id,
-                state.stores.database.path,
-                error,
-            )
-        return await _retry_or_give_up(
-            application, chat_id, None, retry, f"database: {error}", retry.local_day
+        log.warning(
+            "%s for chat %s not sent: its sending cannot be recorded in database %s (%s); "
+            "it is never sent unrecorded, and is tried again when its claim's lease runs out",
+            _what(kind),
+            chat_id,
+            state.stores.database.path,
+            error,
         )
+        return Outcome.PENDING
     if fact is None:
-        return recorded or Outcome.SKIPPED
-    return await _send_parts(application, fact, retry.attempt, knowledge)
+        return Outcome.SKIPPED
+    return await _send_parts(application, held, fact, knowledge)
 
 
 async def _send_parts(
-    application: BotApplication, fact: PendingFact, attempt: int, knowledge: Knowledge
+    application: BotApplication, held: Claim, fact: PendingFact, knowledge: Knowledge
 ) -> Outcome:
     """Send the parts Telegram has not taken yet, recording each answer before the next send."""
     state = application.bot_data
+    store = state.stores.daily
     at_most_once = state.settings.daily_delivery == "at-most-once"
     if fact.kind == "fact":
         pack = knowledge.pack.in_language(await chat_language(state, fact.chat_id))
@@ -323,38 +315,40 @@ async def _send_parts(
         try:
             await _send_part(application, fact, messages)
         except ChatBusy as busy:
-            await _not_sending(application, fact)
-            return await _retry_or_give_up(
-                application, fact.chat_id, fact, Retry(attempt, None, kind), str(busy)
-            )
+            await _not_sending(application, held, fact)
+            return await _retry_or_give_up(application, held, fact.chat_id, fact, str(busy))
         except NothingToDeliver as nothing:
-            await _not_sending(application, fact)
-            return await _give_up(application, fact.chat_id, fact, str(nothing))
+            await _not_sending(application, held, fact)
+            return await _give_up(application, held, fact.chat_id, fact, str(nothing))
         except Forbidden as error:
             return await _stop(application, fact.chat_id, error)
         except ChatMigrated as error:
             migrations += 1
             if migrations > MAX_MIGRATIONS:
-                return await _give_up(application, fact.chat_id, fact, _describe(error))
+                return await _give_up(application, held, fact.chat_id, fact, _describe(error))
             try:
                 await move_subscription(application, fact.chat_id, error.new_chat_id)
                 fact = dataclasses.replace(fact, chat_id=error.new_chat_id)
-                await state.stores.daily.save_pending(fact, _now())
+                await store.save_pending(held, fact, _now(), _lease())
             except DATABASE_ERRORS as db_error:
-                return await _retry_or_give_up(
-                    application, fact.chat_id, fact, Retry(attempt, None, kind), str(db_error)
-                )
+                return await _retry_or_give_up(application, held, fact.chat_id, fact, str(db_error))
             continue
         except RetryAfter as error:
             retry_after_rounds += 1
             delay = error.retry_after
             seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
             if retry_after_rounds > MAX_RETRY_AFTER_ROUNDS:
-                await _not_sending(application, fact)
+                await _not_sending(application, held, fact)
                 return await _retry_or_give_up(
-                    application, fact.chat_id, fact, Retry(attempt, None, kind), _describe(error)
+                    application, held, fact.chat_id, fact, _describe(error)
                 )
             await asyncio.sleep(seconds)
+            try:
+                # The wait may have outlasted a good part of the lease: renew it (and check
+                # the claim still holds) before sending again.
+                await store.hold(held, fact.chat_id, _lease())
+            except DATABASE_ERRORS:
+                return Outcome.PENDING  # tried again when the lease runs out
             continue
         except InvalidToken:
             raise
@@ -372,15 +366,15 @@ async def _send_parts(
                 fact = fact.part_sent(unsure=True)
             elif isinstance(error, BadRequest):
                 # Telegram refuses this message here; the same request gets the same answer.
-                return await _give_up(application, fact.chat_id, fact, _describe(error))
+                return await _give_up(application, held, fact.chat_id, fact, _describe(error))
             else:
-                await _not_sending(application, fact)
+                await _not_sending(application, held, fact)
                 return await _retry_or_give_up(
-                    application, fact.chat_id, fact, Retry(attempt, None, kind), _describe(error)
+                    application, held, fact.chat_id, fact, _describe(error)
                 )
         else:
             fact = fact.part_sent()
-        if not await _record(application, fact, attempt):
+        if not await _record(application, held, fact):
             return Outcome.PENDING
     return fact.outcome
 
@@ -389,23 +383,21 @@ def _describe(error: TelegramError) -> str:
     return f"{type(error).__name__}: {error.message}"
 
 
-async def _record(application: BotApplication, fact: PendingFact, attempt: int) -> bool:
-    """Write what Telegram took: the outcome of a finished fact, or the progress of a long one
-    (which is also the intent to send its next part). If the database refuses, keep it in
-    memory and write it again later; nothing more is sent to the chat until it lands."""
+async def _record(application: BotApplication, held: Claim, fact: PendingFact) -> bool:
+    """Write what Telegram took: the outcome of a finished fact (closing the claim and the
+    chat's day), or the progress of a long one (which is also the intent to send its next
+    part). If the database refuses, keep it in memory: it is written first when the chat is
+    claimed again (its lease runs out, then the loop takes it), and nothing more is sent to
+    the chat until it lands."""
     state = application.bot_data
     store = state.stores.daily
     try:
         if fact.done:
-            await store.finish(fact, fact.outcome, fact.entry_id, _now())
+            await store.finish(held, fact, fact.outcome, fact.entry_id, _now())
         else:
-            await store.save_pending(fact, _now())
+            await store.save_pending(held, fact, _now(), _lease())
     except DATABASE_ERRORS as error:
         state.daily.unrecorded[(fact.chat_id, fact.kind)] = fact
-        delay = retry_delay(attempt)
-        _retry_later(
-            application, fact.chat_id, Retry(attempt + 1, fact.local_day, fact.kind), delay
-        )
         log.warning(
             "%s for chat %s was delivered but cannot be recorded in database %s yet "
             "(%s); kept in memory and written again in %.0f s",
@@ -413,17 +405,17 @@ async def _record(application: BotApplication, fact: PendingFact, attempt: int) 
             fact.chat_id,
             state.stores.database.path,
             error,
-            delay,
+            DELIVERY_LEASE_SECONDS,
         )
         return False
     return True
 
 
-async def _not_sending(application: BotApplication, fact: PendingFact) -> None:
-    """Note that nothing is in flight, so a restart sends the part again; if the database
-    refuses, a restart counts that part as it counts an unanswered one."""
-    with contextlib.suppress(*DATABASE_ERRORS):
-        await application.bot_data.stores.daily.mark_not_sending(fact.chat_id, fact.kind)
+async def _not_sending(application: BotApplication, held: Claim, fact: PendingFact) -> None:
+    """Note that nothing is in flight, so the next claim sends the part again; if the
+    database refuses, the next claim counts that part as it counts an unanswered one."""
+    with contextlib.suppress(LostClaim, *DATABASE_ERRORS):
+        await application.bot_data.stores.daily.mark_not_sending(held, fact.chat_id, _lease())
 
 
 async def _retry_window(
@@ -447,28 +439,30 @@ async def _retry_window(
 
 async def _retry_or_give_up(
     application: BotApplication,
+    held: Claim,
     chat_id: int,
     fact: PendingFact | None,
-    retry: Retry,
     detail: str,
-    local_day: date | None = None,
 ) -> Outcome:
-    """Schedule the next attempt if it falls inside the fact's retry window; else give up."""
-    day = local_day or (fact.local_day if fact is not None else None)
-    kind = retry.kind
-    delay = retry_delay(retry.attempt)
+    """Make the chat due again after a back-off, if that falls inside the day's retry
+    window; else give up. If the database refuses, the claim's lease running out is the
+    retry."""
+    kind = held.kind
+    delay = retry_delay(held.attempts)
+    store = application.bot_data.stores.daily
     try:
-        window = await _retry_window(application, chat_id, day, kind)
+        window = await _retry_window(
+            application, chat_id, fact.local_day if fact is not None else None, kind
+        )
+        if window is None:
+            await store.release(held, chat_id, _now(), _lease())
+            return Outcome.SKIPPED
+        _day, ends = window
+        if _now() + timedelta(seconds=delay) >= ends:
+            return await _give_up(application, held, chat_id, fact, detail)
+        await store.retry_later(held, chat_id, _now() + timedelta(seconds=delay), _now())
     except DATABASE_ERRORS:
-        # The database cannot say when the chat's day ends; the retry will find out.
-        _retry_later(application, chat_id, Retry(retry.attempt + 1, day, kind), delay)
         return Outcome.PENDING
-    if window is None:
-        return Outcome.SKIPPED
-    day, ends = window
-    if _now() + timedelta(seconds=delay) >= ends:
-        return await _give_up(application, chat_id, fact, detail, kind)
-    _retry_later(application, chat_id, Retry(retry.attempt + 1, day, kind), delay)
     log.info(
         "%s for chat %s not delivered yet (%s); next try in %.0f s",
         _what(kind),
@@ -481,20 +475,21 @@ async def _retry_or_give_up(
 
 async def _give_up(
     application: BotApplication,
+    held: Claim,
     chat_id: int,
     fact: PendingFact | None,
     detail: str,
-    kind: DailyKind | None = None,
 ) -> Outcome:
+    """Close the chat's day undelivered (any part Telegram took still moves it on)."""
     store = application.bot_data.stores.daily
-    kind = kind or (fact.kind if fact is not None else "fact")
+    kind = held.kind
     try:
         if fact is not None:
-            await store.finish(fact, Outcome.FAILED, detail, _now())
+            await store.finish(held, fact, Outcome.FAILED, detail, _now())
         else:
-            await store.record_failure(chat_id, detail, _now(), kind)
+            await store.give_up(held, chat_id, detail, _now(), None)
     except DATABASE_ERRORS as error:
-        # Nothing was sent, so nothing can be repeated: the failure is only not counted.
+        # Nothing was sent: the claim's lease runs out and the day is tried again.
         log.warning("%s failure for chat %s not recorded: database %s", _what(kind), chat_id, error)
     log.error(
         "%s for chat %s not delivered when its retries ran out (%s); the next comes "
@@ -507,12 +502,12 @@ async def _give_up(
 
 
 async def _stop(application: BotApplication, chat_id: int, error: Forbidden) -> Outcome:
-    """Telegram refuses the chat: nothing of any kind goes there until it lets the bot back."""
+    """Telegram refuses the chat: nothing of any kind goes there until it lets the bot back
+    (stopping fences off every claim on the chat)."""
     try:
         await application.bot_data.stores.daily.stop(chat_id, error.message, _now())
     except DATABASE_ERRORS as db_error:
         log.warning("daily posts to chat %s not marked stopped: database %s", chat_id, db_error)
-    _unschedule_all(application, chat_id)
     log.warning("daily posts to chat %s stopped: Telegram says %s", chat_id, error.message)
     return Outcome.STOPPED
 
@@ -520,16 +515,11 @@ async def _stop(application: BotApplication, chat_id: int, error: Forbidden) -> 
 async def move_subscription(
     application: BotApplication, old_chat_id: int, new_chat_id: int
 ) -> None:
-    """Follow a group that became a supergroup: its subscriptions and jobs move to the new id."""
+    """Follow a group that became a supergroup: its subscriptions (due times and any claim
+    with them) move to the new id."""
     store = application.bot_data.stores.daily
-    if not await store.move(old_chat_id, new_chat_id, _now()):
-        return
-    _unschedule_all(application, old_chat_id)
-    for kind in DAILY_KINDS:
-        subscription = await store.get(new_chat_id, kind)
-        if subscription is not None:
-            schedule(application, subscription)
-    log.info("daily posts of chat %s moved to supergroup %s", old_chat_id, new_chat_id)
+    if await store.move(old_chat_id, new_chat_id, _now()):
+        log.info("daily posts of chat %s moved to supergroup %s", old_chat_id, new_chat_id)
 
 
 async def on_migration(update: Update, context: Context) -> None:
@@ -551,63 +541,34 @@ async def on_membership(update: Update, context: Context) -> None:
     if now_gone and not was_gone:
         reason = f"bot {change.new_chat_member.status} in chat"
         if await store.stop(chat_id, reason, _now()):
-            _unschedule_all(context.application, chat_id)
             log.info("daily posts to chat %s stopped: %s", chat_id, reason)
     elif was_gone and not now_gone:
-        resumed = [found for found in await store.resume(chat_id) if found.deliverable]
-        for found in resumed:
-            schedule(context.application, found)
+        resumed = [found for found in await store.resume(chat_id, _now()) if found.deliverable]
         if resumed:
             log.info("daily posts to chat %s resumed", chat_id)
 
 
 async def on_startup(application: BotApplication) -> None:
-    """Rebuild every chat's jobs from the database, and send what was missed while the bot was
-    down."""
-    state = application.bot_data
-    store = state.stores.daily
+    """Start the delivery loop. Nothing is settled here: what an earlier run (or a replica
+    that stopped) left half done is claimed by the loop once its lease runs out, and what
+    fell due while the bot was down is due now."""
+    store = application.bot_data.stores.daily
     now = _now()
     await store.prune_deliveries(now)
-    # What the last run left half done: sends that may have gone out are settled by the
-    # delivery policy; deliveries still owed today are carried on now.
-    owed = set(await store.resolve_pending(now, state.settings.daily_delivery == "at-most-once"))
-    found = await store.deliverable()
-    scheduled = dict.fromkeys(DAILY_KINDS, 0)
-    missed = dict.fromkeys(DAILY_KINDS, 0)
-    for subscription in found:
-        kind = subscription.kind
-        scheduled[kind] += 1
-        # The queue is empty at start-up; looking for old jobs would cost O(n) per chat.
-        schedule(application, subscription, replace=False)
-        if (subscription.chat_id, kind) in owed or (
-            subscription.send_at is not None
-            and missed_today(
-                now,
-                subscription.send_at,
-                subscription.timezone,
-                subscription.scheduled_since,
-                subscription.last_sent_on,
-            )
-        ):
-            missed[kind] += 1
-            name = f"{_prefix(kind)}-missed:{subscription.chat_id}"
-            application.job_queue.run_once(
-                daily_job,
-                when=0,
-                name=name,
-                chat_id=subscription.chat_id,
-                data=kind,
-                job_kwargs={**JOB_KWARGS, "id": name},
-            )
-    log.info(
-        "daily facts: %d chats scheduled, %d missed today sent now",
-        scheduled["fact"],
-        missed["fact"],
+    await store.fill_due(now)
+    startup_lines: tuple[tuple[DailyKind, str, str], ...] = (
+        ("fact", "daily facts", "sent"),
+        ("quiz", "daily quizzes", "started"),
     )
-    log.info(
-        "daily quizzes: %d chats scheduled, %d missed today started now",
-        scheduled["quiz"],
-        missed["quiz"],
+    for kind, what, verb in startup_lines:
+        every, due_now = await store.due_counts(now, kind)
+        log.info("%s: %d chats scheduled, %d missed today %s now", what, every, due_now, verb)
+    application.job_queue.run_repeating(
+        delivery_tick,
+        interval=LOOP_INTERVAL,
+        first=0,
+        name=LOOP_JOB,
+        job_kwargs={**JOB_KWARGS, "id": LOOP_JOB, "replace_existing": True},
     )
 
 

@@ -11,7 +11,6 @@ from faqbot.bot.messaging import message_of, reply
 from faqbot.bot.permissions import is_chat_admin
 from faqbot.bot.rendering import excerpt, html_message
 from faqbot.bot.state import BotApplication, Context
-from faqbot.handlers.daily.delivery import changing, schedule, unschedule
 from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.timetable import parse_time, zone_label
 from faqbot.storage.daily import DailySubscription
@@ -73,20 +72,16 @@ async def daily_quiz(update: Update, context: Context, argument: str, language: 
         await reply(message, html_message(say(language, "daily_quiz_admins_only")))
         return
     if send_at is None:
-        async with changing(application, chat.id):
-            ended = await store.unsubscribe(chat.id, "quiz")
-            unschedule(application, chat.id, "quiz")
+        ended = await store.unsubscribe(chat.id, "quiz")
         said = say(language, "daily_quiz_stopped" if ended else "daily_quiz_had_none")
         await reply(message, html_message(said))
         return
     if not state.knowledge.bank.items:
         await reply(message, html_message(say(language, "daily_quiz_no_items")))
         return
-    async with changing(application, chat.id):
-        subscription = await store.subscribe(
-            chat.id, send_at, state.settings.timezone, datetime.now(UTC), "quiz"
-        )
-        schedule(application, subscription)
+    subscription = await store.subscribe(
+        chat.id, send_at, state.settings.timezone, datetime.now(UTC), "quiz"
+    )
     text = await describe_quiz(application, chat.id, subscription, language)
     await reply(message, html_message(text))
 

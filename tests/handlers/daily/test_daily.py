@@ -10,13 +10,14 @@ import pytest
 
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
-from faqbot.handlers.daily import deliver_fact, delivery
-from faqbot.handlers.daily.delivery import job_name, schedule
+from faqbot.handlers.daily import deliver_fact
 from faqbot.knowledge import Pack
+from faqbot.knowledge.timetable import due_at, local_date, next_due
 from faqbot.storage.daily import DailySubscription, Outcome
 from faqbot.storage.stores import Stores
 from tests.support import updates
 from tests.support.application import feed, running
+from tests.support.daily import due, next_time, tomorrow_at
 from tests.support.fake_bot_api import FakeBotAPI
 
 USER = 42
@@ -44,13 +45,9 @@ async def stored(app: BotApplication, chat_id: int) -> DailySubscription | None:
     return await app.bot_data.stores.daily.get(chat_id)
 
 
-def jobs(app: BotApplication, chat_id: int) -> list:
-    return list(app.job_queue.get_jobs_by_name(job_name(chat_id)))
-
-
-def next_fire(app: BotApplication, chat_id: int, after: datetime) -> datetime:
-    (job,) = jobs(app, chat_id)
-    return job.job.trigger.get_next_fire_time(None, after).astimezone(UTC)
+def next_fire(zone_name: str, at: time, after: datetime) -> datetime:
+    """When a chat subscribed long before `after` is next due after it."""
+    return next_due(after, at, zone_name, None, None, after=after)[0]
 
 
 async def subscribe(app: BotApplication, chat_id: int, at: time = time(7, 30)) -> None:
@@ -77,21 +74,20 @@ async def test_daily_subscribes_with_the_default_timezone(
     assert (found.send_at, found.timezone, found.active) == (time(7, 30), "Asia/Kolkata", True)
     # 07:30 in Kolkata is 02:00 UTC.
     after = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    assert next_fire(app, USER, after) == datetime(2026, 6, 2, 2, 0, tzinfo=UTC)
+    assert next_fire("Asia/Kolkata", time(7, 30), after) == datetime(2026, 6, 2, 2, 0, tzinfo=UTC)
+    assert await due(app, USER) == next_time(time(7, 30), "Asia/Kolkata")
 
 
-async def test_a_second_daily_leaves_one_job(app: BotApplication, api: FakeBotAPI) -> None:
+async def test_a_second_daily_moves_the_one_due_time(app: BotApplication, api: FakeBotAPI) -> None:
     await command(app, api, "/daily 07:30")
     await command(app, api, "/daily 7pm")
-    assert len(jobs(app, USER)) == 1
-    after = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    assert next_fire(app, USER, after) == datetime(2026, 6, 1, 13, 30, tzinfo=UTC)
+    assert await due(app, USER) == next_time(time(19, 0), "Asia/Kolkata")
 
 
 async def test_daily_off_ends_the_subscription(app: BotApplication, api: FakeBotAPI) -> None:
     await command(app, api, "/daily 07:30")
     assert "stopped" in await command(app, api, "/daily off")
-    assert jobs(app, USER) == []
+    assert await due(app, USER) is None
     assert (await stored(app, USER)).subscribed is False
     assert "no daily fact" in await command(app, api, "/daily")
     assert "had no daily fact" in await command(app, api, "/daily off")
@@ -113,25 +109,25 @@ async def test_daily_explains_a_bad_time(
 ) -> None:
     text = await command(app, api, f"/daily {argument}")
     assert "for example /daily 07:30" in text and argument in text
-    assert await stored(app, USER) is None and jobs(app, USER) == []
+    assert await stored(app, USER) is None and await due(app, USER) is None
 
 
-async def test_timezone_moves_the_job_and_keeps_the_local_time(
+async def test_timezone_moves_the_due_time_and_keeps_the_local_time(
     app: BotApplication, api: FakeBotAPI
 ) -> None:
     await command(app, api, "/daily 07:30")
     text = await command(app, api, "/timezone Asia/Tokyo")
     assert "Timezone set to Asia/Tokyo" in text and "<b>07:30</b> (Asia/Tokyo)" in text
-    assert len(jobs(app, USER)) == 1
+    assert await due(app, USER) == next_time(time(7, 30), "Asia/Tokyo")
     after = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    assert next_fire(app, USER, after) == datetime(2026, 6, 1, 22, 30, tzinfo=UTC)
+    assert next_fire("Asia/Tokyo", time(7, 30), after) == datetime(2026, 6, 1, 22, 30, tzinfo=UTC)
     assert "UTC+05:30" in await command(app, api, "/timezone +05:30")
-    assert next_fire(app, USER, after) == datetime(2026, 6, 2, 2, 0, tzinfo=UTC)
+    assert await due(app, USER) == next_time(time(7, 30), "+05:30")
 
 
 async def test_timezone_before_subscribing_is_kept(app: BotApplication, api: FakeBotAPI) -> None:
     await command(app, api, "/timezone Europe/London")
-    assert jobs(app, USER) == []
+    assert await due(app, USER) is None
     assert "(Europe/London)" in await command(app, api, "/daily 8")
 
 
@@ -149,9 +145,12 @@ async def test_daylight_saving_in_london_across_both_switch_days(
 ) -> None:
     await command(app, api, "/timezone Europe/London")
     await command(app, api, "/daily 07:30")
-    # The job fires at 07:30 London time: 07:30 UTC in winter, 06:30 UTC in summer.
+    assert await due(app, USER) == next_time(time(7, 30), "Europe/London")
+    # Due at 07:30 London time: 07:30 UTC in winter, 06:30 UTC in summer.
+    at = time(7, 30)
     spring = [
-        next_fire(app, USER, datetime(2026, 3, day, 8, 0, tzinfo=UTC)) for day in (27, 28, 29)
+        next_fire("Europe/London", at, datetime(2026, 3, day, 8, 0, tzinfo=UTC))
+        for day in (27, 28, 29)
     ]
     assert spring == [
         datetime(2026, 3, 28, 7, 30, tzinfo=UTC),
@@ -159,7 +158,8 @@ async def test_daylight_saving_in_london_across_both_switch_days(
         datetime(2026, 3, 30, 6, 30, tzinfo=UTC),
     ]
     autumn = [
-        next_fire(app, USER, datetime(2026, 10, day, 8, 0, tzinfo=UTC)) for day in (23, 24, 25)
+        next_fire("Europe/London", at, datetime(2026, 10, day, 8, 0, tzinfo=UTC))
+        for day in (23, 24, 25)
     ]
     assert autumn == [
         datetime(2026, 10, 24, 6, 30, tzinfo=UTC),
@@ -253,7 +253,7 @@ async def test_blocked_user_is_stopped_not_retried(app: BotApplication, api: Fak
     assert len(api.rejected_calls_to("sendMessage")) == 1
     found = await stored(app, USER)
     assert not found.active and "blocked" in found.stopped_reason
-    assert jobs(app, USER) == []
+    assert await due(app, USER) is None
     assert await deliver_fact(app, USER) == Outcome.SKIPPED
     assert "paused" in await command(app, api, "/daily")
     await feed(app, updates.message(ADMIN, ADMIN, "/broadcast_status"))
@@ -274,34 +274,35 @@ async def test_kicked_and_deactivated_also_stop(app: BotApplication, api: FakeBo
 async def test_my_chat_member_stops_and_resumes(app: BotApplication, api: FakeBotAPI) -> None:
     await command(app, api, "/daily 07:30")
     await feed(app, updates.my_chat_member(USER, USER, old_status="member", new_status="kicked"))
-    assert not (await stored(app, USER)).active and jobs(app, USER) == []
+    assert not (await stored(app, USER)).active and await due(app, USER) is None
     await feed(app, updates.my_chat_member(USER, USER, old_status="kicked", new_status="member"))
-    assert (await stored(app, USER)).active and len(jobs(app, USER)) == 1
+    assert (await stored(app, USER)).active
+    assert await due(app, USER) == next_time(time(7, 30), "Asia/Kolkata")
 
 
 async def test_chat_migrated_error_moves_the_subscription_and_delivers(
     app: BotApplication, api: FakeBotAPI
 ) -> None:
     await subscribe(app, GROUP)
-    schedule(app, await stored(app, GROUP))
     api.fail("sendMessage", error_code=400, migrate_to_chat_id=SUPERGROUP)
     assert await deliver_fact(app, GROUP) == Outcome.SENT
     assert len(texts_to(api, SUPERGROUP)) == 1
     assert await stored(app, GROUP) is None
     assert (await stored(app, SUPERGROUP)).last_sent_on is not None
-    assert jobs(app, GROUP) == [] and len(jobs(app, SUPERGROUP)) == 1
+    assert await due(app, GROUP) is None
+    assert await due(app, SUPERGROUP) == tomorrow_at(time(7, 30), "Asia/Kolkata")
 
 
 async def test_migration_service_message_moves_the_subscription(
     app: BotApplication, api: FakeBotAPI
 ) -> None:
     await subscribe(app, GROUP)
-    schedule(app, await stored(app, GROUP))
+    before = await due(app, GROUP)
     await feed(app, updates.migrate_to_chat(GROUP, SUPERGROUP, USER))
     await feed(app, updates.migrate_from_chat(SUPERGROUP, GROUP, USER))
     assert await stored(app, GROUP) is None
     assert (await stored(app, SUPERGROUP)).send_at == time(7, 30)
-    assert jobs(app, GROUP) == [] and len(jobs(app, SUPERGROUP)) == 1
+    assert await due(app, GROUP) is None and await due(app, SUPERGROUP) == before
 
 
 @pytest.mark.slow
@@ -331,7 +332,8 @@ async def test_a_message_telegram_refuses_is_not_retried(
     api.fail("sendMessage", error_code=400, description="Bad Request: chat not found")
     assert await deliver_fact(app, USER) == Outcome.FAILED
     assert len(api.rejected_calls_to("sendMessage")) == 1
-    assert app.job_queue.get_jobs_by_name(delivery.retry_job_name(USER)) == ()
+    # Closed for today, not due again until tomorrow's time.
+    assert await due(app, USER) == tomorrow_at(time(7, 30), "Asia/Kolkata")
     assert (await stored(app, USER)).active, "a failure is not a block"
     await feed(app, updates.message(ADMIN, ADMIN, "/broadcast_status"))
     status = texts_to(api, ADMIN)[-1]
@@ -363,10 +365,25 @@ async def restarted(settings: Settings, pack: Pack) -> AsyncIterator[BotApplicat
         yield application
 
 
-async def test_startup_rebuilds_jobs_and_owes_only_missed_facts(restarted: BotApplication) -> None:
-    if datetime.now(UTC).time() >= time(23, 59, 58):
+async def test_startup_owes_only_missed_facts_and_keeps_every_due_time(
+    restarted: BotApplication, api: FakeBotAPI
+) -> None:
+    if datetime.now(UTC).time() >= time(23, 59, 50):
         pytest.skip("too close to midnight UTC to tell today's facts from tomorrow's")
-    assert [len(jobs(restarted, chat_id)) for chat_id in (1, 2, 3, 4)] == [1, 1, 1, 0]
-    missed = [job.name for job in restarted.job_queue.jobs() if job.name.startswith("daily-")]
-    # Chat 1 was due at midnight and got nothing; chat 2 got today's; chat 3 is due tonight.
-    assert missed == ["daily-missed:1"]
+    # Chat 1 was due at midnight and got nothing; chat 2 got today's; chat 3 is due tonight;
+    # chat 4 is stopped. The delivery loop sends what is owed as soon as the bot starts.
+    await restarted.start()
+    try:
+        for _ in range(100):
+            if texts_to(api, 1):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.5)  # a loop beat more: nothing else goes out
+    finally:
+        await restarted.stop()
+    assert [len(texts_to(api, chat_id)) for chat_id in (1, 2, 3, 4)] == [1, 0, 0, 0]
+    assert await due(restarted, 1) == await due(restarted, 2) == tomorrow_at(time(0), "UTC")
+    assert await due(restarted, 3) == due_at(
+        local_date(datetime.now(UTC), "UTC"), time(23, 59, 59), "UTC"
+    )
+    assert await due(restarted, 4) is None

@@ -12,12 +12,13 @@ import pytest
 
 from faqbot.bot.state import BotApplication
 from faqbot.handlers.daily import delivery
-from faqbot.handlers.daily.delivery import deliver_daily, job_name
-from faqbot.knowledge.timetable import local_date
+from faqbot.handlers.daily.delivery import deliver_daily
+from faqbot.knowledge.timetable import local_date, next_due
 from faqbot.storage.daily import DailyKind, DailySubscription, Outcome
 from faqbot.storage.quiz import Setting, default_settings
 from tests.support import updates
 from tests.support.application import feed
+from tests.support.daily import due, next_time
 from tests.support.fake_bot_api import Call, FakeBotAPI
 
 USER = 42
@@ -63,10 +64,6 @@ async def stored(
     return await app.bot_data.stores.daily.get(chat_id, kind)
 
 
-def jobs(app: BotApplication, chat_id: int, kind: DailyKind = "quiz") -> list[object]:
-    return list(app.job_queue.get_jobs_by_name(job_name(chat_id, kind)))
-
-
 async def subscribe_due(
     app: BotApplication, chat_ids: Iterable[int], kind: DailyKind = "quiz"
 ) -> None:
@@ -82,6 +79,24 @@ async def subscribe_due(
 async def recorded_today(app: BotApplication, chat_id: int, kind: DailyKind = "quiz") -> bool:
     found = await stored(app, chat_id, kind)
     return found is not None and found.last_sent_on == local_date(datetime.now(UTC), ZONE)
+
+
+async def retried(app: BotApplication, chat_id: int) -> bool:
+    """The chat's daily quiz was tried and is due again later today (a retry)."""
+    when = await due(app, chat_id, "quiz")
+    return (
+        when is not None
+        and when > datetime.now(UTC) - timedelta(seconds=1)
+        and (when < datetime.now(UTC) + timedelta(hours=1))
+    )
+
+
+async def due_tomorrow(app: BotApplication, chat_id: int) -> datetime | None:
+    """When the chat's quiz is due tomorrow, at its time in its timezone."""
+    found = await stored(app, chat_id)
+    assert found is not None and found.send_at is not None
+    today = local_date(datetime.now(UTC), found.timezone)
+    return next_due(datetime.now(UTC), found.send_at, found.timezone, None, today)[0]
 
 
 async def set_round(app: BotApplication, chat_id: int, questions: int, seconds: int) -> None:
@@ -127,23 +142,26 @@ async def test_admins_set_and_stop_the_daily_quiz_and_daily_shows_both(
 ) -> None:
     assert "no daily quiz" in await command(app, api, "/daily quiz")
     assert "administrators" in await command(app, api, "/daily quiz 20:00")
-    assert await stored(app, GROUP) is None and jobs(app, GROUP) == []
+    assert await stored(app, GROUP) is None and await due(app, GROUP, "quiz") is None
     api.set_chat_member_status(GROUP, USER, "administrator")
     await set_round(app, GROUP, 5, 45)
     text = await command(app, api, "/daily quiz 8pm")
     assert "daily quiz at <b>20:00</b> (Asia/Kolkata)" in text
     assert "questions per round: 5" in text and "seconds per question: 45" in text
     assert (await stored(app, GROUP)).send_at == time(20)
-    assert len(jobs(app, GROUP)) == 1 and jobs(app, GROUP, "fact") == []
+    assert await due(app, GROUP, "quiz") == next_time(time(20), "Asia/Kolkata")
+    assert await due(app, GROUP, "fact") is None
     await command(app, api, "/daily 07:30")
     both = await command(app, api, "/daily")
     assert "daily fact at <b>07:30</b>" in both and "daily quiz at <b>20:00</b>" in both
-    assert len(jobs(app, GROUP, "fact")) == 1 and len(jobs(app, GROUP)) == 1
+    assert await due(app, GROUP, "fact") == next_time(time(7, 30), "Asia/Kolkata")
+    assert await due(app, GROUP, "quiz") == next_time(time(20), "Asia/Kolkata")
     api.set_chat_member_status(GROUP, USER, "member")
     assert "administrators" in await command(app, api, "/daily quiz off")
     api.set_chat_member_status(GROUP, USER, "owner")
     assert "Daily quiz stopped" in await command(app, api, "/daily quiz off")
-    assert jobs(app, GROUP) == [] and len(jobs(app, GROUP, "fact")) == 1
+    assert await due(app, GROUP, "quiz") is None
+    assert await due(app, GROUP, "fact") == next_time(time(7, 30), "Asia/Kolkata")
     assert (await stored(app, GROUP, "fact")).subscribed
     assert "had no daily quiz" in await command(app, api, "/daily quiz off")
     assert "no daily quiz" in await command(app, api, "/daily")
@@ -165,9 +183,11 @@ async def test_the_quiz_keeps_the_chats_timezone_and_moves_with_it(
     await command(app, api, "/timezone Europe/London", chat_id=USER)
     found = await stored(app, USER)
     assert (found.timezone, found.send_at) == ("Europe/London", time(20))
-    (job,) = jobs(app, USER)
+    assert await due(app, USER, "quiz") == next_time(time(20), "Europe/London")
     after = datetime(2026, 1, 10, 12, tzinfo=UTC)
-    assert job.job.trigger.get_next_fire_time(None, after) == datetime(2026, 1, 10, 20, tzinfo=UTC)
+    assert next_due(after, time(20), "Europe/London", None, None, after=after)[0] == datetime(
+        2026, 1, 10, 20, tzinfo=UTC
+    )
 
 
 # Delivery
@@ -183,7 +203,7 @@ async def test_a_due_quiz_posts_its_first_poll_once_a_day(
     assert poll.params["question"].startswith("[1/3] ") and poll.params["open_period"] == 20
     assert app.bot_data.quiz.rounds[GROUP].total == 3
     assert await recorded_today(app, GROUP)
-    # Again the same day (a second job, a restart's catch-up): nothing more.
+    # Again the same day (a second claim, a restart's catch-up): nothing more.
     assert await deliver_daily(app, GROUP, "quiz") == Outcome.SKIPPED
     assert len(polls_to(api, GROUP)) == 1
     assert texts_to(api, GROUP) == [], "the quiz is not also a fact"
@@ -218,8 +238,7 @@ async def test_an_outage_on_send_poll_is_retried_until_it_arrives_once(
         error_code=502,
         description="Bad Gateway",
     )
-    outcomes = await asyncio.gather(*(deliver_daily(started, c, "quiz") for c in chats))
-    assert set(outcomes) == {Outcome.PENDING}
+    # The delivery loop claims the due groups, meets the outage, and makes each due again.
     await eventually(
         lambda: all(polls_to(api, c) for c in chats), 20, "every group got its first poll"
     )
@@ -241,10 +260,11 @@ async def test_too_many_requests_is_waited_out(app: BotApplication, api: FakeBot
 async def test_a_running_round_puts_the_daily_quiz_off_until_it_ends(
     started: BotApplication, api: FakeBotAPI, quick_retries: None
 ) -> None:
-    await subscribe_due(started, [GROUP])
     await feed(started, updates.message(GROUP, USER, "/quiz", chat_type="group"))
     running = started.bot_data.quiz.rounds[GROUP]
-    assert await deliver_daily(started, GROUP, "quiz") == Outcome.PENDING
+    await subscribe_due(started, [GROUP])
+    # The loop claims it, finds the group busy, and makes it due again after a back-off.
+    await eventually(lambda: retried(started, GROUP), 5, "the daily quiz was put off")
     assert len(polls_to(api, GROUP)) == 1
     del started.bot_data.quiz.rounds[GROUP]  # as the round's last poll closing does
     await eventually(lambda: len(polls_to(api, GROUP)) == 2, 10, "the daily round started")
@@ -257,8 +277,6 @@ async def test_a_blocked_bot_stops_the_quiz_and_the_fact(
 ) -> None:
     await subscribe_due(app, [GROUP], "fact")
     await subscribe_due(app, [GROUP], "quiz")
-    for subscription in [await stored(app, GROUP, "fact"), await stored(app, GROUP)]:
-        delivery.schedule(app, subscription)
     api.fail(
         "sendPoll", error_code=403, description="Forbidden: bot was kicked from the group chat"
     )
@@ -267,12 +285,12 @@ async def test_a_blocked_bot_stops_the_quiz_and_the_fact(
     for kind in ("quiz", "fact"):
         found = await stored(app, GROUP, kind)
         assert not found.active and "kicked" in found.stopped_reason
-        assert jobs(app, GROUP, kind) == []
+        assert await due(app, GROUP, kind) is None
     assert await deliver_daily(app, GROUP, "quiz") == Outcome.SKIPPED
     assert "paused" in await command(app, api, "/daily quiz")
     # Let back in: both come back.
     await feed(app, updates.my_chat_member(GROUP, USER, old_status="kicked", new_status="member"))
-    assert len(jobs(app, GROUP)) == 1 and len(jobs(app, GROUP, "fact")) == 1
+    assert await due(app, GROUP, "quiz") and await due(app, GROUP, "fact")
 
 
 async def test_a_group_that_became_a_supergroup_gets_its_quiz_there(
@@ -280,13 +298,13 @@ async def test_a_group_that_became_a_supergroup_gets_its_quiz_there(
 ) -> None:
     await set_round(app, GROUP, 2, 30)
     await subscribe_due(app, [GROUP])
-    delivery.schedule(app, await stored(app, GROUP))
     api.fail("sendPoll", error_code=400, migrate_to_chat_id=SUPERGROUP)
     assert await deliver_daily(app, GROUP, "quiz") == Outcome.SENT
     assert polls_to(api, GROUP) == [] and len(polls_to(api, SUPERGROUP)) == 1
     assert polls_to(api, SUPERGROUP)[0].params["question"].startswith("[1/2] ")
     assert await stored(app, GROUP) is None and await recorded_today(app, SUPERGROUP)
-    assert jobs(app, GROUP) == [] and len(jobs(app, SUPERGROUP)) == 1
+    assert await due(app, GROUP, "quiz") is None
+    assert await due(app, SUPERGROUP, "quiz") == await due_tomorrow(app, SUPERGROUP)
     assert SUPERGROUP in app.bot_data.quiz.rounds and GROUP not in app.bot_data.quiz.rounds
     settings = await app.bot_data.stores.quiz.settings(SUPERGROUP, default_settings(30))
     assert settings.round_size == 2, "the quiz settings moved with the group"
@@ -296,7 +314,7 @@ async def test_the_migration_message_moves_the_quiz_schedule(
     app: BotApplication, api: FakeBotAPI
 ) -> None:
     await subscribe_due(app, [GROUP])
-    delivery.schedule(app, await stored(app, GROUP))
+    before = await due(app, GROUP, "quiz")
     await feed(app, updates.migrate_to_chat(GROUP, SUPERGROUP, USER))
     assert await stored(app, GROUP) is None and (await stored(app, SUPERGROUP)).subscribed
-    assert jobs(app, GROUP) == [] and len(jobs(app, SUPERGROUP)) == 1
+    assert await due(app, GROUP, "quiz") is None and await due(app, SUPERGROUP, "quiz") == before

@@ -1,8 +1,9 @@
 """Daily delivery under failure: outages, slow answers, lost answers, a full disk.
 
-Each test runs the real application, with its job queue started so that later retries run,
-against the fake Bot API, on the real clock: the chats' timezone puts their local time near
-midday, far from the change of date that would end a fact's retries.
+Each test runs the real application against the fake Bot API, on the real clock; with its job
+queue started, the delivery loop claims the due chats and retries them as `faqbot run` does.
+The chats' timezone puts their local time near midday, far from the change of date that would
+end a fact's retries.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from faqbot.knowledge.timetable import local_date
 from faqbot.storage.daily import Outcome
 from tests.support import updates
 from tests.support.application import feed, running
-from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.fake_bot_api import Call, FakeBotAPI
 from tests.support.paths import MARKUP_PACK
 
 ADMIN = 1000
@@ -96,9 +97,11 @@ async def status_text(app: BotApplication, api: FakeBotAPI) -> str:
 
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Back-off scaled from seconds-to-minutes down to tenths of a second."""
+    """Back-off scaled from seconds-to-minutes down to tenths of a second, and claims' leases
+    to a second (what is kept in memory is written again when its chat is claimed again)."""
     monkeypatch.setattr(delivery, "RETRY_FIRST_DELAY", 0.05)
     monkeypatch.setattr(delivery, "RETRY_MAX_DELAY", 0.4)
+    monkeypatch.setattr(delivery, "DELIVERY_LEASE_SECONDS", 1.0)
 
 
 @pytest.fixture
@@ -129,19 +132,23 @@ async def test_an_outage_longer_than_a_minute_of_retries_loses_nothing(
     """Every send answered 502 for several times the longest back-off (in production, 60 s of
     5xx against retries capped at minutes): every chat gets its fact once, that day."""
     chats = range(1, 41)
-    await subscribe_due(started, chats)
     outage_ends = clock.monotonic() + 3.0
-    api.fail_when(
-        "sendMessage",
-        lambda call: call.time < outage_ends,
-        error_code=502,
-        description="Bad Gateway",
-    )
-    outcomes = await asyncio.gather(*(deliver_fact(started, chat_id) for chat_id in chats))
+    met: set[int] = set()
+
+    def refused(call: Call) -> bool:
+        """Every send for 3 s, and each chat's first, however late the loop comes to it."""
+        chat_id = call.params["chat_id"]
+        first = chat_id in chats and chat_id not in met
+        met.add(chat_id)
+        return first or call.time < outage_ends
+
+    api.fail_when("sendMessage", refused, error_code=502, description="Bad Gateway")
+    await subscribe_due(started, chats)
     await eventually(
         lambda: all(facts_to(api, chat_id) for chat_id in chats), 20, "every chat got its fact"
     )
-    assert set(outcomes) == {Outcome.PENDING}, "every first attempt met the outage"
+    first_tries = {call.params["chat_id"] for call in api.rejected_calls_to("sendMessage")}
+    assert first_tries == set(chats), "every first attempt met the outage"
     assert [facts_to(api, chat_id) for chat_id in chats] == [1] * 40
     for chat_id in chats:
         await eventually(lambda c=chat_id: recorded(started, c), 5, f"chat {chat_id} recorded")
@@ -156,13 +163,13 @@ async def test_a_fact_is_given_up_when_its_retry_window_closes(
 ) -> None:
     """FAQBOT_DAILY_RETRY_MINUTES bounds the retries; the give-up is counted, once."""
     async with running(dataclasses.replace(settings, daily_retry_minutes=1), pack) as app:
+        await subscribe_due(app, [7])
+        # Due a minute ago with a one-minute window: the first failure is the last.
+        api.fail("sendMessage", error_code=500, description="Internal Server Error", times=1)
+        assert await deliver_fact(app, 7) == Outcome.FAILED
         await app.start()
         try:
-            await subscribe_due(app, [7])
-            # Due a minute ago with a one-minute window: the first failure is the last.
-            api.fail("sendMessage", error_code=500, description="Internal Server Error", times=1)
-            assert await deliver_fact(app, 7) == Outcome.FAILED
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(1.5)  # a loop beat: the day is closed, nothing is due
             assert facts_to(api, 7) == 0 and not await recorded(app, 7)
             status = await status_text(app, api)
             assert "Failures today (UTC): 1 undelivered" in status
@@ -175,17 +182,17 @@ async def test_a_long_fact_retried_midway_sends_each_part_once(
 ) -> None:
     """Chat 42's first fact in the markup pack takes two messages; the second meets a 502."""
     async with running(settings, load_pack(MARKUP_PACK)) as app:
+        api.fail_when(
+            "sendMessage",
+            lambda call: call.params["text"].startswith("Paragraph 7"),
+            error_code=502,
+            description="Bad Gateway",
+            times=2,
+        )
+        await subscribe_due(app, [42])
+        assert await deliver_fact(app, 42) == Outcome.PENDING
         await app.start()
         try:
-            await subscribe_due(app, [42])
-            api.fail_when(
-                "sendMessage",
-                lambda call: call.params["text"].startswith("Paragraph 7"),
-                error_code=502,
-                description="Bad Gateway",
-                times=2,
-            )
-            assert await deliver_fact(app, 42) == Outcome.PENDING
             await eventually(lambda: recorded(app, 42), 10, "the fact was recorded")
         finally:
             await app.stop()
@@ -201,30 +208,34 @@ async def test_a_long_fact_retried_midway_sends_each_part_once(
 
 @pytest.mark.slow
 async def test_slow_answers_are_waited_for_not_sent_twice(
-    started: BotApplication, api: FakeBotAPI
+    app: BotApplication, api: FakeBotAPI
 ) -> None:
     """Telegram carries out each send but answers after 6 s (past PTB's default 5 s)."""
     chats = range(1, 9)  # one per connection: the test waits for one slow answer, not two
-    await subscribe_due(started, chats)
+    await subscribe_due(app, chats)
     api.answer_late("sendMessage", 6.0, times=8)
-    outcomes = await asyncio.gather(*(deliver_fact(started, chat_id) for chat_id in chats))
+    outcomes = await asyncio.gather(*(deliver_fact(app, chat_id) for chat_id in chats))
     assert outcomes == [Outcome.SENT] * 8
     await asyncio.sleep(0.5)
     assert [facts_to(api, chat_id) for chat_id in chats] == [1] * 8
 
 
 async def test_an_unanswered_send_is_not_repeated_by_default(
-    started: BotApplication, api: FakeBotAPI, quick_retries: None
+    app: BotApplication, api: FakeBotAPI, quick_retries: None
 ) -> None:
     """At most once: a send that may have arrived counts as delivered, and says so."""
-    await subscribe_due(started, [5])
+    await subscribe_due(app, [5])
     api.drop_answer("sendMessage", times=1)
-    assert await deliver_fact(started, 5) == Outcome.AMBIGUOUS
-    await asyncio.sleep(0.5)
+    assert await deliver_fact(app, 5) == Outcome.AMBIGUOUS
+    await app.start()
+    try:
+        await asyncio.sleep(1.5)  # a loop beat: the day is closed
+    finally:
+        await app.stop()
     assert facts_to(api, 5) == 1
-    assert await recorded(started, 5)
-    assert await deliver_fact(started, 5) == Outcome.SKIPPED
-    status = await status_text(started, api)
+    assert await recorded(app, 5)
+    assert await deliver_fact(app, 5) == Outcome.SKIPPED
+    status = await status_text(app, api)
     assert "Facts sent today (UTC): 1 (1 unconfirmed" in status
 
 
@@ -232,11 +243,11 @@ async def test_at_least_once_repeats_an_unanswered_send(
     settings: Settings, pack: Pack, api: FakeBotAPI, quick_retries: None
 ) -> None:
     async with running(dataclasses.replace(settings, daily_delivery="at-least-once"), pack) as app:
+        await subscribe_due(app, [5])
+        api.drop_answer("sendMessage", times=1)
+        assert await deliver_fact(app, 5) == Outcome.PENDING
         await app.start()
         try:
-            await subscribe_due(app, [5])
-            api.drop_answer("sendMessage", times=1)
-            assert await deliver_fact(app, 5) == Outcome.PENDING
             await eventually(lambda: facts_to(api, 5) == 2, 5, "the fact was sent again")
             await eventually(lambda: recorded(app, 5), 5, "the fact was recorded")
             assert "Facts sent today (UTC): 1" in await status_text(app, api)
@@ -298,12 +309,12 @@ async def test_a_full_disk_at_the_due_time_records_every_fact_once_space_returns
     small_pages(settings.database)
     chats = range(1, 21)
     async with running(settings, pack) as app:
-        await app.start()
+        await subscribe_due(app, chats)
+        await fill_disk(app)
+        outcomes = await asyncio.gather(*(deliver_fact(app, chat_id) for chat_id in chats))
+        assert Outcome.PENDING in outcomes
+        await app.start()  # the delivery loop claims again what could not be written
         try:
-            await subscribe_due(app, chats)
-            await fill_disk(app)
-            outcomes = await asyncio.gather(*(deliver_fact(app, chat_id) for chat_id in chats))
-            assert Outcome.PENDING in outcomes
             status = await status_text(app, api)
             assert "Facts sent today (UTC)" in status
             await asyncio.sleep(1)
@@ -329,11 +340,11 @@ async def test_a_full_disk_then_a_restart_sends_nothing_twice(
     small_pages(settings.database)
     chats = range(1, 21)
     async with running(settings, pack) as app:
+        await subscribe_due(app, chats)
+        await fill_disk(app)
+        await asyncio.gather(*(deliver_fact(app, chat_id) for chat_id in chats))
         await app.start()
         try:
-            await subscribe_due(app, chats)
-            await fill_disk(app)
-            await asyncio.gather(*(deliver_fact(app, chat_id) for chat_id in chats))
             await asyncio.sleep(0.5)
         finally:
             await app.stop()

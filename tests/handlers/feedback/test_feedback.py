@@ -12,6 +12,7 @@ from faqbot.knowledge.catalogue import say
 from faqbot.knowledge.question_log import FEEDBACK_CHARS
 from tests.support import updates as u
 from tests.support.application import feed
+from tests.support.daily import due
 from tests.support.fake_bot_api import Call, FakeBotAPI
 
 USER = 5101
@@ -230,9 +231,7 @@ async def test_forget_deletes_the_users_data_and_the_second_time_says_nothing_is
     await feed(app, u.message(USER, USER, "/language hi"))
     await feed(app, u.message(USER, USER, "/daily 07:30"))
     await feed(app, u.message(USER, USER, "/daily quiz 20:00"))
-    scheduler = app.job_queue.scheduler
-    jobs = (f"daily:{USER}", f"daily-quiz:{USER}")
-    assert all(scheduler.get_job(name) is not None for name in jobs)
+    assert await due(app, USER, "fact") and await due(app, USER, "quiz")
     card = await ask(app, api, "what is malabar")
     await press(app, card, rating(card, "👎"))  # a question now waits for the reply
 
@@ -251,8 +250,8 @@ async def test_forget_deletes_the_users_data_and_the_second_time_says_nothing_is
         )
 
     assert await app.bot_data.stores.database.run(left) == (0, 0)
-    # Its daily jobs go at once, not at the next restart.
-    assert all(scheduler.get_job(name) is None for name in jobs)
+    # Nothing is due to the user any more: no delivery claims the chat again.
+    assert await due(app, USER, "fact") is None and await due(app, USER, "quiz") is None
     assert len(await rows(app, "id")) == 1  # the other user's question stays
     # The question the 👎 asked no longer waits: this is a question again.
     await feed(app, u.message(USER, USER, "/forget"))

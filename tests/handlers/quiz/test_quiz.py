@@ -11,6 +11,7 @@ from telegram import Poll
 from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.answers import stats
+from faqbot.handlers.daily.delivery import LOOP_JOB
 from faqbot.handlers.quiz import standings
 from faqbot.handlers.quiz.rounds import close_poll_job, forget_poll_job
 from faqbot.knowledge import Pack, catalogue
@@ -155,10 +156,10 @@ async def test_closing_a_poll_forgets_it_in_memory_and_in_the_database(
     assert app.bot_data.quiz.polls == {}
     assert app.bot_data.quiz.rounds == {}
     assert await stored_polls(app) == set()
-    # Only the jobs every application has are left: the question log's daily pruning and the
-    # weekly standings check.
+    # Only the jobs every application has are left: the question log's daily pruning, the
+    # weekly standings check and the daily delivery loop.
     assert sorted(job.name for job in app.job_queue.jobs()) == sorted(
-        [stats.RETENTION_JOB, standings.WEEKLY_JOB]
+        [stats.RETENTION_JOB, standings.WEEKLY_JOB, LOOP_JOB]
     )
 
 
