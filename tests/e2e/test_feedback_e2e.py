@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from faqbot.knowledge.catalogue import say
@@ -22,11 +23,21 @@ def logged(database: Path) -> list[tuple[object, ...]]:
         return db.execute("SELECT status, rating, feedback, user_hash FROM question_log").fetchall()
 
 
+def wait_logged(database: Path, count: int, timeout: float = 10.0) -> list[tuple[object, ...]]:
+    """The log once it holds `count` questions: a question is logged just after its reply is
+    sent, so the reply can be seen here a moment before its row."""
+    deadline = time.monotonic() + timeout
+    while len(rows := logged(database)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return rows
+
+
 def test_thumbs_down_keeps_the_reply_and_forget_deletes_it_once(
     api: FakeBotAPI, bot: BotProcess
 ) -> None:
     api.push_update(u.message(USER, USER, "what is jimex"))
     [answer] = api.wait_for("sendMessage", to_user)
+    wait_logged(bot.database, 1)  # as a person's tap comes after the answer arrived
     thumbs = {
         b["text"]: b["callback_data"]
         for row in answer.params["reply_markup"]["inline_keyboard"]
@@ -62,5 +73,5 @@ def test_the_hash_of_a_user_stays_the_same_across_a_restart(
     api.push_update(u.message(USER, USER, "what is malabar"))
     api.wait_for("sendMessage", to_user, count=2)
 
-    [first, second] = [row[3] for row in logged(bot.database)]
+    [first, second] = [row[3] for row in wait_logged(bot.database, 2)]
     assert first == second and len(str(first)) == 64
