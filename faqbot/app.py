@@ -227,6 +227,9 @@ def build_application(
     )
     # The bot is made here, not by the builder, for TolerantBot's getUpdates (bot/reading.py);
     # the requests are what the builder would make with the same settings.
+    limiter = sending_limiter(settings.rate_limit, link)
+    # Follow-ups (a round's reveals and later polls) let a daily broadcast's first sends go.
+    limiter.broadcast_done = state.daily.no_backlog
     bot = TolerantBot(
         token,
         skipped=state.skipped_updates,
@@ -237,7 +240,7 @@ def build_application(
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             tzinfo=ZoneInfo(settings.timezone),
         ),
-        rate_limiter=sending_limiter(settings.rate_limit, link),
+        rate_limiter=limiter,
         request=make_request(
             connection_pool_size=CONNECTIONS,
             pool_timeout=CONNECTION_WAIT_SECONDS,

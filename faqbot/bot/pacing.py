@@ -71,6 +71,9 @@ class Pace:
 
 
 FOLLOW_UP = Pace(Lane.FOLLOW_UP)
+# How long a follow-up waits, at most, for a broadcast's first sends (ChatRateLimiter's
+# `broadcast_done`).
+FOLLOW_UP_HOLD_SECONDS = 180.0
 
 
 class _Lanes:
@@ -196,8 +199,14 @@ class ChatRateLimiter(BaseRateLimiter[Pace]):
         group_time_period: float = 60,
         max_retries: int = 0,
         shared: SharedBudget | None = None,
+        broadcast_done: asyncio.Event | None = None,
     ) -> None:
         self._overall = AsyncLimiter(overall_max_rate, overall_time_period)
+        # Cleared while a broadcast still has first sends to make (the daily loop's backlog):
+        # its sends leave between store writes, so the bucket is often briefly free of them,
+        # and follow-ups would take those turns; they wait for it (FOLLOW_UP_HOLD_SECONDS at
+        # most). None: no broadcast holds follow-ups.
+        self.broadcast_done = broadcast_done
         self._lanes = _Lanes()
         self._shared = shared
         self._group_rate = (group_max_rate, group_time_period)
@@ -267,12 +276,17 @@ class ChatRateLimiter(BaseRateLimiter[Pace]):
             await self._take_group_turn(chat)
             # The chat may have been paused while this request waited for its turn.
             await self._wait_out_pauses(chat)
-        if lane is Lane.NORMAL or self._lanes.free():
+        done = self.broadcast_done
+        broadcasting = done is not None and not done.is_set()
+        if lane is Lane.NORMAL or (self._lanes.free() and not broadcasting):
             # Short: the whole bot's bucket refills many times a second, so the slot is kept.
             await self._take_overall_turn(lane)
         else:
             # A follow-up may wait behind a whole broadcast.
             async with slot_given_back():
+                if done is not None and broadcasting:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(done.wait(), FOLLOW_UP_HOLD_SECONDS)
                 await self._take_overall_turn(lane)
 
     async def _take_group_turn(self, chat: ChatKey) -> None:

@@ -77,6 +77,11 @@ class NothingToDeliver(Exception):
     """A daily delivery that has nothing to send (a pack without quiz items): given up."""
 
 
+def _set(event: asyncio.Event) -> asyncio.Event:
+    event.set()
+    return event
+
+
 @dataclass
 class DailyState:
     """Daily deliveries under way, what keeps them orderly, and who delivers each kind."""
@@ -100,6 +105,9 @@ class DailyState:
     claiming: asyncio.Lock = field(default_factory=asyncio.Lock)
     claimed: int = 0
     backlog: bool = False
+    # Set while there is no backlog: the rate limiter holds follow-ups (a round's reveals and
+    # later polls) until it is, so a broadcast's first sends go first (bot/pacing.py).
+    no_backlog: asyncio.Event = field(default_factory=lambda: _set(asyncio.Event()))
     failures: int = 0
     paused_until: float = 0.0
 

@@ -113,6 +113,19 @@ async def test_follow_ups_wait_for_the_whole_bots_bucket_behind_other_sends() ->
     assert endpoint.sent == [600, 601, 701, 702, 703, 602, 603]
 
 
+async def test_follow_ups_wait_while_a_broadcast_has_first_sends_to_make() -> None:
+    done = asyncio.Event()
+    limiter = ChatRateLimiter(broadcast_done=done)
+    endpoint = Endpoint({})
+    follow_up = asyncio.create_task(request(limiter, endpoint, 601, FOLLOW_UP))
+    await asyncio.sleep(0.3)  # the bucket is free all along, but the broadcast is not done
+    await request(limiter, endpoint, 701)  # a first send goes at once
+    assert endpoint.sent == [701] and not follow_up.done()
+    done.set()
+    await asyncio.wait_for(follow_up, 2)
+    assert endpoint.sent == [701, 601]
+
+
 async def test_a_cancelled_waiter_does_not_hold_up_the_lane() -> None:
     limiter = ChatRateLimiter(overall_max_rate=1, overall_time_period=0.05)
     endpoint = Endpoint({})

@@ -142,6 +142,10 @@ async def claim_and_deliver(application: BotApplication) -> int:
             log.info("daily delivery claims due chats again")
             daily.failures = 0
         daily.backlog = len(claims) == free
+        if daily.backlog:
+            daily.no_backlog.clear()
+        else:
+            daily.no_backlog.set()
         daily.claimed += len(claims)
         for held in claims:
             application.create_task(_run_claim(application, held), name=f"daily:{held.chat_id}")
@@ -166,6 +170,10 @@ async def _run_claim(application: BotApplication, held: Claim) -> None:
         daily.claimed -= 1
     if daily.backlog and DELIVERY_CONCURRENCY - daily.claimed >= REFILL_SLOTS:
         await claim_and_deliver(application)
+    if daily.claimed == 0:
+        # Nothing in flight (the loop stopped claiming, or the database refused the claim):
+        # no broadcast holds follow-ups back.
+        daily.no_backlog.set()
 
 
 async def deliver_fact(
