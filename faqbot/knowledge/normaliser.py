@@ -16,6 +16,8 @@ from faqbot.knowledge import devanagari
 
 # Longer input is cut before matching: no real question is this long, and it bounds the work.
 MAX_QUESTION_CHARS = 1000
+# Texts a normaliser keeps folded (Normaliser.tokens), the least recently read dropped first.
+TOKEN_MEMO = 65536
 
 # A word is a run of Devanagari (matras included, which \w leaves out) or of other letters and
 # digits, so "RPSSसमझौता" is two words.
@@ -221,7 +223,9 @@ class Normaliser:
                     self._phrases[key] = target
         self._longest = max((len(key) for key in self._phrases), default=0)
         self._starts = {key[0] for key in self._phrases}
-        self._tokens: dict[str, tuple[str, ...]] = {}
+        # An exam question's options and statements are read several times a question (the
+        # stem's entry, each option's reading, each language's answer): folded once.
+        self._folded = lru_cache(maxsize=TOKEN_MEMO)(self._fold_text)
 
     @property
     def canonical_words(self) -> frozenset[str]:
@@ -252,18 +256,14 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[str]:
         """All tokens, with each synonym phrase folded into its canonical token."""
-        # An exam question's options and statements are read several times a question (the
-        # stem's entry, each option's reading, each language's answer): folded once.
-        found = self._tokens.get(text)
-        if found is None:
-            if len(self._tokens) > 65536:
-                self._tokens.clear()
-            found = self._tokens[text] = tuple(self.fold(words(text)))
-        return list(found)
+        return list(self._folded(text))
+
+    def _fold_text(self, text: str) -> tuple[str, ...]:
+        return tuple(self.fold(words(text)))
 
     def cache_clear(self) -> None:
         """Forget the texts folded so far (for benchmarks)."""
-        self._tokens.clear()
+        self._folded.cache_clear()
 
     def fold(self, raw: list[str]) -> list[str]:
         """Fold each synonym phrase in a list of `words` into its canonical token (respelling
