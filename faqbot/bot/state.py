@@ -100,16 +100,20 @@ class DailyState:
     # TelegramError of a send Telegram refused, ChatBusy, or NothingToDeliver.
     deliverers: dict[DailyKind, DailyDeliverer] = field(default_factory=dict)
     # The delivery loop (faqbot.handlers.daily.delivery): one claim at a time; chats claimed
-    # and not yet delivered; whether the last claim took all it asked for (more may be due);
-    # claims refused by the database in a row, and when the loop may try again.
+    # and not yet delivered; claims refused by the database in a row, and when the loop may
+    # try again.
     claiming: asyncio.Lock = field(default_factory=asyncio.Lock)
     claimed: int = 0
-    backlog: bool = False
-    # Set while there is no backlog: the rate limiter holds follow-ups (a round's reveals and
-    # later polls) until it is, so a broadcast's first sends go first (bot/pacing.py).
+    # Cleared while there is a backlog (the last claim took all it asked for, so more may be
+    # due, and deliveries are in flight); the rate limiter holds follow-ups (a round's reveals
+    # and later polls) until it is set, so a broadcast's first sends go first (bot/pacing.py).
     no_backlog: asyncio.Event = field(default_factory=lambda: _set(asyncio.Event()))
     failures: int = 0
     paused_until: float = 0.0
+
+    @property
+    def backlog(self) -> bool:
+        return not self.no_backlog.is_set()
 
 
 @dataclass

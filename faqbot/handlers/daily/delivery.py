@@ -141,8 +141,7 @@ async def claim_and_deliver(application: BotApplication) -> int:
         if daily.failures:
             log.info("daily delivery claims due chats again")
             daily.failures = 0
-        daily.backlog = len(claims) == free
-        if daily.backlog:
+        if len(claims) == free:
             daily.no_backlog.clear()
         else:
             daily.no_backlog.set()
