@@ -60,3 +60,8 @@ class RecentAnswers:
             if expires > now and len(self._answers) <= self.capacity:
                 break
             self._answers.popitem(last=False)
+
+    async def forget_user(self, user_id: int) -> None:
+        """Drop this user's context in every chat (after /forget)."""
+        for speaker in [speaker for speaker in self._answers if speaker[1] == user_id]:
+            del self._answers[speaker]

@@ -11,6 +11,7 @@ waits for Redis instead, so the bot never paces itself on a partial view.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -250,3 +251,18 @@ class SharedRecentAnswers(RecentAnswers):
             )
         except RedisUnreachable:
             await super().remember(chat_id, user_id, entry_id)
+
+    async def forget_user(self, user_id: int) -> None:
+        """Drop this user's context in every chat, in Redis and in process (after /forget).
+
+        Keys are (chat, user), so this scans for the user's; /forget is rare."""
+        await super().forget_user(user_id)
+        pattern = self._link.key("recent", "*", user_id)
+
+        async def delete() -> None:
+            async for key in self._link.client.scan_iter(match=pattern, count=1000):
+                await self._link.client.delete(key)
+
+        # Out of reach: each replica's in-process fallback context still expires in minutes.
+        with contextlib.suppress(RedisUnreachable):
+            await self._link.run(delete, "follow-up context")

@@ -28,6 +28,19 @@ async def test_each_user_in_each_chat_has_their_own_answer() -> None:
     assert await recent.recall(2, 2) is None
 
 
+async def test_forgetting_a_user_drops_their_context_in_every_chat_and_no_one_elses() -> None:
+    recent = RecentAnswers(ttl=300)
+    await recent.remember(-100, 1, "what-is-jimex")
+    await recent.remember(1, 1, "what-is-2plus2")
+    await recent.remember(-100, 2, "what-is-malabar")
+
+    await recent.forget_user(1)
+
+    assert await recent.recall(-100, 1) is None and await recent.recall(1, 1) is None
+    assert await recent.recall(-100, 2) == "what-is-malabar"
+    assert len(recent) == 1
+
+
 async def test_an_answer_is_forgotten_once_its_time_is_up_and_a_new_one_starts_it_again() -> None:
     clock = Clock()
     recent = RecentAnswers(ttl=300, clock=clock)

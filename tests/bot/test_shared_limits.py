@@ -175,11 +175,28 @@ async def test_a_follow_up_finds_its_context_on_another_replica(
     assert await here.recall(-4001, 5003) is None  # expired, in Redis's own time
 
 
+@pytest.mark.services
+async def test_forgetting_a_user_drops_their_context_on_every_replica(
+    link: RedisLink, other_replica: RedisLink
+) -> None:
+    here, there = SharedRecentAnswers(300, link), SharedRecentAnswers(300, other_replica)
+    await here.remember(-4001, 5001, "exercises")
+    await here.remember(5001, 5001, "hadr")
+    await here.remember(-4001, 50011, "malabar")  # a user id that starts with the other's
+
+    await there.forget_user(5001)
+
+    assert await here.recall(-4001, 5001) is None and await here.recall(5001, 5001) is None
+    assert await here.recall(-4001, 50011) == "malabar"
+
+
 async def test_without_redis_the_context_is_kept_in_process(unreachable: RedisLink) -> None:
     recent = SharedRecentAnswers(300, unreachable)
     await recent.remember(1, 2, "exercises")
     assert await recent.recall(1, 2) == "exercises"
     assert len(recent) == 1 and isinstance(recent, RecentAnswers)
+    await recent.forget_user(2)
+    assert await recent.recall(1, 2) is None
 
 
 # --- FAQBOT_REDIS_REQUIRED --------------------------------------------------------------------

@@ -38,6 +38,7 @@ async def forget(update: Update, context: Context) -> None:
         await reply(message, text_message(say(language, "feedback_failed")))
         return
     state.feedback_prompts.forget_user(user.id)
+    await state.recent_answers.forget_user(user.id)
     for hook in state.on_forget:  # what other features keep in memory about the user
         try:
             await hook(context.application, user.id)

@@ -674,6 +674,13 @@ async def test_a_follow_up_never_reads_another_chats_answer(
     assert "I don't know that one" in await say(app, api, OTHER_USER, OTHER_USER, "why?")
 
 
+async def test_forget_drops_the_follow_up_context(app: BotApplication, api: FakeBotAPI) -> None:
+    await say(app, api, USER, USER, "what is a 2+2 dialogue")
+    await say(app, api, USER, USER, "/forget")
+
+    assert "I don't know that one" in await say(app, api, USER, USER, "why?")
+
+
 async def test_group_follow_ups_are_per_user(
     app: BotApplication, api: FakeBotAPI, pack: Pack
 ) -> None:
