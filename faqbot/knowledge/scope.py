@@ -195,7 +195,9 @@ _STOP_AFTER_WHICH = frozenset(
     words(
         "one ones following statement statements option options kind type sort way manner "
         "thing things development developments step steps aspect aspects measure measures "
-        "issue issues तरह प्रकार काम रूप kaam tarah prakar"
+        "issue issues तरह प्रकार काम रूप kaam tarah prakar "
+        # "निम्नलिखित में से कौन सा शामिल नहीं है": which one is (not) included.
+        "शामिल"
     )
 )
 # "Against whom": "जवाबी हमला किस पर करेगा", "kiske khilaf", "against which country". An

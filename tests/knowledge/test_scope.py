@@ -135,6 +135,12 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
         ("जीमेक्स अभ्यास क्या होता है", "what-is-jimex"),
         # Which kind of the card's thing, where the card names it (the RPSS agreement).
         ("जापानी आत्मरक्षा बलों और भारतीय सेना में कौन सा समझौता है", "rpss-agreement"),
+        # "कौन सा शामिल नहीं है": which one is not included names no thing.
+        (
+            "भारत और जापान किन अभ्यासों को जारी रखेंगे, इनमें से कौन सा शामिल नहीं है? "
+            "(क) मालाबार (ख) जिमेक्स (ग) धर्म गार्जियन (घ) रेड फ्लैग",
+            "continuing-exercises",
+        ),
     ],
 )
 def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(
