@@ -135,6 +135,9 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
         ("जीमेक्स अभ्यास क्या होता है", "what-is-jimex"),
         # Which kind of the card's thing, where the card names it (the RPSS agreement).
         ("जापानी आत्मरक्षा बलों और भारतीय सेना में कौन सा समझौता है", "rpss-agreement"),
+        # Who said it: a Hindi sentence's subject ("मंत्रियों ने … ज़ोर दिया कि …") acts in
+        # every clause of it, past the commas.
+        ("विवादों के शांतिपूर्ण समाधान की बात किसने कही", "peaceful-resolution"),
         # "कौन सा शामिल नहीं है": which one is not included names no thing.
         (
             "भारत और जापान किन अभ्यासों को जारी रखेंगे, इनमें से कौन सा शामिल नहीं है? "
