@@ -168,7 +168,9 @@ _SENTENCE_END = re.compile(r"[.;:!?।\n]+\s*")
 # itself.
 _WHICH = re.compile(
     r"\b(?:which|kaun\s*-?\s*(?:sa|se|si)|kis|name\s+of(?:\s+the)?)\s+([\w'’-]+(?:\s+[\w'’-]+)?)"
-    r"|(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\u0900-\u097f]+)",
+    # "कौन कौन अधिकारी" (which officials) too, with or without its सा/से/सी.
+    r"|(?<![\u0900-\u097f])(?:कौन(?:\s*-?\s*कौन)?\s*-?\s*(?:सा|से|सी)|कौन\s*-?\s*कौन|किस|किन)"
+    r"\s+([\u0900-\u097f]+)",
     re.IGNORECASE,
 )
 # The word right after a Hindi "which", in either script ("कौन सा UGV").

@@ -101,6 +101,8 @@ def test_the_same_shapes_are_answered_when_the_entry_holds_them(
     [
         ("आरपीएसएस समझौते पर हस्ताक्षर किसने किए", "a person"),
         ("मिलन में जापान का कौन सा जहाज शामिल हुआ", "which जहाज"),
+        # "कौन कौन" (which ones), with or without its से.
+        ("जेडब्ल्यूजी की बैठक में कौन कौन अधिकारी आए", "which अधिकार"),
         ("मालाबार अभ्यास में पाकिस्तान शामिल है क्या", "another country's"),
         # Where: a Hindi answer gives a place by its verb ("टोक्यो में हुई"); this one has none.
         ("जेडब्ल्यूजी की बैठक कहाँ हुई थी", "a place"),
