@@ -39,7 +39,7 @@ DEV = (
 )
 OUTPUT = ROOT / "faqbot/knowledge/decision.yaml"
 # Another language's decision is fitted on its own dev set, through its own matcher.
-# Hindi adds the three fresh batches of colloquial, mixed-script and statement questions, so
+# Hindi adds the four fresh batches of colloquial, mixed-script and statement questions, so
 # that the model sees how students chat (each was run once, unfitted, before it joined: its
 # first figures are in docs/matching.md). hindi-dev-fresh.yaml was long kept out because its
 # near-topic "जापान जवाबी हमला किस पर करेगा" was answered; the `a target` sign holds it now.
@@ -49,6 +49,7 @@ LANGUAGE_DEV = {
         ROOT / "tests/data/hindi-dev-fresh.yaml",
         ROOT / "tests/data/hindi-dev-fresh2.yaml",
         ROOT / "tests/data/hindi-dev-fresh3.yaml",
+        ROOT / "tests/data/hindi-dev-fresh4.yaml",
     )
 }
 # Per language: at most this share of answerable dev questions answered wrongly, and of

@@ -58,9 +58,11 @@ MARKS = "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
 # do", "gave", "can", "should" and the passive's जाता as the English list has say, will, give,
 # can and should. Then what students add when they chat: "यार", "बता", "थोड़ा", "सुना है",
 # "सच है?", "जल्दी", "कबसे", पे for पर, "सारे", and nouns that name no thing ("किस चीज़",
-# "किस टाइप"); left in, such a word is one the pack never uses, which lowers the chosen
-# entry's coverage of the question and holds a right answer back. Words a pack wants ignored
-# on top of these go in its `stopwords`.
+# "किस टाइप", "किस प्रकार", "किस तरह", as English has "type"); and the exam's "प्रकाश
+# डालिए", "स्पष्ट कीजिए", "वर्णन कीजिए" (throw light on, make clear, describe: "explain").
+# Left in, such a word is one the pack never uses, which lowers the chosen entry's coverage of
+# the question and holds a right answer back. Words a pack wants ignored on top of these go
+# in its `stopwords`.
 _STOPWORDS = """
 का की के को से में मे पर ने है हैं हे था थी थे थीं हो होता होती होते होना हुआ हुई हुए हुईं
 और एवं व तथा या भी ही तो यह ये वह वे वो इस उस इन उन इसका इसकी इसके उसका उसकी उसके उनका उनकी
@@ -80,6 +82,7 @@ _STOPWORDS = """
 मिलकर
 कबसे पे इसपे उसपे किसपे सारे सारी सारा कुल
 शॉर्ट टॉपिक टाइप चीज़ चीज़ें चीज़ों हिसाब मुताबिक चुनिए चुनें
+प्रकाश डालिए डालिये डालें स्पष्ट वर्णन प्रकार तरह
 """.split()
 
 # Suffixes stripped by the light stemmer (after Ramanathan and Rao, "A Lightweight Stemmer for

@@ -19,11 +19,14 @@ from faqbot.knowledge.currency import Currency
 from faqbot.knowledge.decision import Decision
 from faqbot.knowledge.devanagari import Respeller, script_of
 from faqbot.knowledge.exam import ExamQuestion, Option, OptionChoice, parse_exam
-from faqbot.knowledge.matcher import Match, Matcher, Suggestion
+from faqbot.knowledge.matcher import Match, Matcher, Suggestion, Thresholds
 from faqbot.knowledge.normaliser import Normaliser, words
 from faqbot.knowledge.schema import Entry, Pack, SmallTalk
 
 HINDI = "hi"
+# Another language's matcher offers a runner-up scoring this share of the best, beside an
+# unknown word, instead of answering (`Thresholds.unknown_close`, docs/matching.md).
+UNKNOWN_CLOSE = 0.9
 # What `/language` stores for a user or a group: a language, or "auto" (decide per message).
 Choice = Literal["en", "hi", "auto"]
 AUTO: Final = "auto"
@@ -277,7 +280,11 @@ def language_matcher(pack: Pack, language: str, decision: Decision | None = None
         if devanagari.has_devanagari(word) or word not in plain.stopwords
     } | devanagari.STOPWORDS
     normaliser = Normaliser(view.synonyms, view.stopwords, respell=Respeller(vocabulary))
-    return Matcher(entries, normaliser, decision=decision)
+    # Unknown Devanagari words are commoner than unknown English ones (the pack's Hindi is a
+    # translation, students' Hindi is not), and one of them decided the confident wrong
+    # answers of fresh dev batches: a close runner-up is then offered, not outvoted.
+    thresholds = Thresholds(unknown_close=UNKNOWN_CLOSE)
+    return Matcher(entries, normaliser, thresholds=thresholds, decision=decision)
 
 
 def _labels_as_written(outcome: Outcome, labels: dict[str, str]) -> Outcome:

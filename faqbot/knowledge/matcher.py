@@ -34,6 +34,7 @@ RULE_WRONG_KIND = "rule: asks for a date, number, amount, full form or reason th
 RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
+RULE_UNKNOWN_CLOSE = "rule: a word the pack does not know, and a close second entry"
 RULE_OTHER_NAME = "rule: names something the answer does not mention"
 # Followed by what is asked: "another country's", "a place", "outcomes"… (knowledge/scope.py).
 RULE_BEYOND = "rule: asks for more than the answer holds"
@@ -218,6 +219,11 @@ class Thresholds:
     also_share: float = 0.85
     # Two entries this close are a coin toss: the student chooses, whatever the model says.
     tie: float = 2.0
+    # With a question word the pack does not know, a runner-up scoring at least this share of
+    # the best is a coin toss too: the unknown word may be the one that tells the two entries
+    # apart ("… किस प्रकार सहायता करता है", how does it help, between the partners card and the
+    # purpose card). None: no such rule (the main language's matcher).
+    unknown_close: float | None = None
     # A score this high means the question is one of the entry's phrasings, word for word.
     exact: float = 99.5
 
@@ -859,6 +865,12 @@ class Matcher:
             why = f"{RULE_BEYOND}: {signals.beyond}"
         elif signals.score - signals.runner_up < limits.tie:
             why = RULE_TIE
+        elif (
+            limits.unknown_close is not None
+            and signals.unknown
+            and signals.runner_up >= limits.unknown_close * signals.score
+        ):
+            why = RULE_UNKNOWN_CLOSE
         else:
             probability = self.decision.probability(signals)
             # A question that is, word for word, one of the entry's phrasings was answered by

@@ -162,12 +162,15 @@ _AGENT = re.compile(
 )
 # A clause of an answer: sentences, split again at commas and the danda.
 _CLAUSE = re.compile(r"[.;:!?,।\n]+\s*")
+_SENTENCE_END = re.compile(r"[.;:!?।\n]+\s*")
 # "Which <thing>…?" (or "the name of the <thing>"): the thing asked for must be in the entry.
 # A few things are general kinds, found by what the answer says rather than by the word
 # itself.
 _WHICH = re.compile(
     r"\b(?:which|kaun\s*-?\s*(?:sa|se|si)|kis|name\s+of(?:\s+the)?)\s+([\w'’-]+(?:\s+[\w'’-]+)?)"
-    r"|(?<![\u0900-\u097f])(?:कौन\s*-?\s*(?:सा|से|सी)|किस|किन)\s+([\u0900-\u097f]+)",
+    # "कौन कौन अधिकारी" (which officials) too, with or without its सा/से/सी.
+    r"|(?<![\u0900-\u097f])(?:कौन(?:\s*-?\s*कौन)?\s*-?\s*(?:सा|से|सी)|कौन\s*-?\s*कौन|किस|किन)"
+    r"\s+([\u0900-\u097f]+)",
     re.IGNORECASE,
 )
 # The word right after a Hindi "which", in either script ("कौन सा UGV").
@@ -195,7 +198,9 @@ _STOP_AFTER_WHICH = frozenset(
     words(
         "one ones following statement statements option options kind type sort way manner "
         "thing things development developments step steps aspect aspects measure measures "
-        "issue issues तरह प्रकार काम रूप kaam tarah prakar"
+        "issue issues तरह प्रकार काम रूप kaam tarah prakar "
+        # "निम्नलिखित में से कौन सा शामिल नहीं है": which one is (not) included.
+        "शामिल"
     )
 )
 # "Against whom": "जवाबी हमला किस पर करेगा", "kiske khilaf", "against which country". An
@@ -300,13 +305,7 @@ class Scope:
                 bool(_PLACE.search(entry.answer) or _PLACE_HI.search(entry.answer))
                 or (has_devanagari(entry.answer) and "where" in intents[len(self._places)])
             )
-            self._clauses.append(
-                [
-                    (frozenset(tokens), bool(_AGENT.search(piece)), self._countries(tokens))
-                    for piece in _CLAUSE.split(entry.answer)
-                    if (tokens := normaliser.content_tokens(piece))
-                ]
-            )
+            self._clauses.append(self._answer_clauses(entry.answer, normaliser))
             self._asked.append(frozenset(normaliser.content_tokens(entry.question)))
             self._which_heads.append(
                 frozenset(
@@ -548,6 +547,22 @@ class Scope:
             if named and not set(named) <= self._written[entry_index]:
                 return "another named thing"
         return None
+
+    def _answer_clauses(
+        self, answer: str, normaliser: Normaliser
+    ) -> list[tuple[frozenset[str], bool, frozenset[str]]]:
+        """An answer's clauses: their tokens, whether each names someone who acts, their
+        countries. A Hindi sentence names its subject first and what was said after "कि",
+        across commas ("मंत्रियों ने इस बात पर ज़ोर दिया कि सभी पक्ष …, … विवादों के
+        शांतिपूर्ण समाधान …"), so each of its clauses has the sentence's actor."""
+        clauses = []
+        for sentence in _SENTENCE_END.split(answer):
+            actor = has_devanagari(sentence) and bool(_AGENT.search(sentence))
+            for piece in _CLAUSE.split(sentence):
+                if tokens := normaliser.content_tokens(piece):
+                    agent = actor or bool(_AGENT.search(piece))
+                    clauses.append((frozenset(tokens), agent, self._countries(tokens)))
+        return clauses
 
     def _no_one(self, question: str, entry_index: int, tokens: set[str]) -> str | None:
         """A "who" question whose clause in the answer about what is asked names no one who

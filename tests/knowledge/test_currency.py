@@ -65,6 +65,8 @@ CASES = [
     ("भारत जापान 2+2 वार्ता 2024 में हुई क्या", "none", "after_as_of", None),
     ("तीसरी भारत जापान 2+2 वार्ता कब हुई", "none", "not_covered", "later-dialogues"),
     ("जापान के वर्तमान रक्षा मंत्री कौन हैं", "none", "not_covered", "office-holders"),
+    # "New" asks who holds it now, as "current" does.
+    ("भारत के नए विदेश मंत्री कौन बने", "none", "not_covered", "office-holders"),
     ("अगली भारत जापान 2+2 वार्ता कब होगी", "none", "after_as_of", None),
     ("क्या भारत की रूस के साथ 2+2 वार्ता है", "found", None, None),
 ]

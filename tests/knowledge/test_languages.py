@@ -12,6 +12,7 @@ from faqbot.knowledge.languages import (
     reply_language,
     telegram_guess,
 )
+from faqbot.knowledge.matcher import RULE_UNKNOWN_CLOSE, Matcher, Thresholds
 from faqbot.knowledge.quiz_items import language_banks
 from tests.support.application import knowledge_of
 
@@ -34,6 +35,10 @@ def answerers(pack: Pack) -> LanguageAnswerers:
         # "चारों देशों" (all four countries) is a count.
         ("मालाबार अभ्यास में अब कितने देशों की नौसेनाएँ हैं", "what-is-malabar"),
         ("जापान इंडिया मैरीटाइम एक्सरसाइज कब से होती है", "what-is-jimex"),
+        # Everyday and exam words for the note's terms: system, usefulness, "2nd".
+        ("2+2 प्रणाली क्या है", "what-is-2plus2"),
+        ("2+2 वार्ता की उपयोगिता क्या है", "purpose-of-2plus2"),
+        ("2nd 2+2 वार्ता कहाँ हुई", "second-dialogue"),
     ],
 )
 def test_hindi_questions_get_the_hindi_entry(
@@ -214,3 +219,24 @@ def test_an_exam_question_is_in_the_language_of_its_stem(answerers: LanguageAnsw
     assert answerers.language_of("कहाँ हुई? (a) New Delhi (b) Tokyo") == "hi"
     # A stem with no letters: the whole message decides.
     assert answerers.language_of("(a) नई दिल्ली (b) टोक्यो") == "hi"
+
+
+def test_an_unknown_word_beside_a_close_second_entry_is_a_suggestion(
+    answerers: LanguageAnswerers,
+) -> None:
+    # "कारगर" (effective) is no word of the pack's, and it is the word that asks for the
+    # purpose card rather than the partners card, which shares "साझेदार देशों" and scores
+    # within a tenth of it: both are offered, neither is answered.
+    question = "साझेदार देशों के लिए 2+2 वार्ता क्यों कारगर है"
+    match = answerers.respond(question).match
+    assert match is not None and match.status == "suggest"
+    assert match.why == RULE_UNKNOWN_CLOSE
+    assert {s.entry.id for s in match.suggestions[:2]} == {
+        "purpose-of-2plus2",
+        "india-2plus2-partners",
+    }
+    # The rule is the Hindi matcher's: with the main language's thresholds, the same matcher
+    # answers it outright.
+    hindi = answerers.matcher("hi")
+    plain = Matcher(hindi.entries, hindi.normaliser, Thresholds(), hindi.decision)
+    assert plain.match(question).status == "answer"

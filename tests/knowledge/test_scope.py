@@ -101,6 +101,8 @@ def test_the_same_shapes_are_answered_when_the_entry_holds_them(
     [
         ("आरपीएसएस समझौते पर हस्ताक्षर किसने किए", "a person"),
         ("मिलन में जापान का कौन सा जहाज शामिल हुआ", "which जहाज"),
+        # "कौन कौन" (which ones), with or without its से.
+        ("जेडब्ल्यूजी की बैठक में कौन कौन अधिकारी आए", "which अधिकार"),
         ("मालाबार अभ्यास में पाकिस्तान शामिल है क्या", "another country's"),
         # Where: a Hindi answer gives a place by its verb ("टोक्यो में हुई"); this one has none.
         ("जेडब्ल्यूजी की बैठक कहाँ हुई थी", "a place"),
@@ -135,6 +137,15 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
         ("जीमेक्स अभ्यास क्या होता है", "what-is-jimex"),
         # Which kind of the card's thing, where the card names it (the RPSS agreement).
         ("जापानी आत्मरक्षा बलों और भारतीय सेना में कौन सा समझौता है", "rpss-agreement"),
+        # Who said it: a Hindi sentence's subject ("मंत्रियों ने … ज़ोर दिया कि …") acts in
+        # every clause of it, past the commas.
+        ("विवादों के शांतिपूर्ण समाधान की बात किसने कही", "peaceful-resolution"),
+        # "कौन सा शामिल नहीं है": which one is not included names no thing.
+        (
+            "भारत और जापान किन अभ्यासों को जारी रखेंगे, इनमें से कौन सा शामिल नहीं है? "
+            "(क) मालाबार (ख) जिमेक्स (ग) धर्म गार्जियन (घ) रेड फ्लैग",
+            "continuing-exercises",
+        ),
     ],
 )
 def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(
