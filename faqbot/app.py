@@ -35,7 +35,6 @@ from faqbot.bot.state import BotApplication, BotState, ChatState, DailyState, Qu
 from faqbot.config import Settings, SettingsError
 from faqbot.handlers import answers, core, daily, feedback, language, maintenance, quiz
 from faqbot.handlers.answers.stats import RETENTION_JOB
-from faqbot.handlers.quiz.rounds import ORPHANS_JOB
 from faqbot.handlers.quiz.standings import WEEKLY_JOB
 from faqbot.knowledge import Pack
 from faqbot.knowledge.bundle import Knowledge, load_knowledge
@@ -155,18 +154,22 @@ HANDLER_GROUPS: tuple[tuple[int, Registrar], ...] = (
     (2, quiz.register_observers),  # every migration, beside daily's observer
     (3, language.register_observers),  # every migration, beside the other observers
 )
-# What every replica starts once the command menu is registered: the daily delivery loop,
-# which claims due chats in the database, so replicas share the deliveries out.
-STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (daily.on_startup,)
+# What every replica starts once the command menu is registered: the daily delivery loop and
+# the quiz's close loop, which claim due chats and due poll closes in the database, so
+# replicas share them out.
+STARTUP_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
+    daily.on_startup,
+    quiz.start_closing,
+)
 # The gate of the jobs that must run once per bot, however many replicas serve it: these run
 # on the leading replica (bot/leadership.py; on SQLite, the one process), in this order, after
 # STARTUP_HOOKS, and again on a replica that takes the lead over.
 LEADER_HOOKS: tuple[Callable[[BotApplication], Awaitable[None]], ...] = (
     answers.on_startup,  # the question log's retention
-    quiz.on_startup,  # polls a gone replica left open, and the weekly standings
+    quiz.on_startup,  # the weekly standings
 )
 # The ids (by their start) of the leader's jobs: a replica that does not lead drops them.
-LEADER_JOBS: tuple[str, ...] = (RETENTION_JOB, WEEKLY_JOB, ORPHANS_JOB)
+LEADER_JOBS: tuple[str, ...] = (RETENTION_JOB, WEEKLY_JOB)
 
 
 def build_application(

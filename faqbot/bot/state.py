@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from faqbot.config import Settings
 from faqbot.knowledge import Problem, QuizItem
 from faqbot.knowledge.bundle import Knowledge
 from faqbot.storage.daily import DailyKind, PendingFact
-from faqbot.storage.quiz import OpenPoll
 from faqbot.storage.stores import Stores
 
 # How many recently asked quiz items a chat remembers, so a new round avoids them.
@@ -66,6 +66,10 @@ class Round:
     # Unix time it began: on PostgreSQL its summary counts the chat's answers since then,
     # wherever they were counted (a poll answer may reach any replica).
     started_at: float = field(default_factory=time.time)
+    # Names it in quiz_round, where it is kept so that any replica can move it on.
+    round_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Taken up from the database (another process began it): its tally is read back from there.
+    resumed: bool = False
 
 
 class ChatBusy(Exception):
@@ -120,7 +124,11 @@ class DailyState:
 class QuizState:
     """The polls and rounds running now (the quiz banks are in the knowledge bundle)."""
 
-    polls: dict[str, OpenPoll] = field(default_factory=dict)  # by poll id, until closed
+    # Names this process in the database: as the holder of the poll closes it claimed and of
+    # the rounds it is starting, whose leases its close loop renews.
+    replica: str = field(default_factory=lambda: uuid.uuid4().hex)
+    closing: set[str] = field(default_factory=set)  # ids of the polls this process is closing
+    close_failures: int = 0  # close loop beats in a row the database refused
     # By chat id, while running; a round keeps its items through a reload of the pack.
     rounds: dict[int, Round] = field(default_factory=dict)
     opening: set[asyncio.Event] = field(default_factory=set)  # one per poll being sent

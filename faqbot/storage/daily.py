@@ -32,6 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.base import Executable
 
 from faqbot.knowledge.timetable import local_date, next_due
+from faqbot.storage import claims
+from faqbot.storage.claims import LostClaim
 from faqbot.storage.database import Storage
 from faqbot.storage.schema import daily_delivery as log_table
 from faqbot.storage.schema import daily_pending as pending_table
@@ -111,10 +113,6 @@ class Claim:
     kind: DailyKind
     token: int
     attempts: int  # retries so far for the day being delivered
-
-
-class LostClaim(Exception):
-    """The claim's lease expired and another claim took the row: this one writes nothing."""
 
 
 @dataclass(frozen=True)
@@ -339,7 +337,7 @@ def fill_due(connection: Connection, now: datetime) -> int:
     return len(rows)
 
 
-_UNCLAIMED = or_(subs.c.claim_until.is_(None), subs.c.claim_until < bindparam("b_now"))
+_UNCLAIMED = claims.unclaimed(subs)
 _CLAIMED = (subs.c.chat_id, subs.c.kind, subs.c.claim_token, subs.c.attempts)
 
 
@@ -380,25 +378,16 @@ def claim_due(
     connection: Connection, now: datetime, limit: int, lease_until: datetime
 ) -> list[Claim]:
     """Claim up to `limit` subscriptions that are due and not claimed (or whose claim's lease
-    expired), earliest due first. PostgreSQL skips rows another transaction is claiming
-    (FOR UPDATE SKIP LOCKED), so concurrent claimers get disjoint rows without waiting; on
-    SQLite one process writes at a time."""
-    # A CTE, not an IN (subquery): PostgreSQL evaluates a locking CTE once, so the batch is
-    # exactly the rows it locked, never more than `limit`.
-    due = (
-        select(subs.c.chat_id, subs.c.kind)
-        .where(subs.c.next_due <= bindparam("b_now"), _UNCLAIMED)
-        .order_by(subs.c.next_due)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("due")
-    )
-    rows = connection.execute(
-        update(subs)
-        .where(subs.c.chat_id == due.c.chat_id, subs.c.kind == due.c.kind)
-        .values(claim_until=_stamp(lease_until), claim_token=subs.c.claim_token + 1)
-        .returning(*_CLAIMED),
-        {"b_now": _stamp(now)},
+    expired), earliest due first (storage/claims.py: disjoint batches across replicas)."""
+    rows = claims.claim_due(
+        connection,
+        subs,
+        subs.c.next_due <= bindparam("b_now"),
+        subs.c.next_due,
+        limit,
+        now=_stamp(now),
+        lease_until=_stamp(lease_until),
+        returning=_CLAIMED,
     )
     return _claims(rows)
 

@@ -6,6 +6,7 @@ loop awaits (`await stores.quiz.leaderboard(chat_id)`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -20,9 +21,11 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     delete,
+    exists,
     func,
     literal,
     or_,
@@ -32,6 +35,8 @@ from sqlalchemy import (
 
 from faqbot.knowledge.periods import week_of
 from faqbot.knowledge.review import ReviewState, next_review
+from faqbot.storage import claims
+from faqbot.storage.claims import LostClaim
 from faqbot.storage.database import Storage
 from faqbot.storage.schema import (
     Id,
@@ -40,6 +45,7 @@ from faqbot.storage.schema import (
     quiz_player,
     quiz_poll,
     quiz_result,
+    quiz_round,
     quiz_settings,
     quiz_week,
     review_box,
@@ -64,6 +70,33 @@ class OpenPoll:
     correct_option: int
     opened_at: float
     closes_at: float
+
+
+@dataclass(frozen=True)
+class CloseClaim:
+    """A process's claim on closing one poll: its writes carry the token (storage/claims.py)."""
+
+    poll: OpenPoll
+    token: int
+
+
+@dataclass(frozen=True)
+class StoredRound:
+    """A chat's running round as the database keeps it: enough for any replica to move it on."""
+
+    chat_id: int
+    round_id: str
+    kind: str
+    thread_id: int | None
+    starter_id: int | None
+    language: str
+    item_keys: tuple[str, ...]  # still to ask, in order
+    asked: int
+    total: int
+    open_period: int
+    show_explanation: bool
+    started_at: float
+    poll_id: str | None = None  # the poll it waits on
 
 
 @dataclass(frozen=True)
@@ -205,8 +238,232 @@ def add_poll(connection: Connection, poll: OpenPoll, default_timezone: str) -> N
 def open_polls(connection: Connection) -> list[OpenPoll]:
     """Every poll not closed yet, oldest first."""
     return [
-        _poll(row) for row in connection.execute(select(*_POLLS).order_by(quiz_poll.c.opened_at))
+        _poll(row)
+        for row in connection.execute(
+            select(*_POLLS).where(quiz_poll.c.closed_at.is_(None)).order_by(quiz_poll.c.opened_at)
+        )
     ]
+
+
+# Closing a poll (stopPoll, its answer revealed, its round moved on) is claimed as a daily
+# delivery is (storage/claims.py): each process's close loop claims the polls whose close is
+# due, and renews the leases of the closes it is doing, so a process that stops loses them to
+# another once their lease runs out, and a live one never does.
+
+_UNCLOSED = quiz_poll.c.closed_at.is_(None)
+
+
+def _close_claims(rows: Any) -> list[CloseClaim]:
+    return [CloseClaim(_poll(row[:-1]), row[-1]) for row in rows]
+
+
+def claim_closes(
+    connection: Connection, owner: str, now: float, lease_until: float, limit: int
+) -> list[CloseClaim]:
+    """Claim up to `limit` polls whose close is due and that no live claim holds, earliest
+    first; concurrent claimers get disjoint polls."""
+    rows = claims.claim_due(
+        connection,
+        quiz_poll,
+        and_(_UNCLOSED, quiz_poll.c.closes_at <= bindparam("b_now")),
+        quiz_poll.c.closes_at,
+        limit,
+        now=now,
+        lease_until=lease_until,
+        returning=(*_POLLS, quiz_poll.c.claim_token),
+        values={"claim_owner": owner},
+    )
+    return _close_claims(rows)
+
+
+def claim_close(
+    connection: Connection, poll_id: str, owner: str, now: float, lease_until: float
+) -> CloseClaim | None:
+    """Claim closing one poll now, due or not (Telegram closed it, or its round is stopped);
+    None if it is closed, unknown, or another live claim holds it."""
+    rows = claims.claim_due(
+        connection,
+        quiz_poll,
+        and_(_UNCLOSED, quiz_poll.c.poll_id == poll_id),
+        quiz_poll.c.closes_at,
+        1,
+        now=now,
+        lease_until=lease_until,
+        returning=(*_POLLS, quiz_poll.c.claim_token),
+        values={"claim_owner": owner},
+    )
+    found = _close_claims(rows)
+    return found[0] if found else None
+
+
+def mark_closed(connection: Connection, held: CloseClaim, now: float) -> None:
+    """Record that a claimed poll's close is done; LostClaim if another claim took it over."""
+    done = connection.execute(
+        update(quiz_poll)
+        .where(
+            quiz_poll.c.poll_id == held.poll.poll_id,
+            quiz_poll.c.claim_token == held.token,
+            _UNCLOSED,
+        )
+        .values(closed_at=now, claim_until=None)
+    ).rowcount
+    if not done:
+        raise LostClaim(f"the close of quiz poll {held.poll.poll_id} was taken over")
+
+
+def forget_closed(connection: Connection, before: float) -> int:
+    """Forget the polls closed before `before` and their answers; later answers to them are
+    ignored as stale. Returns how many went."""
+    return connection.execute(delete(quiz_poll).where(quiz_poll.c.closed_at < before)).rowcount
+
+
+def close_tick(
+    connection: Connection,
+    owner: str,
+    now: float,
+    lease_until: float,
+    forget_before: float,
+    limit: int,
+) -> list[CloseClaim]:
+    """The close loop's beat, in one transaction: renew the leases of the closes `owner` is
+    doing and of the rounds it is starting, forget polls closed before `forget_before`, and
+    claim the closes that are due."""
+    connection.execute(
+        update(quiz_poll)
+        .where(quiz_poll.c.claim_owner == owner, _UNCLOSED, quiz_poll.c.claim_until.is_not(None))
+        .values(claim_until=lease_until)
+    )
+    connection.execute(
+        update(quiz_round)
+        .where(quiz_round.c.owner == owner, quiz_round.c.poll_id.is_(None))
+        .values(lease_until=lease_until)
+    )
+    forget_closed(connection, forget_before)
+    return claim_closes(connection, owner, now, lease_until, limit)
+
+
+# One running round per chat, kept in quiz_round (keyed on the chat): a round begins only if
+# its insert goes in, so two replicas never run two rounds in one chat. A round that waits on
+# no open poll and whose lease ran out was left by a process that stopped while starting it.
+
+_ROUNDS = (
+    quiz_round.c.chat_id,
+    quiz_round.c.round_id,
+    quiz_round.c.kind,
+    quiz_round.c.thread_id,
+    quiz_round.c.starter_id,
+    quiz_round.c.language,
+    quiz_round.c.item_keys,
+    quiz_round.c.asked,
+    quiz_round.c.total,
+    quiz_round.c.open_period,
+    quiz_round.c.show_explanation,
+    quiz_round.c.started_at,
+    quiz_round.c.poll_id,
+)
+
+
+def _round(row: Any) -> StoredRound:
+    chat, round_id, kind, thread, starter, language, keys, asked, total, period, show, at, poll = (
+        row
+    )
+    return StoredRound(
+        chat,
+        round_id,
+        kind,
+        thread,
+        starter,
+        language,
+        tuple(json.loads(keys)),
+        asked,
+        total,
+        period,
+        bool(show),
+        at,
+        poll,
+    )
+
+
+def round_of(connection: Connection, chat_id: int) -> StoredRound | None:
+    """The round the chat is running, if any."""
+    row = connection.execute(select(*_ROUNDS).where(quiz_round.c.chat_id == chat_id)).first()
+    return _round(row) if row else None
+
+
+def begin_round(
+    connection: Connection, begun: StoredRound, owner: str, now: float, lease_until: float
+) -> StoredRound | None:
+    """Start a round in its chat unless one is running there: None if it began, else the
+    running one. A round left by a process that stopped before its first poll is replaced."""
+    polls_open = exists().where(quiz_poll.c.chat_id == quiz_round.c.chat_id, _UNCLOSED)
+    connection.execute(
+        delete(quiz_round).where(
+            quiz_round.c.chat_id == begun.chat_id,
+            quiz_round.c.lease_until < now,
+            ~polls_open,
+        )
+    )
+    began = inserted(
+        connection,
+        insert(connection, quiz_round)
+        .values(
+            chat_id=begun.chat_id,
+            round_id=begun.round_id,
+            kind=begun.kind,
+            thread_id=begun.thread_id,
+            starter_id=begun.starter_id,
+            language=begun.language,
+            item_keys=json.dumps(list(begun.item_keys)),
+            asked=begun.asked,
+            total=begun.total,
+            open_period=begun.open_period,
+            show_explanation=int(begun.show_explanation),
+            started_at=begun.started_at,
+            poll_id=None,
+            owner=owner,
+            lease_until=lease_until,
+        )
+        .on_conflict_do_nothing(index_elements=[quiz_round.c.chat_id]),
+    )
+    if began:
+        return None
+    running = round_of(connection, begun.chat_id)
+    if running is None:  # ended between the two statements
+        raise LookupError(f"quiz round of chat {begun.chat_id} is missing")
+    return running
+
+
+def end_round(connection: Connection, chat_id: int, round_id: str) -> bool:
+    """End a chat's round (its last poll closed, it was stopped, or a poll was refused)."""
+    return (
+        connection.execute(
+            delete(quiz_round).where(
+                quiz_round.c.chat_id == chat_id, quiz_round.c.round_id == round_id
+            )
+        ).rowcount
+        > 0
+    )
+
+
+def poll_sent(
+    connection: Connection,
+    poll: OpenPoll,
+    default_timezone: str,
+    round_id: str,
+    item_keys: tuple[str, ...],
+    asked: int,
+    owner: str,
+) -> None:
+    """Remember a round's poll just sent, and that the round now waits on it with these items
+    left (one transaction)."""
+    add_poll(connection, poll, default_timezone)
+    connection.execute(
+        update(quiz_round)
+        .where(quiz_round.c.chat_id == poll.chat_id, quiz_round.c.round_id == round_id)
+        .values(
+            poll_id=poll.poll_id, item_keys=json.dumps(list(item_keys)), asked=asked, owner=owner
+        )
+    )
 
 
 def close_poll(connection: Connection, poll_id: str) -> None:
@@ -465,6 +722,7 @@ def move_chat(connection: Connection, old_chat_id: int, new_chat_id: int) -> int
     supergroup it became; returns the players moved. Moving twice moves nothing the second time.
     """
     moved = _copy_rows(connection, quiz_player, old_chat_id, new_chat_id)
+    _copy_rows(connection, quiz_round, old_chat_id, new_chat_id)
     for table in (quiz_result, quiz_poll):
         connection.execute(
             update(table).where(table.c.chat_id == old_chat_id).values(chat_id=new_chat_id)
@@ -573,6 +831,67 @@ class QuizStore:
 
     async def close_poll(self, poll_id: str) -> None:
         await self._database.run(partial(close_poll, poll_id=poll_id))
+
+    async def claim_close(
+        self, poll_id: str, owner: str, now: float, lease_until: float
+    ) -> CloseClaim | None:
+        return await self._database.run(
+            partial(claim_close, poll_id=poll_id, owner=owner, now=now, lease_until=lease_until)
+        )
+
+    async def mark_closed(self, held: CloseClaim, now: float) -> None:
+        await self._database.run(partial(mark_closed, held=held, now=now))
+
+    async def forget_closed(self, before: float) -> int:
+        return await self._database.run(partial(forget_closed, before=before))
+
+    async def close_tick(
+        self, owner: str, now: float, lease_until: float, forget_before: float, limit: int
+    ) -> list[CloseClaim]:
+        return await self._database.run(
+            partial(
+                close_tick,
+                owner=owner,
+                now=now,
+                lease_until=lease_until,
+                forget_before=forget_before,
+                limit=limit,
+            )
+        )
+
+    async def round_of(self, chat_id: int) -> StoredRound | None:
+        return await self._database.read(partial(round_of, chat_id=chat_id))
+
+    async def begin_round(
+        self, begun: StoredRound, owner: str, now: float, lease_until: float
+    ) -> StoredRound | None:
+        return await self._database.run(
+            partial(begin_round, begun=begun, owner=owner, now=now, lease_until=lease_until)
+        )
+
+    async def end_round(self, chat_id: int, round_id: str) -> bool:
+        return await self._database.run(partial(end_round, chat_id=chat_id, round_id=round_id))
+
+    async def poll_sent(
+        self,
+        poll: OpenPoll,
+        default_timezone: str,
+        round_id: str,
+        item_keys: tuple[str, ...],
+        asked: int,
+        owner: str,
+    ) -> None:
+        await self._database.run(
+            partial(
+                poll_sent,
+                poll=poll,
+                default_timezone=default_timezone,
+                round_id=round_id,
+                item_keys=item_keys,
+                asked=asked,
+                owner=owner,
+            )
+        )
 
     async def record_answer(
         self,

@@ -177,8 +177,41 @@ quiz_poll = Table(
     Column("correct_option", Integer, nullable=False),
     Column("opened_at", Float, nullable=False),
     Column("closes_at", Float, nullable=False),
+    # Closing a poll is claimed like a daily delivery (storage/claims.py): the claim's lease
+    # and fencing token, and which process holds it (its close loop renews the lease).
+    Column("claim_until", Float),
+    Column("claim_token", Integer, nullable=False, server_default=text("0")),
+    Column("claim_owner", Text),
+    # When its close was done (answer revealed, round moved on); the row stays a little longer
+    # so that answers still on their way count.
+    Column("closed_at", Float),
+    Index("quiz_poll_closes", "closes_at"),
     # keyed on a composite or text key: SQLite stores it in key order, without a rowid
     sqlite_with_rowid=False,
+)
+
+# The round a chat is running, one per chat (the key): what any replica needs to move it on
+# when it closes the round's poll. owner and lease_until: the process driving it, which renews
+# the lease while it sends; a round whose lease ran out with no poll open is gone.
+quiz_round = Table(
+    "quiz_round",
+    metadata,
+    Column("chat_id", Id, primary_key=True, autoincrement=False),
+    Column("round_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("thread_id", Id),
+    Column("starter_id", Id),
+    Column("language", Text, nullable=False),
+    # the items still to ask, by QuizItem.key, as a JSON list in the order they are asked
+    Column("item_keys", Text, nullable=False),
+    Column("asked", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("open_period", Integer, nullable=False),
+    Column("show_explanation", Integer, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("poll_id", Text),  # the poll it waits on; None before its first is stored
+    Column("owner", Text, nullable=False),
+    Column("lease_until", Float, nullable=False),
 )
 
 # who answered an open poll: a PollAnswer delivered twice counts once

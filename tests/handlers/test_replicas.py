@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time as clock
 from collections.abc import AsyncIterator
 from datetime import time
 
@@ -16,6 +17,7 @@ from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.answers.stats import RETENTION_JOB
 from faqbot.handlers.daily.delivery import LOOP_JOB
+from faqbot.handlers.quiz import rounds
 from faqbot.handlers.quiz.standings import WEEKLY_JOB
 from faqbot.knowledge import Pack
 from tests.support import updates as u
@@ -126,3 +128,71 @@ async def test_a_rounds_summary_counts_the_answers_the_other_replica_took(
     summary = standings(api)
     assert "Round over" in summary, summary
     assert "Ravi: 2 of 2 right" in summary and "Asha: 0 of 2 right" in summary, summary
+
+
+async def test_a_second_round_in_the_chat_on_the_other_replica_is_refused(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    first, second = replicas
+    await say(first, "/quiz 3", ASHA)
+    await say(second, "/quiz 2", RAVI)
+    assert len(api.calls_to("sendPoll")) == 1
+    assert "already running" in standings(api)
+    assert "0 of 3" in standings(api) or "1 of 3" in standings(api)
+
+
+def reveals(api: FakeBotAPI) -> list[str]:
+    return [c.params["text"] for c in api.calls_to("sendMessage") if c.params["text"][0] == "✅"]
+
+
+async def test_a_poll_whose_sender_is_gone_is_closed_and_its_round_moves_on_once(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    sender, other = replicas
+    await say(sender, "/quiz 2", ASHA)
+    [poll] = api.calls_to("sendPoll")
+    [right] = poll.params["correct_option_ids"]
+    await feed(other, u.poll_answer(poll.result["poll"]["id"], RAVI, [right], first_name="Ravi"))
+    # The sender is gone (its close loop never beats again): the other's loop closes the poll
+    # at its time and posts the round's next poll.
+    later = clock.time() + 60
+    await asyncio.gather(*await rounds.close_due(other, now=later))
+    assert len(reveals(api)) == 1
+    [_, second] = api.calls_to("sendPoll")
+    assert second.params["question"].startswith("[2/2] ")
+    # Both loops beat when the next poll is due: one of them closes it, and ends the round.
+    beats = await asyncio.gather(
+        rounds.close_due(sender, now=later + 60), rounds.close_due(other, now=later + 60)
+    )
+    closes = [task for tasks in beats for task in tasks]
+    await asyncio.gather(*closes)
+    assert len(closes) == 1 and len(reveals(api)) == 2 and len(api.calls_to("sendPoll")) == 2
+    [summary] = [
+        c.params["text"] for c in api.calls_to("sendMessage") if "Round over" in c.params["text"]
+    ]
+    assert "Ravi: 1 of 1 right" in summary, summary
+
+
+async def test_the_close_of_a_gone_replica_is_taken_over_when_its_lease_runs_out(
+    replicas: tuple[BotApplication, BotApplication], api: FakeBotAPI
+) -> None:
+    sender, other = replicas
+    await say(sender, "/quiz 2", ASHA)
+    [poll] = api.calls_to("sendPoll")
+    due = clock.time() + 60
+    # The sender claims the close, then dies before doing it: nothing is sent.
+    claimed = await sender.bot_data.stores.quiz.close_tick(
+        sender.bot_data.quiz.replica, due, due + rounds.CLOSE_LEASE_SECONDS, due - 10, 10
+    )
+    assert [held.poll.poll_id for held in claimed] == [poll.result["poll"]["id"]]
+    assert await rounds.close_due(other, now=due + 1) == []  # held by the sender's lease
+    taken = await rounds.close_due(other, now=due + rounds.CLOSE_LEASE_SECONDS + 1)
+    await asyncio.gather(*taken)
+    assert len(taken) == 1
+    [_, second] = api.calls_to("sendPoll")
+    assert second.params["question"].startswith("[2/2] ")
+    # The round is the other replica's now: its next close ends it with one summary.
+    await feed(other, {"poll": {**api.get_poll(second.result["poll"]["id"]), "is_closed": True}})
+    await feed(sender, {"poll": {**api.get_poll(second.result["poll"]["id"]), "is_closed": True}})
+    summaries = [c for c in api.calls_to("sendMessage") if "Round over" in c.params["text"]]
+    assert len(summaries) == 1 and len(api.calls_to("sendPoll")) == 2

@@ -243,6 +243,10 @@ async def test_a_database_written_by_the_release_upgrades_in_place_without_losin
     after["daily_subscription"] = [row[:10] for row in subscriptions]
     assert {row[6:] for row in after["daily_delivery"]} == {(None,)}
     after["daily_delivery"] = [row[:6] for row in after["daily_delivery"]]
+    # Revision 0004's: open polls are unclaimed and not closed; no round is running.
+    assert {row[7:] for row in after["quiz_poll"]} == {(None, 0, None, None)}
+    after["quiz_poll"] = [row[:7] for row in after["quiz_poll"]]
+    assert after.pop("quiz_round") == []
     assert after == before
     fresh = tmp_path / "fresh.sqlite3"
     Storage(fresh).open()
@@ -345,6 +349,43 @@ def test_a_database_at_an_older_revision_is_upgraded_to_the_head(
         assert storage.run_sync(schema_differences) == []
     finally:
         storage.close()
+
+
+async def test_open_polls_of_revision_0003_are_closed_by_claims_after_the_upgrade(
+    database_target: Path | str,
+) -> None:
+    """Revision 0004 on each engine: a poll open at the upgrade keeps its row, unclaimed and
+    not closed, so the close loop takes it; the round table starts empty."""
+    from alembic import command
+
+    from faqbot.storage.database import sync_engine
+    from faqbot.storage.migrate import alembic_config
+    from faqbot.storage.target import parse_target
+
+    engine = sync_engine(parse_target(database_target))
+    try:
+        with engine.begin() as connection:  # as the faqbot whose head was 0003 left it
+            command.upgrade(alembic_config(connection), "0003")
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql(f"PRAGMA user_version = {ALEMBIC_USER_VERSION}")
+            connection.execute(
+                text(
+                    "INSERT INTO quiz_poll (poll_id, chat_id, message_id, item_key,"
+                    " correct_option, opened_at, closes_at)"
+                    " VALUES ('p1', -4002, 77, 'jimex:1', 2, 1000.0, 1030.0)"
+                )
+            )
+    finally:
+        engine.dispose()
+    stores = Stores.open(database_target)
+    try:
+        assert stores.database.schema().current == head()
+        assert stores.database.run_sync(schema_differences) == []
+        [held] = await stores.quiz.close_tick("a", 2000.0, 2015.0, 1990.0, 10)
+        assert (held.poll.poll_id, held.poll.closes_at, held.token) == ("p1", 1030.0, 1)
+        assert await stores.quiz.round_of(-4002) is None
+    finally:
+        await stores.aclose()
 
 
 def test_the_baseline_is_the_oldest_revision() -> None:

@@ -39,10 +39,10 @@ from faqbot.knowledge import Pack
 from faqbot.knowledge.bundle import Knowledge
 from faqbot.knowledge.replies import answer_reply
 from faqbot.knowledge.timetable import local_date, zone
+from faqbot.storage.claims import LostClaim
 from faqbot.storage.daily import (
     Claim,
     DailyKind,
-    LostClaim,
     Outcome,
     PendingFact,
 )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from faqbot.bot.state import BotApplication
 from faqbot.handlers.quiz import commands, rounds, settings, standings
 
-__all__ = ["on_startup", "register", "register_deep_links", "register_observers"]
+__all__ = [
+    "on_startup",
+    "register",
+    "register_deep_links",
+    "register_observers",
+    "start_closing",
+]
 
 
 def register(application: BotApplication, group: int) -> None:
@@ -28,7 +34,11 @@ def register_observers(application: BotApplication, group: int) -> None:
     application.add_handlers(commands.observers(), group=group)
 
 
+async def start_closing(application: BotApplication) -> None:
+    """Start the loop that closes polls when they are due (on every replica)."""
+    rounds.start_closing(application)
+
+
 async def on_startup(application: BotApplication) -> None:
-    """Take back the polls left open by the last run and start the weekly standings check."""
-    await rounds.on_startup(application)
+    """Start the weekly standings check (the leader's)."""
     standings.schedule_weekly(application)

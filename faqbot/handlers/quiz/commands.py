@@ -131,18 +131,19 @@ async def quiz(update: Update, context: Context) -> None:
     if not items and topic is not None:
         await reply(message, html_message(no_items_on_topic(topic, language)))
         return
-    started = rounds.start_round(
-        context.application,
-        message.chat_id,
-        "quiz",
-        items,
-        settings,
-        thread_id=thread_of(message),
-        starter_id=message.from_user.id if message.from_user else None,
-        language=polls_in,
-    )
-    if started is None:
-        await reply(message, html_message(busy(state.quiz.rounds[message.chat_id], language)))
+    try:
+        started = await rounds.start_round(
+            context.application,
+            message.chat_id,
+            "quiz",
+            items,
+            settings,
+            thread_id=thread_of(message),
+            starter_id=message.from_user.id if message.from_user else None,
+            language=polls_in,
+        )
+    except rounds.RoundRunning as running:
+        await reply(message, html_message(busy(running.asked, running.total, language)))
         return
     if topic is not None and len(items) < count:
         await reply(message, html_message(fewer_on_topic(topic, len(items), language)))
@@ -153,7 +154,7 @@ async def quiz(update: Update, context: Context) -> None:
 async def stop(update: Update, context: Context) -> None:
     """End the chat's round: its starter or a chat admin may, in groups."""
     message = message_of(update)
-    current = context.bot_data.quiz.rounds.get(message.chat_id)
+    current = await rounds.running_round(context.application, message.chat_id)
     if current is None:
         language = await language_for(update, context)
         await reply(message, html_message(said(language, "quiz_no_round")))
@@ -210,9 +211,9 @@ async def review(update: Update, context: Context) -> None:
         await reply(message, [Rendered(text.html, text.plain, keyboard)], quote=True)
         return
     state = context.bot_data
-    running = state.quiz.rounds.get(message.chat_id)
+    running = await rounds.running_round(context.application, message.chat_id)
     if running is not None:
-        await reply(message, html_message(busy(running, language)))
+        await reply(message, html_message(busy(running.asked, running.total, language)))
         return
     schedule = await state.stores.quiz.review_schedule(update.effective_user.id)
     now = time.time()
@@ -223,17 +224,18 @@ async def review(update: Update, context: Context) -> None:
         await reply(message, html_message(nothing_due(schedule, bank, now, language)))
         return
     settings = await state.stores.quiz.settings(message.chat_id, rounds.default_settings(state))
-    started = rounds.start_round(
-        context.application,
-        message.chat_id,
-        "review",
-        items,
-        settings,
-        starter_id=update.effective_user.id,
-        language=language,
-    )
-    if started is None:
-        await reply(message, html_message(busy(state.quiz.rounds[message.chat_id], language)))
+    try:
+        started = await rounds.start_round(
+            context.application,
+            message.chat_id,
+            "review",
+            items,
+            settings,
+            starter_id=update.effective_user.id,
+            language=language,
+        )
+    except rounds.RoundRunning as running_now:
+        await reply(message, html_message(busy(running_now.asked, running_now.total, language)))
         return
     await rounds.post_next(context.application, started)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import random
 import time
@@ -34,29 +33,33 @@ from faqbot.handlers.quiz.views import read_answer_keyboard, revealed_answer, ro
 from faqbot.knowledge.quiz_items import shuffled_options
 from faqbot.knowledge.schema import QUIZ_QUESTION_LIMIT, QuizItem
 from faqbot.storage import quiz as quiz_store
+from faqbot.storage.claims import LostClaim
 from faqbot.storage.database import DATABASE_ERRORS
-from faqbot.storage.quiz import AnswerOutcome, OpenPoll, QuizSettings
+from faqbot.storage.quiz import AnswerOutcome, CloseClaim, OpenPoll, QuizSettings, StoredRound
 
 log = logging.getLogger(__name__)
 
-# A closed poll is forgotten only this long after it closes (or after a restart, for polls
-# that closed while the bot was down), so answers Telegram took just before the close, still on
-# their way to the bot, are counted first.
+# A closed poll is forgotten only this long after it closes, so answers Telegram took just
+# before the close, still on their way to the bot, are counted first.
 ANSWER_GRACE_SECONDS = 10.0
 OPENING_WAIT_SECONDS = 10.0
-# A poll still stored this long after its close was left by a replica that is gone (its own
-# replica forgets it ANSWER_GRACE_SECONDS after the close): the leader takes it over.
-ORPHAN_AFTER_SECONDS = 3 * ANSWER_GRACE_SECONDS
-ORPHANS_CHECK_SECONDS = 30.0
-ORPHANS_JOB = "quiz-orphan-polls"
+# Closing polls: every process runs the close loop, a repeating job that claims the polls
+# whose close is due (storage/claims.py), so a poll is closed once, within a beat of its time,
+# by whichever process is alive; and renews the leases of the closes it is doing and the
+# rounds it is starting. A process that stops loses them to another when the lease runs out.
+CLOSE_LOOP_JOB = "quiz-closes"
+CLOSE_LOOP_SECONDS = 1.0
+CLOSE_LEASE_SECONDS = 15.0
+CLOSE_BATCH = 500  # closes claimed per beat at most
+CLOSE_JOB_KWARGS: dict[str, Any] = {
+    "misfire_grace_time": None,
+    "coalesce": True,
+    "max_instances": 1,
+}
 # The first wait before an answer to a poll not stored yet is tried again (then doubled).
 STORED_POLL_FIRST_WAIT = 0.05
 
 rng = random.Random()
-
-
-def _close_job_name(poll_id: str) -> str:
-    return f"quiz-close:{poll_id}"
 
 
 def _open_period(settings_period: int) -> tuple[int, int]:
@@ -80,7 +83,33 @@ def default_settings(state: BotState) -> QuizSettings:
     return quiz_store.default_settings(state.settings.quiz_open_period)
 
 
-def start_round(
+class RoundRunning(ChatBusy):
+    """A round cannot start: the chat is running one, here or on another replica."""
+
+    def __init__(self, chat_id: int, asked: int, total: int) -> None:
+        super().__init__(f"a quiz round is running in chat {chat_id}")
+        self.asked = asked
+        self.total = total
+
+
+def _stored(current: Round) -> StoredRound:
+    return StoredRound(
+        chat_id=current.chat_id,
+        round_id=current.round_id,
+        kind=current.kind,
+        thread_id=current.thread_id,
+        starter_id=current.starter_id,
+        language=current.language,
+        item_keys=tuple(item.key for item in current.items),
+        asked=current.asked,
+        total=current.total,
+        open_period=current.open_period,
+        show_explanation=current.show_explanation,
+        started_at=current.started_at,
+    )
+
+
+async def start_round(
     application: BotApplication,
     chat_id: int,
     kind: RoundKind,
@@ -90,11 +119,10 @@ def start_round(
     thread_id: int | None = None,
     starter_id: int | None = None,
     language: str = "en",
-) -> Round | None:
-    """Claim the chat for a new round; None if one is running (one round per chat)."""
-    rounds = application.bot_data.quiz.rounds
-    if chat_id in rounds:
-        return None
+) -> Round:
+    """Claim the chat for a new round, in the database (one round per chat, across every
+    replica); RoundRunning if one is running."""
+    state = application.bot_data
     started = Round(
         chat_id=chat_id,
         thread_id=thread_id,
@@ -106,8 +134,72 @@ def start_round(
         show_explanation=settings.show_explanation,
         language=language,
     )
-    rounds[chat_id] = started
+    now = time.time()
+    running = await state.stores.quiz.begin_round(
+        _stored(started), state.quiz.replica, now, now + CLOSE_LEASE_SECONDS
+    )
+    if running is not None:
+        raise RoundRunning(chat_id, running.asked, running.total)
+    state.quiz.rounds[chat_id] = started
     return started
+
+
+async def _end_round(application: BotApplication, current: Round) -> None:
+    """Forget a round here and in the database (so the chat may start another)."""
+    state = application.bot_data
+    if state.quiz.rounds.get(current.chat_id) is current:
+        del state.quiz.rounds[current.chat_id]
+    try:
+        await state.stores.quiz.end_round(current.chat_id, current.round_id)
+    except DATABASE_ERRORS as error:
+        log.warning(
+            "quiz round in chat %s not ended in database %s (%s); the chat is free again "
+            "once its lease runs out",
+            current.chat_id,
+            state.stores.database.path,
+            error,
+        )
+
+
+async def running_round(application: BotApplication, chat_id: int) -> Round | None:
+    """The round the chat is running, on any replica: this process's own, or one taken up
+    from the database."""
+    stored = await application.bot_data.stores.quiz.round_of(chat_id)
+    return _taken_up(application, stored) if stored is not None else None
+
+
+def _taken_up(application: BotApplication, stored: StoredRound) -> Round:
+    """The round as this process holds it, if it is the one stored; else rebuilt from the
+    database (another process moved it on), with its items from the pack."""
+    rounds = application.bot_data.quiz.rounds
+    mine = rounds.get(stored.chat_id)
+    if mine is not None and mine.round_id == stored.round_id and mine.asked == stored.asked:
+        return mine
+    knowledge = application.bot_data.knowledge
+    bank = knowledge.bank_in(stored.language)
+    items = [
+        item
+        for key in stored.item_keys
+        if (item := bank.get(key) or knowledge.bank.get(key)) is not None
+    ]
+    taken = Round(
+        chat_id=stored.chat_id,
+        thread_id=stored.thread_id,
+        starter_id=stored.starter_id,
+        kind=cast(RoundKind, stored.kind),
+        items=items,
+        total=stored.total,
+        open_period=stored.open_period,
+        show_explanation=stored.show_explanation,
+        language=stored.language,
+        asked=stored.asked,
+        poll_ids={stored.poll_id} if stored.poll_id is not None else set(),
+        started_at=stored.started_at,
+        round_id=stored.round_id,
+        resumed=True,
+    )
+    rounds[stored.chat_id] = taken
+    return taken
 
 
 async def post_next(application: BotApplication, current: Round, *, raising: bool = False) -> None:
@@ -184,8 +276,7 @@ async def _send_poll(
             current.chat_id,
             error,
         )
-        if state.quiz.rounds.get(current.chat_id) is current:
-            del state.quiz.rounds[current.chat_id]
+        await _end_round(application, current)
         return
     opened_at = time.time()
     poll = OpenPoll(
@@ -197,22 +288,30 @@ async def _send_poll(
         opened_at=opened_at,
         closes_at=opened_at + closes_in,
     )
+    current.poll_ids.add(poll.poll_id)
+    current.posted[poll.poll_id] = item
     try:
-        await state.stores.quiz.add_poll(poll, state.settings.timezone)
+        # The round waits on this poll now: whichever process claims its close moves it on.
+        await state.stores.quiz.poll_sent(
+            poll,
+            state.settings.timezone,
+            current.round_id,
+            tuple(next_item.key for next_item in current.items),
+            current.asked,
+            state.quiz.replica,
+        )
     except DATABASE_ERRORS as error:
-        # The poll is out: sending it again would show it twice. It still counts while the
-        # bot runs; a restart before it closes forgets it.
+        # The poll is out: sending it again would show it twice. Unrecorded, nobody closes it
+        # (Telegram's countdown does) nor counts its answers, and its round ends here.
         log.warning(
-            "quiz poll %s in chat %s cannot be recorded in database %s (%s); its answers "
-            "count until the bot restarts",
+            "quiz poll %s in chat %s cannot be recorded in database %s (%s); its answers do "
+            "not count and its round ends",
             poll.poll_id,
             poll.chat_id,
             state.stores.database.path,
             error,
         )
-    current.poll_ids.add(poll.poll_id)
-    current.posted[poll.poll_id] = item
-    _track(application, poll, closes_in)
+        await _end_round(application, current)
 
 
 async def start_daily_round(application: BotApplication, chat_id: int) -> None:
@@ -226,15 +325,12 @@ async def start_daily_round(application: BotApplication, chat_id: int) -> None:
     settings = await state.stores.quiz.settings(chat_id, default_settings(state))
     recent = application.chat_data[chat_id].recent_quiz_items
     items = bank.choose(settings.round_size, rng, avoid=set(recent))
-    current = start_round(application, chat_id, "quiz", items, settings)
-    if current is None:
-        raise ChatBusy(f"a quiz round is running in chat {chat_id}")
+    current = await start_round(application, chat_id, "quiz", items, settings)
     try:
         await post_next(application, current, raising=True)
     except BaseException:
         # After a ChatMigrated, move_chat has moved the round to the supergroup's id.
-        if state.quiz.rounds.get(current.chat_id) is current:
-            del state.quiz.rounds[current.chat_id]
+        await _end_round(application, current)
         raise
     recent.extend(item.key for item in items)
 
@@ -250,39 +346,8 @@ async def move_chat(application: BotApplication, old_chat_id: int, new_chat_id: 
         running.chat_id = new_chat_id
         running.thread_id = None  # a basic group has no topics
         quiz.rounds[new_chat_id] = running
-    for poll_id, poll in list(quiz.polls.items()):
-        if poll.chat_id == old_chat_id:
-            quiz.polls[poll_id] = dataclasses.replace(poll, chat_id=new_chat_id)
     if moved or running is not None:
         log.info("quiz of chat %s moved to %s", old_chat_id, new_chat_id)
-
-
-def _track(application: BotApplication, poll: OpenPoll, closes_in: float) -> None:
-    """Keep the poll in the live map and schedule the stopPoll that closes it."""
-    application.bot_data.quiz.polls[poll.poll_id] = poll
-    name = _close_job_name(poll.poll_id)
-    application.job_queue.run_once(
-        close_poll_job,
-        closes_in,
-        data=poll.poll_id,
-        name=name,
-        chat_id=poll.chat_id,
-        # The name doubles as the job's id, so finish_poll finds it with a lookup instead of
-        # a scan of every job (10,000 groups' daily rounds made that scan quadratic). A close
-        # that starts late (a busy loop) still runs: APScheduler would drop it after 1 s.
-        job_kwargs={"id": name, "replace_existing": True, "misfire_grace_time": None},
-    )
-
-
-async def close_poll_job(context: Context) -> None:
-    """Stop a poll whose time is up (unless Telegram has closed it), then move its round on."""
-    poll_id = cast(str, context.job.data)
-    poll = context.bot_data.quiz.polls.get(poll_id)
-    if poll is None:
-        return
-    if not _closed_by_telegram(poll):
-        await _stop_poll(context.application, poll, FOLLOW_UP)
-    await finish_poll(context.application, poll_id)
 
 
 async def _stop_poll(application: BotApplication, poll: OpenPoll, pace: Pace) -> None:
@@ -295,26 +360,115 @@ async def _stop_poll(application: BotApplication, poll: OpenPoll, pace: Pace) ->
         log.warning("could not stop quiz poll %s: %s", poll.poll_id, error)
 
 
-async def finish_poll(application: BotApplication, poll_id: str) -> None:
-    """Forget a closed poll (once, however many times it is reported), reply to it with the
-    right answer, and post the next one."""
-    quiz = application.bot_data.quiz
-    poll = quiz.polls.pop(poll_id, None)
-    if poll is None:
-        return
-    scheduler = application.job_queue.scheduler
-    if scheduler.get_job(_close_job_name(poll_id)) is not None:
-        scheduler.remove_job(_close_job_name(poll_id))
-    application.job_queue.run_once(
-        forget_poll_job,
-        ANSWER_GRACE_SECONDS,
-        data=poll_id,
-        job_kwargs={"misfire_grace_time": None},
+async def close_due(
+    application: BotApplication, now: float | None = None
+) -> list[asyncio.Task[None]]:
+    """The close loop's beat: renew this process's leases, forget polls closed a grace period
+    ago, and start closing the polls that are due (each in a task; returned)."""
+    state = application.bot_data
+    quiz = state.quiz
+    at = time.time() if now is None else now
+    try:
+        claims = await state.stores.quiz.close_tick(
+            quiz.replica,
+            at,
+            at + CLOSE_LEASE_SECONDS,
+            at - ANSWER_GRACE_SECONDS,
+            CLOSE_BATCH,
+        )
+    except DATABASE_ERRORS as error:
+        if not quiz.close_failures:
+            log.warning(
+                "quiz: cannot claim polls to close in database %s (%s); tries again each "
+                "second until the database answers",
+                state.stores.database.path,
+                error,
+            )
+        quiz.close_failures += 1
+        return []
+    if quiz.close_failures:
+        log.info("quiz: claims polls to close again")
+        quiz.close_failures = 0
+    return [
+        application.create_task(
+            close_poll(application, held), name=f"quiz-close:{held.poll.poll_id}"
+        )
+        for held in claims
+    ]
+
+
+async def _close_loop_job(context: Context) -> None:
+    await close_due(context.application)
+
+
+async def close_poll(
+    application: BotApplication,
+    held: CloseClaim,
+    pace: Pace = FOLLOW_UP,
+    *,
+    stop: bool | None = None,
+) -> None:
+    """Close a claimed poll: stop it (stop=None: unless Telegram's countdown has closed it),
+    reply with the right answer, move its round on (its next poll, or its summary), then
+    record the close under the claim."""
+    state = application.bot_data
+    quiz = state.quiz
+    poll = held.poll
+    if poll.poll_id in quiz.closing:
+        return  # this process closes it already, under an older claim whose lease ran out
+    quiz.closing.add(poll.poll_id)
+    try:
+        if stop or (stop is None and not _closed_by_telegram(poll)):
+            await _stop_poll(application, poll, pace)
+        await _reveal_answer(application, poll)
+        current = await _round_waiting_on(application, poll)
+        if current is not None:
+            await post_next(application, current)
+        await state.stores.quiz.mark_closed(held, time.time())
+    except LostClaim:
+        log.info(
+            "quiz poll %s: its close was taken over by another claim (its lease ran out)",
+            poll.poll_id,
+        )
+    except DATABASE_ERRORS as error:
+        log.warning(
+            "quiz poll %s closed but not recorded in database %s (%s); its claim's lease runs "
+            "out and it is closed again",
+            poll.poll_id,
+            state.stores.database.path,
+            error,
+        )
+    finally:
+        quiz.closing.discard(poll.poll_id)
+
+
+async def _round_waiting_on(application: BotApplication, poll: OpenPoll) -> Round | None:
+    """The chat's round, if it waits on this poll (not stopped, nor moved on already by an
+    earlier close of it)."""
+    stored = await application.bot_data.stores.quiz.round_of(poll.chat_id)
+    if stored is None or stored.poll_id != poll.poll_id:
+        rounds = application.bot_data.quiz.rounds
+        mine = rounds.get(poll.chat_id)
+        if mine is not None and poll.poll_id in mine.poll_ids:
+            del rounds[poll.chat_id]  # ended, stopped or moved on elsewhere
+        return None
+    return _taken_up(application, stored)
+
+
+async def finish_poll(
+    application: BotApplication, poll_id: str, pace: Pace = FOLLOW_UP, *, stop: bool = False
+) -> bool:
+    """Close a poll now, due or not (Telegram says it closed; or, with stop, its round is
+    stopped), unless it is closed or another process is closing it; True if this call did."""
+    state = application.bot_data
+    now = time.time()
+    held = await state.stores.quiz.claim_close(
+        poll_id, state.quiz.replica, now, now + CLOSE_LEASE_SECONDS
     )
-    await _reveal_answer(application, poll)
-    current = quiz.rounds.get(poll.chat_id)
-    if current is not None and poll_id in current.poll_ids:
-        await post_next(application, current)
+    if held is None:
+        return False
+    await close_poll(application, held, pace, stop=stop)
+    return True
 
 
 async def _reveal_answer(application: BotApplication, poll: OpenPoll) -> None:
@@ -353,16 +507,10 @@ def _round_item(state: BotState, poll: OpenPoll) -> QuizItem | None:
     return current.posted.get(poll.poll_id) if current is not None else None
 
 
-async def forget_poll_job(context: Context) -> None:
-    """Drop a closed poll's row; answers to it from now on are stale."""
-    await context.bot_data.stores.quiz.close_poll(cast(str, context.job.data))
-
-
 async def finish_round(application: BotApplication, current: Round, stopped: bool = False) -> None:
     """End the round and post how it went (a lone /quiz poll needs no summary)."""
-    rounds = application.bot_data.quiz.rounds
-    if rounds.get(current.chat_id) is current:
-        del rounds[current.chat_id]
+    if not stopped:
+        await _end_round(application, current)
     if current.total == 1 and current.kind == "quiz" and not stopped:
         return
     await _tally_from_database(application, current)
@@ -380,7 +528,7 @@ async def _tally_from_database(application: BotApplication, current: Round) -> N
     others count too: the tally is read back from the database. Unreadable, the answers this
     replica saw stand."""
     stores = application.bot_data.stores
-    if stores.database.is_sqlite:
+    if stores.database.is_sqlite and not current.resumed:
         return  # one process saw every answer
     try:
         scores = await stores.quiz.round_scores(current.chat_id, current.started_at)
@@ -396,17 +544,15 @@ async def _tally_from_database(application: BotApplication, current: Round) -> N
 
 
 async def stop_round(application: BotApplication, current: Round) -> None:
-    """End a running round now: close its open polls and post the summary."""
+    """End a running round now: close its open poll and post the summary."""
     quiz = application.bot_data.quiz
-    if quiz.rounds.get(current.chat_id) is not current:
+    if not await application.bot_data.stores.quiz.end_round(current.chat_id, current.round_id):
         return  # stopped meanwhile, by someone else or by its last poll closing
-    del quiz.rounds[current.chat_id]
+    if quiz.rounds.get(current.chat_id) is current:
+        del quiz.rounds[current.chat_id]
     current.items.clear()
     for poll_id in list(current.poll_ids):
-        poll = quiz.polls.get(poll_id)
-        if poll is not None:
-            await _stop_poll(application, poll, Pace())
-            await finish_poll(application, poll_id)
+        await finish_poll(application, poll_id, Pace(), stop=True)
     await finish_round(application, current, stopped=True)
 
 
@@ -466,50 +612,21 @@ async def _recorded_once_stored(
 
 
 async def on_poll(update: Update, context: Context) -> None:
-    """A poll closed (by its timer, or by us): move its round on if that has not happened yet."""
+    """A poll closed (by its timer, or by us): close it here if no process has yet."""
     if update.poll.is_closed:
         await finish_poll(context.application, update.poll.id)
 
 
-async def on_startup(application: BotApplication) -> None:
-    """(The leader's) take back the polls left open by a run that is gone, so their answers
-    still count and their rounds' answers are revealed; on PostgreSQL, keep looking."""
-    await resume_polls(application, starting=True)
-    if not application.bot_data.stores.database.is_sqlite:
-        application.job_queue.run_repeating(
-            _orphans_job,
-            interval=ORPHANS_CHECK_SECONDS,
-            first=ORPHANS_CHECK_SECONDS,
-            name=ORPHANS_JOB,
-            job_kwargs={"id": ORPHANS_JOB, "replace_existing": True},
-        )
-
-
-async def resume_polls(application: BotApplication, *, starting: bool = False) -> int:
-    """Track the open polls no run here tracks: on SQLite at start-up every one (the last run
-    is gone); on PostgreSQL those whose replica is surely gone, as their close and grace have
-    passed with the row still there (the others belong to a replica still running them)."""
-    state = application.bot_data
-    now = time.time()
-    single = state.stores.database.is_sqlite and starting
-    polls = [
-        poll
-        for poll in await state.stores.quiz.open_polls()
-        if poll.poll_id not in state.quiz.polls
-        and (single or poll.closes_at + ORPHAN_AFTER_SECONDS < now)
-    ]
-    for poll in polls:
-        _track(application, poll, max(poll.closes_at - now, ANSWER_GRACE_SECONDS))
-    if polls:
-        log.info("resumed %d open quiz poll(s) left by a run that is gone", len(polls))
-    return len(polls)
-
-
-async def _orphans_job(context: Context) -> None:
-    try:
-        await resume_polls(context.application)
-    except DATABASE_ERRORS as error:
-        log.warning("quiz: could not look for polls left open (%s); tries again", error)
+def start_closing(application: BotApplication) -> None:
+    """Start the close loop (on every process): polls left open by a run or a replica that is
+    gone are closed at their time, or at once if it has passed."""
+    application.job_queue.run_repeating(
+        _close_loop_job,
+        interval=CLOSE_LOOP_SECONDS,
+        first=0,
+        name=CLOSE_LOOP_JOB,
+        job_kwargs={**CLOSE_JOB_KWARGS, "id": CLOSE_LOOP_JOB, "replace_existing": True},
+    )
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

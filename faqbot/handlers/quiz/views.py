@@ -73,9 +73,9 @@ def usage(language: str) -> str:
     return said(language, "quiz_usage", most=MAX_ROUND)
 
 
-def busy(running: Round, language: str) -> str:
-    """Why a new round cannot start while one runs."""
-    return said(language, "quiz_busy", asked=running.asked, total=running.total)
+def busy(asked: int, total: int, language: str) -> str:
+    """Why a new round cannot start while one runs (`asked` of its `total` polls so far)."""
+    return said(language, "quiz_busy", asked=asked, total=total)
 
 
 def bad_count(typed: str, language: str) -> str:

@@ -29,7 +29,9 @@ from tests.handlers.quiz.test_quiz import (
     play,
     poll_id,
     polls_to,
+    running_round,
     say,
+    stored_polls,
     texts_to,
     wrong,
 )
@@ -467,7 +469,8 @@ async def test_a_poll_refused_with_chat_migrated_goes_to_the_supergroup(
     api.fail("sendPoll", migrate_to_chat_id=SUPERGROUP)  # the migration message is late
     await close(app, api, first)
     [second] = polls_to(api, SUPERGROUP)
-    assert poll_id(second) in app.bot_data.quiz.polls
+    assert poll_id(second) in await stored_polls(app)
+    assert (await running_round(app, SUPERGROUP)).poll_id == poll_id(second)
     await answer(app, second, ASHA, correct(second), "Asha")
     await close(app, api, second)
     assert "Asha: 2 of 2 right" in texts_to(api, SUPERGROUP)[-1]

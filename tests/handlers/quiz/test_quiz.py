@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 
 import pytest
 from sqlalchemy import Connection
@@ -12,10 +14,10 @@ from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.handlers.answers import stats
 from faqbot.handlers.daily.delivery import LOOP_JOB
-from faqbot.handlers.quiz import standings
-from faqbot.handlers.quiz.rounds import close_poll_job, forget_poll_job
+from faqbot.handlers.quiz import rounds, standings
 from faqbot.knowledge import Pack, catalogue
 from faqbot.knowledge.bundle import Knowledge
+from faqbot.storage.quiz import StoredRound
 from tests.support import updates as u
 from tests.support.application import feed, running
 from tests.support.fake_bot_api import Call, FakeBotAPI
@@ -41,8 +43,13 @@ def polls_to(api: FakeBotAPI, chat_id: int = GROUP) -> list[Call]:
 
 
 async def stored_polls(app: BotApplication) -> set[str]:
-    """Ids of the polls the database still counts answers for."""
+    """Ids of the polls the database has not closed yet."""
     return {poll.poll_id for poll in await app.bot_data.stores.quiz.open_polls()}
+
+
+async def running_round(app: BotApplication, chat_id: int = GROUP) -> StoredRound | None:
+    """The chat's round as the database keeps it."""
+    return await app.bot_data.stores.quiz.round_of(chat_id)
 
 
 def poll_id(call: Call) -> str:
@@ -73,10 +80,7 @@ async def close(app: BotApplication, api: FakeBotAPI, call: Call, grace_over: bo
     grace period for answers still on their way pass."""
     await feed(app, {"poll": {**api.get_poll(poll_id(call)), "is_closed": True}})
     if grace_over:
-        for job in app.job_queue.jobs():
-            if job.callback is forget_poll_job:
-                job.schedule_removal()
-                await job.run(app)
+        await app.bot_data.stores.quiz.forget_closed(time.time() + 1)
 
 
 async def play(app: BotApplication, api: FakeBotAPI, answers: dict[int, bool]) -> None:
@@ -148,18 +152,22 @@ async def test_closing_a_poll_forgets_it_in_memory_and_in_the_database(
 ) -> None:
     await say(app, "/quiz 2")
     first = polls_to(api)[0]
-    assert set(app.bot_data.quiz.polls) == {poll_id(first)} == await stored_polls(app)
-    await close(app, api, first)
+    assert await stored_polls(app) == {poll_id(first)}
+    assert (await running_round(app)).poll_id == poll_id(first)
+    await close(app, api, first, grace_over=False)
     second = polls_to(api)[1]
-    assert set(app.bot_data.quiz.polls) == {poll_id(second)} == await stored_polls(app)
+    # The closed poll counts answers for a grace period, then is forgotten.
+    assert await stored_polls(app) == {poll_id(second)}
+    assert await app.bot_data.stores.quiz.forget_closed(time.time() + 1) == 1
+    assert (await running_round(app)).poll_id == poll_id(second)
     await close(app, api, second)
-    assert app.bot_data.quiz.polls == {}
     assert app.bot_data.quiz.rounds == {}
+    assert await running_round(app) is None
     assert await stored_polls(app) == set()
-    # Only the jobs every application has are left: the question log's daily pruning, the
-    # weekly standings check and the daily delivery loop.
+    # No job per poll: only the jobs every application has, the question log's daily pruning,
+    # the weekly standings check, the daily delivery loop and the quiz's close loop.
     assert sorted(job.name for job in app.job_queue.jobs()) == sorted(
-        [stats.RETENTION_JOB, standings.WEEKLY_JOB, LOOP_JOB]
+        [stats.RETENTION_JOB, standings.WEEKLY_JOB, LOOP_JOB, rounds.CLOSE_LOOP_JOB]
     )
 
 
@@ -360,7 +368,7 @@ async def test_quiz_top_and_review_are_in_both_menus_and_settings_for_admins(
 # --- restarts --------------------------------------------------------------------------------
 
 
-async def test_a_restart_keeps_scores_and_counts_answers_to_polls_left_open(
+async def test_a_restart_keeps_scores_counts_answers_to_polls_left_open_and_the_round(
     settings: Settings, pack: Pack, api: FakeBotAPI
 ) -> None:
     async with running(settings, pack) as first:
@@ -368,15 +376,23 @@ async def test_a_restart_keeps_scores_and_counts_answers_to_polls_left_open(
         [call] = polls_to(api)
         await answer(first, call, ASHA, correct(call), "Asha")
     async with running(settings, pack) as second:
-        assert set(second.bot_data.quiz.polls) == {poll_id(call)}
+        assert await stored_polls(second) == {poll_id(call)}
         await answer(second, call, RAVI, correct(call), "Ravi")  # given while the bot was down
         await answer(second, call, ASHA, correct(call), "Asha")  # re-sent: still counts once
         await close(second, api, call)
+        # The round is kept in the database: the run after the restart moves it on.
+        [_, later] = polls_to(api)
+        assert later.params["question"].startswith("[2/2] ")
+        assert await stored_polls(second) == {poll_id(later)}
+        await close(second, api, later)
+        # Its summary counts the answers given before the restart too.
+        summary = texts_to(api, GROUP)[-1]
+        assert "Round over</b> after 2 of 2" in summary
+        assert "Asha: 1 of 1 right" in summary and "Ravi: 1 of 1 right" in summary, summary
         await say(second, "/top")
         board = texts_to(api, GROUP)[-1]
         assert "Asha: 1 of 1 right" in board and "Ravi: 1 of 1 right" in board
         assert await stored_polls(second) == set()
-        assert len(polls_to(api)) == 1  # the round itself does not survive a restart
 
 
 async def test_the_schema_has_the_quiz_tables(app: BotApplication) -> None:
@@ -421,11 +437,10 @@ async def test_a_round_keeps_its_items_through_a_reload_that_removed_them(
 
 
 async def run_close_jobs(app: BotApplication) -> None:
-    """Run the close jobs now, as the job queue would when the polls' time is up."""
-    for job in app.job_queue.jobs():
-        if job.callback is close_poll_job:
-            job.schedule_removal()
-            await job.run(app)
+    """Run the close loop's beat as it runs once the polls' time is up, and wait for the
+    closes it starts."""
+    later = time.time() + Poll.MAX_OPEN_PERIOD
+    await asyncio.gather(*await rounds.close_due(app, now=later))
 
 
 async def test_a_poll_telegram_closes_itself_is_not_stopped_but_its_round_moves_on(
@@ -438,7 +453,7 @@ async def test_a_poll_telegram_closes_itself_is_not_stopped_but_its_round_moves_
     # Telegram's own countdown (open_period) closed it: a stopPoll would only be refused.
     assert api.calls_to("stopPoll") == []
     assert len([t for t in texts_to(api, GROUP, reveals=True) if t.startswith("✅")]) == 1
-    assert len(polls_to(api)) == 2 and poll_id(first) not in app.bot_data.quiz.polls
+    assert len(polls_to(api)) == 2 and poll_id(first) not in await stored_polls(app)
 
 
 async def test_a_poll_shorter_than_telegrams_shortest_countdown_is_stopped(

@@ -1,0 +1,223 @@
+"""Closing quiz polls by claims, and one running round per chat, on each engine."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from faqbot.storage import quiz
+from faqbot.storage.claims import LostClaim
+from faqbot.storage.database import Storage
+from faqbot.storage.quiz import OpenPoll, StoredRound
+
+GROUP = -4003
+NOW = 1_800_000_000.0
+LEASE = 15.0
+ME, OTHER = "replica-a", "replica-b"
+
+
+@pytest.fixture
+def storage(database_target: Path | str) -> Iterator[Storage]:
+    """A freshly migrated database, on each engine."""
+    opened = Storage(database_target)
+    opened.open()
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+class OnDatabaseThread:
+    """The quiz store's functions, each in a transaction of its own: `db.round_of(chat_id=1)`."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        function = getattr(quiz, name)
+        return lambda **kwargs: self.storage.run_sync(partial(function, **kwargs))
+
+
+@pytest.fixture
+def db(storage: Storage) -> OnDatabaseThread:
+    return OnDatabaseThread(storage)
+
+
+def poll(poll_id: str, closes_at: float, chat_id: int = GROUP) -> OpenPoll:
+    return OpenPoll(poll_id, chat_id, 7, "jimex:1", 0, closes_at - 30, closes_at)
+
+
+def a_round(chat_id: int = GROUP, round_id: str = "r1") -> StoredRound:
+    return StoredRound(
+        chat_id=chat_id,
+        round_id=round_id,
+        kind="quiz",
+        thread_id=None,
+        starter_id=5001,
+        language="en",
+        item_keys=("a:1", "b:1", "c:1"),
+        asked=0,
+        total=3,
+        open_period=30,
+        show_explanation=True,
+        started_at=NOW - 60,
+    )
+
+
+def closes(db: OnDatabaseThread, owner: str, now: float, limit: int = 10) -> list[str]:
+    """The ids of the polls a close loop's beat claims at `now`, sorted."""
+    held = db.close_tick(
+        owner=owner, now=now, lease_until=now + LEASE, forget_before=now - 10, limit=limit
+    )
+    return sorted(claim.poll.poll_id for claim in held)
+
+
+def test_due_closes_are_claimed_earliest_first_and_once_per_lease(db: OnDatabaseThread) -> None:
+    for poll_id, closes_at in [("p1", NOW - 2), ("p2", NOW - 1), ("p3", NOW + 20)]:
+        db.add_poll(poll=poll(poll_id, closes_at), default_timezone="UTC")
+    held = db.claim_closes(owner=ME, now=NOW, lease_until=NOW + LEASE, limit=1)
+    assert [(c.poll.poll_id, c.token) for c in held] == [("p1", 1)]
+    assert closes(db, OTHER, NOW) == ["p2"]  # p1 is held; p3 is not due
+    assert closes(db, OTHER, NOW) == []
+
+
+def test_an_expired_lease_is_taken_over_and_the_stale_token_refused(db: OnDatabaseThread) -> None:
+    db.add_poll(poll=poll("p1", NOW), default_timezone="UTC")
+    [stale] = db.claim_closes(owner=ME, now=NOW, lease_until=NOW + LEASE, limit=10)
+    later = NOW + LEASE + 1
+    [taker] = db.claim_closes(owner=OTHER, now=later, lease_until=later + LEASE, limit=10)
+    assert (taker.poll.poll_id, taker.token) == ("p1", stale.token + 1)
+    with pytest.raises(LostClaim):
+        db.mark_closed(held=stale, now=later)
+    db.mark_closed(held=taker, now=later)
+    with pytest.raises(LostClaim):  # closed once: a second close of the same claim is refused
+        db.mark_closed(held=taker, now=later)
+    assert db.open_polls() == []
+
+
+def test_a_live_closer_renews_its_leases_and_keeps_its_closes(db: OnDatabaseThread) -> None:
+    db.add_poll(poll=poll("p1", NOW), default_timezone="UTC")
+    assert closes(db, ME, NOW) == ["p1"]
+    # Each beat of the holder's loop renews the lease: past the first lease, nobody takes it.
+    for beat in range(1, 40):
+        assert closes(db, ME, NOW + beat) == []
+    assert closes(db, OTHER, NOW + 40) == []
+    # The holder stops beating (it died): the lease runs out and another process takes over.
+    assert closes(db, OTHER, NOW + 39 + LEASE + 1) == ["p1"]
+
+
+def test_closed_polls_are_forgotten_after_the_grace_period(db: OnDatabaseThread) -> None:
+    db.add_poll(poll=poll("p1", NOW), default_timezone="UTC")
+    [held] = db.claim_closes(owner=ME, now=NOW, lease_until=NOW + LEASE, limit=10)
+    db.mark_closed(held=held, now=NOW)
+    # Answers still on their way count for a while: the row stays, but is not open.
+    assert db.open_polls() == []
+    assert db.record_answer(
+        poll_id="p1", user_id=1, name="A", option=0, answered_at=NOW + 1, default_timezone="UTC"
+    )
+    assert db.forget_closed(before=NOW) == 0
+    assert db.forget_closed(before=NOW + 1) == 1
+
+
+def test_a_poll_closed_by_telegram_is_claimed_before_its_time_but_once(
+    db: OnDatabaseThread,
+) -> None:
+    db.add_poll(poll=poll("p1", NOW + 20), default_timezone="UTC")
+    held = db.claim_close(poll_id="p1", owner=ME, now=NOW, lease_until=NOW + LEASE)
+    assert held is not None and held.poll.poll_id == "p1"
+    assert db.claim_close(poll_id="p1", owner=OTHER, now=NOW, lease_until=NOW + LEASE) is None
+    assert db.claim_close(poll_id="nope", owner=OTHER, now=NOW, lease_until=NOW + LEASE) is None
+
+
+def test_a_chat_runs_one_round_and_a_second_is_refused(db: OnDatabaseThread) -> None:
+    assert db.begin_round(begun=a_round(), owner=ME, now=NOW, lease_until=NOW + LEASE) is None
+    running = db.begin_round(
+        begun=a_round(round_id="r2"), owner=OTHER, now=NOW, lease_until=NOW + LEASE
+    )
+    assert running is not None and (running.round_id, running.total) == ("r1", 3)
+    # Other chats are not held up.
+    assert (
+        db.begin_round(begun=a_round(GROUP - 1), owner=OTHER, now=NOW, lease_until=NOW + LEASE)
+        is None
+    )
+    db.poll_sent(
+        poll=poll("p1", NOW + 30),
+        default_timezone="UTC",
+        round_id="r1",
+        item_keys=("b:1", "c:1"),
+        asked=1,
+        owner=ME,
+    )
+    stored = db.round_of(chat_id=GROUP)
+    assert (stored.poll_id, stored.item_keys, stored.asked) == ("p1", ("b:1", "c:1"), 1)
+    # Long after its lease, a round waiting on an open poll still runs.
+    much_later = NOW + 10 * LEASE
+    assert db.begin_round(
+        begun=a_round(round_id="r3"), owner=OTHER, now=much_later, lease_until=much_later + LEASE
+    )
+    assert not db.end_round(chat_id=GROUP, round_id="r2")  # only the round itself ends it
+    assert db.end_round(chat_id=GROUP, round_id="r1")
+    assert (
+        db.begin_round(begun=a_round(round_id="r4"), owner=OTHER, now=NOW, lease_until=NOW) is None
+    )
+
+
+def test_a_round_left_before_its_first_poll_is_replaced_once_its_lease_ran_out(
+    db: OnDatabaseThread,
+) -> None:
+    assert db.begin_round(begun=a_round(), owner=ME, now=NOW, lease_until=NOW + LEASE) is None
+    # Its process renews the lease while it sends the first poll ...
+    closes(db, ME, NOW + LEASE - 1)
+    assert db.begin_round(
+        begun=a_round(round_id="r2"), owner=OTHER, now=NOW + LEASE + 1, lease_until=NOW
+    )
+    # ... and once it stops, the round is gone when the lease runs out.
+    later = NOW + 2 * LEASE
+    assert (
+        db.begin_round(begun=a_round(round_id="r2"), owner=OTHER, now=later, lease_until=later)
+        is None
+    )
+    assert db.round_of(chat_id=GROUP).round_id == "r2"
+
+
+@pytest.mark.parametrize(
+    "database_target", [pytest.param("postgresql", marks=pytest.mark.services)], indirect=True
+)
+def test_concurrent_close_claimers_on_postgresql_get_disjoint_polls_without_waiting(
+    db: OnDatabaseThread, storage: Storage
+) -> None:
+    for number in range(20):
+        db.add_poll(poll=poll(f"p{number}", NOW - number), default_timezone="UTC")
+    engine = storage._engine
+    assert engine is not None
+    with engine.connect() as first, engine.connect() as second:
+        second.exec_driver_sql("SET lock_timeout = '2s'")  # waiting would be a failure
+        mine = quiz.claim_closes(first, ME, NOW, NOW + LEASE, 12)
+        theirs = quiz.claim_closes(second, OTHER, NOW, NOW + LEASE, 12)
+        first.commit()
+        second.commit()
+    assert len(mine) == 12 and len(theirs) == 8
+    assert {c.poll.poll_id for c in mine}.isdisjoint(c.poll.poll_id for c in theirs)
+
+
+@pytest.mark.parametrize(
+    "database_target", [pytest.param("postgresql", marks=pytest.mark.services)], indirect=True
+)
+def test_two_rounds_begun_at_once_on_postgresql_one_wins(storage: Storage) -> None:
+    engine = storage._engine
+    assert engine is not None
+    with engine.connect() as first, engine.connect() as second:
+        assert quiz.begin_round(first, a_round(round_id="r1"), ME, NOW, NOW + LEASE) is None
+        second.exec_driver_sql("SET lock_timeout = '5s'")
+        # The second insert waits on the first's uncommitted row; commit it from a thread.
+        committer = threading.Timer(0.5, first.commit)
+        committer.start()
+        running = quiz.begin_round(second, a_round(round_id="r2"), OTHER, NOW, NOW + LEASE)
+        committer.join()
+        second.commit()
+    assert running is not None and running.round_id == "r1"
