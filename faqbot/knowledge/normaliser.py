@@ -52,6 +52,7 @@ HINGLISH_STOPWORDS = frozenset(
     bataiye samjhao samjhaiye mujhe hume humein hamein apna apne ho raha rahi rahe rha rhi hoga
     hogi honge hona tak wahan yahan kin saath sath bola bole boli liya liye diya chahiye gaya
     gaye gayi gya karenge karega karegi wala wali wale baat apni rahenge rahega rahegi dono
+    bata btado batado
     """.split()
 )
 
