@@ -30,7 +30,9 @@ from faqbot.knowledge.scope import Scope
 Status = Literal["answer", "suggest", "none"]
 # Hard rules that hold an answer back whatever the model says (the `why` of a Match).
 RULE_NO_WORDS = "rule: no word the pack knows"
-RULE_WRONG_KIND = "rule: asks for a date, number, amount, full form or reason the answer lacks"
+RULE_WRONG_KIND = (
+    "rule: asks for a date, duration, number, amount, full form or reason the answer lacks"
+)
 RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
@@ -81,6 +83,16 @@ _HAS_AMOUNT = re.compile(
 )
 # An acronym spelt out beside it: "JIMEX (Japan–India Maritime Exercise)", "(RPSS)".
 _HAS_EXPANSION = re.compile(r"\b([A-Z][A-Z/-]+)\b\s*\(|\(([A-Z][A-Z/-]+)\)")
+# "How long…?" wants a span of time: "for two days", "within the next five years", "since 2010"
+# (a date alone, "on 30 November 2019", does not say how long anything lasted).
+_DURATION_PAIRS = frozenset(
+    {("how", "long"), ("kitne", "din"), ("kitna", "samay"), ("kitne", "samay"), ("kitna", "time")}
+)
+_HAS_DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many)\s+"
+    r"(?:days?|weeks?|months?|years?|decades?|hours?)\b|\b(?:since|from)\s+(?:1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
 # "Why…?" wants a reason: an entry gives one when a phrasing asks why, or its answer says
 # what something is for ("enables the partners to…", "because", "so that", "which is why").
 _REASON_WORDS = frozenset({"why", "kyun", "kyon", "kyu"})
@@ -144,6 +156,8 @@ def expected_kinds(question: str) -> frozenset[str]:
         kinds.add("date")
     if _REASON_WORDS.intersection(tokens):
         kinds.add("reason")
+    if _DURATION_PAIRS & pairs:
+        kinds.add("duration")
     if _AMOUNT_WORDS.intersection(tokens):
         kinds.add("amount")
     # "Which ministers do the 2s stand for" asks which, not for a full form.
@@ -202,6 +216,8 @@ def offered_kinds(answer: str) -> frozenset[str]:
         kinds.add("expansion")
     if _HAS_REASON.search(answer):
         kinds.add("reason")
+    if _HAS_DURATION.search(answer):
+        kinds.add("duration")
     return frozenset(kinds)
 
 
