@@ -39,6 +39,7 @@ ENGLISH_STOPWORDS = frozenset(
     ok okay hi hello hey dear sir madam bro bhai yaar ji upsc ias exam exams mains prelims
     answer answers question questions say says said saying told mention mentioned mentions
     actually exactly basically really remember describe ever
+    ll ve re
     """.split()
 )
 
