@@ -127,15 +127,17 @@ _INTENTS = {
     **dict.fromkeys(("outcom", "result", "highlight", "takeaway", "summary"), "outcome"),
     **dict.fromkeys(words("परिणाम नतीजे नतीजा हाइलाइट्स"), "outcome"),
 }
-# "क्या क्या हुआ", "what all happened": a doubled क्या asks for a summary, as "highlights" does.
+# "क्या क्या हुआ", "what all happened": a doubled क्या asks for a summary, as "highlights" does;
+# so do "kya hua" and "what happened" ("india japan 2+2 mein kya hua").
 _WHAT_ALL = ("क्या", "क्या")
+_WHAT_HAPPENED = frozenset({("kya", "hua"), ("what", "happen"), ("what", "happened")})
 
 
 def intents(text: str) -> frozenset[str]:
     """Which of "where", "who", "why" and "outcome" a text asks."""
     tokens = words(text)
     found = {_INTENTS[w] for w in tokens if w in _INTENTS}
-    if any(pair == _WHAT_ALL for pair in itertools.pairwise(tokens)):
+    if any(pair == _WHAT_ALL or pair in _WHAT_HAPPENED for pair in itertools.pairwise(tokens)):
         found.add("outcome")
     return frozenset(found)
 

@@ -188,6 +188,10 @@ def test_offered_kinds(answer: str, kinds: set[str]) -> None:
         ("क्या नई दिल्ली वाली 2+2 में जापान आया", set()),
         # कौन-सा is "which", not "who".
         ("भारत जापान कौन से अभ्यास करते हैं", set()),
+        # "What happened", "kya hua" ask what came of it; "kab hua" asks when.
+        ("what happened at the malabar talks", {"outcome"}),
+        ("tokyo 2+2 me kya hua tha", {"outcome"}),
+        ("tokyo 2+2 kab hua tha", set()),
     ],
 )
 def test_intents(question: str, asked: set[str]) -> None:
