@@ -23,7 +23,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from faqbot.knowledge.decision import Decision, Signals
-from faqbot.knowledge.normaliser import MAX_QUESTION_CHARS, WORD, Normaliser, words
+from faqbot.knowledge.devanagari import has_devanagari
+from faqbot.knowledge.normaliser import MAX_QUESTION_CHARS, WORD, Normaliser, clean, words
 from faqbot.knowledge.schema import Entry, Pack
 from faqbot.knowledge.scope import Scope
 
@@ -614,13 +615,21 @@ class Matcher:
         normaliser = self.normaliser
         typed = words(question)
         # A word the pack does not write may still be a synonym the pack lists ("nippon"):
-        # kept as typed when no written word is close to it.
-        fixed = [
-            word
-            if word in self._words or not normaliser.is_content(word)
-            else (self.correct(word) or word)
-            for word in typed
-        ]
+        # kept as typed when no written word is close to it. A typo can also make the stemmer
+        # cut the wrong ending ("exercies" -> "exercy"): then the word as typed is tried.
+        unstemmed: list[str] | None = None
+        fixed = []
+        for at, word in enumerate(typed):
+            if word in self._words or not normaliser.is_content(word):
+                fixed.append(word)
+                continue
+            found = self.correct(word)
+            if found is None and not has_devanagari(question):  # Hindi is folded first
+                if unstemmed is None:
+                    unstemmed = WORD.findall(clean(question))
+                if len(unstemmed) == len(typed) and unstemmed[at] != word:
+                    found = self.correct(unstemmed[at])
+            fixed.append(found or word)
         tokens = normaliser.fold(fixed)
         as_typed = tokens if fixed == typed else normaliser.fold(typed)
         known: list[str] = []

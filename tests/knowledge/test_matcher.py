@@ -370,3 +370,10 @@ def test_a_typo_is_corrected_as_a_scan_of_every_known_word_would(word: str) -> N
     if expected is not None:
         expected = matcher._surface.get(expected, expected)
     assert matcher.correct(word) == expected
+
+
+def test_a_typo_that_misleads_the_stemmer_is_corrected_as_typed(matcher: Matcher) -> None:
+    # "exercies" stems to "exercy", two edits from the pack's "exercis"; as typed, it is one
+    # from "exercises".
+    known, unknown = matcher.analyse("malabar exercies")
+    assert unknown == 0 and "exercis" in known
