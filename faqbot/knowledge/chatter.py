@@ -44,6 +44,11 @@ _CHATTER = re.compile(
     r"|^\W*(?:name|list|mention|state|enumerate)(?= (?:the|all|any|some|those|these)\b)"
     r"|like(?= (?:what|which|who|whom|when|where|how)\b)"
     r"|long story short|honestly|to be honest|tbh|this is a long one"
+    # how to answer, or whether a claim heard is right: "in simple words", "is that right"
+    r"|in (?:very )?(?:simple|easy|plain|short) (?:words|terms|language|english)"
+    r"|(?:is|was) (?:that|this|it) (?:right|true|correct)"
+    r"|in the first place"
+    r"|in (?:our|my|a|the) (?:group discussion|gd|study group|whatsapp group|discussion)"
     # the student's situation
     r"|(?:i|we) (?:have|got|have got) (?:a|an|my|our) (?:class |unit |surprise |mock )?"
     r"(?:test|exam|quiz|viva|interview)"

@@ -45,7 +45,9 @@ class Signals:
     missing: float  # the most telling question word the best entry lacks (0 if none)
     known: int  # known content words
     unknown: int  # content words the pack has never seen
-    wrong_kind: bool  # asks for a date, number, amount, full form or reason the best answer lacks
+    wrong_kind: (
+        bool  # asks for a date, duration, number, amount, full form or reason the best answer lacks
+    )
     off_subject: bool  # one word, and not a word of the best entry's question or keywords
     other_name: bool = False  # names something ("Australia") the best entry never mentions
     other_year: bool = False  # names a year the best answer gives otherwise for the same thing

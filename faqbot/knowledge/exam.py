@@ -772,6 +772,11 @@ def evidence(entries: Sequence[Entry], tokens: Tokens) -> Sequence[Evidence]:
     return _evidence(entries, _counted(tokens))
 
 
+def _with_parts(tokens: Iterable[str]) -> frozenset[str]:
+    """Tokens, with the words of each folded term beside it."""
+    return frozenset(part for token in tokens for part in {token, *token.split("_")})
+
+
 def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
     """The pack's sentences and list items: a paragraph may hold the words of a false
     statement in different claims ("Japan resolved… India acknowledged…")."""
@@ -782,14 +787,17 @@ def _evidence(entries: Sequence[Entry], tokens: Tokens) -> list[_Evidence]:
         for piece in _SENTENCE.split(passage)
         if piece.strip()
     ]
+    # A term the synonyms fold ("defence equipment and technology cooperation") also holds
+    # its words, so a claim that writes part of it ("cooperation in defence equipment and
+    # technology") meets it.
     return [
         _Evidence(
-            frozenset(tokens(p)),
+            _with_parts(tokens(p)),
             frozenset(words(p)),
             _negated(p, tokens),
             _names(p, tokens),
             *_actor(p, tokens),
-            _prefixes(tokens(p)),
+            _prefixes(_with_parts(tokens(p))),
             _prefixes(_names(p, tokens)),
         )
         for p in dict.fromkeys(pieces)

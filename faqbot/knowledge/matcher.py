@@ -23,14 +23,17 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from faqbot.knowledge.decision import Decision, Signals
-from faqbot.knowledge.normaliser import MAX_QUESTION_CHARS, WORD, Normaliser, words
+from faqbot.knowledge.devanagari import has_devanagari
+from faqbot.knowledge.normaliser import MAX_QUESTION_CHARS, WORD, Normaliser, clean, words
 from faqbot.knowledge.schema import Entry, Pack
 from faqbot.knowledge.scope import Scope
 
 Status = Literal["answer", "suggest", "none"]
 # Hard rules that hold an answer back whatever the model says (the `why` of a Match).
 RULE_NO_WORDS = "rule: no word the pack knows"
-RULE_WRONG_KIND = "rule: asks for a date, number, amount, full form or reason the answer lacks"
+RULE_WRONG_KIND = (
+    "rule: asks for a date, duration, number, amount, full form or reason the answer lacks"
+)
 RULE_OTHER_YEAR = "rule: the answer gives another year for what is asked"
 RULE_OFF_SUBJECT = "rule: one-word question not about the entry"
 RULE_TIE = "rule: two entries tie"
@@ -82,6 +85,16 @@ _HAS_AMOUNT = re.compile(
 )
 # An acronym spelt out beside it: "JIMEX (Japan–India Maritime Exercise)", "(RPSS)".
 _HAS_EXPANSION = re.compile(r"\b([A-Z][A-Z/-]+)\b\s*\(|\(([A-Z][A-Z/-]+)\)")
+# "How long…?" wants a span of time: "for two days", "within the next five years", "since 2010"
+# (a date alone, "on 30 November 2019", does not say how long anything lasted).
+_DURATION_PAIRS = frozenset(
+    {("how", "long"), ("kitne", "din"), ("kitna", "samay"), ("kitne", "samay"), ("kitna", "time")}
+)
+_HAS_DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many)\s+"
+    r"(?:days?|weeks?|months?|years?|decades?|hours?)\b|\b(?:since|from)\s+(?:1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
 # "Why…?" wants a reason: an entry gives one when a phrasing asks why, or its answer says
 # what something is for ("enables the partners to…", "because", "so that", "which is why").
 _REASON_WORDS = frozenset({"why", "kyun", "kyon", "kyu"})
@@ -116,15 +129,17 @@ _INTENTS = {
     **dict.fromkeys(("outcom", "result", "highlight", "takeaway", "summary"), "outcome"),
     **dict.fromkeys(words("परिणाम नतीजे नतीजा हाइलाइट्स"), "outcome"),
 }
-# "क्या क्या हुआ", "what all happened": a doubled क्या asks for a summary, as "highlights" does.
+# "क्या क्या हुआ", "what all happened": a doubled क्या asks for a summary, as "highlights" does;
+# so do "kya hua" and "what happened" ("india japan 2+2 mein kya hua").
 _WHAT_ALL = ("क्या", "क्या")
+_WHAT_HAPPENED = frozenset({("kya", "hua"), ("what", "happen"), ("what", "happened")})
 
 
 def intents(text: str) -> frozenset[str]:
     """Which of "where", "who", "why" and "outcome" a text asks."""
     tokens = words(text)
     found = {_INTENTS[w] for w in tokens if w in _INTENTS}
-    if any(pair == _WHAT_ALL for pair in itertools.pairwise(tokens)):
+    if any(pair == _WHAT_ALL or pair in _WHAT_HAPPENED for pair in itertools.pairwise(tokens)):
         found.add("outcome")
     return frozenset(found)
 
@@ -145,6 +160,8 @@ def expected_kinds(question: str) -> frozenset[str]:
         kinds.add("date")
     if _REASON_WORDS.intersection(tokens):
         kinds.add("reason")
+    if _DURATION_PAIRS & pairs:
+        kinds.add("duration")
     if _AMOUNT_WORDS.intersection(tokens):
         kinds.add("amount")
     # "Which ministers do the 2s stand for" asks which, not for a full form.
@@ -203,6 +220,8 @@ def offered_kinds(answer: str) -> frozenset[str]:
         kinds.add("expansion")
     if _HAS_REASON.search(answer):
         kinds.add("reason")
+    if _HAS_DURATION.search(answer):
+        kinds.add("duration")
     return frozenset(kinds)
 
 
@@ -602,13 +621,21 @@ class Matcher:
         normaliser = self.normaliser
         typed = words(question)
         # A word the pack does not write may still be a synonym the pack lists ("nippon"):
-        # kept as typed when no written word is close to it.
-        fixed = [
-            word
-            if word in self._words or not normaliser.is_content(word)
-            else (self.correct(word) or word)
-            for word in typed
-        ]
+        # kept as typed when no written word is close to it. A typo can also make the stemmer
+        # cut the wrong ending ("exercies" -> "exercy"): then the word as typed is tried.
+        unstemmed: list[str] | None = None
+        fixed = []
+        for at, word in enumerate(typed):
+            if word in self._words or not normaliser.is_content(word):
+                fixed.append(word)
+                continue
+            found = self.correct(word)
+            if found is None and not has_devanagari(question):  # Hindi is folded first
+                if unstemmed is None:
+                    unstemmed = WORD.findall(clean(question))
+                if len(unstemmed) == len(typed) and unstemmed[at] != word:
+                    found = self.correct(unstemmed[at])
+            fixed.append(found or word)
         tokens = normaliser.fold(fixed)
         as_typed = tokens if fixed == typed else normaliser.fold(typed)
         known: list[str] = []

@@ -39,6 +39,7 @@ ENGLISH_STOPWORDS = frozenset(
     ok okay hi hello hey dear sir madam bro bhai yaar ji upsc ias exam exams mains prelims
     answer answers question questions say says said saying told mention mentioned mentions
     actually exactly basically really remember describe ever
+    ll ve re
     """.split()
 )
 
@@ -52,6 +53,7 @@ HINGLISH_STOPWORDS = frozenset(
     bataiye samjhao samjhaiye mujhe hume humein hamein apna apne ho raha rahi rahe rha rhi hoga
     hogi honge hona tak wahan yahan kin saath sath bola bole boli liya liye diya chahiye gaya
     gaye gayi gya karenge karega karegi wala wali wale baat apni rahenge rahega rahegi dono
+    bata btado batado
     """.split()
 )
 

@@ -77,6 +77,7 @@ _WORK = frozenset({"work", "works", "kaam", "function", "functions", "operate", 
 _EXPLAINS = re.compile(r"\b(?:by|through)\s+\w+ing\b|\bworks?\b", re.IGNORECASE)
 # Words that say the question wants instances ("What HADR operations have they done?"): the
 # entry must speak of them, not of a commitment to the field.
+_AS_AN_INSTANCE = re.compile(r"\bas\s+an?\s+(?:example|instance|case)\s+of\b", re.IGNORECASE)
 _INSTANCES = frozenset(
     {"example", "instance", "operation", "mission", "project", "case", "incident", "deploy"}
 )
@@ -145,14 +146,24 @@ _WHO = re.compile(
     re.IGNORECASE,
 )
 # The role a "who" question names: "who *heads*…", "who is the *commander* of…".
+# A count before the role is not one ("who are the 4 ministers"), and a verb in the past
+# asks who did a deed ("who came up with the idea"), which `_no_one` reads, not who holds a
+# role.
 _WHO_ROLE = re.compile(
-    r"\bwho\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+)?([\w'’-]+)", re.IGNORECASE
+    r"\bwho\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+)?"
+    r"(?:(?:\d+|two|three|four|five|both)\s+)?([\w'’-]+)",
+    re.IGNORECASE,
+)
+_PAST_DEED = re.compile(
+    r"\w+ed|came|took|went|gave|made|began|brought|thought|put|set|held|met|said|told|did|got",
+    re.IGNORECASE,
 )
 _WHO_WORDS = frozenset(words("who whom kisne kaun kon koun किसने किन्होंने कौन"))
 # Someone who acts: persons, offices and bodies, in English and Hindi (countries are found
 # by Scope's country names).
 _AGENT = re.compile(
-    r"\b(?:ministers?|secretar(?:y|ies)|officers?|officials?|president|PM|Mr|Ms|Dr|"
+    r"\b(?:ministers?|secretar(?:y|ies)|officers?|officials?)\b(?![\s-]+level)"
+    r"|\b(?:president|PM|Mr|Ms|Dr|"
     r"sides?|navy|navies|army|armies|forces?|staff|government|ministry|ministries|leaders?|"
     r"partners?|countries|members?)\b"
     r"|(?<![\u0900-\u097f])(?:मंत्री|मंत्रियों|प्रधानमंत्री|सचिव|अधिकारी|अधिकारियों|पक्ष|पक्षों|"
@@ -181,7 +192,9 @@ _WHICH_ANY = re.compile(
 )
 _KIND_NOUNS = {
     **dict.fromkeys(words("country countries nation nations desh देश देशों राष्ट्र"), "country"),
-    **dict.fromkeys(words("city place venue shahar jagah शहर स्थान जगह"), "place"),
+    **dict.fromkeys(
+        words("city place venue shahar shehar sheher sahar jagah शहर स्थान जगह"), "place"
+    ),
     **dict.fromkeys(words("year month date day din saal sal varsh वर्ष साल महीने तारीख"), "date"),
     **dict.fromkeys(
         words(
@@ -193,6 +206,23 @@ _KIND_NOUNS = {
     # "Which edition", "which round": an ordinal ("the second", "the Sixth … Group").
     **dict.fromkeys(words("edition editions round rounds iteration session sessions"), "ordinal"),
 }
+# "What is the <thing> of …?" asks for that thing of something the entry is about: "what is
+# the budget of the joint working group" is not answered by a card that names no budget.
+_WHAT_OF = re.compile(
+    r"\bwhat\s+(?:is|was|are|were)\s+the\s+([\w'’-]+)\s+of\b|\bwhat's\s+the\s+([\w'’-]+)\s+of\b",
+    re.IGNORECASE,
+)
+# Things any entry may be asked of without writing the word: what it means, is for, is like.
+_ASPECTS = frozenset(
+    words(
+        "meaning full form purpose aim aims objective objectives goal goals significance "
+        "importance role use point idea concept need scope nature status background context "
+        "relevance benefit benefits advantage advantages gist summary essence main key crux "
+        "outcome outcomes result results highlight highlights stand stance position view views "
+        "response reaction opinion message theme focus basis part name definition expansion "
+        "abbreviation acronym origin history reason logic rationale"
+    )
+)
 # "Which of the following", "which one": no thing is named.
 _STOP_AFTER_WHICH = frozenset(
     words(
@@ -405,6 +435,8 @@ class Scope:
         found = _WHO_ROLE.search(question)
         if found is None or not known or not set(known) <= self._subject[entry_index]:
             return None
+        if _PAST_DEED.fullmatch(found.group(1)):
+            return None
         if set(self._tokens(found.group(1))) & set(unknown):
             return "a person"
         return None
@@ -519,7 +551,13 @@ class Scope:
         if said & _HOW_STEMS and said & _WORK_STEMS and not self._explains[entry_index]:
             return "how it works"
         wanted = tokens & _INSTANCE_STEMS
-        if wanted - self._words[entry_index]:
+        if _AS_AN_INSTANCE.search(question):  # "noted as an example of": a kind, not instances
+            wanted = wanted - _INSTANCE_STEMS
+        # "put into operation" is said of what the entry writes as "operationalisation".
+        wanted = {
+            w for w in wanted - self._words[entry_index] if not self._writes_longer(w, entry_index)
+        }
+        if wanted:
             return "examples"
         asks_target = _AGAINST.search(question) or (
             _ON_WHOM.search(question) and _STRIKE.search(question)
@@ -616,24 +654,45 @@ class Scope:
             head = typed[0]
             if head in _STOP_AFTER_WHICH:
                 continue
-            kind = _KIND_NOUNS.get(head)
-            if kind == "country":
-                held = bool(self._countries(list(self._words[entry_index])))
-            elif kind == "date":
-                held = any(_HAS_YEAR.search(" ".join(c)) for c, _, _ in self._clauses[entry_index])
-            elif kind == "who":
-                held = any(office for _, office, _ in self._clauses[entry_index])
-            elif kind == "ordinal":
-                held = bool(self._ordinals(list(self._words[entry_index])))
-            else:
-                # "Where"-like kinds are left to the place check; other things must be named,
-                # as written or by a synonym the pack gives ("कौन सी बातचीत" for a card that
-                # says वार्ता, both the pack's "dialogue").
-                held = (
-                    kind == "place"
-                    or head in self._written[entry_index]
-                    or not self._words[entry_index].isdisjoint(self._tokens(head))
-                )
-            if not held:
+            if not self._holds(head, entry_index):
                 return f"which {head}"
+        return self._what_of(question, entry_index)
+
+    def _what_of(self, question: str, entry_index: int) -> str | None:
+        """ "What is the <thing> of …" where the entry says nothing of that thing ("what is
+        the budget of the joint working group"); what a thing means, is for or is like
+        (`_ASPECTS`) any entry may be asked."""
+        for found in _WHAT_OF.finditer(question):
+            typed = words(found.group(1) or found.group(2))
+            if not typed or not self.normaliser.is_content(typed[0]) or typed[0].isdigit():
+                continue
+            head = typed[0]
+            if head in _ASPECTS or head in _STOP_AFTER_WHICH or self._countries([head]):
+                continue
+            if not self._holds(head, entry_index):
+                return f"the {head} of it"
         return None
+
+    def _writes_longer(self, word: str, entry_index: int) -> bool:
+        """Whether the entry writes a longer form of `word` ("operationalis" of "operation")."""
+        return len(word) >= 5 and any(w.startswith(word) for w in self._written[entry_index])
+
+    def _holds(self, head: str, entry_index: int) -> bool:
+        """Whether the entry holds the thing `head` names, or a thing of its kind."""
+        kind = _KIND_NOUNS.get(head)
+        if kind == "country":
+            return bool(self._countries(list(self._words[entry_index])))
+        if kind == "date":
+            return any(_HAS_YEAR.search(" ".join(c)) for c, _, _ in self._clauses[entry_index])
+        if kind == "who":
+            return any(office for _, office, _ in self._clauses[entry_index])
+        if kind == "ordinal":
+            return bool(self._ordinals(list(self._words[entry_index])))
+        # "Where"-like kinds are left to the place check; other things must be named, as
+        # written or by a synonym the pack gives ("कौन सी बातचीत" for a card that says वार्ता,
+        # both the pack's "dialogue").
+        return (
+            kind == "place"
+            or head in self._written[entry_index]
+            or not self._words[entry_index].isdisjoint(self._tokens(head))
+        )

@@ -26,6 +26,10 @@ from faqbot.knowledge.chatter import strip_chatter
         ("List all the countries India has a 2+2 with", "all the countries India has a 2+2 with"),
         ("did they name china", "did they name china"),
         ("we have a class test on Monday. what is RPSS", "on Monday. what is RPSS"),
+        ("explain JIMEX in simple words", "explain JIMEX"),
+        ("japan joined MILAN, is that right?", "japan joined MILAN, ?"),
+        ("how did the 2+2 start in the first place", "how did the 2+2 start"),
+        ("in our group discussion we argued about RPSS", "we argued about RPSS"),
         ("sorry", "sorry"),  # all chatter: the message is left as it is
     ],
 )

@@ -222,6 +222,12 @@ def test_any_option_list_gives_a_valid_result(
         # A name item is among those listed: "without naming Russia or China" elsewhere says
         # nothing against it.
         ("Russia", True),
+        # A claim that writes part of a folded term meets it.
+        (
+            "India and Japan saw vast potential to expand bilateral cooperation in defence "
+            "equipment and technology.",
+            True,
+        ),
     ],
 )
 def test_statement_truth(answerer: Answerer, statement: str, truth: bool | None) -> None:

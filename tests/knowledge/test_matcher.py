@@ -43,6 +43,10 @@ def matcher(pack: Pack) -> Matcher:
         ("india ke 2+2 partners kaun hai", "india-2plus2-partners"),
         ("counterstrike capabilities japan", "counterstrike-capabilities"),
         ("where was the second india japan 2+2 held", "second-dialogue"),
+        # The pack's synonyms: "use of", "zaroori", "key points".
+        ("what is the use of a 2+2 meeting", "purpose-of-2plus2"),
+        ("2+2 dialogue zaroori kyun hai", "purpose-of-2plus2"),
+        ("key points of the india japan 2+2", "key-highlights"),
     ],
 )
 def test_answers_outright(matcher: Matcher, question: str, entry_id: str) -> None:
@@ -132,6 +136,9 @@ def test_json_shape(matcher: Matcher) -> None:
         ("kuch saal me japan defence badhayega", set()),
         # "Which … stand for" asks which, not for a full form.
         ("which two ministries do the two 2s stand for", set()),
+        # "How long" asks for a span of time.
+        ("how long did the JSST meeting go on", {"duration"}),
+        ("malabar kitne din chalta hai", {"number", "duration"}),
     ],
 )
 def test_expected_kinds(question: str, kinds: set[str]) -> None:
@@ -155,6 +162,10 @@ def test_expected_kinds(question: str, kinds: set[str]) -> None:
         ("It enables the partners to understand each other.", {"reason"}),
         # "As of" dates the statement, not an event.
         ("As of September 2022, India had four partners.", {"number"}),
+        # A span of time; a date alone gives none.
+        ("Japan will act within the next five years.", {"number", "duration"}),
+        ("They have met at secretary level since 2010.", {"date", "duration"}),
+        ("It took place on 30 November 2019.", {"date", "number"}),
     ],
 )
 def test_offered_kinds(answer: str, kinds: set[str]) -> None:
@@ -177,6 +188,10 @@ def test_offered_kinds(answer: str, kinds: set[str]) -> None:
         ("क्या नई दिल्ली वाली 2+2 में जापान आया", set()),
         # कौन-सा is "which", not "who".
         ("भारत जापान कौन से अभ्यास करते हैं", set()),
+        # "What happened", "kya hua" ask what came of it; "kab hua" asks when.
+        ("what happened at the malabar talks", {"outcome"}),
+        ("tokyo 2+2 me kya hua tha", {"outcome"}),
+        ("tokyo 2+2 kab hua tha", set()),
     ],
 )
 def test_intents(question: str, asked: set[str]) -> None:
@@ -355,3 +370,10 @@ def test_a_typo_is_corrected_as_a_scan_of_every_known_word_would(word: str) -> N
     if expected is not None:
         expected = matcher._surface.get(expected, expected)
     assert matcher.correct(word) == expected
+
+
+def test_a_typo_that_misleads_the_stemmer_is_corrected_as_typed(matcher: Matcher) -> None:
+    # "exercies" stems to "exercy", two edits from the pack's "exercis"; as typed, it is one
+    # from "exercises".
+    known, unknown = matcher.analyse("malabar exercies")
+    assert unknown == 0 and "exercis" in known

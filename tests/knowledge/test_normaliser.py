@@ -51,6 +51,14 @@ def test_words_keep_stop_words_whole_and_map_hinglish() -> None:
     assert words("maksad milte") == ["purpos", "meet"]
 
 
+def test_a_contractions_tail_is_no_word() -> None:
+    assert Normaliser().content_tokens("they'll hold it, we've read, they're partners") == [
+        "hold",
+        "read",
+        "partner",
+    ]
+
+
 def test_us_after_a_past_tense_verb_is_the_pronoun() -> None:
     normaliser = Normaliser()
     assert normaliser.content_tokens("our teacher gave us the jimex chapter") == [

@@ -34,8 +34,9 @@ def matcher(pack: Pack) -> Matcher:
         ("which HADR operations did india and japan carry out", "examples"),
         # Who: the RPSS card says only that it "was signed in September 2020".
         ("who signed the RPSS agreement", "a person"),
-        # Who, where the only ones named are the question's own countries.
-        ("india japan 2+2 mein india se kaun gaya tha", "a person"),
+        # Who, where the only ones named are the question's own countries (and "minister-level"
+        # is the dialogue's rank, not someone who went).
+        ("pehli india japan 2+2 mein india se kaun gaya tha", "a person"),
         # Which thing: the MILAN cards name no ship.
         ("which Japanese ship took part in MILAN", "which ship"),
         # A name of several words the best entry never writes.
@@ -58,6 +59,14 @@ def matcher(pack: Pack) -> Matcher:
         ("who chairs the Japan Joint Staff", "a person"),
         # Only countries and a year known: the unknown words are the topic.
         ("india japan tourism revenue 2019", "a thing the pack does not define"),
+        # "Minister-level" names the dialogue's rank, not someone who took part.
+        (
+            "who was the indian defence minister when the first 2+2 with japan happened in 2019",
+            "a person",
+        ),
+        ("which japanese ministers came for the november 2019 2+2 in new delhi", "which minister"),
+        # "What is the <thing> of …": the working-group card gives no cost.
+        ("what is the cost of the india japan joint working group", "the cost of it"),
     ],
 )
 def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, reason: str) -> None:
@@ -83,6 +92,16 @@ def test_asks_for_more_than_the_entry_holds(matcher: Matcher, question: str, rea
         # Things that name nothing, and an edition the answer gives as an ordinal.
         ("which steps did the ministers welcome on military-to-military cooperation", None),
         ("which edition of the JWG on defence equipment and technology was it", None),
+        # A count before the role, and a deed in the past, are no role the pack lacks.
+        ("who are the two ministers india sends to a 2+2", "who-attends-2plus2"),
+        ("who came up with the idea for an india japan 2+2 meeting", "idea-origin"),
+        # "Kis shehar": a place, which the second dialogue's card gives.
+        ("doosri india japan 2+2 kis shehar me thi", "second-dialogue"),
+        # What any entry may be asked of: its purpose, its significance.
+        ("what is the purpose of the joint service staff talks", None),
+        # "Noted as an example of": a kind, not instances; "put into operation" is what the
+        # card writes as "operationalisation".
+        ("the RPSS was put into operation in which exercise", None),
     ],
 )
 def test_the_same_shapes_are_answered_when_the_entry_holds_them(

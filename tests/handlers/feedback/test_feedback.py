@@ -176,7 +176,7 @@ async def test_in_a_group_only_the_asker_rates_and_only_a_reply_answers_the_ques
 async def test_the_suggestion_pressed_is_logged_and_its_answer_can_be_rated(
     app: BotApplication, api: FakeBotAPI, pack: Pack
 ) -> None:
-    card = await ask(app, api, "japan")
+    card = await ask(app, api, "exercise")
     _, pressed = buttons(card)[1]
     entry_id = pressed.partition(":")[2]
 
