@@ -105,9 +105,9 @@ class DailyState:
     claiming: asyncio.Lock = field(default_factory=asyncio.Lock)
     claimed: int = 0
     # Cleared while the loop has first sends to make: from a claim that took chats until none
-    # is in flight and a claim finds no more due. Follow-ups (a closed poll's reveal, a
-    # round's later polls) wait until it is set, in the rate limiter and before their work,
-    # so a broadcast's first sends go first (bot/pacing.py's follow_up_turn).
+    # is in flight and a claim finds no more due. The rate limiter holds follow-ups (a closed
+    # poll's reveal, a round's later polls) until it is set, so a broadcast's first sends go
+    # first (bot/pacing.py's follow_up_turn).
     no_backlog: asyncio.Event = field(default_factory=lambda: _set(asyncio.Event()))
     failures: int = 0
     paused_until: float = 0.0
