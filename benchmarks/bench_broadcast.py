@@ -130,7 +130,8 @@ def run(
         per_chat = Counter(c.params["chat_id"] for c in accepted)
         rejected = api.rejected_calls_to("sendMessage") + api.rejected_calls_to("sendPoll")
         # Everything that counted against the cap, answers to closed polls included.
-        capped = len(api.calls_to("sendMessage")) + len(api.calls_to("sendPoll"))
+        capped_calls = api.calls_to("sendMessage") + api.calls_to("sendPoll")
+        capped = len(capped_calls)
     times = sorted(c.time for c in accepted)
     # Each chat's first send (its fact, or its round's first poll), from the due time.
     first_at: dict[int, float] = {}
@@ -138,6 +139,16 @@ def run(
         chat = call.params["chat_id"]
         first_at[chat] = min(first_at.get(chat, call.time), call.time)
     waits = sorted(at - due_monotonic for at in first_at.values())
+    # Sends Telegram took before the last chat's first send that were not a chat's first send
+    # (a round's answer replies and later polls): how well first sends go first, whatever the
+    # machine's load.
+    last_first = max(first_at.values(), default=float("nan"))
+    first_calls = {id(call) for call in accepted if call.time == first_at[call.params["chat_id"]]}
+    others_before = sum(
+        1
+        for call in capped_calls
+        if call.ok and call.time < last_first and id(call) not in first_calls
+    )
     window = times[-1] - times[0] if len(times) > 1 else float("nan")
     wall = times[-1] - due_monotonic if times else float("nan")
     return {
@@ -153,6 +164,7 @@ def run(
         "rate_ratio_from_due": len(times) / wall / cap if times else 0.0,
         "target_wall_s": 1.1 * subscribers / cap,
         "capped_calls": capped,
+        "other_sends_before_last_first": others_before,
         "lost": len(wanted - set(per_chat)),
         "duplicates": sum(n - 1 for n in per_chat.values()),
         "rejected_429": sum(1 for c in rejected if c.error_code == 429),

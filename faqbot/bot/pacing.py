@@ -76,6 +76,17 @@ FOLLOW_UP = Pace(Lane.FOLLOW_UP)
 FOLLOW_UP_HOLD_SECONDS = 180.0
 
 
+async def follow_up_turn(broadcast_done: asyncio.Event | None) -> None:
+    """Wait while a broadcast still has first sends to make: until `broadcast_done` is set,
+    FOLLOW_UP_HOLD_SECONDS at most (None: no broadcast to wait for). An update waiting here
+    gives its slot back."""
+    if broadcast_done is None or broadcast_done.is_set():
+        return
+    async with slot_given_back():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(broadcast_done.wait(), FOLLOW_UP_HOLD_SECONDS)
+
+
 class _Lanes:
     """Hands the turn at the whole bot's bucket to one waiter at a time, the first waiter of
     the lowest lane first; inside a lane, in the order they came."""
@@ -283,10 +294,8 @@ class ChatRateLimiter(BaseRateLimiter[Pace]):
             await self._take_overall_turn(lane)
         else:
             # A follow-up may wait behind a whole broadcast.
+            await follow_up_turn(done)
             async with slot_given_back():
-                if done is not None and broadcasting:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(done.wait(), FOLLOW_UP_HOLD_SECONDS)
                 await self._take_overall_turn(lane)
 
     async def _take_group_turn(self, chat: ChatKey) -> None:

@@ -108,9 +108,10 @@ class DailyState:
     # try again.
     claiming: asyncio.Lock = field(default_factory=asyncio.Lock)
     claimed: int = 0
-    # Cleared while there is a backlog (the last claim took all it asked for, so more may be
-    # due, and deliveries are in flight); the rate limiter holds follow-ups (a round's reveals
-    # and later polls) until it is set, so a broadcast's first sends go first (bot/pacing.py).
+    # Cleared while the loop has first sends to make: from a claim that took chats until none
+    # is in flight and a claim finds no more due. The rate limiter holds follow-ups (a closed
+    # poll's reveal, a round's later polls) until it is set, so a broadcast's first sends go
+    # first (bot/pacing.py's follow_up_turn).
     no_backlog: asyncio.Event = field(default_factory=lambda: _set(asyncio.Event()))
     failures: int = 0
     paused_until: float = 0.0

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
+from faqbot.bot import pacing
 from faqbot.bot.pacing import FOLLOW_UP, ChatRateLimiter, Pace, UpdateSlots
 
 PRIVATE_A, PRIVATE_B, GROUP = 501, 502, -100501
@@ -124,6 +125,16 @@ async def test_follow_ups_wait_while_a_broadcast_has_first_sends_to_make() -> No
     done.set()
     await asyncio.wait_for(follow_up, 2)
     assert endpoint.sent == [701, 601]
+
+
+async def test_a_broadcast_holds_a_follow_up_no_longer_than_the_hold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pacing, "FOLLOW_UP_HOLD_SECONDS", 0.05)
+    limiter = ChatRateLimiter(broadcast_done=asyncio.Event())  # a broadcast that never ends
+    endpoint = Endpoint({})
+    await asyncio.wait_for(request(limiter, endpoint, 601, FOLLOW_UP), 5)
+    assert endpoint.sent == [601]
 
 
 async def test_a_cancelled_waiter_does_not_hold_up_the_lane() -> None:

@@ -128,6 +128,8 @@ async def claim_and_deliver(application: BotApplication) -> int:
             pause = min(LOOP_MAX_PAUSE, LOOP_INTERVAL * 2**daily.failures)
             daily.failures += 1
             daily.paused_until = clock.monotonic() + pause
+            if daily.claimed == 0:
+                daily.no_backlog.set()  # nothing in flight: no broadcast holds follow-ups
             if daily.failures == 1:
                 log.warning(
                     "daily delivery cannot claim due chats in database %s (%s); nothing is "
@@ -141,11 +143,15 @@ async def claim_and_deliver(application: BotApplication) -> int:
         if daily.failures:
             log.info("daily delivery claims due chats again")
             daily.failures = 0
-        if len(claims) == free:
-            daily.no_backlog.clear()
-        else:
-            daily.no_backlog.set()
         daily.claimed += len(claims)
+        # The backlog lasts while first sends are still to go: rows due and not claimed yet
+        # (this claim took all it asked for, so more may be due), or claimed chats whose
+        # delivery is under way. A claim that finds fewer rows than it asked for does not end
+        # it: the chats it and earlier claims took are still sending.
+        if claims:
+            daily.no_backlog.clear()
+        elif daily.claimed == 0:
+            daily.no_backlog.set()
         for held in claims:
             application.create_task(_run_claim(application, held), name=f"daily:{held.chat_id}")
         return len(claims)
@@ -169,9 +175,9 @@ async def _run_claim(application: BotApplication, held: Claim) -> None:
         daily.claimed -= 1
     if daily.backlog and DELIVERY_CONCURRENCY - daily.claimed >= REFILL_SLOTS:
         await claim_and_deliver(application)
-    if daily.claimed == 0:
-        # Nothing in flight (the loop stopped claiming, or the database refused the claim):
-        # no broadcast holds follow-ups back.
+    if daily.claimed == 0 and not daily.claiming.locked():
+        # Nothing in flight and no claim under way (that one decides when it ends): no
+        # broadcast holds follow-ups back.
         daily.no_backlog.set()
 
 

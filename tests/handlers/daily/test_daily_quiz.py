@@ -23,6 +23,7 @@ from tests.support.fake_bot_api import Call, FakeBotAPI
 
 USER = 42
 GROUP = -4001
+OTHER_GROUP = -4002
 SUPERGROUP = -1001234567890
 ADMIN = 1000
 
@@ -319,3 +320,29 @@ async def test_the_migration_message_moves_the_quiz_schedule(
     await feed(app, updates.migrate_to_chat(GROUP, SUPERGROUP, USER))
     assert await stored(app, GROUP) is None and (await stored(app, SUPERGROUP)).subscribed
     assert await due(app, GROUP, "quiz") is None and await due(app, SUPERGROUP, "quiz") == before
+
+
+# First polls before follow-ups
+
+
+async def test_a_closed_polls_reveal_waits_until_the_due_first_polls_have_gone(
+    started: BotApplication, api: FakeBotAPI
+) -> None:
+    """While a daily quiz's first poll is still to go (here it waits out a 429), a closed
+    poll's reveal elsewhere waits, though the loop found no more chats due; then it goes."""
+    await feed(started, updates.message(OTHER_GROUP, USER, "/quiz", chat_type="group"))
+    (running,) = polls_to(api, OTHER_GROUP)
+    assert texts_to(api, OTHER_GROUP) == []
+    api.fail("sendPoll", error_code=429, retry_after=1)
+    await subscribe_due(started, [GROUP])
+    await eventually(lambda: api.rejected_calls_to("sendPoll"), 5, "the first poll met a 429")
+    assert polls_to(api, GROUP) == []
+    # The other group's poll closes while the first poll waits for its retry.
+    poll = api.get_poll(running.result["poll"]["id"])
+    closing = asyncio.create_task(feed(started, {"poll": {**poll, "is_closed": True}}))
+    await eventually(
+        lambda: polls_to(api, GROUP) and texts_to(api, OTHER_GROUP), 10, "both were sent"
+    )
+    await closing
+    sent = [(c.method, c.params["chat_id"]) for c in api.calls if c.method.startswith("send")]
+    assert sent.index(("sendPoll", GROUP)) < sent.index(("sendMessage", OTHER_GROUP)), sent
