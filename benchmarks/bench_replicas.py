@@ -4,7 +4,8 @@ database and one Redis, behind the round-robin forwarder (tests/support/round_ro
 Each configuration starts its replicas on a fresh schema, then posts QUESTIONS private-chat
 questions (one user each) through the forwarder, 40 at once as Telegram does, in batches; a
 batch's rate is its questions over the time from its first post to its last 200 (a 200 means
-handled: the answer was sent). Every question must be answered exactly once. The rate limit
+handled: the answer was sent). Every question must be answered exactly once: the run fails
+(exit 1) if one went unanswered or was answered twice. The rate limit
 and flood limit are raised out of the way: they protect Telegram, and would be all this
 measures. One replica, in the same run, is the baseline of the scaling ratio.
 
@@ -64,6 +65,7 @@ def run(database: str, redis: str, count: int, questions: int, batches: int) -> 
     ]
     size = questions // batches
     rates: list[float] = []
+    elapsed = 0.0
     load_before = os.getloadavg()[0]
     with (
         postgresql_schema(database) as url,
@@ -84,7 +86,9 @@ def run(database: str, redis: str, count: int, questions: int, batches: int) -> 
             batch = updates[first : first + size]
             started = time.perf_counter()
             statuses = post_updates(replicas.forwarder.port, PATH, SECRET, batch, CONNECTIONS)
-            rates.append(len(batch) / (time.perf_counter() - started))
+            took = time.perf_counter() - started
+            rates.append(len(batch) / took)
+            elapsed += took
             assert set(statuses) == {200}, Counter(statuses)
         bots_cpu = sum(cpu_seconds(pid) for pid in pids) - bots_before
         harness_cpu = time.process_time() - harness_before
@@ -95,8 +99,11 @@ def run(database: str, redis: str, count: int, questions: int, batches: int) -> 
         "replicas": count,
         "questions": questions,
         "answered_exactly_once": once,
+        "unanswered": sum(1 for user in users if answered[user] == 0),
+        "answered_twice_or_more": sum(1 for user in users if answered[user] > 1),
         "batch_rates": [round(rate, 1) for rate in rates],
         "median_per_second": round(statistics.median(rates), 1),
+        "overall_per_second": round(questions / elapsed, 1),
         "per_replica": sorted(spread.values()),
         # CPU per question: of all replicas together, and of this process (the fake Bot API,
         # the forwarder and the posting, in threads).
@@ -106,7 +113,7 @@ def run(database: str, redis: str, count: int, questions: int, batches: int) -> 
     }
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
@@ -132,7 +139,10 @@ def main() -> None:
             indent=2,
         )
     )
+    ok = all(result["answered_exactly_once"] == result["questions"] for result in results)
+    print("PASS" if ok else "FAIL: every question must be answered exactly once")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
