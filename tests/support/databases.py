@@ -24,7 +24,7 @@ def first_start_sqlite(path: Path) -> None:
     """Put at `path` the SQLite file a first start makes (Alembic from an empty file, as
     Storage.open runs it), copied from one made so once per test process: migrating from
     nothing costs ~25 ms of CPU, a copy ~1 ms. The migrations themselves are tested in
-    tests/storage/test_migrations.py, and every end-to-end bot starts on an empty file."""
+    tests/storage/test_migrations.py, and the end-to-end bots still migrate empty files."""
     global _template
     with _template_lock:
         if _template is None:
