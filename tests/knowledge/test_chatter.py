@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from faqbot.knowledge import Pack
-from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.chatter import strip_chatter
+from tests.support.application import knowledge_of
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_strip_chatter(message: str, kept: str) -> None:
 
 
 def test_chatter_does_not_hide_the_answer(pack: Pack) -> None:
-    answerer = Answerer.from_pack(pack)
+    answerer = knowledge_of(pack).answerer
     plain = answerer.respond("When was the first India Japan 2+2 ministerial dialogue held?")
     chatty = answerer.respond(
         "sorry for silly doubt sir but my teacher said something about it, can you tell me "
@@ -49,7 +49,7 @@ def test_chatter_does_not_hide_the_answer(pack: Pack) -> None:
 
 
 def test_a_long_message_is_also_read_by_its_own_question(pack: Pack) -> None:
-    outcome = Answerer.from_pack(pack).respond(
+    outcome = knowledge_of(pack).answerer.respond(
         "My friend and I were arguing yesterday over the news about Japan and its army and "
         "some big plan of theirs that everyone is talking about; what did Japan say about its "
         "defence budget?"
@@ -61,7 +61,7 @@ def test_a_long_message_is_also_read_by_its_own_question(pack: Pack) -> None:
 def test_a_rule_that_held_the_whole_message_back_still_holds(pack: Pack) -> None:
     # The story names Australia, which the budget card never mentions: the last clause alone
     # would be the budget card, but the message as a whole asks about something else.
-    outcome = Answerer.from_pack(pack).respond(
+    outcome = knowledge_of(pack).answerer.respond(
         "My friend and I were arguing yesterday about Australia and its army and some big plan "
         "that everyone is talking about; what did they say about the defence budget?"
     )
@@ -71,7 +71,7 @@ def test_a_rule_that_held_the_whole_message_back_still_holds(pack: Pack) -> None
 def test_a_long_messages_last_clause_answers_only_what_the_message_is_about(pack: Pack) -> None:
     # Read alone, "what did Japan commit to" is the exercises India and Japan committed to
     # continuing; the whole message is about Japan's defence spending.
-    outcome = Answerer.from_pack(pack).respond(
+    outcome = knowledge_of(pack).answerer.respond(
         "My uncle keeps telling me Japan is going to spend far more on its armed forces and "
         "make its military much stronger within a few years. What did Japan commit to?"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.knowledge import Matcher, Pack
+from faqbot.knowledge import Pack
 from faqbot.knowledge.answering import Answerer
 from faqbot.knowledge.evaluation import (
     LabelledQuestion,
@@ -15,7 +15,6 @@ from faqbot.knowledge.evaluation import (
     evaluate_by_language,
     load_questions,
 )
-from faqbot.knowledge.languages import LanguageAnswerers
 from tests.support.application import knowledge_of
 from tests.support.paths import (
     HINDI_DEV,
@@ -80,9 +79,8 @@ def test_every_entry_is_asked_about(pack: Pack) -> None:
 
 
 def test_report_counts(pack: Pack) -> None:
-    matcher = Matcher.from_pack(pack)
     report = evaluate(
-        matcher,
+        knowledge_of(pack).answerer.matcher,
         [
             LabelledQuestion("what is jimex", ("what-is-jimex",)),
             LabelledQuestion("what is jimex", ("what-is-malabar",)),
@@ -151,7 +149,7 @@ def test_unseen_floors(answerer: Answerer, path: Path, floors: tuple) -> None:
 )
 def test_hindi_floors(pack: Pack, path: Path, floors: tuple) -> None:
     answered, wrong, top1, near, mcq = floors
-    report = evaluate_by_language(LanguageAnswerers(pack), load_questions(path), "hi")["hi"]
+    report = evaluate_by_language(knowledge_of(pack).answerers, load_questions(path), "hi")["hi"]
     assert report.answerable >= 130 and report.offtopic >= 50
     assert report.answered_accuracy >= answered, report.format()
     assert report.wrong_rate <= wrong, report.format()

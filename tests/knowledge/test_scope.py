@@ -7,11 +7,17 @@ import pytest
 from faqbot.knowledge import Matcher, Pack
 from faqbot.knowledge.languages import LanguageAnswerers
 from faqbot.knowledge.matcher import RULE_BEYOND
+from tests.support.application import knowledge_of
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def matcher(pack: Pack) -> Matcher:
-    return Matcher.from_pack(pack)
+    return knowledge_of(pack).answerer.matcher
+
+
+@pytest.fixture
+def answerers(pack: Pack) -> LanguageAnswerers:
+    return knowledge_of(pack).answerers
 
 
 @pytest.mark.parametrize(
@@ -134,8 +140,10 @@ def test_the_same_shapes_are_answered_when_the_entry_holds_them(
         ("भारत को कौन सा यूजीवी मिलेगा", "which यूजीवी"),
     ],
 )
-def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, reason: str) -> None:
-    match = LanguageAnswerers(pack).match(question, "hi")
+def test_hindi_asks_for_more_than_the_entry_holds(
+    answerers: LanguageAnswerers, question: str, reason: str
+) -> None:
+    match = answerers.match(question, "hi")
     assert match is not None and match.status != "answer", match
     assert match.why == f"{RULE_BEYOND}: {reason}"
 
@@ -168,9 +176,9 @@ def test_hindi_asks_for_more_than_the_entry_holds(pack: Pack, question: str, rea
     ],
 )
 def test_hindi_who_and_which_are_answered_when_the_entry_holds_them(
-    pack: Pack, question: str, entry_id: str
+    answerers: LanguageAnswerers, question: str, entry_id: str
 ) -> None:
-    match = LanguageAnswerers(pack).match(question, "hi")
+    match = answerers.match(question, "hi")
     assert match is not None and match.status == "answer", match
     assert match.entry is not None and match.entry.id == entry_id
 

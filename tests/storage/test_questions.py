@@ -16,6 +16,7 @@ from faqbot.storage import questions
 from faqbot.storage.legacy import MIGRATIONS
 from faqbot.storage.schema import question_log
 from faqbot.storage.stores import Stores
+from tests.support.application import knowledge_of
 
 USER, OTHER, GROUP = 9001, 9002, -9003
 KEY = "k" * 40
@@ -23,7 +24,7 @@ KEY = "k" * 40
 
 @pytest.fixture
 def answerer(pack: Pack) -> Answerer:
-    return Answerer.from_pack(pack)
+    return knowledge_of(pack).answerer
 
 
 def ask(

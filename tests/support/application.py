@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -14,6 +15,7 @@ from faqbot.bot.state import BotApplication
 from faqbot.config import Settings
 from faqbot.knowledge import Pack
 from faqbot.knowledge.bundle import Knowledge
+from tests.support.databases import first_start_sqlite
 from tests.support.in_process import request_factory
 
 _update_ids = itertools.count(1)
@@ -35,7 +37,11 @@ async def running(settings: Settings, pack: Pack) -> AsyncIterator[BotApplicatio
     """The real application from the real factory, initialised and set up as `run` does.
 
     With settings from the `settings` fixture it reaches the fake Bot API in process
-    (tests/support/in_process.py); with any other api_base_url, over HTTP as `run` does."""
+    (tests/support/in_process.py); with any other api_base_url, over HTTP as `run` does.
+    A SQLite file that does not exist yet starts as the one a first start makes
+    (tests/support/databases.py); one a test made or used before is opened as it is."""
+    if isinstance(settings.database, Path) and not settings.database.exists():
+        first_start_sqlite(settings.database)
     application = build_application(
         settings,
         knowledge=knowledge_of(pack),
