@@ -21,11 +21,11 @@ from faqbot.handlers.quiz import rounds
 from faqbot.handlers.quiz.standings import WEEKLY_JOB
 from faqbot.knowledge import Pack
 from tests.support import updates as u
-from tests.support.application import feed, running
+from tests.support.application import CLOSES_AWAITED_BY_THE_TEST, feed, running
 from tests.support.databases import postgresql_schema
 from tests.support.fake_bot_api import FakeBotAPI
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, CLOSES_AWAITED_BY_THE_TEST]
 
 ASHA, RAVI = 5101, 5102
 GROUP = -4101

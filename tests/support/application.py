@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from telegram import Update
 
 from faqbot.app import build_application
@@ -30,6 +31,13 @@ def knowledge_of(pack: Pack) -> Knowledge:
     if built is None or built[0] is not pack:
         built = _built[id(pack)] = (pack, Knowledge.build(pack))
     return built[1]
+
+
+# For tests that run the quiz close loop's beat (rounds.close_due) on an application that is
+# set up but not started, and await the closes it starts themselves: PTB warns that it would not.
+CLOSES_AWAITED_BY_THE_TEST = pytest.mark.filterwarnings(
+    "ignore:Tasks created via `Application.create_task`:telegram.warnings.PTBUserWarning"
+)
 
 
 @contextlib.asynccontextmanager

@@ -19,12 +19,14 @@ from faqbot.knowledge import Pack, catalogue
 from faqbot.knowledge.bundle import Knowledge
 from faqbot.storage.quiz import StoredRound
 from tests.support import updates as u
-from tests.support.application import feed, running
+from tests.support.application import CLOSES_AWAITED_BY_THE_TEST, feed, running
 from tests.support.fake_bot_api import Call, FakeBotAPI
 
 ASHA, RAVI, MEERA, ADMIN = 5001, 5002, 5003, 5004
 GROUP = -4001
 SUPERGROUP = -1004001
+
+pytestmark = CLOSES_AWAITED_BY_THE_TEST
 
 
 def texts_to(api: FakeBotAPI, chat_id: int, reveals: bool = False) -> list[str]:
