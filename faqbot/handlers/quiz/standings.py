@@ -32,7 +32,8 @@ async def post_closed_weeks(application: BotApplication, now: datetime | None = 
     posted = 0
     for week in await store.owed_weeks(state.settings.timezone):
         opened, closed = week_bounds(week.week_start, week.timezone)
-        if closed > moment or week.chat_id in state.quiz.rounds:
+        # The database, not this replica's memory: another replica may run the round.
+        if closed > moment or await store.round_of(week.chat_id) is not None:
             continue
         # Claimed before sending: a crash in between loses one announcement rather than
         # posting it twice.

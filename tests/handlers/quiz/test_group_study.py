@@ -408,6 +408,21 @@ async def test_a_group_that_did_not_quiz_gets_no_weekly_post(
     assert weekly_posts(api) == []
 
 
+async def test_a_running_round_is_read_from_the_database_not_this_replicas_memory(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await play(app, api, {ASHA: True})
+    await say(app, "/quiz 2")
+    later = datetime.now(UTC) + timedelta(days=8)
+    rounds, store = app.bot_data.quiz.rounds, app.bot_data.stores.quiz
+    mine = rounds.pop(GROUP)  # as if another replica had started the round
+    assert await post_closed_weeks(app, later) == 0
+    running = await store.round_of(GROUP)
+    assert running is not None and await store.end_round(GROUP, running.round_id)
+    rounds[GROUP] = mine  # a copy left behind once another replica ended the round
+    assert await post_closed_weeks(app, later) == 1
+
+
 async def test_a_week_closing_during_a_round_is_posted_after_the_round(
     app: BotApplication, api: FakeBotAPI
 ) -> None:
