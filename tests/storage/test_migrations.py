@@ -388,6 +388,35 @@ async def test_open_polls_of_revision_0003_are_closed_by_claims_after_the_upgrad
         await stores.aclose()
 
 
+def test_downgrading_0004_keeps_the_polls_and_their_answers(database_target: Path | str) -> None:
+    from alembic import command
+
+    from faqbot.storage.database import sync_engine
+    from faqbot.storage.migrate import alembic_config
+    from faqbot.storage.target import parse_target
+
+    storage = Storage(database_target)  # at the head
+    storage.open()
+    storage.close()
+    engine = sync_engine(parse_target(database_target))
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO quiz_poll (poll_id, chat_id, message_id, item_key,"
+                    " correct_option, opened_at, closes_at)"
+                    " VALUES ('p1', -4002, 77, 'jimex:1', 2, 1000.0, 1030.0)"
+                )
+            )
+            connection.execute(text("INSERT INTO quiz_answer VALUES ('p1', 5101)"))
+            command.downgrade(alembic_config(connection), "0003")
+            polls = connection.execute(text("SELECT COUNT(*) FROM quiz_poll")).scalar_one()
+            answers = connection.execute(text("SELECT COUNT(*) FROM quiz_answer")).scalar_one()
+    finally:
+        engine.dispose()
+    assert (polls, answers) == (1, 1)
+
+
 def test_the_baseline_is_the_oldest_revision() -> None:
     from alembic.script import ScriptDirectory
 

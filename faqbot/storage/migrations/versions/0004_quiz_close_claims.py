@@ -59,6 +59,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("quiz_round")
     op.drop_index("quiz_poll_closes", table_name="quiz_poll")
-    with op.batch_alter_table("quiz_poll", schema=None) as batch_op:
+    # In place (SQLite 3.35+ drops an unindexed column): rebuilding the table would drop it,
+    # and with foreign keys on, that deletes every quiz_answer of every poll.
+    with op.batch_alter_table("quiz_poll", schema=None, recreate="never") as batch_op:
         for column in ("closed_at", "claim_owner", "claim_token", "claim_until"):
             batch_op.drop_column(column)
