@@ -25,6 +25,7 @@ from faqbot.config import Settings
 from faqbot.knowledge import Problem, QuizItem
 from faqbot.knowledge.bundle import Knowledge
 from faqbot.storage.daily import DailyKind, PendingFact
+from faqbot.storage.quiz import CloseClaim
 from faqbot.storage.stores import Stores
 
 # How many recently asked quiz items a chat remembers, so a new round avoids them.
@@ -126,9 +127,12 @@ class QuizState:
     """The polls and rounds running now (the quiz banks are in the knowledge bundle)."""
 
     # Names this process in the database: as the holder of the poll closes it claimed and of
-    # the rounds it is starting, whose leases its close loop renews.
+    # the rounds it is starting, whose leases its close loop renews while they go on.
     replica: str = field(default_factory=lambda: uuid.uuid4().hex)
-    closing: set[str] = field(default_factory=set)  # ids of the polls this process is closing
+    # The polls this process is closing now, by id, with the newest claim on each (a close
+    # records itself under it).
+    closing: dict[str, CloseClaim] = field(default_factory=dict)
+    starting: set[str] = field(default_factory=set)  # ids of the rounds it is starting now
     close_failures: int = 0  # close loop beats in a row the database refused
     # By chat id, while running; a round keeps its items through a reload of the pack.
     rounds: dict[int, Round] = field(default_factory=dict)

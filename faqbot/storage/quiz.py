@@ -7,6 +7,7 @@ loop awaits (`await stores.quiz.leaderboard(chat_id)`).
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -57,6 +58,8 @@ LEADERBOARD_SIZE = 10
 # results are dated 0.
 EVER = -1.0
 FOREVER = float("inf")
+# Leases renewed per statement at most: an IN (...) list short enough for any SQLite.
+RENEW_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,8 @@ def open_polls(connection: Connection) -> list[OpenPoll]:
 
 # Closing a poll (stopPoll, its answer revealed, its round moved on) is claimed as a daily
 # delivery is (storage/claims.py): each process's close loop claims the polls whose close is
-# due, and renews the leases of the closes it is doing, so a process that stops loses them to
-# another once their lease runs out, and a live one never does.
+# due, and renews the leases of the closes it is doing now, so a process that stops, or a
+# close that fails, loses them to another once their lease runs out, and a live one never does.
 
 _UNCLOSED = quiz_poll.c.closed_at.is_(None)
 
@@ -317,6 +320,12 @@ def forget_closed(connection: Connection, before: float) -> int:
     return connection.execute(delete(quiz_poll).where(quiz_poll.c.closed_at < before)).rowcount
 
 
+def _in_batches(ids: Collection[str]) -> list[list[str]]:
+    """Ids in lists short enough for one IN (...) on any engine (SQLite takes 999 values)."""
+    listed = sorted(ids)
+    return [listed[at : at + RENEW_BATCH] for at in range(0, len(listed), RENEW_BATCH)]
+
+
 def close_tick(
     connection: Connection,
     owner: str,
@@ -324,27 +333,43 @@ def close_tick(
     lease_until: float,
     forget_before: float,
     limit: int,
+    *,
+    closing: Collection[str] = (),
+    starting: Collection[str] = (),
 ) -> list[CloseClaim]:
-    """The close loop's beat, in one transaction: renew the leases of the closes `owner` is
-    doing and of the rounds it is starting, forget polls closed before `forget_before`, and
-    claim the closes that are due."""
-    connection.execute(
-        update(quiz_poll)
-        .where(quiz_poll.c.claim_owner == owner, _UNCLOSED, quiz_poll.c.claim_until.is_not(None))
-        .values(claim_until=lease_until)
-    )
-    connection.execute(
-        update(quiz_round)
-        .where(quiz_round.c.owner == owner, quiz_round.c.poll_id.is_(None))
-        .values(lease_until=lease_until)
-    )
+    """The close loop's beat, in one transaction: renew the leases of the polls `owner` is
+    closing now (ids `closing`) and of the rounds it is starting now (ids `starting`), forget
+    polls closed before `forget_before`, and claim the closes that are due. A close or start
+    that ended without finishing is not renewed: its lease runs out and it is taken up again."""
+    for batch in _in_batches(closing):
+        connection.execute(
+            update(quiz_poll)
+            .where(
+                quiz_poll.c.poll_id.in_(batch),
+                quiz_poll.c.claim_owner == owner,
+                _UNCLOSED,
+                quiz_poll.c.claim_until.is_not(None),
+            )
+            .values(claim_until=lease_until)
+        )
+    for batch in _in_batches(starting):
+        connection.execute(
+            update(quiz_round)
+            .where(
+                quiz_round.c.round_id.in_(batch),
+                quiz_round.c.owner == owner,
+                quiz_round.c.poll_id.is_(None),
+            )
+            .values(lease_until=lease_until)
+        )
     forget_closed(connection, forget_before)
     return claim_closes(connection, owner, now, lease_until, limit)
 
 
 # One running round per chat, kept in quiz_round (keyed on the chat): a round begins only if
 # its insert goes in, so two replicas never run two rounds in one chat. A round that waits on
-# no open poll and whose lease ran out was left by a process that stopped while starting it.
+# no open poll and whose lease ran out was left by a process that stopped while starting it,
+# or whose start failed.
 
 _ROUNDS = (
     quiz_round.c.chat_id,
@@ -453,22 +478,26 @@ def poll_sent(
     item_keys: tuple[str, ...],
     asked: int,
     owner: str,
-) -> None:
+) -> bool:
     """Remember a round's poll just sent, and that the round now waits on it with these items
-    left (one transaction)."""
+    left (one transaction). False if the round is gone (stopped while the poll was on its
+    way): the poll is then remembered as closed, for its caller to stop."""
     add_poll(connection, poll, default_timezone)
-    connection.execute(
+    waits = connection.execute(
         update(quiz_round)
         .where(quiz_round.c.chat_id == poll.chat_id, quiz_round.c.round_id == round_id)
         .values(
             poll_id=poll.poll_id, item_keys=json.dumps(list(item_keys)), asked=asked, owner=owner
         )
+    ).rowcount
+    if waits:
+        return True
+    connection.execute(
+        update(quiz_poll)
+        .where(quiz_poll.c.poll_id == poll.poll_id)
+        .values(closed_at=poll.opened_at, claim_until=None)
     )
-
-
-def close_poll(connection: Connection, poll_id: str) -> None:
-    """Forget a closed poll and its answers; later answers to it are ignored as stale."""
-    connection.execute(delete(quiz_poll).where(quiz_poll.c.poll_id == poll_id))
+    return False
 
 
 def record_answer(
@@ -829,9 +858,6 @@ class QuizStore:
     async def open_polls(self) -> list[OpenPoll]:
         return await self._database.read(open_polls)
 
-    async def close_poll(self, poll_id: str) -> None:
-        await self._database.run(partial(close_poll, poll_id=poll_id))
-
     async def claim_close(
         self, poll_id: str, owner: str, now: float, lease_until: float
     ) -> CloseClaim | None:
@@ -846,7 +872,15 @@ class QuizStore:
         return await self._database.run(partial(forget_closed, before=before))
 
     async def close_tick(
-        self, owner: str, now: float, lease_until: float, forget_before: float, limit: int
+        self,
+        owner: str,
+        now: float,
+        lease_until: float,
+        forget_before: float,
+        limit: int,
+        *,
+        closing: Collection[str] = (),
+        starting: Collection[str] = (),
     ) -> list[CloseClaim]:
         return await self._database.run(
             partial(
@@ -856,6 +890,8 @@ class QuizStore:
                 lease_until=lease_until,
                 forget_before=forget_before,
                 limit=limit,
+                closing=tuple(closing),
+                starting=tuple(starting),
             )
         )
 
@@ -880,8 +916,8 @@ class QuizStore:
         item_keys: tuple[str, ...],
         asked: int,
         owner: str,
-    ) -> None:
-        await self._database.run(
+    ) -> bool:
+        return await self._database.run(
             partial(
                 poll_sent,
                 poll=poll,

@@ -69,10 +69,24 @@ def a_round(chat_id: int = GROUP, round_id: str = "r1") -> StoredRound:
     )
 
 
-def closes(db: OnDatabaseThread, owner: str, now: float, limit: int = 10) -> list[str]:
-    """The ids of the polls a close loop's beat claims at `now`, sorted."""
+def closes(
+    db: OnDatabaseThread,
+    owner: str,
+    now: float,
+    limit: int = 10,
+    closing: tuple[str, ...] = (),
+    starting: tuple[str, ...] = (),
+) -> list[str]:
+    """The ids of the polls a close loop's beat claims at `now`, sorted; it renews the leases
+    of the polls `closing` and the rounds `starting`."""
     held = db.close_tick(
-        owner=owner, now=now, lease_until=now + LEASE, forget_before=now - 10, limit=limit
+        owner=owner,
+        now=now,
+        lease_until=now + LEASE,
+        forget_before=now - 10,
+        limit=limit,
+        closing=closing,
+        starting=starting,
     )
     return sorted(claim.poll.poll_id for claim in held)
 
@@ -105,10 +119,25 @@ def test_a_live_closer_renews_its_leases_and_keeps_its_closes(db: OnDatabaseThre
     assert closes(db, ME, NOW) == ["p1"]
     # Each beat of the holder's loop renews the lease: past the first lease, nobody takes it.
     for beat in range(1, 40):
-        assert closes(db, ME, NOW + beat) == []
+        assert closes(db, ME, NOW + beat, closing=("p1",)) == []
     assert closes(db, OTHER, NOW + 40) == []
     # The holder stops beating (it died): the lease runs out and another process takes over.
     assert closes(db, OTHER, NOW + 39 + LEASE + 1) == ["p1"]
+
+
+def test_a_close_that_ended_unrecorded_is_not_renewed_and_is_taken_up_again(
+    db: OnDatabaseThread,
+) -> None:
+    db.add_poll(poll=poll("p1", NOW), default_timezone="UTC")
+    db.add_poll(poll=poll("p2", NOW), default_timezone="UTC")
+    assert closes(db, ME, NOW) == ["p1", "p2"]
+    # p1's close goes on; p2's failed (the database was out): the holder, alive and beating,
+    # renews p1's lease only ...
+    for beat in range(1, int(LEASE)):
+        assert closes(db, ME, NOW + beat, closing=("p1",)) == []
+    # ... so p2 is closed again, by whichever process beats after its lease ran out.
+    assert closes(db, OTHER, NOW + LEASE + 1) == ["p2"]
+    assert closes(db, OTHER, NOW + LEASE + 2) == []  # p1's close is still the holder's
 
 
 def test_closed_polls_are_forgotten_after_the_grace_period(db: OnDatabaseThread) -> None:
@@ -172,7 +201,7 @@ def test_a_round_left_before_its_first_poll_is_replaced_once_its_lease_ran_out(
 ) -> None:
     assert db.begin_round(begun=a_round(), owner=ME, now=NOW, lease_until=NOW + LEASE) is None
     # Its process renews the lease while it sends the first poll ...
-    closes(db, ME, NOW + LEASE - 1)
+    closes(db, ME, NOW + LEASE - 1, starting=("r1",))
     assert db.begin_round(
         begun=a_round(round_id="r2"), owner=OTHER, now=NOW + LEASE + 1, lease_until=NOW
     )
@@ -183,6 +212,33 @@ def test_a_round_left_before_its_first_poll_is_replaced_once_its_lease_ran_out(
         is None
     )
     assert db.round_of(chat_id=GROUP).round_id == "r2"
+
+
+def test_a_start_that_failed_is_not_renewed_and_the_chat_is_free_once_its_lease_ran_out(
+    db: OnDatabaseThread,
+) -> None:
+    assert db.begin_round(begun=a_round(), owner=ME, now=NOW, lease_until=NOW + LEASE) is None
+    # Its process lives on (beating) but is starting no round: r1 is left to its lease.
+    for beat in range(1, 40):
+        closes(db, ME, NOW + beat, starting=("other-round",))
+    later = NOW + 40
+    assert (
+        db.begin_round(begun=a_round(round_id="r2"), owner=OTHER, now=later, lease_until=later)
+        is None
+    )
+
+
+def test_a_poll_sent_after_its_round_was_stopped_is_recorded_closed(
+    db: OnDatabaseThread,
+) -> None:
+    assert db.begin_round(begun=a_round(), owner=ME, now=NOW, lease_until=NOW + LEASE) is None
+    sent = dict(default_timezone="UTC", item_keys=("c:1",), asked=2, owner=ME)
+    assert db.poll_sent(poll=poll("p1", NOW + 30), round_id="r1", **sent) is True
+    assert db.end_round(chat_id=GROUP, round_id="r1")  # /quiz stop
+    assert db.poll_sent(poll=poll("p2", NOW + 60), round_id="r1", **sent) is False
+    assert [p.poll_id for p in db.open_polls()] == ["p1"]
+    assert db.round_of(chat_id=GROUP) is None
+    assert closes(db, OTHER, NOW + 100) == ["p1"]  # p2 is not closed again
 
 
 @pytest.mark.parametrize(

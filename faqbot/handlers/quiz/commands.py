@@ -145,10 +145,11 @@ async def quiz(update: Update, context: Context) -> None:
     except rounds.RoundRunning as running:
         await reply(message, html_message(busy(running.asked, running.total, language)))
         return
-    if topic is not None and len(items) < count:
-        await reply(message, html_message(fewer_on_topic(topic, len(items), language)))
-    recent.extend(item.key for item in items)
-    await rounds.post_next(context.application, started)
+    async with rounds.starting(context.application, started):
+        if topic is not None and len(items) < count:
+            await reply(message, html_message(fewer_on_topic(topic, len(items), language)))
+        recent.extend(item.key for item in items)
+        await rounds.post_next(context.application, started)
 
 
 async def stop(update: Update, context: Context) -> None:
@@ -237,7 +238,8 @@ async def review(update: Update, context: Context) -> None:
     except rounds.RoundRunning as running_now:
         await reply(message, html_message(busy(running_now.asked, running_now.total, language)))
         return
-    await rounds.post_next(context.application, started)
+    async with rounds.starting(context.application, started):
+        await rounds.post_next(context.application, started)
 
 
 @menu()  # /start belongs to the answers' menu entry

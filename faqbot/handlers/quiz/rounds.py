@@ -7,7 +7,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
 
 from telegram import InputPollOption, Poll, Update
@@ -46,7 +46,8 @@ OPENING_WAIT_SECONDS = 10.0
 # Closing polls: every process runs the close loop, a repeating job that claims the polls
 # whose close is due (storage/claims.py), so a poll is closed once, within a beat of its time,
 # by whichever process is alive; and renews the leases of the closes it is doing and the
-# rounds it is starting. A process that stops loses them to another when the lease runs out.
+# rounds it is starting, while they go on. A process that stops, or a close or start that
+# failed, loses them to another when the lease runs out.
 CLOSE_LOOP_JOB = "quiz-closes"
 CLOSE_LOOP_SECONDS = 1.0
 CLOSE_LEASE_SECONDS = 15.0
@@ -63,16 +64,18 @@ rng = random.Random()
 
 
 def _open_period(settings_period: int) -> tuple[int, int]:
-    """Seconds for Telegram's own countdown (within its bounds), and for our close job."""
+    """Seconds for Telegram's own countdown (within its bounds), and until the close loop
+    closes the poll."""
     shown = min(max(settings_period, Poll.MIN_OPEN_PERIOD), Poll.MAX_OPEN_PERIOD)
     return shown, min(settings_period, shown)
 
 
 def _closed_by_telegram(poll: OpenPoll) -> bool:
-    """Whether Telegram's own countdown has closed the poll by the time its close job runs.
+    """Whether Telegram's own countdown has closed the poll by the time the close loop claims
+    its close (at `closes_at` or later).
 
     The countdown starts before Telegram answers sendPoll, and `opened_at` is taken after the
-    answer, so a close job at `closes_at` runs after it whenever the two lengths are the same:
+    answer, so a close at `closes_at` comes after it whenever the two lengths are the same:
     every length Telegram takes (5 to 600 s). Only a shorter one needs a stopPoll.
     """
     return poll.closes_at - poll.opened_at >= Poll.MIN_OPEN_PERIOD
@@ -141,7 +144,22 @@ async def start_round(
     if running is not None:
         raise RoundRunning(chat_id, running.asked, running.total)
     state.quiz.rounds[chat_id] = started
+    state.quiz.starting.add(started.round_id)  # its lease is renewed until `starting` ends
     return started
+
+
+@contextlib.asynccontextmanager
+async def starting(application: BotApplication, current: Round) -> AsyncIterator[None]:
+    """Wrap what follows start_round up to the round's first poll: if that fails, the round
+    ends; either way its lease is no longer renewed (a sent poll holds the round now)."""
+    try:
+        yield
+    except BaseException:
+        # After a ChatMigrated, move_chat has moved the round to the supergroup's id.
+        await _end_round(application, current)
+        raise
+    finally:
+        application.bot_data.quiz.starting.discard(current.round_id)
 
 
 async def _end_round(application: BotApplication, current: Round) -> None:
@@ -292,7 +310,7 @@ async def _send_poll(
     current.posted[poll.poll_id] = item
     try:
         # The round waits on this poll now: whichever process claims its close moves it on.
-        await state.stores.quiz.poll_sent(
+        waits = await state.stores.quiz.poll_sent(
             poll,
             state.settings.timezone,
             current.round_id,
@@ -312,6 +330,15 @@ async def _send_poll(
             error,
         )
         await _end_round(application, current)
+        return
+    if not waits:
+        # The round was stopped while the poll was on its way; the poll is recorded closed.
+        log.info(
+            "quiz poll %s in chat %s stopped: its round was stopped", poll.poll_id, poll.chat_id
+        )
+        if state.quiz.rounds.get(current.chat_id) is current:
+            del state.quiz.rounds[current.chat_id]
+        await _stop_poll(application, poll, FOLLOW_UP)
 
 
 async def start_daily_round(application: BotApplication, chat_id: int) -> None:
@@ -326,12 +353,8 @@ async def start_daily_round(application: BotApplication, chat_id: int) -> None:
     recent = application.chat_data[chat_id].recent_quiz_items
     items = bank.choose(settings.round_size, rng, avoid=set(recent))
     current = await start_round(application, chat_id, "quiz", items, settings)
-    try:
+    async with starting(application, current):
         await post_next(application, current, raising=True)
-    except BaseException:
-        # After a ChatMigrated, move_chat has moved the round to the supergroup's id.
-        await _end_round(application, current)
-        raise
     recent.extend(item.key for item in items)
 
 
@@ -375,6 +398,8 @@ async def close_due(
             at + CLOSE_LEASE_SECONDS,
             at - ANSWER_GRACE_SECONDS,
             CLOSE_BATCH,
+            closing=quiz.closing,
+            starting=quiz.starting,
         )
     except DATABASE_ERRORS as error:
         if not quiz.close_failures:
@@ -414,17 +439,31 @@ async def close_poll(
     state = application.bot_data
     quiz = state.quiz
     poll = held.poll
-    if poll.poll_id in quiz.closing:
-        return  # this process closes it already, under an older claim whose lease ran out
-    quiz.closing.add(poll.poll_id)
+    older = quiz.closing.get(poll.poll_id)
+    if older is not None:
+        # This process closes it already, under an older claim whose lease ran out: that
+        # close records itself under this newer claim.
+        if held.token > older.token:
+            quiz.closing[poll.poll_id] = held
+        return
+    quiz.closing[poll.poll_id] = held
     try:
         if stop or (stop is None and not _closed_by_telegram(poll)):
             await _stop_poll(application, poll, pace)
         await _reveal_answer(application, poll)
         current = await _round_waiting_on(application, poll)
         if current is not None:
-            await post_next(application, current)
-        await state.stores.quiz.mark_closed(held, time.time())
+            try:
+                await post_next(application, current)
+            except TelegramError as error:
+                # The summary refused (the bot was removed): the round has ended all the same.
+                log.warning(
+                    "quiz round in chat %s did not go on after poll %s (%s)",
+                    poll.chat_id,
+                    poll.poll_id,
+                    error,
+                )
+        await state.stores.quiz.mark_closed(quiz.closing[poll.poll_id], time.time())
     except LostClaim:
         log.info(
             "quiz poll %s: its close was taken over by another claim (its lease ran out)",
@@ -439,7 +478,7 @@ async def close_poll(
             error,
         )
     finally:
-        quiz.closing.discard(poll.poll_id)
+        del quiz.closing[poll.poll_id]
 
 
 async def _round_waiting_on(application: BotApplication, poll: OpenPoll) -> Round | None:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 from telegram import Poll
 
 from faqbot.bot.state import BotApplication
@@ -470,3 +471,92 @@ async def test_a_poll_shorter_than_telegrams_shortest_countdown_is_stopped(
         [stopped] = api.calls_to("stopPoll")
         assert stopped.params["message_id"] == first.result["message_id"]
         assert len(polls_to(api)) == 2
+
+
+def refused_once(store: object, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's `name` fails its next call as an unreachable database does, then works."""
+    real = getattr(store, name)
+    failures = [OperationalError("SELECT", {}, Exception("connection refused"))]
+
+    async def failing(*args: object, **kwargs: object) -> object:
+        if failures:
+            raise failures.pop()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(store, name, failing)
+
+
+async def test_a_close_the_database_failed_is_done_again_once_its_lease_runs_out(
+    app: BotApplication, api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await say(app, "/quiz 2")
+    [first] = polls_to(api)
+    refused_once(app.bot_data.stores.quiz, "round_of", monkeypatch)
+    due = time.time() + Poll.MAX_OPEN_PERIOD
+    await asyncio.gather(*await rounds.close_due(app, now=due))
+    assert len(polls_to(api)) == 1 and poll_id(first) in await stored_polls(app)
+    # The process beats on, but no longer renews the failed close's lease ...
+    assert await rounds.close_due(app, now=due + 1) == []
+    # ... so once it runs out, the poll is closed again and its round moves on, and ends.
+    later = due + rounds.CLOSE_LEASE_SECONDS + 2
+    await asyncio.gather(*await rounds.close_due(app, now=later))
+    [_, second] = polls_to(api)
+    assert await stored_polls(app) == {poll_id(second)}
+    await close(app, api, second)
+    assert await running_round(app) is None and await stored_polls(app) == set()
+    assert "Round over" in texts_to(api, GROUP)[-1]
+
+
+async def test_a_summary_telegram_refuses_leaves_no_poll_open_nor_round_running(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await say(app, "/quiz 2")
+    await run_close_jobs(app)
+    assert len(polls_to(api)) == 2
+    api.fail_when(
+        "sendMessage",
+        lambda call: "Round over" in call.params["text"],
+        error_code=403,
+        description="Forbidden: bot was kicked from the group chat",
+    )
+    await run_close_jobs(app)  # the summary's refusal does not escape the close
+    assert await stored_polls(app) == set() and await running_round(app) is None
+    assert api.rejected_calls_to("sendMessage")
+    await say(app, "/quiz")  # the chat is free for a new round
+    assert len(polls_to(api)) == 3
+
+
+async def test_a_start_whose_reply_fails_leaves_the_chat_free(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    api.fail_when(
+        "sendMessage",
+        lambda call: True,
+        error_code=403,
+        description="Forbidden: bot was kicked from the group chat",
+    )
+    await say(app, "/quiz defence 20")  # its "only N on that topic" reply is refused
+    assert api.rejected_calls_to("sendMessage") and polls_to(api) == []
+    assert await running_round(app) is None and app.bot_data.quiz.starting == set()
+
+
+async def test_a_poll_that_goes_out_after_its_round_was_stopped_is_stopped_too(
+    app: BotApplication, api: FakeBotAPI
+) -> None:
+    await say(app, "/quiz 3")
+    [first] = polls_to(api)
+    release = api.hold_answers("sendPoll")
+    closing = asyncio.create_task(close(app, api, first))
+    try:
+        # The round's second poll is out, and the bot waits for Telegram's answer ...
+        await asyncio.to_thread(api.wait_for, "sendPoll", count=2)
+        await say(app, "/quiz stop")  # ... when the round is stopped.
+    finally:
+        release.set()
+    await closing
+    [_, second] = polls_to(api)
+    [stopped] = api.calls_to("stopPoll")
+    assert stopped.params["message_id"] == second.result["message_id"]
+    assert await stored_polls(app) == set() and await running_round(app) is None
+    assert len(polls_to(api)) == 2
+    assert len([t for t in texts_to(api, GROUP) if "Round" in t]) == 1, texts_to(api, GROUP)
