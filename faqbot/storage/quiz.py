@@ -15,6 +15,8 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import (
+    Column,
+    ColumnElement,
     Connection,
     Integer,
     ScalarSelect,
@@ -320,10 +322,19 @@ def forget_closed(connection: Connection, before: float) -> int:
     return connection.execute(delete(quiz_poll).where(quiz_poll.c.closed_at < before)).rowcount
 
 
-def _in_batches(ids: Collection[str]) -> list[list[str]]:
-    """Ids in lists short enough for one IN (...) on any engine (SQLite takes 999 values)."""
+def _renew(
+    connection: Connection,
+    key: Column[str],
+    ids: Collection[str],
+    *where: ColumnElement[bool],
+    **lease: float,
+) -> None:
+    """Set `lease` on the rows of `key`'s table whose key is in `ids` and that match `where`,
+    RENEW_BATCH ids to a statement."""
     listed = sorted(ids)
-    return [listed[at : at + RENEW_BATCH] for at in range(0, len(listed), RENEW_BATCH)]
+    for at in range(0, len(listed), RENEW_BATCH):
+        batch = listed[at : at + RENEW_BATCH]
+        connection.execute(update(key.table).where(key.in_(batch), *where).values(**lease))
 
 
 def close_tick(
@@ -341,27 +352,24 @@ def close_tick(
     closing now (ids `closing`) and of the rounds it is starting now (ids `starting`), forget
     polls closed before `forget_before`, and claim the closes that are due. A close or start
     that ended without finishing is not renewed: its lease runs out and it is taken up again."""
-    for batch in _in_batches(closing):
-        connection.execute(
-            update(quiz_poll)
-            .where(
-                quiz_poll.c.poll_id.in_(batch),
-                quiz_poll.c.claim_owner == owner,
-                _UNCLOSED,
-                quiz_poll.c.claim_until.is_not(None),
-            )
-            .values(claim_until=lease_until)
-        )
-    for batch in _in_batches(starting):
-        connection.execute(
-            update(quiz_round)
-            .where(
-                quiz_round.c.round_id.in_(batch),
-                quiz_round.c.owner == owner,
-                quiz_round.c.poll_id.is_(None),
-            )
-            .values(lease_until=lease_until)
-        )
+    poll, round_ = quiz_poll.c, quiz_round.c
+    _renew(
+        connection,
+        poll.poll_id,
+        closing,
+        poll.claim_owner == owner,
+        _UNCLOSED,
+        poll.claim_until.is_not(None),
+        claim_until=lease_until,
+    )
+    _renew(
+        connection,
+        round_.round_id,
+        starting,
+        round_.owner == owner,
+        round_.poll_id.is_(None),
+        lease_until=lease_until,
+    )
     forget_closed(connection, forget_before)
     return claim_closes(connection, owner, now, lease_until, limit)
 

@@ -16,7 +16,6 @@ import random
 import time as clock
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
@@ -30,6 +29,7 @@ from telegram.error import (
 )
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
+from faqbot.bot.jobs import run_loop
 from faqbot.bot.language import chat_language
 from faqbot.bot.messaging import message_of, send
 from faqbot.bot.rendering import Rendered, answer_prefix, render
@@ -70,7 +70,6 @@ DELIVERY_LEASE_SECONDS = 30.0
 REFILL_SLOTS = 4
 # Back-off of the loop while the database refuses its claims.
 LOOP_MAX_PAUSE = 60.0
-JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 # Back-off between attempts at a fact Telegram did not take (5xx, network down): doubling
 # from the first delay up to the cap. Each wait is drawn between half and all of that, so
 # chats that failed together do not retry together. A retry is the chat's row due again
@@ -576,13 +575,7 @@ async def on_startup(application: BotApplication) -> None:
     for kind, what, verb in startup_lines:
         every, due_now = await store.due_counts(now, kind)
         log.info("%s: %d chats scheduled, %d missed today %s now", what, every, due_now, verb)
-    application.job_queue.run_repeating(
-        delivery_tick,
-        interval=LOOP_INTERVAL,
-        first=0,
-        name=LOOP_JOB,
-        job_kwargs={**JOB_KWARGS, "id": LOOP_JOB, "replace_existing": True},
-    )
+    run_loop(application, delivery_tick, LOOP_INTERVAL, LOOP_JOB)
 
 
 def observers() -> list[BaseHandler[Update, Context, None]]:

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import BaseHandler, PollAnswerHandler, PollHandler
 from telegram.helpers import create_deep_linked_url
 
+from faqbot.bot.jobs import run_loop
 from faqbot.bot.language import chat_language
 from faqbot.bot.messaging import send
 from faqbot.bot.pacing import FOLLOW_UP, Pace
@@ -52,11 +53,6 @@ CLOSE_LOOP_JOB = "quiz-closes"
 CLOSE_LOOP_SECONDS = 1.0
 CLOSE_LEASE_SECONDS = 15.0
 CLOSE_BATCH = 500  # closes claimed per beat at most
-CLOSE_JOB_KWARGS: dict[str, Any] = {
-    "misfire_grace_time": None,
-    "coalesce": True,
-    "max_instances": 1,
-}
 # The first wait before an answer to a poll not stored yet is tried again (then doubled).
 STORED_POLL_FIRST_WAIT = 0.05
 
@@ -659,13 +655,7 @@ async def on_poll(update: Update, context: Context) -> None:
 def start_closing(application: BotApplication) -> None:
     """Start the close loop (on every process): polls left open by a run or a replica that is
     gone are closed at their time, or at once if it has passed."""
-    application.job_queue.run_repeating(
-        _close_loop_job,
-        interval=CLOSE_LOOP_SECONDS,
-        first=0,
-        name=CLOSE_LOOP_JOB,
-        job_kwargs={**CLOSE_JOB_KWARGS, "id": CLOSE_LOOP_JOB, "replace_existing": True},
-    )
+    run_loop(application, _close_loop_job, CLOSE_LOOP_SECONDS, CLOSE_LOOP_JOB)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
