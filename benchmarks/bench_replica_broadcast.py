@@ -27,7 +27,6 @@ import gc
 import json
 import os
 import platform
-import random
 import signal
 import sys
 import tempfile
@@ -42,13 +41,14 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_due import FIRST_CHAT  # noqa: E402
+from benchmarks.bench_due import copy_subscriptions as copy_rows  # noqa: E402
 from faqbot.handlers.daily.delivery import DELIVERY_LEASE_SECONDS  # noqa: E402
 from faqbot.storage.database import Storage  # noqa: E402
 from tests.support.databases import postgresql_schema  # noqa: E402
-from tests.support.fake_bot_api import Call, FakeBotAPI  # noqa: E402
-from tests.support.replicas import Replicas  # noqa: E402
+from tests.support.fake_bot_api import Call  # noqa: E402
+from tests.support.replicas import Replicas, own_bot  # noqa: E402
 
-FIRST_CHAT = 10_000_000
 REPLICAS = 3
 VICTIM = 1
 # A claim the killed replica held is told from a live replica's by its lease: nothing renews
@@ -62,18 +62,7 @@ def copy_subscriptions(url: str, count: int, due: datetime) -> float:
     started = clock.perf_counter()
     send_at = time(due.hour, due.minute, due.second).isoformat()
     since = (due - timedelta(days=1)).isoformat(timespec="seconds")
-    stamp = due.timestamp()
-    with psycopg.connect(url) as connection:
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(
-                "COPY daily_subscription "
-                "(chat_id, kind, timezone, send_at, scheduled_since, next_due) FROM STDIN"
-            ) as copy,
-        ):
-            for chat_id in range(FIRST_CHAT, FIRST_CHAT + count):
-                copy.write_row((chat_id, "fact", "UTC", send_at, since, stamp))
-        connection.execute("ANALYZE daily_subscription")
+    copy_rows(url, count, send_at, since, due.timestamp())
     return clock.perf_counter() - started
 
 
@@ -130,13 +119,12 @@ def busiest_window(calls: list[Call]) -> tuple[int, float]:
 def run(
     database: str, redis: str, subscribers: int, cap: int, lead: float, timeout: float
 ) -> dict[str, Any]:
-    bot_id = random.randrange(10**9, 2 * 10**9)
     chats = set(range(FIRST_CHAT, FIRST_CHAT + subscribers))
     load_before = os.getloadavg()
     env = {"FAQBOT_RATE_LIMIT": str(cap), "FAQBOT_DAILY_DELIVERY": "at-least-once"}
     with (
         postgresql_schema(database) as url,
-        FakeBotAPI(token=f"{bot_id}:TEST-token-for-tests-only", bot_id=bot_id) as api,
+        own_bot() as api,
         tempfile.TemporaryDirectory() as folder,
     ):
         storage = Storage(url)  # the schema, by the bot's own migrations

@@ -34,8 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support import updates as u  # noqa: E402
 from tests.support.databases import postgresql_schema  # noqa: E402
-from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
-from tests.support.replicas import PATH, SECRET, Replicas  # noqa: E402
+from tests.support.replicas import PATH, SECRET, Replicas, own_bot  # noqa: E402
 from tests.support.round_robin import post_updates  # noqa: E402
 
 ASKED = (
@@ -57,7 +56,6 @@ def cpu_seconds(pid: int) -> float:
 
 def run(database: str, redis: str, count: int, questions: int, batches: int) -> dict[str, Any]:
     """One configuration: `count` replicas, `questions` in `batches`; rates and checks."""
-    bot_id = random.randrange(10**9, 2 * 10**9)
     users = random.sample(range(10**9, 2 * 10**9), questions)
     updates = [
         {"update_id": n + 1, **u.message(user, user, ASKED[n % len(ASKED)])}
@@ -69,7 +67,7 @@ def run(database: str, redis: str, count: int, questions: int, batches: int) -> 
     load_before = os.getloadavg()[0]
     with (
         postgresql_schema(database) as url,
-        FakeBotAPI(token=f"{bot_id}:TEST-token-for-tests-only", bot_id=bot_id) as api,
+        own_bot() as api,
         Replicas(
             api,
             Path(tempfile.mkdtemp()),

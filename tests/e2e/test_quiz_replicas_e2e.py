@@ -4,7 +4,6 @@ time, reveals its answer and moves the round on, once."""
 
 from __future__ import annotations
 
-import random
 import signal
 import time as clock
 from pathlib import Path
@@ -13,20 +12,13 @@ import pytest
 
 from tests.support import updates as u
 from tests.support.databases import postgresql_schema
-from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.replicas import PATH, SECRET, Replicas
+from tests.support.replicas import PATH, SECRET, Replicas, own_bot
 from tests.support.round_robin import post_updates
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 GROUP = -4301
 ASHA, RAVI = 5301, 5302
 OPEN_PERIOD = 8  # seconds a poll is open: long enough to kill its sender first
-
-
-def own_bot() -> FakeBotAPI:
-    """A fake Bot API for a bot of its own id, so its Redis keys are its own too."""
-    bot_id = random.randrange(10**9, 2 * 10**9)
-    return FakeBotAPI(token=f"{bot_id}:TEST-token-for-tests-only", bot_id=bot_id)
 
 
 def test_a_killed_replicas_open_poll_is_closed_by_the_other_and_its_round_moves_on_once(

@@ -14,8 +14,7 @@ import pytest
 
 from tests.support import updates as u
 from tests.support.databases import postgresql_schema
-from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.replicas import PATH, SECRET, Replicas, busiest_second
+from tests.support.replicas import PATH, SECRET, Replicas, busiest_second, own_bot
 from tests.support.round_robin import post_updates
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
@@ -26,12 +25,6 @@ RATE_LIMIT = 30  # a second, for all replicas together: Telegram's
 # leader's connection at once on loopback.
 TAKEOVER_SECONDS = 30
 ASKED = ("what is jimex", "what is malabar", "who attended the 2+2 dialogue", "what is HADR")
-
-
-def own_bot() -> FakeBotAPI:
-    """A fake Bot API for a bot of its own id, so its Redis keys are its own too."""
-    bot_id = random.randrange(10**9, 2 * 10**9)
-    return FakeBotAPI(token=f"{bot_id}:TEST-token-for-tests-only", bot_id=bot_id)
 
 
 def test_three_replicas_answer_each_question_once_under_one_rate_limit(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from faqbot.storage import daily
 from faqbot.storage.database import Storage
 from faqbot.storage.legacy import MIGRATIONS
+from tests.support.databases import OnDatabaseThread
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 # The migration that keys the daily tables on (chat, kind).
@@ -24,31 +23,9 @@ CHAT = 501
 
 
 @pytest.fixture
-def storage(database_target: Path | str) -> Iterator[Storage]:
-    """A freshly migrated database, on each engine."""
-    opened = Storage(database_target)
-    opened.open()
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-class OnDatabaseThread:
-    """The store's functions, each run in a transaction of its own: `db.get(chat_id=1)`."""
-
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        function = getattr(daily, name)
-        return lambda **kwargs: self.storage.run_sync(partial(function, **kwargs))
-
-
-@pytest.fixture
 def db(storage: Storage) -> OnDatabaseThread:
     """The store over a fresh database."""
-    return OnDatabaseThread(storage)
+    return OnDatabaseThread(storage, daily)
 
 
 def deliver_days(
@@ -485,7 +462,7 @@ def test_a_failed_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
     """SQLITE_FULL at any point rolls the whole write back, and the next write works."""
     storage = Storage(tmp_path / "faqbot.sqlite3")
     storage.open()
-    db = OnDatabaseThread(storage)
+    db = OnDatabaseThread(storage, daily)
     for chat_id in range(40):
         db.subscribe(chat_id=chat_id, send_at=time(7), default_timezone="UTC", now=NOW)
 
@@ -532,7 +509,7 @@ def test_a_version_7_database_keeps_every_fact_row_as_kind_fact(tmp_path: Path) 
     storage = Storage(path)
     storage.open()
     try:
-        db = OnDatabaseThread(storage)
+        db = OnDatabaseThread(storage, daily)
         assert storage.schema().up_to_date
         kept = db.get(chat_id=501)
         assert (kept.kind, kept.timezone, kept.send_at, kept.cycle) == (

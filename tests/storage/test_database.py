@@ -26,14 +26,6 @@ from faqbot.storage.schema import question_log
 LATEST = MIGRATIONS[-1][0]
 
 
-@pytest.fixture
-def storage(database_target: Path | str) -> Iterator[Storage]:
-    store = Storage(database_target)
-    store.open()
-    yield store
-    store.close()
-
-
 def tables(store: Storage) -> set[str]:
     return store.run_sync(lambda db: set(inspect(db).get_table_names()))
 

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from functools import partial
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,6 +10,7 @@ from faqbot.storage import quiz
 from faqbot.storage.claims import LostClaim
 from faqbot.storage.database import Storage
 from faqbot.storage.quiz import OpenPoll, StoredRound
+from tests.support.databases import OnDatabaseThread
 
 GROUP = -4003
 NOW = 1_800_000_000.0
@@ -22,30 +19,8 @@ ME, OTHER = "replica-a", "replica-b"
 
 
 @pytest.fixture
-def storage(database_target: Path | str) -> Iterator[Storage]:
-    """A freshly migrated database, on each engine."""
-    opened = Storage(database_target)
-    opened.open()
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
-class OnDatabaseThread:
-    """The quiz store's functions, each in a transaction of its own: `db.round_of(chat_id=1)`."""
-
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        function = getattr(quiz, name)
-        return lambda **kwargs: self.storage.run_sync(partial(function, **kwargs))
-
-
-@pytest.fixture
 def db(storage: Storage) -> OnDatabaseThread:
-    return OnDatabaseThread(storage)
+    return OnDatabaseThread(storage, quiz)
 
 
 def poll(poll_id: str, closes_at: float, chat_id: int = GROUP) -> OpenPoll:

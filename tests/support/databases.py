@@ -9,8 +9,11 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -57,3 +60,16 @@ def postgresql_schema(url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+class OnDatabaseThread:
+    """A store module's functions, each run in a transaction of its own on the database's
+    thread: `OnDatabaseThread(storage, daily).get(chat_id=1)`."""
+
+    def __init__(self, storage: Storage, module: ModuleType) -> None:
+        self.storage = storage
+        self.module = module
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        function = getattr(self.module, name)
+        return lambda **kwargs: self.storage.run_sync(partial(function, **kwargs))

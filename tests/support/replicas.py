@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import random
 import socket
 import time
 from collections.abc import Iterable
@@ -19,6 +20,12 @@ SECRET = "TEST-replicas-secret-0123456789abcdef"
 URL = "https://bot.example.org/telegram"
 PATH = "/telegram"
 LEADS = "leadership: this replica leads"
+
+
+def own_bot() -> FakeBotAPI:
+    """A fake Bot API for a bot of its own id, so its Redis keys are its own too."""
+    bot_id = random.randrange(10**9, 2 * 10**9)
+    return FakeBotAPI(token=f"{bot_id}:TEST-token-for-tests-only", bot_id=bot_id)
 
 
 def free_port() -> int:
